@@ -1,0 +1,27 @@
+/** Server messages of the WebSocket channel (contract §2), envelope `{"data":{…}}`. */
+export interface CommandMessage {
+  type: 'X-DPT-CAB-ID';
+  id: string;
+  command_status: 1 | 2 | 3;
+  body: unknown;
+}
+
+export interface RequestMessage {
+  type: 'X-DPT-CAB-REQUEST-ID';
+  id: string;
+  command_status: 2 | 3;
+  output_type: 0 | 1;
+  body: string;
+  data_context: string | null;
+}
+
+export interface DeviceEventMessage {
+  type: 'DEVICE-PENDING' | 'DEVICE-PAIRED';
+  id: string;
+  body: Record<string, string>;
+}
+
+export type ServerMessage = CommandMessage | RequestMessage | DeviceEventMessage;
+
+/** Who a message is for: every socket of a profile, or the sockets of one device. */
+export type Recipient = { profileId: string } | { deviceId: string };

@@ -1,0 +1,120 @@
+import type { WebSocket } from 'ws';
+import type { ChannelHub } from './channel-hub.ts';
+import type { Recipient, ServerMessage } from './messages.ts';
+
+/** A socket that joined a channel with a valid authorization token. */
+export interface JoinedSocket {
+  readonly ws: WebSocket;
+  readonly channelId: string;
+  readonly tokenHash: string;
+  readonly profileId: string;
+  readonly deviceId: string | null;
+  expiresAt: number;
+  expiryTimer?: NodeJS.Timeout;
+}
+
+/** Contract §2: messages for an absent recipient wait 30 s, at most 1000, oldest dropped first. */
+const BUFFER_MS = 30_000;
+const BUFFER_LIMIT = 1000;
+/** setTimeout cannot wait longer than 2^31-1 ms; longer expiries are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+export const CLOSE_TOKEN_INVALID = 4401;
+
+type Buffered = { at: number; text: string };
+
+/** In-process delivery to the sockets joined on this engine. */
+export class SocketHub implements ChannelHub {
+  private readonly byProfile = new Map<string, Set<JoinedSocket>>();
+  private readonly byDevice = new Map<string, Set<JoinedSocket>>();
+  private readonly byToken = new Map<string, Set<JoinedSocket>>();
+  private readonly buffers = new Map<string, Buffered[]>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  publish(recipient: Recipient, message: ServerMessage): void {
+    const text = JSON.stringify({ data: message });
+    const key = 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
+    const sockets = 'profileId' in recipient ? this.byProfile.get(recipient.profileId) : this.byDevice.get(recipient.deviceId);
+    if (sockets && sockets.size > 0) {
+      for (const socket of sockets) socket.ws.send(text);
+      return;
+    }
+    const buffer = this.buffers.get(key) ?? [];
+    buffer.push({ at: this.now(), text });
+    if (buffer.length > BUFFER_LIMIT) buffer.splice(0, buffer.length - BUFFER_LIMIT);
+    this.buffers.set(key, buffer);
+  }
+
+  join(socket: JoinedSocket): void {
+    add(this.byProfile, socket.profileId, socket);
+    add(this.byToken, socket.tokenHash, socket);
+    if (socket.deviceId) add(this.byDevice, socket.deviceId, socket);
+    this.armExpiry(socket);
+    this.flush(`p:${socket.profileId}`, socket);
+    if (socket.deviceId) this.flush(`d:${socket.deviceId}`, socket);
+  }
+
+  leave(socket: JoinedSocket): void {
+    clearTimeout(socket.expiryTimer);
+    remove(this.byProfile, socket.profileId, socket);
+    remove(this.byToken, socket.tokenHash, socket);
+    if (socket.deviceId) remove(this.byDevice, socket.deviceId, socket);
+  }
+
+  closeToken(tokenHash: string): void {
+    for (const socket of [...(this.byToken.get(tokenHash) ?? [])]) this.closeSocket(socket);
+  }
+
+  shortenToken(tokenHash: string, expiresAt: number): void {
+    for (const socket of this.byToken.get(tokenHash) ?? []) {
+      socket.expiresAt = Math.min(socket.expiresAt, expiresAt);
+      this.armExpiry(socket);
+    }
+  }
+
+  closeDevice(deviceId: string): void {
+    for (const socket of [...(this.byDevice.get(deviceId) ?? [])]) this.closeSocket(socket);
+  }
+
+  /** Sockets currently joined for a profile (benchmarks and tests observe delivery). */
+  joinedCount(profileId: string): number {
+    return this.byProfile.get(profileId)?.size ?? 0;
+  }
+
+  private flush(key: string, socket: JoinedSocket): void {
+    const buffer = this.buffers.get(key);
+    if (!buffer) return;
+    this.buffers.delete(key);
+    const oldest = this.now() - BUFFER_MS;
+    for (const entry of buffer) if (entry.at >= oldest) socket.ws.send(entry.text);
+  }
+
+  private armExpiry(socket: JoinedSocket): void {
+    clearTimeout(socket.expiryTimer);
+    const wait = socket.expiresAt - this.now();
+    if (wait <= 0) {
+      this.closeSocket(socket);
+      return;
+    }
+    socket.expiryTimer = setTimeout(() => this.armExpiry(socket), Math.min(wait, MAX_TIMER_MS));
+    socket.expiryTimer.unref();
+  }
+
+  private closeSocket(socket: JoinedSocket): void {
+    this.leave(socket);
+    socket.ws.close(CLOSE_TOKEN_INVALID, 'authorization token no longer valid');
+  }
+}
+
+function add(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSocket): void {
+  const set = map.get(key) ?? new Set();
+  set.add(socket);
+  map.set(key, set);
+}
+
+function remove(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSocket): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(socket);
+  if (set.size === 0) map.delete(key);
+}

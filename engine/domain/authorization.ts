@@ -1,0 +1,51 @@
+import { hashToken, newToken } from '../crypto/tokens.ts';
+import type { ProfileRecord, StoreRepos, TokenKind, TokenRecord } from '../store/store.ts';
+import { DomainError } from './domain-error.ts';
+
+/** Contract §1.4 lifetimes. */
+export const PROFILE_TOKEN_TTL_MS = 8 * 3600_000;
+export const DEVICE_TOKEN_TTL_MS = 30 * 24 * 3600_000;
+
+export interface Caller {
+  token: TokenRecord;
+  profile: ProfileRecord;
+}
+
+export const missingToken = () =>
+  new DomainError(401, 'auth.missing_token', 'Send the authorization token in the X-DPT-AUTHORIZATION header.');
+export const invalidToken = () =>
+  new DomainError(401, 'auth.invalid_token', 'The authorization token is not valid: it is unknown, expired or revoked.');
+
+export function isLive(token: TokenRecord, now: number): boolean {
+  return token.revokedAt === null && token.expiresAt > now;
+}
+
+/** The caller behind an authorization token, or 401 (contract §1.4). */
+export async function resolveCaller(repos: StoreRepos, token: string | undefined, now: number): Promise<Caller> {
+  if (token === undefined || token === '') throw missingToken();
+  if (token.length > 200) throw invalidToken();
+  const record = await repos.tokens.byHash(hashToken(token));
+  if (!record || !isLive(record, now)) throw invalidToken();
+  const profile = await repos.profiles.byId(record.profileId);
+  if (!profile) throw invalidToken();
+  return { token: record, profile };
+}
+
+/** Issues an authorization token; only its digest is stored. */
+export async function issueToken(
+  repos: StoreRepos,
+  input: { kind: TokenKind; profileId: string; deviceId: string | null; ttlMs: number; now: number },
+): Promise<{ authorizationToken: string; expiresAt: number }> {
+  const authorizationToken = newToken('T-');
+  const expiresAt = input.now + input.ttlMs;
+  await repos.tokens.insert({
+    hash: hashToken(authorizationToken),
+    kind: input.kind,
+    profileId: input.profileId,
+    deviceId: input.deviceId,
+    createdAt: input.now,
+    expiresAt,
+    revokedAt: null,
+  });
+  return { authorizationToken, expiresAt };
+}

@@ -1,0 +1,26 @@
+/**
+ * A rule violation with the contract's status and reason key (§1.5). Domain modules throw
+ * these; engine/http/errors.ts alone turns them into the error shape.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+    readonly errors?: Record<string, string[]>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function invalid(field: string, message: string): DomainError {
+  return new DomainError(422, 'validation.failed', 'The request has invalid fields.', { [field]: [message] });
+}
+
+export const notFound = {
+  dataToken: () => new DomainError(404, 'data_token.not_found', 'The data token was not found.'),
+  device: () => new DomainError(404, 'device.not_found', 'The device was not found.'),
+  command: () => new DomainError(404, 'command.not_found', 'The command was not found.'),
+};

@@ -1,0 +1,59 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { EngineContext } from '../context.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import { BODY_LIMIT, registerBodyParsers } from './body-parsers.ts';
+import { sendError } from './errors.ts';
+import { registerProfileRoutes } from './routes/profile.ts';
+import { registerPublicKeyRoutes } from './routes/public-key.ts';
+import { registerUtilityRoutes } from './routes/utility.ts';
+
+/** Contract §1.1 CORS. */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers':
+    'X-DPT-CAB-ID, X-DPT-CAB-REQUEST-ID, X-DPT-COMMAND-STATUS, X-DPT-CAB-REASON, ETag, Content-Range, Content-Length, Retry-After',
+};
+
+/** Builds the HTTP API without listening, so tests can `inject` and server.ts can listen. */
+export function buildApp(ctx: EngineContext): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: ctx.log as FastifyBaseLogger,
+    // Per-request lines would dominate the log at benchmark rates; errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
+    return503OnClosing: true,
+  });
+
+  registerBodyParsers(app);
+
+  app.addHook('onRequest', async (_request, reply) => {
+    void reply.headers(CORS_HEADERS);
+  });
+  app.options('*', async (_request, reply) =>
+    reply
+      .code(204)
+      .headers({
+        'access-control-allow-methods': 'GET, POST, HEAD',
+        'access-control-allow-headers': 'X-DPT-AUTHORIZATION, Authorization, Content-Type, Range',
+        'access-control-max-age': '600',
+      })
+      .send(),
+  );
+
+  app.setErrorHandler((error, request, reply) => sendError(reply, error, request));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new DomainError(404, 'route.not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+  );
+
+  // The channel upgrade is handled by the HTTP server (server.ts); a plain GET gets 426.
+  app.get('/ws', async () => {
+    throw new DomainError(426, 'websocket.upgrade_required', 'Connect with a WebSocket upgrade.');
+  });
+
+  registerUtilityRoutes(app, ctx);
+  registerProfileRoutes(app, ctx);
+  registerPublicKeyRoutes(app, ctx);
+  return app;
+}

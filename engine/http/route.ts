@@ -1,0 +1,113 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller } from '../domain/authorization.ts';
+import { resolveCaller } from '../domain/authorization.ts';
+import { DomainError } from '../domain/domain-error.ts';
+import type { EngineContext } from '../context.ts';
+import { endpoint as lookup, type Endpoint, type EndpointId } from './endpoints.ts';
+
+export type JsonSchema = Record<string, unknown>;
+
+export interface RouteInput<I> {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  /** Validated fields: from the query on GET routes and aliases, from the body on POST. */
+  input: I;
+  /** Path parameters. */
+  params: Record<string, string>;
+  /** Set on `token` endpoints. */
+  caller: Caller;
+}
+
+export interface RouteDefinition<I> {
+  /** JSON schema of each field; a string-keyed object schema is built from it. */
+  fields?: Record<string, JsonSchema>;
+  required?: readonly string[];
+  /** Free-form endpoints keep fields they do not list (contract §1.2). */
+  additional?: JsonSchema | boolean;
+  /** Token kinds refused here (contract §1.4 "Token kinds"). */
+  refuseKinds?: readonly ('device' | 'profile')[];
+  handler(route: RouteInput<I>): Promise<unknown>;
+}
+
+/**
+ * Contract §1.4 key gating: until its public key is registered a profile reaches only these.
+ * WebSocket joinChannel is exempt too (engine/channel).
+ */
+const KEY_GATE_EXEMPT = new Set<string>([
+  'public-key.register-public-key',
+  'profile.retrieve-profile-id',
+  'profile.authorization-token-expiry',
+  'profile.reauthorize-authorization-token',
+  'profile.revoke-authorization-token',
+  'profile.change-password',
+]);
+
+function fastifyPath(path: string): string {
+  return path.replace(/\{(\w+)\}/g, ':$1');
+}
+
+/**
+ * Registers one contract endpoint and its aliases from the endpoint table, so the routes can
+ * never drift from it: authentication and gating in onRequest (before the body is read, as the
+ * contract's check order requires), then body parsing, schema validation and the handler.
+ */
+export function route<I = Record<string, unknown>>(
+  app: FastifyInstance,
+  ctx: EngineContext,
+  id: EndpointId,
+  definition: RouteDefinition<I>,
+): void {
+  const ep: Endpoint = lookup(id);
+  const objectSchema: JsonSchema | undefined = definition.fields
+    ? {
+        type: 'object',
+        properties: definition.fields,
+        required: [...(definition.required ?? [])],
+        ...(definition.additional !== undefined ? { additionalProperties: definition.additional } : {}),
+      }
+    : undefined;
+
+  for (const variant of [{ method: ep.method, path: ep.path }, ...ep.aliases]) {
+    const inQuery = variant.method === 'GET';
+    app.route({
+      method: variant.method,
+      url: fastifyPath(variant.path),
+      config: { endpoint: ep },
+      schema: objectSchema ? (inQuery ? { querystring: objectSchema } : { body: objectSchema }) : {},
+      onRequest: async (request) => {
+        if (ep.auth !== 'token') return;
+        const header = request.headers['x-dpt-authorization'];
+        const caller = await resolveCaller(ctx.store, Array.isArray(header) ? header[0] : header, ctx.now());
+        if (definition.refuseKinds?.includes(caller.token.kind)) {
+          throw new DomainError(403, 'auth.token_kind_not_allowed', `This endpoint does not accept ${caller.token.kind} tokens.`);
+        }
+        if (caller.profile.publicKey === null && !KEY_GATE_EXEMPT.has(ep.id)) {
+          throw new DomainError(403, 'profile.public_key_required', 'Register the profile public key first (POST /public-key/register-public-key).');
+        }
+        (request as FastifyRequest & { caller?: Caller }).caller = caller;
+      },
+      preValidation: async (request) => {
+        // A POST with no body at all still validates as an empty form.
+        if (!inQuery && objectSchema && (request.body === undefined || request.body === null)) request.body = {};
+      },
+      handler: async (request, reply) => {
+        const input = (inQuery ? request.query : request.body) as I;
+        const result = await definition.handler({
+          request,
+          reply,
+          input: input ?? ({} as I),
+          params: (request.params ?? {}) as Record<string, string>,
+          caller: (request as FastifyRequest & { caller?: Caller }).caller as Caller,
+        });
+        if (reply.sent) return reply;
+        return reply.code(ep.success).send(result);
+      },
+    });
+  }
+}
+
+/** Answers an accepted asynchronous command: 202, id body, X-DPT-CAB-ID (contract §1.6). */
+export function accepted(reply: FastifyReply, commandId: string): string[] {
+  void reply.header('X-DPT-CAB-ID', commandId);
+  return [commandId];
+}

@@ -1,0 +1,117 @@
+import { mkdirSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { SocketHub } from './channel/socket-hub.ts';
+import { createWsChannel } from './channel/ws-channel.ts';
+import { CommandRunner, type CommandSpec } from './commands/command-runner.ts';
+import type { EngineContext } from './context.ts';
+import { loadEngineSecrets } from './crypto/engine-secrets.ts';
+import { resolveCaller } from './domain/authorization.ts';
+import { changePasswordCommand, registerProfileCommand } from './domain/profile.ts';
+import { registerPublicKeyCommand } from './domain/public-key.ts';
+import { buildApp } from './http/app.ts';
+import { createLogger, type Logger } from './log.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+
+export interface EngineOptions {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** The public API URL handed out in links, when it differs from the listening address. */
+  publicUrl?: string;
+  /** Channel ping interval (contract: 30 s); tests shorten it. */
+  pingIntervalMs?: number;
+  log?: Logger;
+}
+
+export interface RunningEngine {
+  apiUrl: string;
+  wsUrl: string;
+  ctx: EngineContext;
+  close(): Promise<void>;
+}
+
+/** Every command kind a restarted engine may find at status 1. */
+const COMMAND_SPECS = [registerProfileCommand, changePasswordCommand, registerPublicKeyCommand] as unknown as CommandSpec<
+  never,
+  never
+>[];
+
+const COMMAND_RETENTION_MS = 48 * 3600_000;
+const AUTH_FAILURE_RETENTION_MS = 15 * 60_000;
+
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? createLogger();
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const secrets = loadEngineSecrets(options.dataDir);
+  const store = openSqliteStore(options.dataDir);
+  const hub = new SocketHub();
+  const commands = new CommandRunner(store, hub, log);
+  const urls = { apiUrl: '', wsUrl: '' };
+  const ctx: EngineContext = { store, hub, commands, secrets, log, urls, now: Date.now };
+
+  const app = buildApp(ctx);
+  const channel = createWsChannel({
+    hub,
+    log,
+    pingIntervalMs: options.pingIntervalMs,
+    resolveToken: async (token) => {
+      try {
+        const caller = await resolveCaller(store, token, Date.now());
+        return {
+          tokenHash: caller.token.hash,
+          profileId: caller.profile.id,
+          deviceId: caller.token.deviceId,
+          expiresAt: caller.token.expiresAt,
+        };
+      } catch {
+        return undefined;
+      }
+    },
+  });
+
+  app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    if (path === '/ws') {
+      channel.handleUpgrade(request, socket, head, (ws) => channel.emit('connection', ws, request));
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  await app.listen({ host, port: options.port ?? 9009 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  urls.apiUrl = (options.publicUrl ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
+  urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
+
+  await commands.resume(COMMAND_SPECS);
+
+  const maintenance = setInterval(() => {
+    const now = Date.now();
+    void store.commands.pruneCompletedBefore(now - COMMAND_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void store.authFailures.pruneBefore(now - AUTH_FAILURE_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+  }, 60_000);
+  maintenance.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    apiUrl: urls.apiUrl,
+    wsUrl: urls.wsUrl,
+    ctx,
+    close() {
+      closing ??= (async () => {
+        clearInterval(maintenance);
+        for (const client of channel.clients) client.close(1001, 'engine shutting down');
+        await app.close();
+        channel.close();
+        await commands.drain();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

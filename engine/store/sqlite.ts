@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { migrations } from './migrations.ts';
+import { createSqliteRepos } from './sqlite-repos.ts';
+import type { Store, StoreRepos, Sync } from './store.ts';
+import { SerialLock } from './serial-lock.ts';
+
+type SyncRepos = { [K in keyof StoreRepos]: Sync<StoreRepos[K]> };
+
+/**
+ * SQLite implementation of the store (better-sqlite3, WAL). better-sqlite3 is synchronous, so
+ * every call and every `atomic` block is serialised through one lock: a transaction's writes
+ * can never interleave with another caller's on the shared connection.
+ */
+export function openSqliteStore(dataDir: string): Store {
+  const db = new Database(join(dataDir, 'engine.sqlite'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+
+  const repos = createSqliteRepos(db);
+  const lock = new SerialLock();
+  let inTransaction = false;
+
+  const direct = wrapRepos(repos, (call) => Promise.resolve().then(call));
+  const locked = wrapRepos(repos, (call) => lock.run(async () => call()));
+
+  return {
+    ...locked,
+    atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {
+      return lock.run(async () => {
+        if (inTransaction) throw new Error('nested store transaction');
+        inTransaction = true;
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(direct);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          db.exec('ROLLBACK');
+          throw error;
+        } finally {
+          inTransaction = false;
+        }
+      });
+    },
+    async close() {
+      await lock.run(async () => db.close());
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`engine.sqlite has schema version ${current}, newer than this engine (${migrations.length})`);
+  }
+  migrations.slice(current).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${current + index + 1}`);
+    })();
+  });
+}
+
+function wrapRepos(repos: SyncRepos, run: <R>(call: () => R) => Promise<R>): StoreRepos {
+  const wrapped: Record<string, Record<string, unknown>> = {};
+  for (const [area, repo] of Object.entries(repos) as [string, Record<string, (...args: unknown[]) => unknown>][]) {
+    const methods: Record<string, unknown> = {};
+    for (const [name, method] of Object.entries(repo)) {
+      methods[name] = (...args: unknown[]) => run(() => method(...args));
+    }
+    wrapped[area] = methods;
+  }
+  return wrapped as unknown as StoreRepos;
+}

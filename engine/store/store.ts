@@ -1,0 +1,109 @@
+/**
+ * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
+ * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
+ * implementation. Domain code imports only this file. Times are epoch milliseconds.
+ */
+
+export interface ProfileRecord {
+  id: string;
+  username: string;
+  passwordHash: string;
+  publicKey: string | null;
+  createdAt: number;
+}
+
+export type TokenKind = 'profile' | 'device';
+
+export interface TokenRecord {
+  hash: string;
+  kind: TokenKind;
+  profileId: string;
+  deviceId: string | null;
+  createdAt: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export type CommandStatus = 1 | 2 | 3;
+
+export interface CommandRecord {
+  id: string;
+  kind: string;
+  profileId: string | null;
+  status: CommandStatus;
+  /** Status-2 result; null until then. */
+  result: unknown;
+  reason: string | null;
+  /** What a restarted engine needs to run the command again; never a plaintext secret. */
+  payload: unknown;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export interface QrTokenRecord {
+  hash: string;
+  profileId: string;
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export interface ProfileRepo {
+  insert(profile: ProfileRecord): Promise<void>;
+  byId(id: string): Promise<ProfileRecord | undefined>;
+  /** Case-insensitive. */
+  byUsername(username: string): Promise<ProfileRecord | undefined>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  setPublicKey(id: string, publicKey: string): Promise<void>;
+}
+
+export interface TokenRepo {
+  insert(token: TokenRecord): Promise<void>;
+  byHash(hash: string): Promise<TokenRecord | undefined>;
+  revoke(hash: string, at: number): Promise<void>;
+  /** Lowers the expiry (never raises it). */
+  expireBy(hash: string, at: number): Promise<void>;
+  revokeForDevice(deviceId: string, at: number): Promise<string[]>;
+}
+
+export interface CommandRepo {
+  insert(command: CommandRecord): Promise<void>;
+  byId(id: string): Promise<CommandRecord | undefined>;
+  finish(id: string, status: 2 | 3, result: unknown, reason: string | null, at: number): Promise<void>;
+  started(): Promise<CommandRecord[]>;
+  /** Succeeded commands of a profile by kind, with completion times in [from, to). */
+  succeededBetween(profileId: string, kinds: readonly string[], from: number, to: number): Promise<{ kind: string; completedAt: number }[]>;
+  pruneCompletedBefore(at: number): Promise<number>;
+}
+
+export interface AuthFailureRepo {
+  record(usernameKey: string, at: number): Promise<void>;
+  since(usernameKey: string, at: number): Promise<number[]>;
+  pruneBefore(at: number): Promise<void>;
+}
+
+export interface QrTokenRepo {
+  insert(token: QrTokenRecord): Promise<void>;
+  byHash(hash: string): Promise<QrTokenRecord | undefined>;
+  /** Marks it used; false when it was already used (single use under concurrency). */
+  consume(hash: string, at: number): Promise<boolean>;
+}
+
+export interface StoreRepos {
+  profiles: ProfileRepo;
+  tokens: TokenRepo;
+  commands: CommandRepo;
+  authFailures: AuthFailureRepo;
+  qrTokens: QrTokenRepo;
+}
+
+export interface Store extends StoreRepos {
+  /** Runs `work` in one transaction: every write inside commits together or not at all. */
+  atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** The synchronous shape an embedded database implements; the store wraps it in promises. */
+export type Sync<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : never;
+};

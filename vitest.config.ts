@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Engine tests spawn real processes and sockets; two cores are the budget.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
