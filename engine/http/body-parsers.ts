@@ -15,6 +15,9 @@ function endpointOf(request: FastifyRequest): Endpoint | undefined {
   return (request.routeOptions.config as { endpoint?: Endpoint } | undefined)?.endpoint;
 }
 
+/** Past the limit a body is still drained (so the client reads the 413) up to this much. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
 /** Reads the whole body up to the limit (used only for small bodies). */
 function readBody(payload: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -22,15 +25,11 @@ function readBody(payload: IncomingMessage): Promise<Buffer> {
     let size = 0;
     payload.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT) {
-        payload.destroy();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
+      if (size > DRAIN_LIMIT) payload.destroy();
+      else if (size <= BODY_LIMIT) chunks.push(chunk);
     });
-    payload.on('end', () => resolve(Buffer.concat(chunks)));
-    payload.on('error', reject);
+    payload.on('end', () => (size > BODY_LIMIT ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
+    payload.on('error', () => reject(size > BODY_LIMIT ? tooLarge() : malformed('The request body could not be read.')));
   });
 }
 
@@ -50,10 +49,10 @@ function parseMultipart(request: FastifyRequest, payload: IncomingMessage): Prom
     let size = 0;
     payload.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT) {
+      if (size > BODY_LIMIT && size - chunk.length <= BODY_LIMIT) {
         payload.unpipe(parser);
-        payload.destroy();
-        reject(tooLarge());
+        payload.resume();
+        payload.on('end', () => reject(tooLarge()));
       }
     });
     parser.on('field', (name, value) => pairs.push([name, value]));

@@ -1,0 +1,181 @@
+import type { RawData } from 'ws';
+import { isId } from '../ids.ts';
+
+/*
+ * The private wire format of the embedded device bus (contract §9 leaves it to the engine and
+ * its device runtime). Every message is one binary WebSocket frame:
+ *   bytes 0–3      header length N, unsigned 32-bit big-endian
+ *   bytes 4–4+N    header: UTF-8 JSON object with an `op`
+ *   bytes 4+N–end  payload: the chunk bytes of `put` and `data`, empty for every other op
+ *
+ * engine → device  {op:'put', id, itemId, index} + chunk, {op:'get', id, itemId, index},
+ *                  {op:'delete', id, itemId}, {op:'list', id}, {op:'welcome', deviceIdentifier}
+ * device → engine  {op:'hello', deviceToken} (first frame), {op:'ok', id}, {op:'data', id} + chunk,
+ *                  {op:'missing', id}, {op:'items', id, itemIds}, {op:'error', id, message}
+ *
+ * `id` is a positive integer the engine picks per request; replies carry it back. Unknown header
+ * fields are ignored; anything else that does not fit is a FrameError, and the receiver closes
+ * the connection with 1008.
+ */
+
+/** Largest frame either side accepts (ws maxPayload); a chunk must fit with its header. */
+export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
+const MAX_TOKEN_LENGTH = 1024;
+const MAX_MESSAGE_LENGTH = 1024;
+
+/** Close codes of the bus. 4401 and 4409 mirror the channel's (socket-hub.ts) meaning. */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_MALFORMED = 1008;
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_REPLACED = 4409;
+
+export type EngineRequest =
+  | { op: 'put'; id: number; itemId: string; index: number }
+  | { op: 'get'; id: number; itemId: string; index: number }
+  | { op: 'delete'; id: number; itemId: string }
+  | { op: 'list'; id: number };
+export type EngineFrame = EngineRequest | { op: 'welcome'; deviceIdentifier: string };
+
+export type DeviceReply =
+  | { op: 'ok'; id: number }
+  | { op: 'data'; id: number }
+  | { op: 'missing'; id: number }
+  | { op: 'items'; id: number; itemIds: string[] }
+  | { op: 'error'; id: number; message: string };
+export type DeviceFrame = { op: 'hello'; deviceToken: string } | DeviceReply;
+
+export interface Decoded<H> {
+  header: H;
+  payload: Buffer;
+}
+
+export class FrameError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FrameError';
+  }
+}
+
+export function encodeFrame(header: EngineFrame | DeviceFrame, payload?: Buffer): Buffer {
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(json.length);
+  return payload && payload.length > 0 ? Buffer.concat([length, json, payload]) : Buffer.concat([length, json]);
+}
+
+/** Bytes a frame needs around its payload, so senders can refuse a chunk that cannot fit. */
+export function frameOverhead(header: EngineFrame | DeviceFrame): number {
+  return 4 + Buffer.byteLength(JSON.stringify(header), 'utf8');
+}
+
+export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<EngineFrame> {
+  const { header, payload } = split(raw, isBinary);
+  const op = header.op;
+  switch (op) {
+    case 'put':
+    case 'get':
+      return withPayload({ op, id: requestId(header), itemId: itemId(header.itemId), index: chunkIndex(header.index) }, payload, op === 'put');
+    case 'delete':
+      return withPayload({ op, id: requestId(header), itemId: itemId(header.itemId) }, payload, false);
+    case 'list':
+      return withPayload({ op, id: requestId(header) }, payload, false);
+    case 'welcome':
+      return withPayload({ op, deviceIdentifier: itemId(header.deviceIdentifier, 'deviceIdentifier') }, payload, false);
+    default:
+      throw new FrameError(`unknown engine op ${describe(op)}`);
+  }
+}
+
+export function decodeDeviceFrame(raw: RawData, isBinary: boolean): Decoded<DeviceFrame> {
+  const { header, payload } = split(raw, isBinary);
+  const op = header.op;
+  switch (op) {
+    case 'hello': {
+      const token = header.deviceToken;
+      if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        throw new FrameError(`hello needs a deviceToken of 1–${MAX_TOKEN_LENGTH} characters`);
+      }
+      return withPayload({ op, deviceToken: token }, payload, false);
+    }
+    case 'ok':
+    case 'missing':
+      return withPayload({ op, id: requestId(header) }, payload, false);
+    case 'data':
+      return withPayload({ op, id: requestId(header) }, payload, true);
+    case 'items': {
+      if (!Array.isArray(header.itemIds)) throw new FrameError('items needs an itemIds array');
+      const itemIds = header.itemIds.map((value) => itemId(value));
+      return withPayload({ op, id: requestId(header), itemIds }, payload, false);
+    }
+    case 'error': {
+      const message = header.message;
+      if (typeof message !== 'string' || message.length > MAX_MESSAGE_LENGTH) {
+        throw new FrameError(`error needs a message of at most ${MAX_MESSAGE_LENGTH} characters`);
+      }
+      return withPayload({ op, id: requestId(header), message }, payload, false);
+    }
+    default:
+      throw new FrameError(`unknown device op ${describe(op)}`);
+  }
+}
+
+/** A WebSocket close reason is at most 123 bytes of UTF-8. */
+export function closeReason(text: string): string {
+  let reason = text;
+  while (Buffer.byteLength(reason, 'utf8') > 123) reason = reason.slice(0, -1);
+  return reason;
+}
+
+function split(raw: RawData, isBinary: boolean): { header: Record<string, unknown>; payload: Buffer } {
+  if (!isBinary) throw new FrameError('text frame; the bus speaks binary frames only');
+  const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
+  if (bytes.length < 4) throw new FrameError(`frame of ${bytes.length} bytes is shorter than its length prefix`);
+  const headerLength = bytes.readUInt32BE(0);
+  if (headerLength < 2 || headerLength > bytes.length - 4) {
+    throw new FrameError(`header length ${headerLength} does not fit a frame of ${bytes.length} bytes`);
+  }
+  let header: unknown;
+  try {
+    // fatal: a header with invalid UTF-8 is malformed rather than silently repaired.
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + headerLength)));
+  } catch {
+    throw new FrameError('header is not UTF-8 JSON');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new FrameError('header is not a JSON object');
+  }
+  return { header: header as Record<string, unknown>, payload: bytes.subarray(4 + headerLength) };
+}
+
+function withPayload<H>(header: H, payload: Buffer, allowed: boolean): Decoded<H> {
+  if (!allowed && payload.length > 0) {
+    throw new FrameError(`${(header as { op: string }).op} carries no payload, got ${payload.length} bytes`);
+  }
+  return { header, payload };
+}
+
+function requestId(header: Record<string, unknown>): number {
+  const id = header.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new FrameError(`${String(header.op)} needs an id that is a positive integer`);
+  }
+  return id;
+}
+
+function itemId(value: unknown, name = 'itemId'): string {
+  if (!isId(value)) throw new FrameError(`${name} must be a lowercase UUID, got ${describe(value)}`);
+  return value;
+}
+
+function chunkIndex(value: unknown): number {
+  // 2^31 keeps file names short and far beyond any real chunk count.
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 31) {
+    throw new FrameError(`index must be a non-negative integer below 2^31, got ${describe(value)}`);
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return text.length > 48 ? `${text.slice(0, 48)}…` : text;
+}

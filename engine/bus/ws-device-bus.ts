@@ -1,0 +1,334 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Logger } from '../log.ts';
+import {
+  CLOSE_GOING_AWAY,
+  CLOSE_MALFORMED,
+  CLOSE_REPLACED,
+  CLOSE_UNAUTHORIZED,
+  FrameError,
+  MAX_FRAME_BYTES,
+  closeReason,
+  decodeDeviceFrame,
+  encodeFrame,
+  frameOverhead,
+  type DeviceReply,
+  type EngineRequest,
+} from './bus-frames.ts';
+import { BusError, type ChunkRef, type ConnectedDevice, type DeviceBus } from './device-bus.ts';
+
+export interface WsDeviceBusOptions {
+  log: Logger;
+  /** Maps a device token to its device; undefined when unknown, expired or revoked. */
+  authenticate(deviceToken: string): Promise<{ deviceId: string; profileId: string } | undefined>;
+  /** Contract §9: a device silent for 60 s is skipped. */
+  requestTimeoutMs?: number;
+  /** Same liveness rhythm as the channel (contract §2: 30 s). Tests shorten it. */
+  pingIntervalMs?: number;
+}
+
+export interface WsDeviceBus extends DeviceBus {
+  /** Takes over an HTTP upgrade the server routed to the bus path. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  connectedDevices(): ConnectedDevice[];
+  /** Drops a removed or revoked device's connection (code 4401, so its runtime stops retrying). */
+  closeDevice(deviceId: string, reason?: string): void;
+}
+
+interface Pending {
+  op: EngineRequest['op'];
+  resolve(reply: { header: DeviceReply; payload: Buffer }): void;
+  reject(error: BusError): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Connection {
+  ws: WebSocket;
+  device: ConnectedDevice;
+  pending: Map<number, Pending>;
+  /** Sends go out one at a time so a full socket holds back the rest in order. */
+  sendChain: Promise<void>;
+  nextId: number;
+}
+
+/** A request as the caller states it; the bus adds the id. */
+type RequestBody = { [Op in EngineRequest['op']]: Omit<Extract<EngineRequest, { op: Op }>, 'id'> }[EngineRequest['op']];
+
+/** Above this many queued bytes a sender waits for the socket to drain. */
+const HIGH_WATER_BYTES = 16 * 1024 * 1024;
+const DRAIN_POLL_MS = 5;
+/** A connection that has not said hello by then is not a device runtime. */
+const HELLO_TIMEOUT_MS = 10_000;
+
+/**
+ * The embedded device bus (contract §9): storage devices connect to the engine's /device-bus
+ * WebSocket, say hello with their device token and then answer chunk requests. Frame layout in
+ * bus-frames.ts.
+ */
+export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
+  const { log } = options;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
+  const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+  // Chunks are ciphertext: compression would spend CPU for nothing.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const connections = new Map<string, Connection>();
+  const connectListeners: ((device: ConnectedDevice) => void)[] = [];
+  const disconnectListeners: ((device: ConnectedDevice) => void)[] = [];
+  let closed = false;
+
+  function notify(listeners: ((device: ConnectedDevice) => void)[], device: ConnectedDevice): void {
+    for (const listener of listeners) {
+      try {
+        listener({ ...device });
+      } catch (error) {
+        log.error({ err: error, deviceId: device.deviceId }, 'device bus listener failed');
+      }
+    }
+  }
+
+  /** Takes a connection out of the routing table, fails its requests and tells the listeners. */
+  function detach(conn: Connection, why: string): void {
+    if (connections.get(conn.device.deviceId) !== conn) return;
+    connections.delete(conn.device.deviceId);
+    for (const [id, pending] of conn.pending) {
+      clearTimeout(pending.timer);
+      pending.reject(new BusError('offline', `device ${conn.device.deviceId} went offline (${why})`));
+      conn.pending.delete(id);
+    }
+    log.info({ deviceId: conn.device.deviceId, why }, 'storage device disconnected');
+    notify(disconnectListeners, conn.device);
+  }
+
+  function accept(ws: WebSocket, request: IncomingMessage): void {
+    const remote = request.socket.remoteAddress;
+    let phase: 'hello' | 'authenticating' | 'ready' = 'hello';
+    let conn: Connection | undefined;
+    let alive = true;
+
+    const refuse = (code: number, reason: string, detail?: Record<string, unknown>) => {
+      if (code === CLOSE_MALFORMED) log.warn({ remote, deviceId: conn?.device.deviceId, reason, ...detail }, 'malformed device bus frame');
+      else log.info({ remote, deviceId: conn?.device.deviceId, code, reason }, 'device bus connection refused');
+      if (conn) detach(conn, reason);
+      ws.close(code, closeReason(reason));
+    };
+
+    const helloTimer = setTimeout(() => refuse(CLOSE_MALFORMED, 'no hello within the handshake time'), HELLO_TIMEOUT_MS);
+    helloTimer.unref();
+
+    ws.on('pong', () => {
+      alive = true;
+    });
+    const pinger = setInterval(() => {
+      if (!alive) {
+        log.info({ remote, deviceId: conn?.device.deviceId }, 'device bus peer missed a pong');
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, pingIntervalMs);
+    pinger.unref();
+
+    ws.on('close', (code: number) => {
+      clearTimeout(helloTimer);
+      clearInterval(pinger);
+      if (conn) detach(conn, `socket closed with ${code}`);
+    });
+    // ws closes the socket itself after an error (oversized frame, bad masking, reset).
+    ws.on('error', (error) => log.warn({ err: error, remote, deviceId: conn?.device.deviceId }, 'device bus socket error'));
+
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      alive = true;
+      if (ws.readyState !== WebSocket.OPEN) return;
+      try {
+        const { header, payload } = decodeDeviceFrame(raw, isBinary);
+        if (header.op === 'hello') {
+          if (phase !== 'hello') throw new FrameError('hello after the handshake');
+          phase = 'authenticating';
+          clearTimeout(helloTimer);
+          void authenticate(header.deviceToken);
+          return;
+        }
+        if (phase !== 'ready' || !conn) throw new FrameError(`${header.op} before the handshake finished`);
+        settle(conn, header, payload);
+      } catch (error) {
+        if (error instanceof FrameError) refuse(CLOSE_MALFORMED, error.message);
+        else {
+          log.error({ err: error, remote }, 'device bus frame handling failed');
+          ws.close(1011, 'internal error');
+        }
+      }
+    });
+
+    async function authenticate(deviceToken: string): Promise<void> {
+      let device: ConnectedDevice | undefined;
+      try {
+        device = await options.authenticate(deviceToken);
+      } catch (error) {
+        log.error({ err: error, remote }, 'device bus authentication failed');
+        ws.close(1011, 'authentication unavailable');
+        return;
+      }
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (!device) {
+        refuse(CLOSE_UNAUTHORIZED, 'device token not valid');
+        return;
+      }
+      if (closed) {
+        ws.close(CLOSE_GOING_AWAY, 'engine shutting down');
+        return;
+      }
+      const previous = connections.get(device.deviceId);
+      if (previous) {
+        detach(previous, 'replaced by a newer connection');
+        previous.ws.close(CLOSE_REPLACED, 'replaced by a newer connection of the same device');
+      }
+      conn = {
+        ws,
+        device: { deviceId: device.deviceId, profileId: device.profileId },
+        pending: new Map(),
+        sendChain: Promise.resolve(),
+        nextId: 1,
+      };
+      connections.set(device.deviceId, conn);
+      phase = 'ready';
+      ws.send(encodeFrame({ op: 'welcome', deviceIdentifier: device.deviceId }));
+      log.info({ deviceId: device.deviceId, profileId: device.profileId, remote }, 'storage device connected');
+      notify(connectListeners, conn.device);
+    }
+
+    function settle(current: Connection, header: DeviceReply, payload: Buffer): void {
+      const pending = current.pending.get(header.id);
+      // A reply after its request timed out: the caller has moved on.
+      if (!pending) {
+        log.debug({ deviceId: current.device.deviceId, id: header.id, op: header.op }, 'late device bus reply');
+        return;
+      }
+      current.pending.delete(header.id);
+      clearTimeout(pending.timer);
+      if (header.op === 'error') {
+        pending.reject(new BusError('io', `device ${current.device.deviceId} failed ${pending.op}: ${header.message}`));
+        return;
+      }
+      if (!answers(pending.op, header.op)) {
+        pending.reject(new BusError('io', `device ${current.device.deviceId} answered ${pending.op} with ${header.op}`));
+        throw new FrameError(`${header.op} does not answer ${pending.op}`);
+      }
+      pending.resolve({ header, payload });
+    }
+  }
+
+  function request(deviceId: string, frame: RequestBody, payload?: Buffer): Promise<{ header: DeviceReply; payload: Buffer }> {
+    const conn = connections.get(deviceId);
+    if (!conn) return Promise.reject(new BusError('offline', `device ${deviceId} is not connected`));
+    const header = { ...frame, id: conn.nextId++ } as EngineRequest;
+    if (payload && frameOverhead(header) + payload.length > MAX_FRAME_BYTES) {
+      return Promise.reject(new BusError('rejected', `a chunk of ${payload.length} bytes does not fit a ${MAX_FRAME_BYTES}-byte bus frame`));
+    }
+    const bytes = encodeFrame(header, payload);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        conn.pending.delete(header.id);
+        reject(new BusError('timeout', `device ${deviceId} did not answer ${header.op} within ${requestTimeoutMs} ms`));
+      }, requestTimeoutMs);
+      timer.unref();
+      conn.pending.set(header.id, { op: header.op, resolve, reject, timer });
+      const send = conn.sendChain.then(async () => {
+        await drained(conn.ws);
+        // Timed out or went offline while queued: nobody waits for the answer any more.
+        if (!conn.pending.has(header.id) || conn.ws.readyState !== WebSocket.OPEN) return;
+        conn.ws.send(bytes);
+      });
+      conn.sendChain = send.catch((error: unknown) => log.error({ err: error, deviceId }, 'device bus send failed'));
+    });
+  }
+
+  return {
+    isOnline: (deviceId) => connections.has(deviceId),
+
+    async putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer): Promise<void> {
+      await request(deviceId, { op: 'put', itemId: ref.itemId, index: ref.index }, envelope);
+    },
+
+    async getChunk(deviceId: string, ref: ChunkRef): Promise<Buffer | undefined> {
+      const reply = await request(deviceId, { op: 'get', itemId: ref.itemId, index: ref.index });
+      return reply.header.op === 'data' ? reply.payload : undefined;
+    },
+
+    async deleteItem(deviceId: string, itemId: string): Promise<void> {
+      await request(deviceId, { op: 'delete', itemId });
+    },
+
+    async listItems(deviceId: string): Promise<string[]> {
+      const reply = await request(deviceId, { op: 'list' });
+      return reply.header.op === 'items' ? reply.header.itemIds : [];
+    },
+
+    onConnect(listener) {
+      connectListeners.push(listener);
+    },
+
+    onDisconnect(listener) {
+      disconnectListeners.push(listener);
+    },
+
+    handleUpgrade(request, socket, head) {
+      if (closed) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+    },
+
+    connectedDevices: () => [...connections.values()].map((conn) => ({ ...conn.device })),
+
+    closeDevice(deviceId, reason = 'device removed or its token revoked') {
+      const conn = connections.get(deviceId);
+      if (!conn) return;
+      detach(conn, reason);
+      conn.ws.close(CLOSE_UNAUTHORIZED, closeReason(reason));
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      const sockets = [...wss.clients];
+      for (const conn of [...connections.values()]) detach(conn, 'engine shutting down');
+      await Promise.all(
+        sockets.map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              if (ws.readyState === WebSocket.CLOSED) return resolve();
+              ws.once('close', () => resolve());
+              ws.close(CLOSE_GOING_AWAY, 'engine shutting down');
+              // A peer that never answers the close handshake must not hold up shutdown.
+              setTimeout(() => ws.terminate(), 2_000).unref();
+            }),
+        ),
+      );
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+function answers(request: EngineRequest['op'], reply: DeviceReply['op']): boolean {
+  switch (request) {
+    case 'put':
+    case 'delete':
+      return reply === 'ok';
+    case 'get':
+      return reply === 'data' || reply === 'missing';
+    case 'list':
+      return reply === 'items';
+  }
+}
+
+/** Resolves once the socket's queue is below the high-water mark (or the socket is gone). */
+async function drained(ws: WebSocket): Promise<void> {
+  // ws exposes no 'drain' event of its own, and its net.Socket is private; polling the
+  // public bufferedAmount is the supported way.
+  while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > HIGH_WATER_BYTES) {
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+  }
+}

@@ -1,0 +1,308 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isId } from '../ids.ts';
+import type { Logger } from '../log.ts';
+
+/*
+ * The at-rest store of one storage device folder:
+ *   <dir>/at-rest.key                     the 32-byte AES-256-GCM key as 64 hex characters, mode 0600
+ *   <dir>/lock                            decimal pid of the runtime that has the folder open
+ *   <dir>/chunks/<itemId>/<index>.chunk   [12-byte IV][ciphertext][16-byte GCM tag]
+ * with additional data "privicore-chunk/<itemId>/<index>" (UTF-8), so a chunk file copied under
+ * another name fails its tag instead of serving the wrong bytes. The chunks are already
+ * engine-sealed envelopes; this layer keeps a stolen disk from even showing which envelope is
+ * which, and detects bit rot.
+ *
+ * Writes land in `.<index>.<hex>.tmp` beside their target, are fsynced, renamed into place and
+ * the folder fsynced, so a crash leaves either the old state or the new chunk. Deleted items are
+ * first renamed to `chunks/.deleting-<itemId>-<hex>`. Both kinds of leftovers are removed when
+ * the store opens and never listed.
+ */
+
+const KEY_FILE = 'at-rest.key';
+const LOCK_FILE = 'lock';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const CHUNK_NAME = /^\d+\.chunk$/;
+const TEMP_NAME = /^\..*\.tmp$/;
+const DELETING_PREFIX = '.deleting-';
+/** Folders read at once while listing, so a large store does not open thousands of handles. */
+const LIST_CONCURRENCY = 64;
+
+/** Folders this process has open; a pid check alone cannot tell two in-process devices apart. */
+const openFolders = new Set<string>();
+
+export interface ChunkStoreOptions {
+  dir: string;
+  log: Logger;
+}
+
+export class ChunkStore {
+  private readonly chunksDir: string;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly lockKey: string,
+    private readonly key: Buffer,
+    private readonly log: Logger,
+  ) {
+    this.chunksDir = join(dir, 'chunks');
+  }
+
+  /** Creates the folder layout and key on first use; refuses a folder another runtime holds. */
+  static async open(options: ChunkStoreOptions): Promise<ChunkStore> {
+    const { dir, log } = options;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const lockKey = await lockFolder(dir);
+    try {
+      const key = await loadAtRestKey(dir);
+      const store = new ChunkStore(dir, lockKey, key, log);
+      await mkdir(store.chunksDir, { recursive: true, mode: 0o700 });
+      const removed = await store.removeLeftovers();
+      if (removed > 0) log.info({ dir, removed }, 'removed leftovers of interrupted writes and deletes');
+      return store;
+    } catch (error) {
+      await unlockFolder(dir, lockKey);
+      throw error;
+    }
+  }
+
+  /** Resolves once the chunk is durable: fsynced, renamed into place, folder fsynced. */
+  async put(itemId: string, index: number, chunk: Buffer): Promise<void> {
+    const folder = this.itemFolder(itemId);
+    checkIndex(index);
+    if (await mkdir(folder, { recursive: true, mode: 0o700 })) await syncFolder(this.chunksDir);
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(additionalData(itemId, index));
+    const sealed = Buffer.concat([iv, cipher.update(chunk), cipher.final(), cipher.getAuthTag()]);
+
+    const temp = join(folder, `.${index}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      const handle = await open(temp, 'wx', 0o600);
+      try {
+        await handle.writeFile(sealed);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, join(folder, `${index}.chunk`));
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+    await syncFolder(folder);
+  }
+
+  /** The chunk, or undefined when it is absent or fails its tag (logged, so bit rot shows). */
+  async get(itemId: string, index: number): Promise<Buffer | undefined> {
+    const file = join(this.itemFolder(itemId), `${index}.chunk`);
+    checkIndex(index);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      this.log.debug({ itemId, index }, 'chunk not held');
+      return undefined;
+    }
+    if (bytes.length < IV_BYTES + TAG_BYTES) {
+      this.log.warn({ itemId, index, file, bytes: bytes.length }, 'chunk file is truncated');
+      return undefined;
+    }
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
+      decipher.setAAD(additionalData(itemId, index));
+      decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
+      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    } catch {
+      this.log.warn({ itemId, index, file }, 'chunk failed its at-rest integrity check');
+      return undefined;
+    }
+  }
+
+  /** Removes every chunk of the item; an unknown item is already deleted. */
+  async deleteItem(itemId: string): Promise<void> {
+    const folder = this.itemFolder(itemId);
+    // The rename makes the delete atomic: a crash during rm leaves only a leftover, never a
+    // half-deleted item that would still be listed.
+    const doomed = join(this.chunksDir, `${DELETING_PREFIX}${itemId}-${randomBytes(6).toString('hex')}`);
+    try {
+      await rename(folder, doomed);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw error;
+    }
+    await syncFolder(this.chunksDir);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  /** Item ids with at least one stored chunk. */
+  async listItems(): Promise<string[]> {
+    const entries = await readdir(this.chunksDir, { withFileTypes: true });
+    const candidates = entries.filter((entry) => entry.isDirectory() && isId(entry.name)).map((entry) => entry.name);
+    const held: string[] = [];
+    for (let start = 0; start < candidates.length; start += LIST_CONCURRENCY) {
+      const batch = candidates.slice(start, start + LIST_CONCURRENCY);
+      const flags = await Promise.all(batch.map((itemId) => this.holdsChunks(itemId)));
+      batch.forEach((itemId, i) => {
+        if (flags[i]) held.push(itemId);
+      });
+    }
+    return held;
+  }
+
+  /** Releases the folder; the store must not be used afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await unlockFolder(this.dir, this.lockKey);
+  }
+
+  private itemFolder(itemId: string): string {
+    // The id becomes a path component: only a UUID may, so nothing escapes the chunks folder.
+    if (!isId(itemId)) throw new RangeError(`itemId must be a lowercase UUID, got ${JSON.stringify(itemId).slice(0, 48)}`);
+    if (this.closed) throw new Error('the chunk store is closed');
+    return join(this.chunksDir, itemId);
+  }
+
+  private async holdsChunks(itemId: string): Promise<boolean> {
+    try {
+      return (await readdir(join(this.chunksDir, itemId))).some((name) => CHUNK_NAME.test(name));
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  private async removeLeftovers(): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.dir)) {
+      if (TEMP_NAME.test(name)) {
+        await rm(join(this.dir, name), { force: true });
+        removed++;
+      }
+    }
+    for (const entry of await readdir(this.chunksDir, { withFileTypes: true })) {
+      const path = join(this.chunksDir, entry.name);
+      if (entry.name.startsWith(DELETING_PREFIX)) {
+        await rm(path, { recursive: true, force: true });
+        removed++;
+        continue;
+      }
+      if (!entry.isDirectory() || !isId(entry.name)) continue;
+      const names = await readdir(path);
+      for (const name of names.filter((n) => TEMP_NAME.test(n))) {
+        await rm(join(path, name), { force: true });
+        removed++;
+      }
+      // A folder left empty by a crash between mkdir and the first rename.
+      if (!names.some((n) => CHUNK_NAME.test(n))) await rmdir(path).catch(() => undefined);
+    }
+    return removed;
+  }
+}
+
+function additionalData(itemId: string, index: number): Buffer {
+  return Buffer.from(`privicore-chunk/${itemId}/${index}`, 'utf8');
+}
+
+function checkIndex(index: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= 2 ** 31) {
+    throw new RangeError(`chunk index must be a non-negative integer below 2^31, got ${index}`);
+  }
+}
+
+async function loadAtRestKey(dir: string): Promise<Buffer> {
+  const file = join(dir, KEY_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    text = randomBytes(32).toString('hex');
+    // The folder lock is held, so no other runtime races this create.
+    const temp = join(dir, `.${KEY_FILE}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+    await syncFolder(dir);
+  }
+  const hex = text.trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) {
+    throw new Error(
+      `${file} does not hold an at-rest key (expected 64 hexadecimal characters, found ${hex.length} characters). ` +
+        'Refusing to start: the chunks in this folder can only be read with the original key. ' +
+        'Restore the key file, or move the folder aside to start an empty device.',
+    );
+  }
+  // A copy restored from a backup may have lost its mode; the key is never group-readable.
+  await chmod(file, 0o600);
+  return Buffer.from(hex, 'hex');
+}
+
+/** Makes renames and creates inside `folder` durable. */
+async function syncFolder(folder: string): Promise<void> {
+  // Windows cannot open a directory for fsync; NTFS journals the rename itself.
+  if (process.platform === 'win32') return;
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function lockFolder(dir: string): Promise<string> {
+  const lockKey = await realpath(dir);
+  if (openFolders.has(lockKey)) throw new Error(`${dir} is already open by another storage device in this process`);
+  const file = join(dir, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const handle = await open(file, 'wx', 0o600);
+      try {
+        await handle.writeFile(String(process.pid));
+      } finally {
+        await handle.close();
+      }
+      openFolders.add(lockKey);
+      return lockKey;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    // Our own pid here is stale: this process holds no lock on the folder (checked above), and
+    // a restarted container often reuses the pid of the process that crashed.
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
+      throw new Error(`${dir} is in use by process ${owner}. If no storage device runs there, delete ${file}.`);
+    }
+    await rm(file, { force: true });
+  }
+  throw new Error(`could not lock ${dir}: another runtime keeps taking ${file}`);
+}
+
+async function unlockFolder(dir: string, lockKey: string): Promise<void> {
+  openFolders.delete(lockKey);
+  await rm(join(dir, LOCK_FILE), { force: true });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,106 @@
+import { checkSignedPublicKey } from '../crypto/signed-key.ts';
+import { isId } from '../ids.ts';
+
+/**
+ * The configuration bundle of contract §8 (device.download-device-configuration), as a device
+ * runtime receives it. Only the embedded bus is implemented here; `amqp` bundles are valid
+ * contract-wise but this runtime cannot serve them yet.
+ */
+export interface DeviceBundle {
+  deviceIdentifier: string;
+  engine: { apiUrl: string; wsUrl: string };
+  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
+  deviceToken: string;
+  deviceTokenExpiresAt: string;
+  keys: { public: string; private?: string };
+}
+
+export class BundleError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid device configuration bundle: ${problems.join('; ')}.`);
+    this.name = 'BundleError';
+  }
+}
+
+/** Parses bundle JSON text (or an already parsed value); throws BundleError listing every problem. */
+export function parseDeviceBundle(input: string | unknown): DeviceBundle {
+  let value: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      throw new BundleError([`it is not JSON (${(error as Error).message})`]);
+    }
+  }
+  if (!isObject(value)) throw new BundleError(['it must be a JSON object']);
+
+  const problems: string[] = [];
+  const check = (ok: boolean, problem: string) => {
+    if (!ok) problems.push(problem);
+  };
+
+  check(isId(value.deviceIdentifier), 'deviceIdentifier must be a lowercase UUID');
+
+  const engine = value.engine;
+  if (isObject(engine)) {
+    check(isUrl(engine.apiUrl, ['http:', 'https:']), 'engine.apiUrl must be an http(s) URL');
+    check(isUrl(engine.wsUrl, ['ws:', 'wss:']), 'engine.wsUrl must be a ws(s) URL');
+  } else problems.push('engine must be an object with apiUrl and wsUrl');
+
+  const bus = value.bus;
+  if (isObject(bus)) {
+    if (bus.kind === 'amqp') {
+      problems.push('bus.kind "amqp" (RabbitMQ) is not supported by this runtime yet; ask the engine for an embedded bus');
+    } else if (bus.kind === 'embedded') {
+      check(isUrl(bus.url, ['ws:', 'wss:']), 'bus.url must be a ws(s) URL for the embedded bus');
+      for (const field of ['exchange', 'queue', 'routingKey'] as const) {
+        check(bus[field] === null || bus[field] === undefined, `bus.${field} must be null for the embedded bus`);
+      }
+    } else problems.push(`bus.kind must be "embedded" or "amqp", got ${JSON.stringify(bus.kind) ?? 'nothing'}`);
+  } else problems.push('bus must be an object with kind and url');
+
+  check(
+    typeof value.deviceToken === 'string' && /^[\x21-\x7e]{1,1024}$/.test(value.deviceToken),
+    'deviceToken must be a non-empty token string',
+  );
+  check(
+    typeof value.deviceTokenExpiresAt === 'string' && !Number.isNaN(Date.parse(value.deviceTokenExpiresAt)),
+    'deviceTokenExpiresAt must be an ISO-8601 timestamp',
+  );
+
+  const keys = value.keys;
+  if (isObject(keys)) {
+    const publicProblem = typeof keys.public === 'string' ? checkSignedPublicKey(keys.public) : 'is missing';
+    if (publicProblem) problems.push(`keys.public ${publicProblem}`);
+    check(
+      keys.private === undefined || keys.private === null || (typeof keys.private === 'string' && /^[0-9a-f]{64}$/.test(keys.private)),
+      'keys.private must be 64 lowercase hexadecimal characters when present',
+    );
+  } else problems.push('keys must be an object with the public key');
+
+  if (problems.length > 0) throw new BundleError(problems);
+
+  const okEngine = engine as { apiUrl: string; wsUrl: string };
+  const okKeys = keys as { public: string; private?: string | null };
+  return {
+    deviceIdentifier: value.deviceIdentifier as string,
+    engine: { apiUrl: okEngine.apiUrl, wsUrl: okEngine.wsUrl },
+    bus: { kind: 'embedded', url: (bus as { url: string }).url, exchange: null, queue: null, routingKey: null },
+    deviceToken: value.deviceToken as string,
+    deviceTokenExpiresAt: value.deviceTokenExpiresAt as string,
+    keys: typeof okKeys.private === 'string' ? { public: okKeys.public, private: okKeys.private } : { public: okKeys.public },
+  };
+}
+
+function isUrl(value: unknown, protocols: string[]): value is string {
+  if (typeof value !== 'string') return false;
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
