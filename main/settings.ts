@@ -1,0 +1,36 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The app's non-secret settings (engine choice, who signed in last), kept as JSON in the user
+ * data folder. Tokens and keys never come here: they live in the OS keychain.
+ */
+const Settings = z.object({
+  engine: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('embedded') }),
+    z.object({ mode: z.literal('remote'), apiUrl: z.string().url() }),
+  ]),
+  profileId: z.string().nullable(),
+  username: z.string().nullable(),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const DEFAULT_SETTINGS: Settings = { engine: { mode: 'embedded' }, profileId: null, username: null };
+
+export async function loadSettings(file: string): Promise<Settings> {
+  try {
+    const parsed = Settings.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    // A damaged file falls back to defaults: the worst case is signing in again.
+    return parsed.success ? parsed.data : { ...DEFAULT_SETTINGS };
+  } catch {
+    return { ...DEFAULT_SETTINGS };
+  }
+}
+
+export async function saveSettings(file: string, settings: Settings): Promise<void> {
+  await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(settings, null, 2), { mode: 0o600 });
+  await rename(temp, file);
+}

@@ -1,0 +1,154 @@
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describeClientError } from '../../client/describe-client-error.ts';
+import { KeychainStore } from '../../client/secrets/keychain.ts';
+import { dispatch } from '../../bridge/vault-api.ts';
+import { startEmbeddedEngine } from '../../engine/host.ts';
+import type { EngineHandle } from '../../main/engine-handle.ts';
+import { createHandlers } from '../../main/handlers/index.ts';
+import type { Platform } from '../../main/platform.ts';
+import { VaultApp } from '../../main/vault-app.ts';
+import { tempDir } from '../support/engine.ts';
+import { serveRenderer } from './static-server.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const RENDERER = join(ROOT, 'out', 'renderer');
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * The Electron seams, scripted by the test: what the native open and save dialogs "choose".
+ */
+export class HarnessPlatform implements Platform {
+  nextFiles: string[] = [];
+  nextSaveTarget: string | null = null;
+
+  async chooseFiles(): Promise<string[]> {
+    const files = this.nextFiles;
+    this.nextFiles = [];
+    return files;
+  }
+
+  async chooseSaveTarget(): Promise<string | null> {
+    const target = this.nextSaveTarget;
+    this.nextSaveTarget = null;
+    return target;
+  }
+}
+
+export interface LaunchOptions {
+  /** The app's user-data folder (settings, embedded engine); a fresh temp folder by default. */
+  dataDir?: string;
+  /** Use this engine instead of starting an embedded one. */
+  engine?: { apiUrl: string; wsUrl: string };
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface LaunchedVault {
+  page: Page;
+  app: VaultApp;
+  platform: HarnessPlatform;
+  dataDir: string;
+  /** Registers real paths for files the test drops by name (Electron's webUtils stand-in). */
+  registerDroppedFiles(paths: Record<string, string>): Promise<void>;
+  close(): Promise<void>;
+}
+
+let preloadBundle: Promise<string> | undefined;
+function harnessPreload(): Promise<string> {
+  preloadBundle ??= build({
+    entryPoints: [join(import.meta.dirname, 'harness-preload.ts')],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0]!.text);
+  return preloadBundle;
+}
+
+let browser: Promise<Browser> | undefined;
+function sharedBrowser(): Promise<Browser> {
+  browser ??= chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return browser;
+}
+
+/**
+ * The desktop app without the Electron binary: main's real handler table and VaultApp in this
+ * process (over a real engine and the real OS keychain), the built renderer in Chromium, and a
+ * window.vault built by the same bridge code as the preload over a Playwright binding.
+ */
+export async function launchVault(options: LaunchOptions = {}): Promise<LaunchedVault> {
+  if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build:renderer` first');
+  const dataDir = options.dataDir ?? tempDir('privicore-vault-app-');
+  const platform = new HarnessPlatform();
+  const ctx = await (await sharedBrowser()).newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  let pageReady = false;
+  const pendingEvents: [string, unknown][] = [];
+  const emit = (event: string, payload: unknown) => {
+    if (!pageReady) {
+      pendingEvents.push([event, payload]);
+      return;
+    }
+    void page.evaluate(([name, data]) => (window as unknown as { __vaultEmit?: (e: string, p: unknown) => void }).__vaultEmit?.(name, data), [event, payload] as const).catch(() => undefined);
+  };
+
+  const startEngine = async (): Promise<EngineHandle> => {
+    if (options.engine) return { ...options.engine, ensureLocalStorage: async () => undefined, stop: async () => undefined };
+    const engine = await startEmbeddedEngine({ dataDir: join(dataDir, 'engine'), logLevel: 'silent' });
+    return { apiUrl: engine.apiUrl, wsUrl: engine.wsUrl, ensureLocalStorage: async (token) => void (await engine.ensureLocalStorage(token)), stop: () => engine.stop() };
+  };
+  if (options.engine) {
+    // A given engine is a "remote" one from the app's point of view.
+    const { saveSettings } = await import('../../main/settings.ts');
+    await saveSettings(join(dataDir, 'settings.json'), { engine: { mode: 'remote', apiUrl: options.engine.apiUrl }, profileId: null, username: null });
+  }
+  const app = VaultApp.create({
+    settingsFile: join(dataDir, 'settings.json'),
+    secrets: new KeychainStore(),
+    platform,
+    startEmbeddedEngine: startEngine,
+    emit,
+  });
+  const handlers = createHandlers(app);
+  await page.exposeBinding('__vaultInvoke', (_source, channel: string, input: unknown) =>
+    dispatch(handlers, channel, input, (error) => describeClientError(error, app.engineStatus().apiUrl)),
+  );
+  await page.addInitScript({ content: await harnessPreload() });
+  const server = await serveRenderer(RENDERER);
+  await page.goto(server.url);
+  pageReady = true;
+  for (const [event, payload] of pendingEvents.splice(0)) emit(event, payload);
+
+  return {
+    page,
+    app,
+    platform,
+    dataDir,
+    async registerDroppedFiles(paths) {
+      await page.evaluate((map) => Object.assign((window as unknown as { __droppedPaths: Record<string, string> }).__droppedPaths, map), paths);
+    },
+    async close() {
+      await ctx.close();
+      await server.close();
+      await app.shutdown();
+    },
+  };
+}
+
+/** Closes the shared Chromium (call once per test file, in afterAll). */
+export async function closeBrowser(): Promise<void> {
+  if (browser) await (await browser).close();
+  browser = undefined;
+}
