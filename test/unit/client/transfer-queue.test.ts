@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Transfer } from '../../../bridge/types.ts';
+import { PrivicoreError } from '../../../client/privicore-error.ts';
+import { TransferQueue, type TransferJob } from '../../../client/transfer-queue.ts';
+
+/** A job that reports progress in steps and can be released or failed by the test. */
+function steppedJob(name: string, total: number, outcome: 'ok' | 'fail' = 'ok', steps = 4): TransferJob {
+  return {
+    kind: 'upload',
+    name,
+    context: '/t',
+    total,
+    run: async (signal, onProgress) => {
+      for (let i = 1; i <= steps; i++) {
+        if (signal.aborted) throw PrivicoreError.cancelled();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        onProgress({ phase: 'upload', bytes: (total * i) / steps, total });
+      }
+      if (signal.aborted) throw PrivicoreError.cancelled();
+      if (outcome === 'fail') throw new PrivicoreError({ status: 0, reason: 'storage.unavailable', message: 'x' });
+      return { token: `D-${name}` };
+    },
+  };
+}
+
+describe('TransferQueue', () => {
+  it('runs a batch to completion with progress, tokens and a failure in plain words', async () => {
+    const changes: Transfer[] = [];
+    const queue = new TransferQueue({ onChange: (t) => changes.push(t), progressIntervalMs: 0, concurrency: 2 });
+    const { batchId, transfers } = queue.enqueue([steppedJob('a', 100), steppedJob('b', 200, 'fail'), steppedJob('c', 300)]);
+    expect(transfers.map((t) => t.state)).toEqual(['queued', 'queued', 'queued']);
+    await queue.idle();
+    const final = queue.list();
+    expect(final.every((t) => t.batchId === batchId)).toBe(true);
+    expect(final.map((t) => t.state)).toEqual(['done', 'failed', 'done']);
+    expect(final[0]).toMatchObject({ token: 'D-a', bytes: 100 });
+    expect(final[1]!.error).toMatch(/No storage device is online/);
+    const progressOfC = changes.filter((t) => t.name === 'c' && t.state === 'running').map((t) => t.bytes);
+    expect(progressOfC.length).toBeGreaterThan(1);
+    expect(progressOfC).toEqual([...progressOfC].sort((x, y) => x - y));
+  });
+
+  it('never runs more than `concurrency` at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const job = (name: string): TransferJob => ({
+      kind: 'download',
+      name,
+      context: '/',
+      total: 1,
+      run: async () => {
+        peak = Math.max(peak, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+        return {};
+      },
+    });
+    const queue = new TransferQueue({ onChange: () => undefined, concurrency: 2 });
+    queue.enqueue(['1', '2', '3', '4', '5'].map(job));
+    await queue.idle();
+    expect(peak).toBe(2);
+  });
+
+  it('cancels queued and running transfers', async () => {
+    const queue = new TransferQueue({ onChange: () => undefined, concurrency: 1 });
+    const { transfers } = queue.enqueue([steppedJob('running', 10, 'ok', 20), steppedJob('queued', 10)]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(queue.cancel(transfers[1]!.id)).toBe(true);
+    expect(queue.cancel(transfers[0]!.id)).toBe(true);
+    await queue.idle();
+    expect(queue.list().map((t) => t.state)).toEqual(['cancelled', 'cancelled']);
+    expect(queue.cancel(transfers[0]!.id)).toBe(false);
+    expect(queue.cancel('unknown')).toBe(false);
+  });
+
+  it('holds queued transfers while paused', async () => {
+    const queue = new TransferQueue({ onChange: () => undefined });
+    queue.setPaused(true);
+    queue.enqueue([steppedJob('waits', 10)]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(queue.list()[0]!.state).toBe('queued');
+    queue.setPaused(false);
+    await queue.idle();
+    expect(queue.list()[0]!.state).toBe('done');
+  });
+});
