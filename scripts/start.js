@@ -1,72 +1,83 @@
 #!/usr/bin/env node
-// `npm start`: until the desktop app is built, start the engine instead.
-// Usage: npm start [-- ENGINE_ARGS...]   e.g. npm start -- --port 0
-// Data directory: $PRIVICORE_DATA_DIR, else the platform's per-user data folder.
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+// `npm start`: builds the desktop app and launches it with Electron, on the embedded engine.
+//
+// npm never downloads Electron's binary at install time (package.json `allowScripts` denies
+// its postinstall), so `npm ci` also works offline and in CI. The binary is fetched here, on
+// first start. Where it cannot be had (no network, no display), the engine starts on its own
+// instead and this says so; `npm start -- ENGINE_ARGS` passes arguments to it.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const electronDir = path.join(repoRoot, 'node_modules', 'electron');
 
-function defaultDataDir() {
+function dataRoot() {
   const home = os.homedir();
   switch (process.platform) {
     case 'darwin':
-      return path.join(home, 'Library', 'Application Support', 'Privicore Vault', 'engine');
+      return path.join(home, 'Library', 'Application Support', 'Privicore Vault');
     case 'win32':
-      return path.join(
-        process.env.APPDATA || path.join(home, 'AppData', 'Roaming'),
-        'Privicore Vault',
-        'engine',
-      );
+      return path.join(process.env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Privicore Vault');
     default:
-      return path.join(
-        process.env.XDG_DATA_HOME || path.join(home, '.local', 'share'),
-        'privicore-vault',
-        'engine',
-      );
+      return path.join(process.env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'privicore-vault');
   }
 }
 
-const dataDir = path.resolve(process.env.PRIVICORE_DATA_DIR || defaultDataDir());
-mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-
-process.stderr.write(
-  `Privicore Vault desktop app is not built yet; starting the engine instead (data in ${dataDir}).\n`,
-);
-
-const args = ['tsx', 'engine/main.ts', '--data-dir', dataDir, ...process.argv.slice(2)];
-// Windows runs npx.cmd only through a shell, which splits on spaces: quote every argument there.
-const windows = process.platform === 'win32';
-const child = windows
-  ? spawn(
-      'npx.cmd',
-      args.map((a) => `"${a.replace(/"/g, '""')}"`),
-      {
-        cwd: repoRoot,
-        stdio: 'inherit',
-        shell: true,
-      },
-    )
-  : spawn('npx', args, { cwd: repoRoot, stdio: 'inherit' });
-
-const SIGNALS = ['SIGINT', 'SIGTERM'];
-for (const signal of SIGNALS) {
-  process.on(signal, () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-  });
+/** The Electron executable, fetching it once if it is missing; null when it cannot be had. */
+function electronBinary() {
+  const located = () => {
+    try {
+      const relative = readFileSync(path.join(electronDir, 'path.txt'), 'utf8');
+      const binary = path.join(electronDir, 'dist', relative);
+      return existsSync(binary) ? binary : null;
+    } catch {
+      return null;
+    }
+  };
+  if (located()) return located();
+  if (!existsSync(path.join(electronDir, 'install.js'))) return null;
+  process.stderr.write('Fetching the Electron runtime (first start only)…\n');
+  const env = { ...process.env };
+  delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
+  const fetched = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { cwd: electronDir, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  return fetched.status === 0 ? located() : null;
 }
 
-child.on('error', (err) => {
-  process.stderr.write(`Could not start the engine: ${err.message}\n`);
-  process.exit(1);
-});
+function hasDisplay() {
+  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
 
-child.on('exit', (code, signal) => {
-  if (code !== null) process.exit(code);
-  // The child died from a signal: exit the conventional way (128 + signal number).
-  process.exit(128 + (os.constants.signals[signal] ?? 1));
-});
+function run(command, args, options = {}) {
+  const child = spawn(command, args, { cwd: repoRoot, stdio: 'inherit', ...options });
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+  child.on('error', (err) => {
+    process.stderr.write(`Could not start ${path.basename(command)}: ${err.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 1)));
+}
+
+const binary = electronBinary();
+if (binary && hasDisplay()) {
+  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-app.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  run(binary, [repoRoot, ...process.argv.slice(2)]);
+} else {
+  const dataDir = path.resolve(process.env.PRIVICORE_DATA_DIR || path.join(dataRoot(), 'engine'));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const why = binary ? 'there is no display to show a window on' : "Electron's runtime could not be downloaded here";
+  process.stderr.write(
+    `The desktop app cannot open (${why}); starting the engine on its own instead (data in ${dataDir}).\n` +
+      'Use it with the CLI (npx privicore-vault --engine <apiUrl> …) or point a desktop app elsewhere at it.\n',
+  );
+  // A direct child (no npx/tsx wrapper) so forwarded signals reach the engine itself.
+  run(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--data-dir', dataDir, ...process.argv.slice(2)]);
+}
