@@ -15,7 +15,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type DecipherGCM } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 const KEY_LENGTH = 32;
@@ -34,7 +34,7 @@ export class GcmStreamError extends Error {
 }
 
 export interface DecryptToFileOptions {
-  /** Called with the number of plaintext bytes written so far (the total is encrypted size − 28). */
+  /** Called with the plaintext bytes written so far; the total is the encrypted size − 28. */
   onProgress?(bytes: number): void;
   signal?: AbortSignal;
 }
@@ -73,7 +73,7 @@ export function decryptStream(key: Buffer): Transform {
   checkKey(key);
   let iv = Buffer.alloc(0);
   let decipher: DecipherGCM | undefined;
-  // The last TAG_LENGTH bytes seen so far: only the end of the input tells whether they are the tag.
+  // The last TAG_LENGTH bytes seen so far: only the end of the input tells if they are the tag.
   let holdback = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
@@ -99,7 +99,8 @@ export function decryptStream(key: Buffer): Transform {
       callback();
     },
     flush(callback) {
-      if (decipher === undefined || holdback.length < TAG_LENGTH) return callback(new GcmStreamError());
+      if (decipher === undefined || holdback.length < TAG_LENGTH)
+        return callback(new GcmStreamError());
       try {
         decipher.setAuthTag(holdback);
         decipher.final();
@@ -115,7 +116,8 @@ export function decryptStream(key: Buffer): Transform {
  * Decrypts `source` into `target` so that the user never sees unverified plaintext: the bytes go to
  * `.<name>.<random>.partial` beside the target (same directory, so the final rename is atomic and
  * never crosses a file system), are fsynced, and replace the target only once the tag verifies.
- * On any failure the temporary file is removed and an existing target is left as it was.
+ * On any failure the temporary file is removed, an existing target is left as it was, and the
+ * source is destroyed.
  */
 export async function decryptToFile(
   source: Readable,
@@ -123,7 +125,14 @@ export async function decryptToFile(
   target: string,
   opts: DecryptToFileOptions = {},
 ): Promise<{ bytes: number }> {
-  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(8).toString('hex')}.partial`);
+  const partial = join(
+    dirname(target),
+    `.${basename(target)}.${randomBytes(8).toString('hex')}.partial`,
+  );
+  // Until the pipeline takes the source over, an error it emits would find no listener and crash
+  // the process; the pipeline still sees that error, as the source's stored one.
+  const holdError = (): void => undefined;
+  source.on('error', holdError);
   let handle: FileHandle;
   try {
     opts.signal?.throwIfAborted();
@@ -134,6 +143,8 @@ export async function decryptToFile(
     // The caller handed the source over; a failure before the pipeline starts must release it too.
     source.destroy();
     throw error;
+  } finally {
+    source.off('error', holdError);
   }
   let bytes = 0;
   const count = new Transform({
@@ -144,10 +155,23 @@ export async function decryptToFile(
     },
   });
   try {
-    // autoClose off: the handle must stay open for the fsync after the last write.
-    const sink = handle.createWriteStream({ autoClose: false });
-    await pipeline(source, decryptStream(key), count, sink, opts.signal ? { signal: opts.signal } : {});
-    await handle.sync();
+    // Not handle.createWriteStream(): that stream holds the handle until it closes it itself, and
+    // the fsync must come after the last write but before the close; final() runs in that gap.
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        writeAll(handle, chunk).then(() => callback(), callback);
+      },
+      final(callback) {
+        handle.sync().then(() => callback(), callback);
+      },
+    });
+    await pipeline(
+      source,
+      decryptStream(key),
+      count,
+      sink,
+      opts.signal ? { signal: opts.signal } : {},
+    );
     await handle.close();
     await rename(partial, target);
     return { bytes };
@@ -180,15 +204,25 @@ export function decryptBuffer(key: Buffer, data: Buffer): Buffer {
 
 /**
  * For test vectors only: a fixed IV makes the output reproducible, and reusing an IV with the same
- * key destroys GCM's confidentiality and integrity. Everything else uses encryptBuffer/encryptStream.
+ * key destroys GCM's confidentiality and integrity. Everything else uses encryptBuffer or
+ * encryptStream.
  */
 export function encryptWithIv(key: Buffer, iv: Buffer, plaintext: Buffer): Buffer {
   checkKey(key);
-  if (iv.length !== IV_LENGTH) throw new RangeError(`The IV is ${IV_LENGTH} bytes, got ${iv.length}.`);
+  if (iv.length !== IV_LENGTH) {
+    throw new RangeError(`The IV is ${IV_LENGTH} bytes, got ${iv.length}.`);
+  }
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
 }
 
+// A file write may take fewer bytes than offered; finish the chunk before asking for the next.
+async function writeAll(handle: FileHandle, chunk: Buffer): Promise<void> {
+  for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at)).bytesWritten;
+}
+
 function checkKey(key: Buffer): void {
-  if (key.length !== KEY_LENGTH) throw new RangeError(`AES-256-GCM needs a ${KEY_LENGTH}-byte key, got ${key.length}.`);
+  if (key.length !== KEY_LENGTH) {
+    throw new RangeError(`AES-256-GCM needs a ${KEY_LENGTH}-byte key, got ${key.length}.`);
+  }
 }

@@ -2,22 +2,37 @@
 // sealed to that device's X25519 public key. An ECIES-style construction: X25519 (RFC 7748),
 // HKDF-SHA256 (RFC 5869), AES-256-GCM (NIST SP 800-38D).
 //
-//   e, E     = a fresh X25519 key pair for this one wrap (ephemeral)
-//   R        = the recipient's raw X25519 public key (from its signed public key, contract §1.7)
-//   shared   = X25519(e, R)
-//   kek      = HKDF-SHA256(ikm = shared, salt = E ‖ R, info = "privicore-vault/data-key-wrap/1", 32 bytes)
-//   sealed   = AES-256-GCM(kek, iv = 12 random bytes, aad = info, plaintext = data key) — 32 bytes ‖ 16-byte tag
+//   e, E    a fresh X25519 key pair for this one wrap (ephemeral)
+//   R       the recipient's raw X25519 public key (from its signed public key, contract §1.7)
+//   info    "privicore-vault/data-key-wrap/1"
+//   shared  = X25519(e, R)
+//   kek     = HKDF-SHA256(ikm = shared, salt = E ‖ R, info, 32 bytes)
+//   sealed  = AES-256-GCM(kek, iv = 12 random bytes, aad = info, data key)
+//             = 32-byte ciphertext ‖ 16-byte tag
 //
-//   wire: "pkw1." base64url(E, 32 bytes) "." base64url(iv, 12 bytes) "." base64url(sealed, 48 bytes)
-//         (RFC 4648 §5 base64url without padding)
+//   wire:   "pkw1." b64u(E, 32 bytes) "." b64u(iv, 12 bytes) "." b64u(sealed, 48 bytes)
+//           where b64u is base64url without padding (RFC 4648 §5)
 //
 // Both public keys go into the salt so the key-encryption key is bound to this exact sender and
-// recipient pair (as in HPKE's kem_context, RFC 9180 §4.1), and the info string doubles as AAD so a
-// payload made for another purpose under the same keys cannot be replayed as a wrapped data key.
+// recipient pair (as in HPKE's kem_context, RFC 9180 §4.1), and the info string doubles as AAD so
+// a payload made for another purpose under the same keys cannot pass as a wrapped data key.
 
-import { createCipheriv, createDecipheriv, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, randomBytes } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
-import { exportRawPublicKey, importPrivateKey, importPublicKey, verifySignedPublicKey } from './profile-key.ts';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
+import {
+  exportRawPublicKey,
+  importPrivateKey,
+  importPublicKey,
+  verifySignedPublicKey,
+} from './profile-key.ts';
 
 const PREFIX = 'pkw1';
 const INFO = 'privicore-vault/data-key-wrap/1';
@@ -48,12 +63,18 @@ export function wrapDataKey(dataKey: Buffer, recipientSignedPublicKey: string): 
 
   const ephemeral = generateKeyPairSync('x25519');
   const ephemeralPublic = exportRawPublicKey(ephemeral.publicKey);
-  const kek = deriveKek(ephemeral.privateKey, importPublicKey(recipient), ephemeralPublic, recipient);
+  const kek = deriveKek(
+    ephemeral.privateKey,
+    importPublicKey(recipient),
+    ephemeralPublic,
+    recipient,
+  );
   const iv = randomBytes(IV_LENGTH);
   const cipher = createCipheriv('aes-256-gcm', kek, iv);
   cipher.setAAD(AAD);
   const sealed = Buffer.concat([cipher.update(dataKey), cipher.final(), cipher.getAuthTag()]);
-  return [PREFIX, ...[ephemeralPublic, iv, sealed].map((part) => part.toString('base64url'))].join('.');
+  const encoded = [ephemeralPublic, iv, sealed].map((part) => part.toString('base64url'));
+  return [PREFIX, ...encoded].join('.');
 }
 
 export function unwrapDataKey(wrapped: string, recipientPrivateKeyHex: string): Buffer {
@@ -80,20 +101,30 @@ export function unwrapDataKey(wrapped: string, recipientPrivateKeyHex: string): 
   try {
     decipher.final();
   } catch {
-    throw new KeyWrapError('The wrapped data key does not open with this private key (it is for another device, or altered).');
+    throw new KeyWrapError(
+      'The wrapped data key does not open with this private key ' +
+        '(it is for another device, or altered).',
+    );
   }
   return dataKey;
 }
 
-function deriveKek(privateKey: KeyObject, publicKey: KeyObject, ephemeralPublic: Buffer, recipient: Buffer): Buffer {
+function deriveKek(
+  privateKey: KeyObject,
+  publicKey: KeyObject,
+  ephemeralPublic: Buffer,
+  recipient: Buffer,
+): Buffer {
   let shared: Buffer;
   try {
     shared = diffieHellman({ privateKey, publicKey });
   } catch {
-    // OpenSSL refuses an all-zero X25519 result, which only a low-order (malicious) public key gives.
+    // OpenSSL refuses an all-zero X25519 result, which only a low-order (hostile) public key gives.
     throw new KeyWrapError('The key agreement failed: the public key is a low-order point.');
   }
-  return Buffer.from(hkdfSync('sha256', shared, Buffer.concat([ephemeralPublic, recipient]), INFO, DATA_KEY_LENGTH));
+  return Buffer.from(
+    hkdfSync('sha256', shared, Buffer.concat([ephemeralPublic, recipient]), INFO, DATA_KEY_LENGTH),
+  );
 }
 
 function decodePart(part: string | undefined, length: number, name: string): Buffer {

@@ -16,16 +16,24 @@
 // the fixed PKCS #8 (RFC 5208) and SubjectPublicKeyInfo (RFC 5280) prefixes of RFC 8410, whose
 // X25519 encodings differ only in the trailing 32 key bytes.
 
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 
 const TAG = Buffer.from([0x31, 0x42, 0x05, 0x00]);
 const RAW_KEY_LENGTH = 32;
 const DIGEST_LENGTH = 64;
 const SIGNED_LENGTH = TAG.length + RAW_KEY_LENGTH + DIGEST_LENGTH;
 
-// RFC 8410 §7 / §10.3: PrivateKeyInfo { version 0, AlgorithmIdentifier 1.3.101.110, OCTET STRING { OCTET STRING (32) } }.
+// RFC 8410 §7: PrivateKeyInfo { version 0, AlgorithmIdentifier 1.3.101.110,
+//   privateKey OCTET STRING { CurvePrivateKey OCTET STRING (32 bytes) } }
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-// RFC 8410 §4: SubjectPublicKeyInfo { AlgorithmIdentifier 1.3.101.110, BIT STRING (0 unused bits, 32 bytes) }.
+// RFC 8410 §4: SubjectPublicKeyInfo { AlgorithmIdentifier 1.3.101.110,
+//   subjectPublicKey BIT STRING (0 unused bits, 32 bytes) }
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 const HEX = /^[0-9a-fA-F]*$/;
@@ -47,7 +55,8 @@ export interface ProfileKeyPair {
   readonly publicKey: string;
 }
 
-export type SignedPublicKeyCheck = { ok: true; rawPublicKey: Buffer } | { ok: false; reason: string };
+export type SignedPublicKeyCheck =
+  { ok: true; rawPublicKey: Buffer } | { ok: false; reason: string };
 
 export function generateProfileKeyPair(): ProfileKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('x25519');
@@ -64,7 +73,9 @@ export function signedPublicKeyFromPrivate(privateHex: string): string {
 /** Wraps a raw 32-byte X25519 public key in the signed format (lowercase hex). */
 export function encodeSignedPublicKey(rawPublicKey: Buffer): string {
   if (rawPublicKey.length !== RAW_KEY_LENGTH) {
-    throw new ProfileKeyError(`An X25519 public key is ${RAW_KEY_LENGTH} bytes, got ${rawPublicKey.length}.`);
+    throw new ProfileKeyError(
+      `An X25519 public key is ${RAW_KEY_LENGTH} bytes, got ${rawPublicKey.length}.`,
+    );
   }
   const body = Buffer.concat([TAG, rawPublicKey]);
   return Buffer.concat([body, digest(body)]).toString('hex');
@@ -73,7 +84,10 @@ export function encodeSignedPublicKey(rawPublicKey: Buffer): string {
 /** Checks length, hex, tag and digest, as the engine does; either hex case is accepted. */
 export function verifySignedPublicKey(hex: string): SignedPublicKeyCheck {
   if (hex.length !== SIGNED_LENGTH * 2) {
-    return { ok: false, reason: `A signed public key is ${SIGNED_LENGTH * 2} hex characters, got ${hex.length}.` };
+    return {
+      ok: false,
+      reason: `A signed public key is ${SIGNED_LENGTH * 2} hex characters, got ${hex.length}.`,
+    };
   }
   if (!HEX.test(hex)) {
     return { ok: false, reason: 'A signed public key must contain only hex characters.' };
@@ -85,7 +99,10 @@ export function verifySignedPublicKey(hex: string): SignedPublicKeyCheck {
   }
   // The digest is over public data, so a plain comparison leaks nothing worth a constant-time one.
   if (!bytes.subarray(body.length).equals(digest(body))) {
-    return { ok: false, reason: 'The signed public key fails its BLAKE2b-512 check (it is altered or mistyped).' };
+    return {
+      ok: false,
+      reason: 'The signed public key fails its BLAKE2b-512 check (it is altered or mistyped).',
+    };
   }
   return { ok: true, rawPublicKey: Buffer.from(bytes.subarray(TAG.length, body.length)) };
 }
@@ -108,9 +125,15 @@ export function importPrivateKey(privateHex: string): KeyObject {
 /** Turns a raw 32-byte X25519 public key into a KeyObject. */
 export function importPublicKey(rawPublicKey: Buffer): KeyObject {
   if (rawPublicKey.length !== RAW_KEY_LENGTH) {
-    throw new ProfileKeyError(`An X25519 public key is ${RAW_KEY_LENGTH} bytes, got ${rawPublicKey.length}.`);
+    throw new ProfileKeyError(
+      `An X25519 public key is ${RAW_KEY_LENGTH} bytes, got ${rawPublicKey.length}.`,
+    );
   }
-  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, rawPublicKey]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([SPKI_PREFIX, rawPublicKey]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 export function exportRawPublicKey(publicKey: KeyObject): Buffer {

@@ -16,11 +16,17 @@
 //
 // Version 1 fixes every parameter; they are written out anyway so that the file alone, with any
 // scrypt and AES-GCM tool, is enough to recover the keys. A kit with other values is refused rather
-// than obeyed, so a crafted file cannot make the app run an unbounded scrypt. The kdf and cipher
-// fields are covered by the tag implicitly (other values give another key or IV, and the tag fails);
+// than obeyed, so a crafted file cannot make the app run an unbounded scrypt. The salt and IV are
+// covered by the tag implicitly (other values give another key or IV, and the tag fails);
 // createdAt is not covered and is informational only.
 
-import { createCipheriv, createDecipheriv, randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  randomBytes,
+  scrypt,
+  type ScryptOptions,
+} from 'node:crypto';
 
 const FORMAT = 'privicore-vault-recovery-kit';
 const VERSION = 1;
@@ -37,9 +43,7 @@ const MIN_PASSPHRASE_CHARACTERS = 8;
 const KEY_HEX = /^[0-9a-fA-F]{64}$/;
 
 export type RecoveryKitErrorCode =
-  | 'ERR_RECOVERY_KIT_PASSPHRASE'
-  | 'ERR_RECOVERY_KIT_PASSPHRASE_SHORT'
-  | 'ERR_RECOVERY_KIT_FORMAT';
+  'ERR_RECOVERY_KIT_PASSPHRASE' | 'ERR_RECOVERY_KIT_PASSPHRASE_SHORT' | 'ERR_RECOVERY_KIT_FORMAT';
 
 export class RecoveryKitError extends Error {
   readonly code: RecoveryKitErrorCode;
@@ -59,7 +63,10 @@ export interface RecoveryKitContents {
   readonly privateKey: string;
 }
 
-export async function createRecoveryKit(contents: RecoveryKitContents, passphrase: string): Promise<string> {
+export async function createRecoveryKit(
+  contents: RecoveryKitContents,
+  passphrase: string,
+): Promise<string> {
   if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_CHARACTERS) {
     throw new RecoveryKitError(
       'ERR_RECOVERY_KIT_PASSPHRASE_SHORT',
@@ -69,7 +76,9 @@ export async function createRecoveryKit(contents: RecoveryKitContents, passphras
   if (contents.dataKey.length !== KEY_LENGTH) {
     throw new RangeError(`The data key is ${KEY_LENGTH} bytes, got ${contents.dataKey.length}.`);
   }
-  if (!KEY_HEX.test(contents.privateKey)) throw new RangeError('The private key is 64 hex characters.');
+  if (!KEY_HEX.test(contents.privateKey)) {
+    throw new RangeError('The private key is 64 hex characters.');
+  }
   if (contents.profileId === '' || contents.username === '') {
     throw new RangeError('A recovery kit needs the profile id and the username.');
   }
@@ -99,7 +108,10 @@ export async function createRecoveryKit(contents: RecoveryKitContents, passphras
   return `${JSON.stringify(kit, null, 2)}\n`;
 }
 
-export async function openRecoveryKit(text: string, passphrase: string): Promise<RecoveryKitContents> {
+export async function openRecoveryKit(
+  text: string,
+  passphrase: string,
+): Promise<RecoveryKitContents> {
   const { salt, iv, sealed } = parseKit(text);
   const decipher = createDecipheriv('aes-256-gcm', await deriveKey(passphrase, salt), iv);
   decipher.setAAD(AAD);
@@ -109,7 +121,10 @@ export async function openRecoveryKit(text: string, passphrase: string): Promise
     decipher.final();
   } catch {
     // GCM cannot tell a wrong passphrase from an altered file; both fail the same tag.
-    throw new RecoveryKitError('ERR_RECOVERY_KIT_PASSPHRASE', 'The passphrase is wrong or the recovery kit is damaged.');
+    throw new RecoveryKitError(
+      'ERR_RECOVERY_KIT_PASSPHRASE',
+      'The passphrase is wrong or the recovery kit is damaged.',
+    );
   }
   return parseContents(plaintext);
 }
@@ -121,9 +136,13 @@ function parseKit(text: string): { salt: Buffer; iv: Buffer; sealed: Buffer } {
   } catch {
     throw formatError('The recovery kit is not a JSON file.');
   }
-  if (!isRecord(kit) || kit['format'] !== FORMAT) throw formatError('This file is not a Privicore Vault recovery kit.');
+  if (!isRecord(kit) || kit['format'] !== FORMAT) {
+    throw formatError('This file is not a Privicore Vault recovery kit.');
+  }
   if (kit['version'] !== VERSION) {
-    throw formatError(`This recovery kit has version ${String(kit['version'])}; this app opens version ${VERSION}.`);
+    throw formatError(
+      `This recovery kit has version ${String(kit['version'])}; this app opens version ${VERSION}.`,
+    );
   }
   const kdf = kit['kdf'];
   if (
@@ -133,7 +152,9 @@ function parseKit(text: string): { salt: Buffer; iv: Buffer; sealed: Buffer } {
     kdf['r'] !== SCRYPT.r ||
     kdf['p'] !== SCRYPT.p
   ) {
-    throw formatError('The recovery kit names a key derivation other than scrypt N=32768, r=8, p=1.');
+    throw formatError(
+      'The recovery kit names a key derivation other than scrypt N=32768, r=8, p=1.',
+    );
   }
   const cipher = kit['cipher'];
   if (!isRecord(cipher) || cipher['name'] !== 'aes-256-gcm') {
@@ -142,10 +163,16 @@ function parseKit(text: string): { salt: Buffer; iv: Buffer; sealed: Buffer } {
   const salt = decodeBase64(kdf['salt'], 'kdf.salt');
   const iv = decodeBase64(cipher['iv'], 'cipher.iv');
   const sealed = decodeBase64(kit['ciphertext'], 'ciphertext');
-  if (salt.length !== SALT_LENGTH) throw formatError(`The recovery kit's salt is not ${SALT_LENGTH} bytes.`);
-  if (iv.length !== IV_LENGTH) throw formatError(`The recovery kit's IV is not ${IV_LENGTH} bytes.`);
+  if (salt.length !== SALT_LENGTH) {
+    throw formatError(`The recovery kit's salt is not ${SALT_LENGTH} bytes.`);
+  }
+  if (iv.length !== IV_LENGTH) {
+    throw formatError(`The recovery kit's IV is not ${IV_LENGTH} bytes.`);
+  }
   if (sealed.length <= TAG_LENGTH) throw formatError("The recovery kit's ciphertext is too short.");
-  if (typeof kit['createdAt'] !== 'string') throw formatError('The recovery kit has no creation time.');
+  if (typeof kit['createdAt'] !== 'string') {
+    throw formatError('The recovery kit has no creation time.');
+  }
   return { salt, iv, sealed };
 }
 
@@ -156,7 +183,7 @@ function parseContents(plaintext: Buffer): RecoveryKitContents {
   } catch {
     contents = undefined;
   }
-  // Only a kit sealed by a faulty writer gets here: the tag already proved these bytes are unaltered.
+  // Only a kit sealed by a faulty writer gets here: the tag proved these bytes unaltered.
   if (
     !isRecord(contents) ||
     typeof contents['profileId'] !== 'string' ||
@@ -166,7 +193,9 @@ function parseContents(plaintext: Buffer): RecoveryKitContents {
     !KEY_HEX.test(contents['dataKey']) ||
     !KEY_HEX.test(contents['privateKey'])
   ) {
-    throw formatError('The recovery kit opened, but what it holds is not a profile id, username and two keys.');
+    throw formatError(
+      'The recovery kit opened, but what it holds is not a profile id, username and two keys.',
+    );
   }
   return {
     profileId: contents['profileId'],
@@ -176,12 +205,16 @@ function parseContents(plaintext: Buffer): RecoveryKitContents {
   };
 }
 
-// NFC, so that the same passphrase typed on systems that compose accents differently derives the same key.
+// NFC, so that one passphrase typed on systems that compose accents differently gives one key.
 function deriveKey(passphrase: string, salt: Buffer): Promise<Buffer> {
   const options: ScryptOptions = { ...SCRYPT, maxmem: SCRYPT_MAXMEM };
   return new Promise((resolve, reject) => {
-    scrypt(Buffer.from(passphrase.normalize('NFC'), 'utf8'), salt, KEY_LENGTH, options, (error, key) =>
-      error ? reject(error) : resolve(key),
+    scrypt(
+      Buffer.from(passphrase.normalize('NFC'), 'utf8'),
+      salt,
+      KEY_LENGTH,
+      options,
+      (error, key) => (error ? reject(error) : resolve(key)),
     );
   });
 }

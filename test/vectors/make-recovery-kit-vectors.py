@@ -72,7 +72,9 @@ CASES = [
 
 vectors = []
 for case in CASES:
-    assert case["passphrase"] != unicodedata.normalize("NFC", case["passphrase"]) or case["passphrase"].isascii()
+    # The NFD case tests something only if its passphrase really differs from its NFC form.
+    if not case["passphrase"].isascii():
+        assert case["passphrase"] != unicodedata.normalize("NFC", case["passphrase"])
     vectors.append(
         {
             "name": case["name"],

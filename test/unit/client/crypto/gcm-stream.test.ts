@@ -26,11 +26,16 @@ interface GcmVector {
   wire: string;
 }
 
-const { vectors } = JSON.parse(readFileSync(new URL('../../../vectors/gcm-stream.json', import.meta.url), 'utf8')) as {
+const { vectors } = JSON.parse(
+  readFileSync(new URL('../../../vectors/gcm-stream.json', import.meta.url), 'utf8'),
+) as {
   vectors: GcmVector[];
 };
 const hex = (text: string): Buffer => Buffer.from(text, 'hex');
-const TAMPERED = { code: 'ERR_TAMPERED', message: 'The file failed its integrity check (it was altered or is corrupt).' };
+const TAMPERED = {
+  code: 'ERR_TAMPERED',
+  message: 'The file failed its integrity check (it was altered or is corrupt).',
+};
 
 // Deterministic piece sizes (1..max) so a failure reproduces; mulberry32.
 function pieceSizes(seed: number, max: number): () => number {
@@ -47,7 +52,7 @@ function pieceSizes(seed: number, max: number): () => number {
 function split(data: Buffer, seed: number, max: number): Buffer[] {
   const next = pieceSizes(seed, max);
   const pieces: Buffer[] = [];
-  for (let at = 0; at < data.length; ) {
+  for (let at = 0; at < data.length;) {
     const size = next();
     pieces.push(data.subarray(at, at + size));
     at += size;
@@ -83,7 +88,9 @@ describe('gcm-stream vectors (McGrew-Viega AES-256 cases 13-15, and ours)', () =
 
   it.each(vectors)('$name: a changed tag fails', (v) => {
     const wire = hex(v.wire);
-    expect(() => decryptBuffer(hex(v.key), flipBit(wire, wire.length - 1))).toThrow(expect.objectContaining(TAMPERED));
+    expect(() => decryptBuffer(hex(v.key), flipBit(wire, wire.length - 1))).toThrow(
+      expect.objectContaining(TAMPERED),
+    );
   });
 });
 
@@ -102,7 +109,25 @@ describe('encryptedSize', () => {
 
 describe('encryptStream and decryptStream', () => {
   const key = randomBytes(32);
-  const sizes = [0, 1, 11, 12, 15, 16, 17, 27, 28, 29, 100, 4095, 4096, 65535, 65536, 65537, 70 * 1024];
+  const sizes = [
+    0,
+    1,
+    11,
+    12,
+    15,
+    16,
+    17,
+    27,
+    28,
+    29,
+    100,
+    4095,
+    4096,
+    65535,
+    65536,
+    65537,
+    70 * 1024,
+  ];
 
   it.each(sizes)('round-trips %i bytes fed in odd-sized pieces', async (size) => {
     const plaintext = randomBytes(size);
@@ -149,14 +174,18 @@ describe('encryptStream and decryptStream', () => {
   it('fails a stream whose bytes were altered, with ERR_TAMPERED', async () => {
     const wire = encryptBuffer(key, randomBytes(5000));
     for (const index of [0, 11, 12, 2500, wire.length - 17, wire.length - 16, wire.length - 1]) {
-      await expect(run(decryptStream(key), split(flipBit(wire, index), index, 997))).rejects.toMatchObject(TAMPERED);
+      await expect(
+        run(decryptStream(key), split(flipBit(wire, index), index, 997)),
+      ).rejects.toMatchObject(TAMPERED);
     }
   });
 
   it('fails a truncated or extended stream, with ERR_TAMPERED', async () => {
     const wire = encryptBuffer(key, randomBytes(100));
     for (const cut of [0, 1, 12, 27, 28, wire.length - 1]) {
-      await expect(run(decryptStream(key), [wire.subarray(0, cut)])).rejects.toMatchObject(TAMPERED);
+      await expect(run(decryptStream(key), [wire.subarray(0, cut)])).rejects.toMatchObject(
+        TAMPERED,
+      );
     }
     await expect(run(decryptStream(key), [wire, Buffer.from([0])])).rejects.toMatchObject(TAMPERED);
   });
@@ -172,7 +201,9 @@ describe('encryptStream and decryptStream', () => {
     expect(() => decryptStream(randomBytes(31))).toThrow(RangeError);
     expect(() => encryptBuffer(randomBytes(24), Buffer.alloc(1))).toThrow(RangeError);
     expect(() => decryptBuffer(randomBytes(33), Buffer.alloc(28))).toThrow(RangeError);
-    expect(() => encryptWithIv(randomBytes(32), Buffer.alloc(16), Buffer.alloc(1))).toThrow(RangeError);
+    expect(() => encryptWithIv(randomBytes(32), Buffer.alloc(16), Buffer.alloc(1))).toThrow(
+      RangeError,
+    );
   });
 
   it('decryptBuffer refuses input shorter than IV and tag', () => {
@@ -197,9 +228,14 @@ describe('decryptToFile', () => {
   it('writes the plaintext and reports progress in plaintext bytes', async () => {
     const plaintext = randomBytes(70 * 1024 + 3);
     const progress: number[] = [];
-    const result = await decryptToFile(Readable.from(split(encryptBuffer(key, plaintext), 9, 5003)), key, target, {
-      onProgress: (bytes) => progress.push(bytes),
-    });
+    const result = await decryptToFile(
+      Readable.from(split(encryptBuffer(key, plaintext), 9, 5003)),
+      key,
+      target,
+      {
+        onProgress: (bytes) => progress.push(bytes),
+      },
+    );
     expect(result).toEqual({ bytes: plaintext.length });
     expect((await readFile(target)).equals(plaintext)).toBe(true);
     expect(progress.length).toBeGreaterThan(1);
@@ -209,18 +245,26 @@ describe('decryptToFile', () => {
   });
 
   it('writes an empty plaintext as an empty file', async () => {
-    expect(await decryptToFile(Readable.from([encryptBuffer(key, Buffer.alloc(0))]), key, target)).toEqual({ bytes: 0 });
+    expect(
+      await decryptToFile(Readable.from([encryptBuffer(key, Buffer.alloc(0))]), key, target),
+    ).toEqual({ bytes: 0 });
     expect((await readFile(target)).length).toBe(0);
   });
 
   it('writes through a private temporary file beside the target', async () => {
     const seen: { name: string; mode: number }[] = [];
-    await decryptToFile(Readable.from(split(encryptBuffer(key, randomBytes(50_000)), 3, 4000)), key, target, {
-      onProgress: () => {
-        if (seen.length > 0) return;
-        for (const name of readdirSync(dir)) seen.push({ name, mode: statSync(join(dir, name)).mode & 0o777 });
+    await decryptToFile(
+      Readable.from(split(encryptBuffer(key, randomBytes(50_000)), 3, 4000)),
+      key,
+      target,
+      {
+        onProgress: () => {
+          if (seen.length > 0) return;
+          for (const name of readdirSync(dir))
+            seen.push({ name, mode: statSync(join(dir, name)).mode & 0o777 });
+        },
       },
-    });
+    );
     expect(seen).toHaveLength(1);
     expect(seen[0]?.name).toMatch(/^\.report\.pdf\.[0-9a-f]+\.partial$/);
     // POSIX permission bits only; Windows reports what its ACLs allow.
@@ -246,7 +290,9 @@ describe('decryptToFile', () => {
   it('leaves an existing target as it was when decryption fails, and replaces it on success', async () => {
     await writeFile(target, 'the old contents');
     const wire = encryptBuffer(key, Buffer.from('the new contents'));
-    await expect(decryptToFile(Readable.from([flipBit(wire, 20)]), key, target)).rejects.toMatchObject(TAMPERED);
+    await expect(
+      decryptToFile(Readable.from([flipBit(wire, 20)]), key, target),
+    ).rejects.toMatchObject(TAMPERED);
     expect(await readFile(target, 'utf8')).toBe('the old contents');
     expect(await readdir(dir)).toEqual(['report.pdf']);
 
@@ -272,25 +318,40 @@ describe('decryptToFile', () => {
 
   it('refuses to start when already aborted', async () => {
     const source = Readable.from([encryptBuffer(key, Buffer.from('x'))]);
-    await expect(decryptToFile(source, key, target, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+    await expect(
+      decryptToFile(source, key, target, { signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({
       name: 'AbortError',
     });
     expect(source.destroyed).toBe(true);
     expect(await readdir(dir)).toEqual([]);
   });
 
-  it('rejects with the source error and leaves no file', async () => {
+  it('rejects with a source error raised mid-stream and leaves no file', async () => {
     const wire = encryptBuffer(key, randomBytes(10_000));
     const source = new Readable({ read() {} });
     source.push(wire.subarray(0, 5000));
-    setImmediate(() => source.destroy(new Error('connection reset')));
-    await expect(decryptToFile(source, key, target)).rejects.toThrow('connection reset');
+    const pending = decryptToFile(source, key, target, {
+      onProgress: () => source.destroy(new Error('connection reset')),
+    });
+    await expect(pending).rejects.toThrow('connection reset');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('rejects with a source error raised while the temporary file opens, without crashing', async () => {
+    const source = new Readable({ read() {} });
+    const pending = decryptToFile(source, key, target);
+    // Emitted before the pipeline has attached its listeners.
+    source.destroy(new Error('connection reset'));
+    await expect(pending).rejects.toThrow('connection reset');
     expect(await readdir(dir)).toEqual([]);
   });
 
   it('rejects when the target folder does not exist, and releases the source', async () => {
     const source = Readable.from([encryptBuffer(key, Buffer.from('x'))]);
-    await expect(decryptToFile(source, key, join(dir, 'missing', 'file'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(decryptToFile(source, key, join(dir, 'missing', 'file'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
     expect(source.destroyed).toBe(true);
   });
 });
