@@ -69,7 +69,9 @@ export const channels = {
   ),
   'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(z.object({ transferId: z.string().min(1).max(100) }).strict()),
   'files:transfers': channel<typeof none, Transfer[]>(none),
-  'files:rename': channel<z.ZodType<{ token: string; fileName: string }>, void>(z.object({ token, fileName: text(255) }).strict()),
+  'files:rename': channel<z.ZodType<{ token: string; fileName: string; extension?: string | null }>, void>(
+    z.object({ token, fileName: text(255), extension: z.string().max(32).regex(/^[^.]*$/, 'no dot').nullable().optional() }).strict(),
+  ),
   'files:move': channel<z.ZodType<{ token: string; context: string }>, void>(z.object({ token, context }).strict()),
   'files:classify': channel<z.ZodType<{ token: string; fields: Record<string, string> }>, void>(
     z

@@ -46,16 +46,23 @@ export type VaultApi = {
   pathForFile(file: unknown): string | null;
 };
 
-/** Builds `window.vault` by walking the channel table; nothing else is exposed. */
-export function buildVaultApi(transport: BridgeTransport): VaultApi {
+/**
+ * Builds `window.vault` by walking the channel table; nothing else is exposed. Failed calls
+ * reject with a VaultError; `plainErrors` rejects with a plain `{name, message, reason,
+ * status, fields}` object instead, for the preload: Electron's contextBridge copies only the
+ * message of an Error, but copies a plain object whole.
+ */
+export function buildVaultApi(transport: BridgeTransport, options: { plainErrors?: boolean } = {}): VaultApi {
   const api: Record<string, Record<string, unknown>> = {};
   for (const name of Object.keys(channels) as Channel[]) {
     const [area, verb] = name.split(':') as [string, string];
     api[area] ??= {};
     api[area][verb] = async (input?: unknown) => {
       const reply = await transport.invoke(name, input);
-      if (!reply.ok) throw new VaultError(reply.error);
-      return reply.value;
+      if (reply.ok) return reply.value;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a plain object survives contextBridge (see above)
+      if (options.plainErrors) throw { name: 'VaultError', ...reply.error };
+      throw new VaultError(reply.error);
     };
   }
   const on = (event: BridgeEvent, listener: (payload: unknown) => void) => {

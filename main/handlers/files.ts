@@ -78,9 +78,10 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
     },
     'files:cancel': async ({ transferId }) => app.transfers.cancel(transferId),
     'files:transfers': async () => app.transfers.list(),
-    'files:rename': async ({ token, fileName }) => {
+    'files:rename': async ({ token, fileName, extension }) => {
       const session = app.session();
-      await session.run(() => updateDataToken(session.http, { token, fileName }));
+      // The engine keeps the extension apart; null/'' clears it, absent keeps it.
+      await session.run(() => updateDataToken(session.http, { token, fileName, ...(extension === undefined ? {} : { extension: extension ?? '' }) }));
     },
     'files:move': async ({ token, context }) => {
       const session = app.session();

@@ -122,3 +122,15 @@ describe('dispatch (main’s side)', () => {
     });
   });
 });
+
+describe('buildVaultApi for the preload (plainErrors)', () => {
+  it('rejects with a plain object that keeps reason, status and fields across contextBridge', async () => {
+    const info = { message: 'Please correct: password too short.', reason: 'validation.failed', status: 422, fields: { password: ['too short'] } };
+    const { transport } = recordingTransport(() => ({ ok: false, error: info }));
+    const vault = buildVaultApi(transport, { plainErrors: true });
+    const rejection = await vault.session.signIn({ username: 'someone', password: 'x' }).catch((e: unknown) => e);
+    expect(rejection).not.toBeInstanceOf(Error);
+    expect(rejection).toEqual({ name: 'VaultError', ...info });
+    expect(structuredClone(rejection)).toEqual(rejection);
+  });
+});

@@ -36,6 +36,7 @@ describe('session policy', () => {
       expect(decide(permission), permission).toBe(false);
     }
     expect(decide('media', { mediaTypes: ['video'] })).toBe(true);
+    expect(decide('clipboard-sanitized-write')).toBe(true);
     expect(decide('media', { mediaTypes: ['audio'] })).toBe(false);
     expect(decide('media', { mediaTypes: ['video', 'audio'] })).toBe(false);
     expect(decide('media', {})).toBe(false);

@@ -1,0 +1,33 @@
+import type { VaultApi } from '../bridge/vault-api.ts';
+
+declare global {
+  interface Window {
+    /** Built by preload from bridge/channels.ts; see bridge/vault-api.ts. */
+    vault: VaultApi;
+  }
+}
+
+/**
+ * The renderer's one door to main: the only module that reads `window.vault` (lint enforces
+ * it). Reads are lazy so importing the store never touches `window` — the unit tests run in
+ * Node and install a stand-in first.
+ */
+export const api = {
+  get engine(): VaultApi['engine'] {
+    return window.vault.engine;
+  },
+  get session(): VaultApi['session'] {
+    return window.vault.session;
+  },
+  get files(): VaultApi['files'] {
+    return window.vault.files;
+  },
+  on: ((event, listener) => window.vault.on(event, listener)) as VaultApi['on'],
+  /**
+   * The file-system path of a dropped file, or null when it has none (dragged from a browser).
+   * Only preload can read it (Electron's webUtils), so it crosses the bridge.
+   */
+  pathForFile(file: File): string | null {
+    return window.vault.pathForFile(file) || null;
+  },
+};

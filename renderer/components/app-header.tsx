@@ -1,0 +1,36 @@
+import { sessionSelectors, useAppStore } from '../store/index.ts';
+import { BrandMark } from './brand-mark.tsx';
+import { EngineStatusDot } from './engine-status-dot.tsx';
+import { Icon } from './icons.tsx';
+
+export function AppHeader() {
+  const username = useAppStore(sessionSelectors.username);
+  const signOut = useAppStore((s) => s.signOut);
+  return (
+    <header className="app-header" data-testid="app-header">
+      <div className="app-title">
+        <BrandMark size={22} />
+        <span className="app-name">Privicore Vault</span>
+      </div>
+      <div className="header-end">
+        <EngineStatusDot />
+        <span className="header-divider" aria-hidden="true" />
+        <span className="current-user" title={`Signed in as ${username ?? ''}`}>
+          <span className="avatar" aria-hidden="true">
+            {(username ?? '?').slice(0, 1).toUpperCase()}
+          </span>
+          <span data-testid="current-user">{username}</span>
+        </span>
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void signOut()}
+          data-testid="sign-out-button"
+        >
+          <Icon name="sign-out" size={14} />
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

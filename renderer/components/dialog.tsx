@@ -1,0 +1,157 @@
+import {
+  useEffect,
+  useId,
+  useRef,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+import { createPortal } from 'react-dom';
+import { Spinner } from './spinner.tsx';
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+function dialogRoot(): HTMLElement {
+  return document.getElementById('dialogs') ?? document.body;
+}
+
+/**
+ * A modal dialog: the rest of the app goes inert while it is open, Tab cycles inside it,
+ * Escape cancels, and focus goes back to where it was (or to `fallbackFocus` when that
+ * element is gone, e.g. the row of a file just deleted).
+ */
+export function Dialog({
+  title,
+  description,
+  children,
+  onClose,
+  onSubmit,
+  confirmLabel = 'Confirm',
+  confirmTone = 'primary',
+  busy = false,
+  error,
+  testId,
+  fallbackFocus = '[data-testid="file-table"] tbody tr[tabindex="0"]',
+}: {
+  title: string;
+  description?: ReactNode;
+  children?: ReactNode;
+  onClose: () => void;
+  onSubmit: () => void;
+  confirmLabel?: string;
+  confirmTone?: 'primary' | 'danger';
+  busy?: boolean;
+  error?: string | null;
+  testId: string;
+  fallbackFocus?: string;
+}) {
+  const titleId = useId();
+  const descriptionId = useId();
+  const panelRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const app = document.getElementById('root');
+    app?.setAttribute('inert', '');
+    const panel = panelRef.current;
+    const first =
+      panel?.querySelector<HTMLElement>('[data-autofocus]') ??
+      panel?.querySelector<HTMLElement>(FOCUSABLE) ??
+      panel;
+    first?.focus();
+    if (first instanceof HTMLInputElement && first.type === 'text') first.select();
+    return () => {
+      app?.removeAttribute('inert');
+      // Wait a frame: React may still be removing the row that opened this dialog.
+      requestAnimationFrame(() => {
+        const target = returnTo?.isConnected
+          ? returnTo
+          : document.querySelector<HTMLElement>(fallbackFocus);
+        target?.focus();
+      });
+    };
+  }, [fallbackFocus]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') {
+      event.stopPropagation();
+      event.preventDefault();
+      if (!busy) onClose();
+      return;
+    }
+    if (event.key !== 'Tab' || !panelRef.current) return;
+    const focusable = [...panelRef.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+      (el) => el.offsetParent !== null,
+    );
+    if (focusable.length === 0) {
+      event.preventDefault();
+      return;
+    }
+    const first = focusable[0]!;
+    const last = focusable[focusable.length - 1]!;
+    if (event.shiftKey && document.activeElement === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && document.activeElement === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!busy) onSubmit();
+  };
+
+  return createPortal(
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(event) => event.target === event.currentTarget && !busy && onClose()}
+    >
+      <form
+        ref={panelRef}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={description ? descriptionId : undefined}
+        data-testid={testId}
+        onKeyDown={onKeyDown}
+        onSubmit={submit}
+        tabIndex={-1}
+        noValidate
+      >
+        <h2 id={titleId} className="dialog-title">
+          {title}
+        </h2>
+        {description ? (
+          <div id={descriptionId} className="dialog-description">
+            {description}
+          </div>
+        ) : null}
+        {children ? <div className="dialog-body">{children}</div> : null}
+        {error ? (
+          <p className="dialog-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button
+            type="submit"
+            className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
+            aria-busy={busy || undefined}
+            disabled={busy}
+          >
+            {busy ? <Spinner size={14} /> : null}
+            {confirmLabel}
+          </button>
+        </div>
+      </form>
+    </div>,
+    dialogRoot(),
+  );
+}

@@ -1,0 +1,54 @@
+import type { Transfer } from '../../bridge/types.ts';
+
+export interface BatchSummary {
+  batchId: string;
+  kind: Transfer['kind'];
+  done: number;
+  failed: number;
+  cancelled: number;
+  /** "3 files secured, 1 failed". */
+  text: string;
+  /** Why the first failure happened, naming the file; null when nothing failed. */
+  reason: string | null;
+  tone: 'success' | 'warning' | 'error';
+}
+
+const files = (count: number): string => `${count} ${count === 1 ? 'file' : 'files'}`;
+
+/** The words people see when a batch of uploads or downloads ends. */
+export function summarizeBatch(batchId: string, transfers: readonly Transfer[]): BatchSummary {
+  const members = transfers.filter((transfer) => transfer.batchId === batchId);
+  const kind = members[0]?.kind ?? 'upload';
+  const done = members.filter((t) => t.state === 'done').length;
+  const failedTransfers = members.filter((t) => t.state === 'failed');
+  const failed = failedTransfers.length;
+  const cancelled = members.filter((t) => t.state === 'cancelled').length;
+
+  const verb = kind === 'upload' ? 'secured' : 'downloaded';
+  // The first count names the noun ("3 files secured"); later ones lean on it ("1 failed").
+  const parts: string[] = [];
+  for (const [count, word] of [
+    [done, verb],
+    [failed, 'failed'],
+    [cancelled, 'cancelled'],
+  ] as const) {
+    if (count === 0) continue;
+    parts.push(parts.length === 0 ? `${files(count)} ${word}` : `${count} ${word}`);
+  }
+  const text = parts.length > 0 ? parts.join(', ') : `${files(0)} ${verb}`;
+
+  const first = failedTransfers[0];
+  const why = first?.error?.trim() || "The reason wasn't reported.";
+  const reason = first
+    ? `${first.name}: ${why}${failed > 1 ? ` (and ${failed - 1} more)` : ''}`
+    : null;
+  const tone =
+    failed > 0
+      ? done > 0
+        ? 'warning'
+        : 'error'
+      : cancelled > 0 && done === 0
+        ? 'warning'
+        : 'success';
+  return { batchId, kind, done, failed, cancelled, text, reason, tone };
+}

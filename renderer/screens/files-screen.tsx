@@ -1,0 +1,176 @@
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { AppHeader } from '../components/app-header.tsx';
+import { DetailsPane } from '../components/details-pane.tsx';
+import { DialogHost } from '../components/dialog-host.tsx';
+import { DropZone } from '../components/drop-zone.tsx';
+import { EmptyState } from '../components/empty-state.tsx';
+import { ErrorBanner } from '../components/error-banner.tsx';
+import { FileTable } from '../components/file-table.tsx';
+import { FolderTree } from '../components/folder-tree.tsx';
+import { Icon } from '../components/icons.tsx';
+import { NoticeStack } from '../components/notice-stack.tsx';
+import { Pagination } from '../components/pagination.tsx';
+import { SearchBox } from '../components/search-box.tsx';
+import { TransfersPanel } from '../components/transfers-panel.tsx';
+import { contextLineage, contextName } from '../model/context-tree.ts';
+import { filesSelectors, uiSelectors, useAppStore } from '../store/index.ts';
+
+const hasFiles = (event: DragEvent | globalThis.DragEvent) =>
+  event.dataTransfer?.types.includes('Files') ?? false;
+
+/** Where you are: "All files › finance › 2026", each step clickable. */
+function Breadcrumbs() {
+  const context = useAppStore(filesSelectors.context);
+  const openFolder = useAppStore((s) => s.openFolder);
+  const steps = context ? contextLineage(context) : [];
+  return (
+    <nav className="breadcrumbs" aria-label="Breadcrumb">
+      <ol>
+        <li>
+          {steps.length === 0 ? (
+            <span aria-current="page">All files</span>
+          ) : (
+            <button type="button" className="crumb" onClick={() => openFolder(null)}>
+              All files
+            </button>
+          )}
+        </li>
+        {steps.map((path, index) => (
+          <li key={path}>
+            <Icon name="chevron-right" size={12} className="crumb-separator" />
+            {index === steps.length - 1 ? (
+              <span aria-current="page" data-testid="current-folder">
+                {contextName(path)}
+              </span>
+            ) : (
+              <button type="button" className="crumb" onClick={() => openFolder(path)}>
+                {contextName(path)}
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
+
+function FileList({ folderLabel }: { folderLabel: string }) {
+  const error = useAppStore(filesSelectors.error);
+  const status = useAppStore(filesSelectors.status);
+  const isEmpty = useAppStore(filesSelectors.isEmpty);
+  const loadFiles = useAppStore((s) => s.loadFiles);
+  if (status === 'error' && error) {
+    return (
+      <div className="list-error">
+        <ErrorBanner
+          title="Couldn't load your files."
+          message={error.message}
+          onRetry={() => void loadFiles()}
+          testId="files-error"
+        />
+      </div>
+    );
+  }
+  return (
+    <>
+      <FileTable folderLabel={folderLabel} />
+      {isEmpty ? <EmptyState /> : null}
+    </>
+  );
+}
+
+/** The signed-in workspace: folders on the left, the file list, details on the right. */
+export function FilesScreen() {
+  const context = useAppStore(filesSelectors.context);
+  const detailsOpen = useAppStore(uiSelectors.detailsOpen);
+  const chooseAndUpload = useAppStore((s) => s.chooseAndUpload);
+  const toggleDetails = useAppStore((s) => s.toggleDetails);
+  const dropFiles = useAppStore((s) => s.dropFiles);
+  const [dragging, setDragging] = useState(false);
+  const depth = useRef(0);
+  const folderLabel = context ?? 'All files';
+
+  // A file dropped anywhere else must not make the window navigate to it.
+  useEffect(() => {
+    const block = (event: globalThis.DragEvent) => {
+      if (hasFiles(event)) event.preventDefault();
+    };
+    window.addEventListener('dragover', block);
+    window.addEventListener('drop', block);
+    return () => {
+      window.removeEventListener('dragover', block);
+      window.removeEventListener('drop', block);
+    };
+  }, []);
+
+  const dragHandlers = {
+    onDragEnter: (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth.current += 1;
+      setDragging(true);
+    },
+    onDragOver: (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'copy';
+    },
+    onDragLeave: (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      depth.current = Math.max(0, depth.current - 1);
+      if (depth.current === 0) setDragging(false);
+    },
+    onDrop: (event: DragEvent) => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth.current = 0;
+      setDragging(false);
+      const files = [...event.dataTransfer.files];
+      if (files.length > 0) void dropFiles(files);
+    },
+  };
+
+  return (
+    <div className={`workspace${detailsOpen ? ' has-details' : ''}`} data-testid="files-screen">
+      <AppHeader />
+      <FolderTree />
+      <main className="content" aria-label="Files" data-testid="file-list" {...dragHandlers}>
+        <div className="toolbar">
+          <Breadcrumbs />
+          <div className="toolbar-end">
+            <SearchBox />
+            <button
+              type="button"
+              className={`icon-button toolbar-toggle${detailsOpen ? ' is-on' : ''}`}
+              aria-label="Details"
+              aria-pressed={detailsOpen}
+              title={detailsOpen ? 'Hide details' : 'Show details'}
+              onClick={toggleDetails}
+              data-testid="details-toggle"
+            >
+              <Icon name="info" />
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={() => void chooseAndUpload()}
+              data-testid="upload-button"
+            >
+              <Icon name="upload" size={15} />
+              Add files
+            </button>
+          </div>
+        </div>
+        <div className="list-area">
+          <FileList folderLabel={folderLabel} />
+          {dragging ? <DropZone folderLabel={folderLabel} /> : null}
+        </div>
+        <Pagination />
+        <TransfersPanel />
+      </main>
+      {detailsOpen ? <DetailsPane /> : null}
+      <NoticeStack />
+      <DialogHost />
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { api } from '../api.ts';
+import type { AppState } from './app-store.ts';
+
+let unsubscribe: (() => void) | null = null;
+
+/**
+ * Subscribes the store to main's events, once for the life of the page: a second call returns
+ * the same unsubscribe instead of doubling every progress update.
+ */
+export function subscribeToBridgeEvents(store: { getState(): AppState }): () => void {
+  if (unsubscribe) return unsubscribe;
+  const offs = [
+    api.on('transfer:progress', (transfer) => store.getState().applyTransferUpdate(transfer)),
+    api.on('session:changed', (session) => store.getState().applySession(session)),
+    api.on('engine:status', (status) => store.getState().applyEngineStatus(status)),
+  ];
+  unsubscribe = () => {
+    for (const off of offs) off();
+    unsubscribe = null;
+  };
+  return unsubscribe;
+}

@@ -1,0 +1,354 @@
+import type { StateCreator } from 'zustand';
+import type { FileDetails, FileItem, FilePage, FileSort } from '../../bridge/types.ts';
+import { api } from '../api.ts';
+import { buildContextTree } from '../model/context-tree.ts';
+import { displayName } from '../model/display-name.ts';
+import { describeError, type PlainError } from '../model/describe-error.ts';
+import type { AppState } from './app-store.ts';
+import { memoizeLast } from './memoize-last.ts';
+
+export const PER_PAGE = 50;
+/** The bridge takes at most this many paths per upload call. */
+const MAX_PATHS_PER_UPLOAD = 1000;
+
+export type SortOrder = 'asc' | 'desc';
+export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+export interface FileQuery {
+  /** The open folder; null is "All files". */
+  context: string | null;
+  q: string;
+  page: number;
+  sort: FileSort;
+  order: SortOrder;
+}
+
+export interface FilesSlice {
+  query: FileQuery;
+  filePage: FilePage | null;
+  filesStatus: LoadStatus;
+  filesError: PlainError | null;
+  contexts: string[];
+  /** Folders opened with "New folder" that hold no file yet; they live until the app closes. */
+  draftContexts: string[];
+  selectedToken: string | null;
+  details: FileDetails | null;
+  detailsStatus: LoadStatus;
+  detailsError: PlainError | null;
+
+  enterWorkspace(): void;
+  leaveWorkspace(): void;
+  loadFiles(): Promise<void>;
+  loadContexts(): Promise<void>;
+  openFolder(context: string | null): void;
+  setSearch(q: string): void;
+  sortBy(sort: FileSort): void;
+  goToPage(page: number): void;
+  selectFile(token: string | null): void;
+  moveSelection(step: number | 'first' | 'last'): void;
+  loadDetails(token: string): Promise<void>;
+  renameFile(token: string, fileName: string): Promise<PlainError | null>;
+  moveFile(token: string, context: string): Promise<PlainError | null>;
+  classifyFile(token: string, fields: Record<string, string>): Promise<PlainError | null>;
+  deleteFile(token: string): Promise<PlainError | null>;
+  chooseAndUpload(): Promise<void>;
+  uploadPaths(paths: string[]): Promise<void>;
+  dropFiles(files: readonly File[]): Promise<void>;
+  downloadFile(file: Pick<FileItem, 'token' | 'fileName' | 'extension'>): Promise<void>;
+}
+
+const DEFAULT_ORDER: Record<FileSort, SortOrder> = {
+  fileName: 'asc',
+  size: 'desc',
+  createdAt: 'desc',
+};
+
+const initialFiles = {
+  query: { context: null, q: '', page: 1, sort: 'createdAt', order: 'desc' } as FileQuery,
+  filePage: null,
+  filesStatus: 'idle' as LoadStatus,
+  filesError: null,
+  contexts: [] as string[],
+  draftContexts: [] as string[],
+  selectedToken: null,
+  details: null,
+  detailsStatus: 'idle' as LoadStatus,
+  detailsError: null,
+};
+
+export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set, get) => {
+  // Answers can come back out of order (typing in search); only the latest request may land.
+  let listRequest = 0;
+  let detailsRequest = 0;
+
+  const changeQuery = (change: Partial<FileQuery>): void => {
+    set((s) => ({ query: { ...s.query, page: 1, ...change } }));
+    void get().loadFiles();
+  };
+
+  /** After a change to one file: the list, the folders and, if it is open, its details. */
+  const refreshAfterChange = (token: string, { contexts = false } = {}): void => {
+    void get().loadFiles();
+    if (contexts) void get().loadContexts();
+    if (get().selectedToken === token && get().detailsOpen) void get().loadDetails(token);
+  };
+
+  const mutate = async (
+    token: string,
+    run: () => Promise<unknown>,
+    contexts = false,
+  ): Promise<PlainError | null> => {
+    try {
+      await run();
+      refreshAfterChange(token, { contexts });
+      return null;
+    } catch (error) {
+      return describeError(error);
+    }
+  };
+
+  return {
+    ...initialFiles,
+
+    enterWorkspace: () => {
+      set({ ...initialFiles });
+      void get().loadFiles();
+      void get().loadContexts();
+      void get().loadTransfers();
+    },
+
+    leaveWorkspace: () => {
+      listRequest += 1;
+      detailsRequest += 1;
+      set({ ...initialFiles });
+      get().resetTransfers();
+      get().resetUi();
+    },
+
+    loadFiles: async () => {
+      const request = ++listRequest;
+      const { context, q, page, sort, order } = get().query;
+      set({ filesStatus: 'loading', filesError: null });
+      try {
+        const result = await api.files.list({
+          ...(context ? { context } : {}),
+          ...(q.trim() ? { q: q.trim() } : {}),
+          page,
+          perPage: PER_PAGE,
+          sort,
+          order,
+        });
+        if (request !== listRequest) return;
+        // A delete can empty the last page; step back to the new last one.
+        const lastPage = Math.max(1, Math.ceil(result.count / PER_PAGE));
+        if (result.items.length === 0 && page > lastPage) {
+          set((s) => ({ query: { ...s.query, page: lastPage } }));
+          return get().loadFiles();
+        }
+        const selected = get().selectedToken;
+        const keep = selected !== null && result.items.some((item) => item.token === selected);
+        set({ filePage: result, filesStatus: 'ready', ...(keep ? {} : { selectedToken: null }) });
+        if (!keep && selected !== null) set({ detailsOpen: false, details: null });
+      } catch (error) {
+        if (request !== listRequest) return;
+        set({ filesStatus: 'error', filesError: describeError(error) });
+      }
+    },
+
+    loadContexts: async () => {
+      try {
+        const contexts = await api.files.contexts();
+        set((s) => ({
+          contexts,
+          draftContexts: s.draftContexts.filter((draft) => !contexts.includes(draft)),
+        }));
+      } catch (error) {
+        get().notify(`Couldn't load your folders. ${describeError(error).message}`, 'error');
+      }
+    },
+
+    openFolder: (context) => {
+      const folder = context === '/' ? null : context;
+      if (folder && !get().contexts.includes(folder) && !get().draftContexts.includes(folder)) {
+        set((s) => ({ draftContexts: [...s.draftContexts, folder] }));
+      }
+      if (folder) get().revealFolder(folder);
+      set({ selectedToken: null, detailsOpen: false, details: null });
+      changeQuery({ context: folder });
+    },
+
+    setSearch: (q) => {
+      if (q === get().query.q) return;
+      changeQuery({ q });
+    },
+
+    sortBy: (sort) => {
+      const { query } = get();
+      const order =
+        query.sort === sort ? (query.order === 'asc' ? 'desc' : 'asc') : DEFAULT_ORDER[sort];
+      changeQuery({ sort, order });
+    },
+
+    goToPage: (page) => {
+      const count = get().filePage?.count ?? 0;
+      const last = Math.max(1, Math.ceil(count / PER_PAGE));
+      const target = Math.min(Math.max(1, Math.trunc(page)), last);
+      if (target === get().query.page) return;
+      set((s) => ({ query: { ...s.query, page: target }, selectedToken: null }));
+      void get().loadFiles();
+    },
+
+    selectFile: (token) => {
+      set({ selectedToken: token });
+      if (token && get().detailsOpen) void get().loadDetails(token);
+    },
+
+    moveSelection: (step) => {
+      const items = get().filePage?.items ?? [];
+      if (items.length === 0) return;
+      const current = items.findIndex((item) => item.token === get().selectedToken);
+      let next: number;
+      if (step === 'first') next = 0;
+      else if (step === 'last') next = items.length - 1;
+      else if (current === -1) next = step > 0 ? 0 : items.length - 1;
+      else next = Math.min(items.length - 1, Math.max(0, current + step));
+      get().selectFile(items[next]!.token);
+    },
+
+    loadDetails: async (token) => {
+      const request = ++detailsRequest;
+      set((s) => ({
+        detailsStatus: 'loading',
+        detailsError: null,
+        details: s.details?.token === token ? s.details : null,
+      }));
+      try {
+        const details = await api.files.details({ token });
+        if (request !== detailsRequest) return;
+        set({ details, detailsStatus: 'ready' });
+      } catch (error) {
+        if (request !== detailsRequest) return;
+        set({ detailsStatus: 'error', detailsError: describeError(error) });
+      }
+    },
+
+    renameFile: (token, fileName) => mutate(token, () => api.files.rename({ token, fileName })),
+    moveFile: (token, context) => mutate(token, () => api.files.move({ token, context }), true),
+    classifyFile: (token, fields) => mutate(token, () => api.files.classify({ token, fields })),
+
+    deleteFile: async (token) => {
+      try {
+        await api.files.delete({ token });
+        if (get().selectedToken === token) {
+          // The next file takes the selection (the previous at the end), so Delete, Delete works.
+          const items = get().filePage?.items ?? [];
+          const index = items.findIndex((item) => item.token === token);
+          const neighbour = items[index + 1] ?? items[index - 1] ?? null;
+          set({ selectedToken: neighbour?.token ?? null, detailsOpen: false, details: null });
+        }
+        void get().loadFiles();
+        void get().loadContexts();
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
+
+    chooseAndUpload: async () => {
+      try {
+        const paths = await api.files.choose();
+        if (paths.length > 0) await get().uploadPaths(paths);
+      } catch (error) {
+        get().notify(describeError(error).message, 'error');
+      }
+    },
+
+    uploadPaths: async (paths) => {
+      const context = get().query.context ?? '/';
+      for (let start = 0; start < paths.length; start += MAX_PATHS_PER_UPLOAD) {
+        try {
+          get().trackBatch(
+            await api.files.upload({
+              paths: paths.slice(start, start + MAX_PATHS_PER_UPLOAD),
+              context,
+            }),
+          );
+        } catch (error) {
+          get().notify(`Couldn't start the upload. ${describeError(error).message}`, 'error');
+          return;
+        }
+      }
+    },
+
+    dropFiles: async (files) => {
+      const paths = files
+        .map((file) => api.pathForFile(file))
+        .filter((path): path is string => path !== null);
+      if (paths.length === 0) {
+        get().notify(
+          "Couldn't read where the dropped items are on disk. Use Add files instead.",
+          'error',
+        );
+        return;
+      }
+      if (paths.length < files.length) {
+        const skipped = files.length - paths.length;
+        get().notify(
+          `${skipped} dropped ${skipped === 1 ? 'item was' : 'items were'} skipped: only files on disk can be added.`,
+          'warning',
+        );
+      }
+      await get().uploadPaths(paths);
+    },
+
+    downloadFile: async (file) => {
+      const { token } = file;
+      // The save dialog suggests this name, so it carries the extension.
+      const fileName = displayName(file);
+      try {
+        const transfer = await api.files.download({ token, fileName });
+        if (transfer) get().trackBatch({ batchId: transfer.batchId, transfers: [transfer] });
+      } catch (error) {
+        get().notify(`Couldn't download ${fileName}. ${describeError(error).message}`, 'error');
+      }
+    },
+  };
+};
+
+const NO_FILES: FileItem[] = [];
+const folderTree = memoizeLast((contexts: string[], drafts: string[]) =>
+  buildContextTree([...contexts, ...drafts]),
+);
+const selectedFile = memoizeLast((page: FilePage | null, token: string | null) =>
+  token ? (page?.items.find((item) => item.token === token) ?? null) : null,
+);
+
+export const filesSelectors = {
+  query: (s: AppState) => s.query,
+  context: (s: AppState) => s.query.context,
+  search: (s: AppState) => s.query.q,
+  sort: (s: AppState) => s.query.sort,
+  order: (s: AppState) => s.query.order,
+  page: (s: AppState) => s.query.page,
+  items: (s: AppState) => s.filePage?.items ?? NO_FILES,
+  count: (s: AppState) => s.filePage?.count ?? 0,
+  pageCount: (s: AppState) => Math.max(1, Math.ceil((s.filePage?.count ?? 0) / PER_PAGE)),
+  status: (s: AppState) => s.filesStatus,
+  error: (s: AppState) => s.filesError,
+  /** True only for the first load of a view, when there is nothing to show yet. */
+  showSkeleton: (s: AppState) => s.filesStatus === 'loading' && s.filePage === null,
+  isRefreshing: (s: AppState) => s.filesStatus === 'loading' && s.filePage !== null,
+  isEmpty: (s: AppState) => s.filesStatus === 'ready' && (s.filePage?.items.length ?? 0) === 0,
+  contexts: (s: AppState) => s.contexts,
+  folderTree: (s: AppState) => folderTree(s.contexts, s.draftContexts),
+  selectedToken: (s: AppState) => s.selectedToken,
+  selectedFile: (s: AppState) => selectedFile(s.filePage, s.selectedToken),
+  details: (s: AppState) => s.details,
+  detailsStatus: (s: AppState) => s.detailsStatus,
+  detailsError: (s: AppState) => s.detailsError,
+  /** aria-sort for a column header. */
+  ariaSort:
+    (sort: FileSort) =>
+    (s: AppState): 'ascending' | 'descending' | 'none' =>
+      s.query.sort === sort ? (s.query.order === 'asc' ? 'ascending' : 'descending') : 'none',
+};

@@ -1,0 +1,194 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  existsSync,
+  renameSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChunkStore } from '../../../../engine/devices/chunk-store.ts';
+import { createLogger } from '../../../../engine/log.ts';
+
+const log = createLogger('silent');
+
+// Not test/support/engine.ts: that module starts whole engines, which this unit does not need.
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'privicore-chunks-'));
+}
+const opened: ChunkStore[] = [];
+
+async function openStore(dir: string): Promise<ChunkStore> {
+  const store = await ChunkStore.open({ dir, log });
+  opened.push(store);
+  return store;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+
+describe('ChunkStore', () => {
+  it('round-trips chunks, empty and large, per item and index', async () => {
+    const store = await openStore(tempDir());
+    const item = randomUUID();
+    const big = randomBytes(3 * 1024 * 1024 + 7);
+    await store.put(item, 0, Buffer.from('first'));
+    await store.put(item, 1, big);
+    await store.put(item, 2, Buffer.alloc(0));
+    expect(await store.get(item, 0)).toEqual(Buffer.from('first'));
+    expect((await store.get(item, 1))!.equals(big)).toBe(true);
+    expect(await store.get(item, 2)).toEqual(Buffer.alloc(0));
+    expect(await store.get(item, 3)).toBeUndefined();
+    expect(await store.get(randomUUID(), 0)).toBeUndefined();
+    // Overwrite replaces the chunk.
+    await store.put(item, 0, Buffer.from('second'));
+    expect(await store.get(item, 0)).toEqual(Buffer.from('second'));
+  });
+
+  it('keeps the at-rest key in a 0600 file and reuses it after a reopen', async () => {
+    const dir = tempDir();
+    const item = randomUUID();
+    const first = await openStore(dir);
+    await first.put(item, 0, Buffer.from('survives a restart'));
+    const keyFile = join(dir, 'at-rest.key');
+    const key = readFileSync(keyFile, 'utf8');
+    expect(key).toMatch(/^[0-9a-f]{64}$/);
+    if (process.platform !== 'win32') expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    await first.close();
+
+    const second = await openStore(dir);
+    expect(readFileSync(keyFile, 'utf8')).toBe(key);
+    expect(await second.get(item, 0)).toEqual(Buffer.from('survives a restart'));
+  });
+
+  it('never writes the plaintext: no file holds any 64-byte window of it', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    // Repetitive plaintext would show through any mode that leaks equal blocks.
+    const plaintext = Buffer.alloc(
+      256 * 1024,
+      'privicore plaintext that must never touch the disk. ',
+    );
+    const random = randomBytes(64 * 1024);
+    const item = randomUUID();
+    await store.put(item, 0, plaintext);
+    await store.put(item, 1, random);
+    const files = filesUnder(dir).map((file) => readFileSync(file));
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const input of [plaintext, random]) {
+      for (let offset = 0; offset + 64 <= input.length; offset += 64) {
+        const window = input.subarray(offset, offset + 64);
+        for (const bytes of files) expect(bytes.includes(window)).toBe(false);
+      }
+    }
+  });
+
+  it('answers undefined for a chunk with a flipped byte, or one moved under another name', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const item = randomUUID();
+    await store.put(item, 0, randomBytes(4096));
+    await store.put(item, 1, randomBytes(4096));
+    const file = join(dir, 'chunks', item, '0.chunk');
+    const bytes = readFileSync(file);
+    bytes[100] = bytes[100]! ^ 0x01;
+    writeFileSync(file, bytes);
+    expect(await store.get(item, 0)).toBeUndefined();
+
+    // The additional data binds a chunk to its item and index.
+    renameSync(join(dir, 'chunks', item, '1.chunk'), join(dir, 'chunks', item, '2.chunk'));
+    expect(await store.get(item, 2)).toBeUndefined();
+
+    writeFileSync(file, Buffer.alloc(10));
+    expect(await store.get(item, 0)).toBeUndefined();
+  });
+
+  it('deletes an item with all its chunks, and deleting an unknown item is a no-op', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const item = randomUUID();
+    const other = randomUUID();
+    for (let index = 0; index < 5; index++) await store.put(item, index, randomBytes(100));
+    await store.put(other, 0, Buffer.from('stays'));
+    await store.deleteItem(item);
+    expect(await store.get(item, 0)).toBeUndefined();
+    expect(existsSync(join(dir, 'chunks', item))).toBe(false);
+    expect(await store.listItems()).toEqual([other]);
+    await store.deleteItem(randomUUID());
+    expect(await store.get(other, 0)).toEqual(Buffer.from('stays'));
+  });
+
+  it('lists the items that hold at least one chunk', async () => {
+    const store = await openStore(tempDir());
+    expect(await store.listItems()).toEqual([]);
+    const items = Array.from({ length: 70 }, () => randomUUID());
+    await Promise.all(items.map((item, i) => store.put(item, i % 3, Buffer.from(item))));
+    expect((await store.listItems()).sort()).toEqual([...items].sort());
+  });
+
+  it('ignores leftovers of a crash and removes them on open', async () => {
+    const dir = tempDir();
+    const first = await openStore(dir);
+    const item = randomUUID();
+    await first.put(item, 0, Buffer.from('kept'));
+    await first.close();
+    // What a crash mid-write, mid-delete and mid-key-creation leaves behind.
+    const onlyTemp = randomUUID();
+    mkdirSync(join(dir, 'chunks', onlyTemp));
+    writeFileSync(join(dir, 'chunks', onlyTemp, '.0.deadbeef0000.tmp'), 'partial');
+    writeFileSync(join(dir, 'chunks', item, '.1.cafe00000000.tmp'), 'partial');
+    mkdirSync(join(dir, 'chunks', `.deleting-${randomUUID()}-abcdef012345`));
+    writeFileSync(join(dir, '.at-rest.key.0123456789ab.tmp'), 'partial');
+    // A crashed process leaves its lock behind; pid 2^22+1 is above Linux's default pid_max.
+    writeFileSync(join(dir, 'lock'), String(2 ** 22 + 1));
+
+    const second = await openStore(dir);
+    expect(await second.listItems()).toEqual([item]);
+    expect(await second.get(item, 0)).toEqual(Buffer.from('kept'));
+    const names = filesUnder(dir).map((file) => file.slice(dir.length + 1));
+    expect(names.filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(join(dir, 'chunks', onlyTemp))).toBe(false);
+    expect(readdirSync(join(dir, 'chunks')).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses to start when the key file has the wrong length', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'at-rest.key'), 'abcd');
+    await expect(ChunkStore.open({ dir, log })).rejects.toThrow(
+      /at-rest\.key does not hold an at-rest key \(expected 64 hexadecimal characters, found 4/,
+    );
+    // The failed open released the folder: fixing the key lets it start.
+    rmSync(join(dir, 'at-rest.key'));
+    await openStore(dir);
+  });
+
+  it('refuses a folder that is already open, until it is closed', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    await expect(ChunkStore.open({ dir, log })).rejects.toThrow(/already open/);
+    await store.close();
+    await openStore(dir);
+  });
+
+  it('rejects item ids that are not UUIDs and bad indexes', async () => {
+    const store = await openStore(tempDir());
+    await expect(store.put('../escape', 0, Buffer.from('x'))).rejects.toThrow(RangeError);
+    await expect(store.get('../../etc', 0)).rejects.toThrow(RangeError);
+    await expect(store.deleteItem('..')).rejects.toThrow(RangeError);
+    await expect(store.put(randomUUID(), -1, Buffer.from('x'))).rejects.toThrow(RangeError);
+    await expect(store.put(randomUUID(), 1.5, Buffer.from('x'))).rejects.toThrow(RangeError);
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { generateSignedKeyPair } from '../../../../engine/crypto/signed-key.ts';
+import { BundleError, parseDeviceBundle } from '../../../../engine/devices/device-bundle.ts';
+
+const keys = generateSignedKeyPair();
+const TOKEN = 'T-Gm2vS8kQ0000000000000000000000000000000000a';
+
+function bundle(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    deviceIdentifier: '0193a5c3-0000-7000-8000-000000000001',
+    engine: { apiUrl: 'https://engine.example:9009', wsUrl: 'wss://engine.example:9009/ws' },
+    bus: {
+      kind: 'embedded',
+      url: 'wss://engine.example:9009/device-bus',
+      exchange: null,
+      queue: null,
+      routingKey: null,
+    },
+    deviceToken: TOKEN,
+    deviceTokenExpiresAt: '2026-12-26T21:40:00+00:00',
+    keys: { public: keys.public, private: keys.private },
+    ...overrides,
+  };
+}
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parseDeviceBundle(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BundleError);
+    return (error as BundleError).problems;
+  }
+  throw new Error('the bundle was accepted');
+}
+
+describe('parseDeviceBundle', () => {
+  it('accepts the contract §8 example shape, as text or value', () => {
+    const parsed = parseDeviceBundle(JSON.stringify(bundle()));
+    expect(parsed).toEqual(bundle());
+    expect(parseDeviceBundle(bundle({ keys: { public: keys.public } })).keys).toEqual({
+      public: keys.public,
+    });
+  });
+
+  it('names each problem', () => {
+    const problems = problemsOf(
+      bundle({
+        deviceIdentifier: 'nope',
+        engine: { apiUrl: 'ftp://x', wsUrl: 'https://x' },
+        deviceToken: '',
+        deviceTokenExpiresAt: 'someday',
+        keys: { public: 'abc', private: 'XYZ' },
+      }),
+    );
+    expect(problems).toEqual([
+      'deviceIdentifier must be a lowercase UUID',
+      'engine.apiUrl must be an http(s) URL',
+      'engine.wsUrl must be a ws(s) URL',
+      'deviceToken must be a non-empty token string',
+      'deviceTokenExpiresAt must be an ISO-8601 timestamp',
+      'keys.public must be 200 hexadecimal characters',
+      'keys.private must be 64 lowercase hexadecimal characters when present',
+    ]);
+  });
+
+  it('says amqp is not supported by this runtime yet', () => {
+    const amqp = {
+      kind: 'amqp',
+      url: 'amqps://mq.example',
+      exchange: 'x',
+      queue: 'q',
+      routingKey: 'r',
+    };
+    expect(() => parseDeviceBundle(bundle({ bus: amqp }))).toThrow(
+      /bus\.kind "amqp" \(RabbitMQ\) is not supported by this runtime yet/,
+    );
+  });
+
+  it('rejects a bus without a WebSocket URL, unknown kinds, non-JSON and non-objects', () => {
+    expect(problemsOf(bundle({ bus: { kind: 'embedded', url: 'http://x/device-bus' } }))).toEqual([
+      'bus.url must be a ws(s) URL for the embedded bus',
+    ]);
+    expect(problemsOf(bundle({ bus: { kind: 'carrier-pigeon' } }))).toEqual([
+      'bus.kind must be "embedded" or "amqp", got "carrier-pigeon"',
+    ]);
+    expect(problemsOf('{not json')[0]).toMatch(/^it is not JSON/);
+    expect(problemsOf('[]')).toEqual(['it must be a JSON object']);
+  });
+
+  it('never repeats the token in its message', () => {
+    try {
+      parseDeviceBundle(bundle({ deviceIdentifier: 1 }));
+    } catch (error) {
+      expect((error as Error).message).not.toContain(TOKEN);
+    }
+  });
+});
