@@ -1,8 +1,15 @@
+import type { DeviceBus } from './bus/device-bus.ts';
 import type { SocketHub } from './channel/socket-hub.ts';
 import type { CommandRunner } from './commands/command-runner.ts';
 import type { EngineSecrets } from './crypto/engine-secrets.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
+import type { TransferServices } from './transfer/transfer-services.ts';
+
+/** The device bus as the engine uses it: the DeviceBus seam plus dropping a removed device. */
+export interface EngineBus extends DeviceBus {
+  closeDevice(deviceId: string): void;
+}
 
 /** Everything a route or domain verb may use; built once per engine in server.ts. */
 export interface EngineContext {
@@ -14,4 +21,7 @@ export interface EngineContext {
   /** Public URLs the engine hands out (contract §1.1). */
   readonly urls: { apiUrl: string; wsUrl: string };
   readonly now: () => number;
+  /** Storage devices (contract §9). */
+  readonly bus: EngineBus;
+  readonly transfer: TransferServices;
 }

@@ -1,17 +1,23 @@
 import { mkdirSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { createWsDeviceBus } from './bus/ws-device-bus.ts';
 import { SocketHub } from './channel/socket-hub.ts';
 import { createWsChannel } from './channel/ws-channel.ts';
 import { CommandRunner, type CommandSpec } from './commands/command-runner.ts';
 import type { EngineContext } from './context.ts';
 import { loadEngineSecrets } from './crypto/engine-secrets.ts';
 import { resolveCaller } from './domain/authorization.ts';
+import { dataTokenCommands, discardExpiredReservations } from './domain/data-token.ts';
+import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
+import { authenticateDevice, deviceCommands } from './domain/device.ts';
 import { changePasswordCommand, registerProfileCommand } from './domain/profile.ts';
 import { registerPublicKeyCommand } from './domain/public-key.ts';
+import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
 import { buildApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import { createTransferServices } from './transfer/transfer-services.ts';
 
 export interface EngineOptions {
   dataDir: string;
@@ -20,8 +26,14 @@ export interface EngineOptions {
   port?: number;
   /** The public API URL handed out in links, when it differs from the listening address. */
   publicUrl?: string;
-  /** Channel ping interval (contract: 30 s); tests shorten it. */
+  /** Channel and device-bus ping interval (contract: 30 s); tests shorten it. */
   pingIntervalMs?: number;
+  /** Contract §9: a storage device silent this long is skipped (60 s). */
+  deviceTimeoutMs?: number;
+  /** Contract §9: how long request-data waits for a holder to come online (60 s). */
+  holderWaitMs?: number;
+  /** The engine's clock; tests move it forward to expire reservations. */
+  now?: () => number;
   log?: Logger;
 }
 
@@ -33,10 +45,17 @@ export interface RunningEngine {
 }
 
 /** Every command kind a restarted engine may find at status 1. */
-const COMMAND_SPECS = [registerProfileCommand, changePasswordCommand, registerPublicKeyCommand] as unknown as CommandSpec<
-  never,
-  never
->[];
+function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
+  return [
+    registerProfileCommand,
+    changePasswordCommand,
+    registerPublicKeyCommand,
+    ...Object.values(deviceCommands(ctx)),
+    ...Object.values(storageCommands(ctx)),
+    ...Object.values(dataTokenCommands(ctx)),
+    ...Object.values(transferCommands(ctx)),
+  ] as unknown as CommandSpec<never, never>[];
+}
 
 const COMMAND_RETENTION_MS = 48 * 3600_000;
 const AUTH_FAILURE_RETENTION_MS = 15 * 60_000;
@@ -45,12 +64,23 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? createLogger();
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const now = options.now ?? Date.now;
   const secrets = loadEngineSecrets(options.dataDir);
   const store = openSqliteStore(options.dataDir);
   const hub = new SocketHub();
-  const commands = new CommandRunner(store, hub, log);
+  const commands = new CommandRunner(store, hub, log, now);
   const urls = { apiUrl: '', wsUrl: '' };
-  const ctx: EngineContext = { store, hub, commands, secrets, log, urls, now: Date.now };
+  const bus = createWsDeviceBus({
+    log,
+    authenticate: (deviceToken) => authenticateDevice(store, deviceToken, now()),
+    requestTimeoutMs: options.deviceTimeoutMs,
+    pingIntervalMs: options.pingIntervalMs,
+  });
+  const transfer = createTransferServices({ store, bus, sealKey: secrets.sealKey, log, now, holderWaitMs: options.holderWaitMs });
+  const ctx: EngineContext = { store, hub, commands, secrets, log, urls, now, bus, transfer };
+  bus.onConnect((device) => void deviceConnected(ctx, device).catch((err: unknown) => log.error({ err }, 'device connect handling failed')));
+  bus.onDisconnect((device) => void deviceDisconnected(ctx, device).catch((err: unknown) => log.warn({ err }, 'device disconnect handling failed')));
+  await recoverInterruptedUploads(ctx);
 
   const app = buildApp(ctx);
   const channel = createWsChannel({
@@ -59,7 +89,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     pingIntervalMs: options.pingIntervalMs,
     resolveToken: async (token) => {
       try {
-        const caller = await resolveCaller(store, token, Date.now());
+        const caller = await resolveCaller(store, token, now());
         return {
           tokenHash: caller.token.hash,
           profileId: caller.profile.id,
@@ -78,6 +108,10 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       channel.handleUpgrade(request, socket, head, (ws) => channel.emit('connection', ws, request));
       return;
     }
+    if (path === '/device-bus') {
+      bus.handleUpgrade(request, socket, head);
+      return;
+    }
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
@@ -88,12 +122,13 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   urls.apiUrl = (options.publicUrl ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
 
-  await commands.resume(COMMAND_SPECS);
+  await commands.resume(commandSpecs(ctx));
 
   const maintenance = setInterval(() => {
-    const now = Date.now();
-    void store.commands.pruneCompletedBefore(now - COMMAND_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    void store.authFailures.pruneBefore(now - AUTH_FAILURE_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    const at = now();
+    void store.commands.pruneCompletedBefore(at - COMMAND_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void store.authFailures.pruneBefore(at - AUTH_FAILURE_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void discardExpiredReservations(ctx).catch((err: unknown) => log.warn({ err }, 'reservation expiry failed'));
   }, 60_000);
   maintenance.unref();
 
@@ -106,9 +141,12 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       closing ??= (async () => {
         clearInterval(maintenance);
         for (const client of channel.clients) client.close(1001, 'engine shutting down');
+        // Devices first: transfers waiting on them fail fast instead of holding up the rest.
+        await bus.close();
         await app.close();
         channel.close();
         await commands.drain();
+        await transfer.sync.drain();
         await store.close();
       })();
       return closing;

@@ -60,7 +60,9 @@ export function encodeFrame(header: EngineFrame | DeviceFrame, payload?: Buffer)
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32BE(json.length);
-  return payload && payload.length > 0 ? Buffer.concat([length, json, payload]) : Buffer.concat([length, json]);
+  return payload && payload.length > 0
+    ? Buffer.concat([length, json, payload])
+    : Buffer.concat([length, json]);
 }
 
 /** Bytes a frame needs around its payload, so senders can refuse a chunk that cannot fit. */
@@ -74,13 +76,30 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
   switch (op) {
     case 'put':
     case 'get':
-      return withPayload({ op, id: requestId(header), itemId: itemId(header.itemId), index: chunkIndex(header.index) }, payload, op === 'put');
+      return withPayload(
+        {
+          op,
+          id: requestId(header),
+          itemId: itemId(header.itemId),
+          index: chunkIndex(header.index),
+        },
+        payload,
+        op === 'put',
+      );
     case 'delete':
-      return withPayload({ op, id: requestId(header), itemId: itemId(header.itemId) }, payload, false);
+      return withPayload(
+        { op, id: requestId(header), itemId: itemId(header.itemId) },
+        payload,
+        false,
+      );
     case 'list':
       return withPayload({ op, id: requestId(header) }, payload, false);
     case 'welcome':
-      return withPayload({ op, deviceIdentifier: itemId(header.deviceIdentifier, 'deviceIdentifier') }, payload, false);
+      return withPayload(
+        { op, deviceIdentifier: itemId(header.deviceIdentifier, 'deviceIdentifier') },
+        payload,
+        false,
+      );
     default:
       throw new FrameError(`unknown engine op ${describe(op)}`);
   }
@@ -126,18 +145,30 @@ export function closeReason(text: string): string {
   return reason;
 }
 
-function split(raw: RawData, isBinary: boolean): { header: Record<string, unknown>; payload: Buffer } {
+function split(
+  raw: RawData,
+  isBinary: boolean,
+): { header: Record<string, unknown>; payload: Buffer } {
   if (!isBinary) throw new FrameError('text frame; the bus speaks binary frames only');
-  const bytes = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
-  if (bytes.length < 4) throw new FrameError(`frame of ${bytes.length} bytes is shorter than its length prefix`);
+  const bytes = Array.isArray(raw)
+    ? Buffer.concat(raw)
+    : Buffer.isBuffer(raw)
+      ? raw
+      : Buffer.from(raw);
+  if (bytes.length < 4)
+    throw new FrameError(`frame of ${bytes.length} bytes is shorter than its length prefix`);
   const headerLength = bytes.readUInt32BE(0);
   if (headerLength < 2 || headerLength > bytes.length - 4) {
-    throw new FrameError(`header length ${headerLength} does not fit a frame of ${bytes.length} bytes`);
+    throw new FrameError(
+      `header length ${headerLength} does not fit a frame of ${bytes.length} bytes`,
+    );
   }
   let header: unknown;
   try {
     // fatal: a header with invalid UTF-8 is malformed rather than silently repaired.
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + headerLength)));
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(4, 4 + headerLength)),
+    );
   } catch {
     throw new FrameError('header is not UTF-8 JSON');
   }
@@ -149,7 +180,9 @@ function split(raw: RawData, isBinary: boolean): { header: Record<string, unknow
 
 function withPayload<H>(header: H, payload: Buffer, allowed: boolean): Decoded<H> {
   if (!allowed && payload.length > 0) {
-    throw new FrameError(`${(header as { op: string }).op} carries no payload, got ${payload.length} bytes`);
+    throw new FrameError(
+      `${(header as { op: string }).op} carries no payload, got ${payload.length} bytes`,
+    );
   }
   return { header, payload };
 }
@@ -163,7 +196,8 @@ function requestId(header: Record<string, unknown>): number {
 }
 
 function itemId(value: unknown, name = 'itemId'): string {
-  if (!isId(value)) throw new FrameError(`${name} must be a lowercase UUID, got ${describe(value)}`);
+  if (!isId(value))
+    throw new FrameError(`${name} must be a lowercase UUID, got ${describe(value)}`);
   return value;
 }
 

@@ -53,7 +53,9 @@ interface Connection {
 }
 
 /** A request as the caller states it; the bus adds the id. */
-type RequestBody = { [Op in EngineRequest['op']]: Omit<Extract<EngineRequest, { op: Op }>, 'id'> }[EngineRequest['op']];
+type RequestBody = {
+  [Op in EngineRequest['op']]: Omit<Extract<EngineRequest, { op: Op }>, 'id'>;
+}[EngineRequest['op']];
 
 /** Above this many queued bytes a sender waits for the socket to drain. */
 const HIGH_WATER_BYTES = 16 * 1024 * 1024;
@@ -71,7 +73,11 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   // Chunks are ciphertext: compression would spend CPU for nothing.
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+  });
   const connections = new Map<string, Connection>();
   const connectListeners: ((device: ConnectedDevice) => void)[] = [];
   const disconnectListeners: ((device: ConnectedDevice) => void)[] = [];
@@ -93,7 +99,9 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     connections.delete(conn.device.deviceId);
     for (const [id, pending] of conn.pending) {
       clearTimeout(pending.timer);
-      pending.reject(new BusError('offline', `device ${conn.device.deviceId} went offline (${why})`));
+      pending.reject(
+        new BusError('offline', `device ${conn.device.deviceId} went offline (${why})`),
+      );
       conn.pending.delete(id);
     }
     log.info({ deviceId: conn.device.deviceId, why }, 'storage device disconnected');
@@ -106,14 +114,18 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     let conn: Connection | undefined;
     let alive = true;
 
-    const refuse = (code: number, reason: string, detail?: Record<string, unknown>) => {
-      if (code === CLOSE_MALFORMED) log.warn({ remote, deviceId: conn?.device.deviceId, reason, ...detail }, 'malformed device bus frame');
-      else log.info({ remote, deviceId: conn?.device.deviceId, code, reason }, 'device bus connection refused');
+    const refuse = (code: number, reason: string) => {
+      const fields = { remote, deviceId: conn?.device.deviceId, code, reason };
+      if (code === CLOSE_MALFORMED) log.warn(fields, 'malformed device bus frame');
+      else log.info(fields, 'device bus connection refused');
       if (conn) detach(conn, reason);
       ws.close(code, closeReason(reason));
     };
 
-    const helloTimer = setTimeout(() => refuse(CLOSE_MALFORMED, 'no hello within the handshake time'), HELLO_TIMEOUT_MS);
+    const helloTimer = setTimeout(
+      () => refuse(CLOSE_MALFORMED, 'no hello within the handshake time'),
+      HELLO_TIMEOUT_MS,
+    );
     helloTimer.unref();
 
     ws.on('pong', () => {
@@ -136,7 +148,9 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       if (conn) detach(conn, `socket closed with ${code}`);
     });
     // ws closes the socket itself after an error (oversized frame, bad masking, reset).
-    ws.on('error', (error) => log.warn({ err: error, remote, deviceId: conn?.device.deviceId }, 'device bus socket error'));
+    ws.on('error', (error) =>
+      log.warn({ err: error, remote, deviceId: conn?.device.deviceId }, 'device bus socket error'),
+    );
 
     ws.on('message', (raw: RawData, isBinary: boolean) => {
       alive = true;
@@ -150,14 +164,17 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
           void authenticate(header.deviceToken);
           return;
         }
-        if (phase !== 'ready' || !conn) throw new FrameError(`${header.op} before the handshake finished`);
+        if (phase !== 'ready' || !conn) {
+          throw new FrameError(`${header.op} before the handshake finished`);
+        }
         settle(conn, header, payload);
       } catch (error) {
-        if (error instanceof FrameError) refuse(CLOSE_MALFORMED, error.message);
-        else {
-          log.error({ err: error, remote }, 'device bus frame handling failed');
-          ws.close(1011, 'internal error');
+        if (error instanceof FrameError) {
+          refuse(CLOSE_MALFORMED, error.message);
+          return;
         }
+        log.error({ err: error, remote }, 'device bus frame handling failed');
+        ws.close(1011, 'internal error');
       }
     });
 
@@ -194,7 +211,10 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       connections.set(device.deviceId, conn);
       phase = 'ready';
       ws.send(encodeFrame({ op: 'welcome', deviceIdentifier: device.deviceId }));
-      log.info({ deviceId: device.deviceId, profileId: device.profileId, remote }, 'storage device connected');
+      log.info(
+        { deviceId: device.deviceId, profileId: device.profileId, remote },
+        'storage device connected',
+      );
       notify(connectListeners, conn.device);
     }
 
@@ -202,35 +222,63 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       const pending = current.pending.get(header.id);
       // A reply after its request timed out: the caller has moved on.
       if (!pending) {
-        log.debug({ deviceId: current.device.deviceId, id: header.id, op: header.op }, 'late device bus reply');
+        log.debug(
+          { deviceId: current.device.deviceId, id: header.id, op: header.op },
+          'late device bus reply',
+        );
         return;
       }
       current.pending.delete(header.id);
       clearTimeout(pending.timer);
       if (header.op === 'error') {
-        pending.reject(new BusError('io', `device ${current.device.deviceId} failed ${pending.op}: ${header.message}`));
+        pending.reject(
+          new BusError(
+            'io',
+            `device ${current.device.deviceId} failed ${pending.op}: ${header.message}`,
+          ),
+        );
         return;
       }
       if (!answers(pending.op, header.op)) {
-        pending.reject(new BusError('io', `device ${current.device.deviceId} answered ${pending.op} with ${header.op}`));
+        pending.reject(
+          new BusError(
+            'io',
+            `device ${current.device.deviceId} answered ${pending.op} with ${header.op}`,
+          ),
+        );
         throw new FrameError(`${header.op} does not answer ${pending.op}`);
       }
       pending.resolve({ header, payload });
     }
   }
 
-  function request(deviceId: string, frame: RequestBody, payload?: Buffer): Promise<{ header: DeviceReply; payload: Buffer }> {
+  function request(
+    deviceId: string,
+    frame: RequestBody,
+    payload?: Buffer,
+  ): Promise<{ header: DeviceReply; payload: Buffer }> {
     const conn = connections.get(deviceId);
-    if (!conn) return Promise.reject(new BusError('offline', `device ${deviceId} is not connected`));
+    if (!conn)
+      return Promise.reject(new BusError('offline', `device ${deviceId} is not connected`));
     const header = { ...frame, id: conn.nextId++ } as EngineRequest;
     if (payload && frameOverhead(header) + payload.length > MAX_FRAME_BYTES) {
-      return Promise.reject(new BusError('rejected', `a chunk of ${payload.length} bytes does not fit a ${MAX_FRAME_BYTES}-byte bus frame`));
+      return Promise.reject(
+        new BusError(
+          'rejected',
+          `a chunk of ${payload.length} bytes does not fit a ${MAX_FRAME_BYTES}-byte bus frame`,
+        ),
+      );
     }
     const bytes = encodeFrame(header, payload);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         conn.pending.delete(header.id);
-        reject(new BusError('timeout', `device ${deviceId} did not answer ${header.op} within ${requestTimeoutMs} ms`));
+        reject(
+          new BusError(
+            'timeout',
+            `device ${deviceId} did not answer ${header.op} within ${requestTimeoutMs} ms`,
+          ),
+        );
       }, requestTimeoutMs);
       timer.unref();
       conn.pending.set(header.id, { op: header.op, resolve, reject, timer });
@@ -240,7 +288,9 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         if (!conn.pending.has(header.id) || conn.ws.readyState !== WebSocket.OPEN) return;
         conn.ws.send(bytes);
       });
-      conn.sendChain = send.catch((error: unknown) => log.error({ err: error, deviceId }, 'device bus send failed'));
+      conn.sendChain = send.catch((error: unknown) =>
+        log.error({ err: error, deviceId }, 'device bus send failed'),
+      );
     });
   }
 
@@ -275,7 +325,9 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 
     handleUpgrade(request, socket, head) {
       if (closed) {
-        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.end(
+          'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+        );
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));

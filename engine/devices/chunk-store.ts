@@ -1,5 +1,15 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, readdir, realpath, rename, rm, rmdir } from 'node:fs/promises';
+import {
+  chmod,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { isId } from '../ids.ts';
 import type { Logger } from '../log.ts';
@@ -61,7 +71,8 @@ export class ChunkStore {
       const store = new ChunkStore(dir, lockKey, key, log);
       await mkdir(store.chunksDir, { recursive: true, mode: 0o700 });
       const removed = await store.removeLeftovers();
-      if (removed > 0) log.info({ dir, removed }, 'removed leftovers of interrupted writes and deletes');
+      if (removed > 0)
+        log.info({ dir, removed }, 'removed leftovers of interrupted writes and deletes');
       return store;
     } catch (error) {
       await unlockFolder(dir, lockKey);
@@ -116,7 +127,10 @@ export class ChunkStore {
       const decipher = createDecipheriv('aes-256-gcm', this.key, bytes.subarray(0, IV_BYTES));
       decipher.setAAD(additionalData(itemId, index));
       decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-      return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+      return Buffer.concat([
+        decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+        decipher.final(),
+      ]);
     } catch {
       this.log.warn({ itemId, index, file }, 'chunk failed its at-rest integrity check');
       return undefined;
@@ -128,7 +142,10 @@ export class ChunkStore {
     const folder = this.itemFolder(itemId);
     // The rename makes the delete atomic: a crash during rm leaves only a leftover, never a
     // half-deleted item that would still be listed.
-    const doomed = join(this.chunksDir, `${DELETING_PREFIX}${itemId}-${randomBytes(6).toString('hex')}`);
+    const doomed = join(
+      this.chunksDir,
+      `${DELETING_PREFIX}${itemId}-${randomBytes(6).toString('hex')}`,
+    );
     try {
       await rename(folder, doomed);
     } catch (error) {
@@ -142,7 +159,9 @@ export class ChunkStore {
   /** Item ids with at least one stored chunk. */
   async listItems(): Promise<string[]> {
     const entries = await readdir(this.chunksDir, { withFileTypes: true });
-    const candidates = entries.filter((entry) => entry.isDirectory() && isId(entry.name)).map((entry) => entry.name);
+    const candidates = entries
+      .filter((entry) => entry.isDirectory() && isId(entry.name))
+      .map((entry) => entry.name);
     const held: string[] = [];
     for (let start = 0; start < candidates.length; start += LIST_CONCURRENCY) {
       const batch = candidates.slice(start, start + LIST_CONCURRENCY);
@@ -163,7 +182,10 @@ export class ChunkStore {
 
   private itemFolder(itemId: string): string {
     // The id becomes a path component: only a UUID may, so nothing escapes the chunks folder.
-    if (!isId(itemId)) throw new RangeError(`itemId must be a lowercase UUID, got ${JSON.stringify(itemId).slice(0, 48)}`);
+    if (!isId(itemId))
+      throw new RangeError(
+        `itemId must be a lowercase UUID, got ${JSON.stringify(itemId).slice(0, 48)}`,
+      );
     if (this.closed) throw new Error('the chunk store is closed');
     return join(this.chunksDir, itemId);
   }
@@ -262,7 +284,8 @@ async function syncFolder(folder: string): Promise<void> {
 
 async function lockFolder(dir: string): Promise<string> {
   const lockKey = await realpath(dir);
-  if (openFolders.has(lockKey)) throw new Error(`${dir} is already open by another storage device in this process`);
+  if (openFolders.has(lockKey))
+    throw new Error(`${dir} is already open by another storage device in this process`);
   const file = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
@@ -281,7 +304,9 @@ async function lockFolder(dir: string): Promise<string> {
     // Our own pid here is stale: this process holds no lock on the folder (checked above), and
     // a restarted container often reuses the pid of the process that crashed.
     if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-      throw new Error(`${dir} is in use by process ${owner}. If no storage device runs there, delete ${file}.`);
+      throw new Error(
+        `${dir} is in use by process ${owner}. If no storage device runs there, delete ${file}.`,
+      );
     }
     await rm(file, { force: true });
   }

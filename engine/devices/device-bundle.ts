@@ -50,13 +50,21 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   const bus = value.bus;
   if (isObject(bus)) {
     if (bus.kind === 'amqp') {
-      problems.push('bus.kind "amqp" (RabbitMQ) is not supported by this runtime yet; ask the engine for an embedded bus');
+      problems.push(
+        'bus.kind "amqp" (RabbitMQ) is not supported by this runtime yet; ask the engine for an embedded bus',
+      );
     } else if (bus.kind === 'embedded') {
       check(isUrl(bus.url, ['ws:', 'wss:']), 'bus.url must be a ws(s) URL for the embedded bus');
       for (const field of ['exchange', 'queue', 'routingKey'] as const) {
-        check(bus[field] === null || bus[field] === undefined, `bus.${field} must be null for the embedded bus`);
+        check(
+          bus[field] === null || bus[field] === undefined,
+          `bus.${field} must be null for the embedded bus`,
+        );
       }
-    } else problems.push(`bus.kind must be "embedded" or "amqp", got ${JSON.stringify(bus.kind) ?? 'nothing'}`);
+    } else
+      problems.push(
+        `bus.kind must be "embedded" or "amqp", got ${JSON.stringify(bus.kind) ?? 'nothing'}`,
+      );
   } else problems.push('bus must be an object with kind and url');
 
   check(
@@ -64,16 +72,20 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
     'deviceToken must be a non-empty token string',
   );
   check(
-    typeof value.deviceTokenExpiresAt === 'string' && !Number.isNaN(Date.parse(value.deviceTokenExpiresAt)),
+    typeof value.deviceTokenExpiresAt === 'string' &&
+      !Number.isNaN(Date.parse(value.deviceTokenExpiresAt)),
     'deviceTokenExpiresAt must be an ISO-8601 timestamp',
   );
 
   const keys = value.keys;
   if (isObject(keys)) {
-    const publicProblem = typeof keys.public === 'string' ? checkSignedPublicKey(keys.public) : 'is missing';
+    const publicProblem =
+      typeof keys.public === 'string' ? checkSignedPublicKey(keys.public) : 'is missing';
     if (publicProblem) problems.push(`keys.public ${publicProblem}`);
     check(
-      keys.private === undefined || keys.private === null || (typeof keys.private === 'string' && /^[0-9a-f]{64}$/.test(keys.private)),
+      keys.private === undefined ||
+        keys.private === null ||
+        (typeof keys.private === 'string' && /^[0-9a-f]{64}$/.test(keys.private)),
       'keys.private must be 64 lowercase hexadecimal characters when present',
     );
   } else problems.push('keys must be an object with the public key');
@@ -85,10 +97,19 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   return {
     deviceIdentifier: value.deviceIdentifier as string,
     engine: { apiUrl: okEngine.apiUrl, wsUrl: okEngine.wsUrl },
-    bus: { kind: 'embedded', url: (bus as { url: string }).url, exchange: null, queue: null, routingKey: null },
+    bus: {
+      kind: 'embedded',
+      url: (bus as { url: string }).url,
+      exchange: null,
+      queue: null,
+      routingKey: null,
+    },
     deviceToken: value.deviceToken as string,
     deviceTokenExpiresAt: value.deviceTokenExpiresAt as string,
-    keys: typeof okKeys.private === 'string' ? { public: okKeys.public, private: okKeys.private } : { public: okKeys.public },
+    keys:
+      typeof okKeys.private === 'string'
+        ? { public: okKeys.public, private: okKeys.private }
+        : { public: okKeys.public },
   };
 }
 

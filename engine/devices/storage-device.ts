@@ -22,7 +22,8 @@ import type { DeviceBundle } from './device-bundle.ts';
  * replaced — another runtime with this device's bundle connected, and two must not take turns;
  * stopped — stop() was called.
  */
-export type StorageDeviceState = 'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'stopped';
+export type StorageDeviceState =
+  'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'stopped';
 
 export interface StorageDeviceOptions {
   bundle: DeviceBundle;
@@ -61,22 +62,31 @@ const MAX_ERROR_MESSAGE = 1024;
  * The storage device runtime: serves the engine's chunk requests from a folder. Runs
  * in-process (the desktop app hosts several) or as storage-device-main.ts.
  */
-export async function startStorageDevice(options: StorageDeviceOptions): Promise<RunningStorageDevice> {
+export async function startStorageDevice(
+  options: StorageDeviceOptions,
+): Promise<RunningStorageDevice> {
   const { bundle } = options;
-  const log = (options.log ?? createLogger()).child({ deviceId: bundle.deviceIdentifier });
+  const log = (options.log ?? createLogger()).child({
+    component: 'storage-device',
+    deviceId: bundle.deviceIdentifier,
+  });
   const minMs = options.reconnectMinMs ?? 250;
   const maxMs = options.reconnectMaxMs ?? 5_000;
   const idleTimeoutMs = options.idleTimeoutMs ?? 75_000;
   const store = await ChunkStore.open({ dir: options.dir, log });
 
   if (Date.parse(bundle.deviceTokenExpiresAt) <= Date.now()) {
-    log.warn({ expiresAt: bundle.deviceTokenExpiresAt }, 'the device token has expired; the engine will refuse it');
+    log.warn(
+      { expiresAt: bundle.deviceTokenExpiresAt },
+      'the device token has expired; the engine will refuse it',
+    );
   }
 
   let state: StorageDeviceState = 'connecting';
   let socket: WebSocket | undefined;
   let welcomed = false;
   let failures = 0;
+  let lastError: string | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let halting: Promise<void> | undefined;
   const inflight = new Set<Promise<void>>();
@@ -104,10 +114,14 @@ export async function startStorageDevice(options: StorageDeviceOptions): Promise
     let ws: WebSocket;
     try {
       // Chunks are ciphertext: compression would spend CPU for nothing.
-      ws = new WebSocket(bundle.bus.url, { maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+      ws = new WebSocket(bundle.bus.url, {
+        maxPayload: MAX_FRAME_BYTES,
+        perMessageDeflate: false,
+        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      });
     } catch (error) {
       log.error({ err: error }, 'cannot open the device bus');
-      scheduleReconnect();
+      scheduleReconnect(true);
       return;
     }
     socket = ws;
@@ -153,6 +167,7 @@ export async function startStorageDevice(options: StorageDeviceOptions): Promise
         }
         welcomed = true;
         failures = 0;
+        lastError = undefined;
         log.info('connected to the device bus');
         setState('connected');
         for (const listener of readyListeners) call(listener);
@@ -161,7 +176,10 @@ export async function startStorageDevice(options: StorageDeviceOptions): Promise
       if (!welcomed) return violate(`${header.op} before the welcome`);
       serve(ws, header, payload);
     });
-    ws.on('error', (error) => log.debug({ err: error }, 'device bus socket error'));
+    ws.on('error', (error) => {
+      lastError = error.message;
+      log.debug({ err: error }, 'device bus socket error');
+    });
     ws.on('close', (code: number, reason: Buffer) => {
       clearTimeout(idleTimer);
       if (ws !== socket) return;
@@ -170,28 +188,40 @@ export async function startStorageDevice(options: StorageDeviceOptions): Promise
       welcomed = false;
       if (halting) return;
       if (code === CLOSE_UNAUTHORIZED) {
-        log.error({ reason: reason.toString() }, 'the engine refused the device token (revoked, expired or device removed); not reconnecting');
+        log.error(
+          { reason: reason.toString() },
+          'the engine refused the device token (revoked, expired or device removed); not reconnecting',
+        );
         void halt('unauthorized');
         return;
       }
       if (code === CLOSE_REPLACED) {
-        log.error('another runtime connected with this device configuration; this one stops so they do not take turns');
+        log.error(
+          'another runtime connected with this device configuration; this one stops so they do not take turns',
+        );
         void halt('replaced');
         return;
       }
-      if (wasWelcomed) log.warn({ code, reason: reason.toString() }, 'device bus connection lost; reconnecting');
-      scheduleReconnect();
+      if (wasWelcomed) {
+        log.warn({ code, reason: reason.toString() }, 'device bus connection lost; reconnecting');
+      }
+      scheduleReconnect(!wasWelcomed);
     });
   }
 
-  function scheduleReconnect(): void {
+  function scheduleReconnect(afterFailedAttempt: boolean): void {
     if (halting) return;
     setState('connecting');
     const base = Math.min(maxMs, minMs * 2 ** Math.min(failures, 20));
     // Jitter keeps devices that lost the same engine from reconnecting in lockstep.
     const delay = Math.round(Math.min(maxMs, Math.max(minMs, base * (0.8 + Math.random() * 0.4))));
     failures++;
-    if (failures % WARN_EVERY_ATTEMPTS === 1) log.warn({ url: bundle.bus.url, attempt: failures, delayMs: delay }, 'device bus unreachable; retrying');
+    if (afterFailedAttempt && failures % WARN_EVERY_ATTEMPTS === 1) {
+      log.warn(
+        { url: bundle.bus.url, attempt: failures, delayMs: delay, error: lastError },
+        'device bus unreachable; retrying',
+      );
+    }
     retryTimer = setTimeout(connect, delay);
   }
 
@@ -219,12 +249,20 @@ export async function startStorageDevice(options: StorageDeviceOptions): Promise
         }
       } catch (error) {
         log.error({ err: error, op: request.op }, 'storage request failed');
-        reply = { op: 'error', id: request.id, message: String((error as Error).message ?? error).slice(0, MAX_ERROR_MESSAGE) };
+        reply = {
+          op: 'error',
+          id: request.id,
+          message: String((error as Error).message ?? error).slice(0, MAX_ERROR_MESSAGE),
+        };
       }
       let bytes = encodeFrame(reply, data);
       if (bytes.length > MAX_FRAME_BYTES) {
         // A list of some 200 000 items outgrows one frame; the engine gets a clear failure.
-        bytes = encodeFrame({ op: 'error', id: request.id, message: `reply of ${bytes.length} bytes exceeds the bus frame limit` });
+        bytes = encodeFrame({
+          op: 'error',
+          id: request.id,
+          message: `reply of ${bytes.length} bytes exceeds the bus frame limit`,
+        });
       }
       // Replies are bounded by the engine's own backpressure: it sends no more requests than
       // it can take answers for, so the device does not throttle here.
@@ -235,25 +273,29 @@ export async function startStorageDevice(options: StorageDeviceOptions): Promise
   }
 
   function halt(final: 'unauthorized' | 'replaced' | 'stopped'): Promise<void> {
-    halting ??= (async () => {
-      setState(final);
-      clearTimeout(retryTimer);
-      const ws = socket;
-      socket = undefined;
-      welcomed = false;
-      if (ws && ws.readyState !== WebSocket.CLOSED) {
-        await new Promise<void>((resolve) => {
-          ws.once('close', () => resolve());
-          ws.close(CLOSE_GOING_AWAY, 'device stopping');
-          // An engine that never answers the close handshake must not hold up stopping.
-          setTimeout(() => ws.terminate(), 2_000).unref();
-        });
-      }
-      await Promise.allSettled([...inflight]);
-      await store.close();
-      log.info({ state: final }, 'storage device stopped');
-    })();
+    if (halting) return halting;
+    halting = shutDown(final);
+    // After the assignment: a listener that calls stop() must get this same shutdown.
+    setState(final);
     return halting;
+  }
+
+  async function shutDown(final: StorageDeviceState): Promise<void> {
+    clearTimeout(retryTimer);
+    const ws = socket;
+    socket = undefined;
+    welcomed = false;
+    if (ws && ws.readyState !== WebSocket.CLOSED) {
+      await new Promise<void>((resolve) => {
+        ws.once('close', () => resolve());
+        ws.close(CLOSE_GOING_AWAY, 'device stopping');
+        // An engine that never answers the close handshake must not hold up stopping.
+        setTimeout(() => ws.terminate(), 2_000).unref();
+      });
+    }
+    await Promise.allSettled([...inflight]);
+    await store.close();
+    log.info({ state: final }, 'storage device stopped');
   }
 
   connect();

@@ -3,8 +3,12 @@ import type { EngineContext } from '../context.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { BODY_LIMIT, registerBodyParsers } from './body-parsers.ts';
 import { sendError } from './errors.ts';
+import { registerDataTokenRoutes } from './routes/data-token.ts';
+import { registerDeviceRoutes } from './routes/device.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerPublicKeyRoutes } from './routes/public-key.ts';
+import { registerStorageRoutes } from './routes/storage.ts';
+import { registerTransferRoutes } from './routes/transfer.ts';
 import { registerUtilityRoutes } from './routes/utility.ts';
 
 /** Contract §1.1 CORS. */
@@ -55,5 +59,9 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   registerUtilityRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
   registerPublicKeyRoutes(app, ctx);
+  registerDeviceRoutes(app, ctx);
+  registerStorageRoutes(app, ctx);
+  registerDataTokenRoutes(app, ctx);
+  registerTransferRoutes(app, ctx);
   return app;
 }

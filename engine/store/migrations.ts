@@ -50,4 +50,81 @@ export const migrations: readonly string[] = [
     used_at INTEGER
   );
   `,
+  // 2: devices, data tokens and where their bytes live (engine data path)
+  `
+  CREATE TABLE devices (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    request_command_id TEXT UNIQUE,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    role TEXT,
+    public_key TEXT NOT NULL,
+    private_key_sealed TEXT,
+    meta TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    approved_at INTEGER,
+    storage_since INTEGER,
+    last_seen_at INTEGER
+  );
+  CREATE INDEX devices_profile ON devices(profile_id, created_at);
+  CREATE TABLE data_tokens (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    context TEXT NOT NULL,
+    meta TEXT,
+    ttl_ms INTEGER NOT NULL,
+    temp_hash TEXT NOT NULL UNIQUE,
+    temp_sealed TEXT NOT NULL,
+    transfer_hash TEXT NOT NULL UNIQUE,
+    transfer_sealed TEXT NOT NULL,
+    reserved_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    upload_state TEXT NOT NULL,
+    blob_id TEXT UNIQUE,
+    size INTEGER,
+    chunk_size INTEGER,
+    sha256 TEXT,
+    stored_at INTEGER,
+    token_hash TEXT UNIQUE,
+    token_sealed TEXT,
+    finalized_at INTEGER,
+    file_name TEXT,
+    extension TEXT,
+    path TEXT,
+    plain_size INTEGER,
+    risk_meta TEXT,
+    updated_at INTEGER
+  );
+  CREATE INDEX data_tokens_profile ON data_tokens(profile_id, finalized_at);
+  CREATE INDEX data_tokens_open ON data_tokens(expires_at) WHERE finalized_at IS NULL;
+  CREATE TABLE holdings (
+    blob_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    stored_at INTEGER NOT NULL,
+    PRIMARY KEY (blob_id, device_id)
+  );
+  CREATE INDEX holdings_device ON holdings(device_id);
+  CREATE TABLE pending_deletes (
+    device_id TEXT NOT NULL,
+    blob_id TEXT NOT NULL,
+    queued_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, blob_id)
+  );
+  CREATE TABLE download_tokens (
+    hash TEXT PRIMARY KEY,
+    data_token_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    consumed_at INTEGER
+  );
+  CREATE INDEX download_tokens_expiry ON download_tokens(expires_at);
+  CREATE TABLE transaction_counts (
+    profile_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (profile_id, day, kind)
+  );
+  `,
 ];

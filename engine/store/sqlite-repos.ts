@@ -1,4 +1,7 @@
 import type Database from 'better-sqlite3';
+import { createSqliteDataRepos } from './sqlite-data-repos.ts';
+import { createSqliteDeviceRepos } from './sqlite-device-repos.ts';
+import { json, parsed, type Row } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
 import type {
   AuthFailureRepo,
@@ -13,16 +16,6 @@ import type {
   TokenRecord,
   TokenRepo,
 } from './store.ts';
-
-type Row = Record<string, unknown>;
-
-function json(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
-function parsed(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : null;
-}
 
 const toProfile = (row: Row): ProfileRecord => ({
   id: row.id as string,
@@ -174,5 +167,7 @@ export function createSqliteRepos(db: Database.Database): { [K in keyof StoreRep
     commands: commands(db),
     authFailures: authFailures(db),
     qrTokens: qrTokens(db),
+    ...createSqliteDeviceRepos(db),
+    ...createSqliteDataRepos(db),
   };
 }

@@ -1,8 +1,12 @@
 /**
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
- * implementation. Domain code imports only this file. Times are epoch milliseconds.
+ * implementation. Domain code imports only this file and the area files beside it
+ * (device-store.ts, data-store.ts). Times are epoch milliseconds.
  */
+
+import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
+import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
 
 export interface ProfileRecord {
   id: string;
@@ -95,6 +99,12 @@ export interface StoreRepos {
   commands: CommandRepo;
   authFailures: AuthFailureRepo;
   qrTokens: QrTokenRepo;
+  devices: DeviceRepo;
+  holdings: HoldingRepo;
+  pendingDeletes: PendingDeleteRepo;
+  dataTokens: DataTokenRepo;
+  downloadTokens: DownloadTokenRepo;
+  transactionCounts: TransactionCountRepo;
 }
 
 export interface Store extends StoreRepos {

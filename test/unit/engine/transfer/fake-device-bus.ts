@@ -1,4 +1,9 @@
-import { BusError, type ChunkRef, type ConnectedDevice, type DeviceBus } from '../../../../engine/bus/device-bus.ts';
+import {
+  BusError,
+  type ChunkRef,
+  type ConnectedDevice,
+  type DeviceBus,
+} from '../../../../engine/bus/device-bus.ts';
 
 /** An in-memory DeviceBus whose devices can be made to fail, stall or serve bad bytes. */
 export class FakeDeviceBus implements DeviceBus {
@@ -52,7 +57,8 @@ export class FakeDeviceBus implements DeviceBus {
   }
 
   async deleteItem(deviceId: string, itemId: string): Promise<void> {
-    for (const key of [...this.chunks.get(deviceId)!.keys()]) if (key.startsWith(`${itemId}/`)) this.chunks.get(deviceId)!.delete(key);
+    for (const key of [...this.chunks.get(deviceId)!.keys()])
+      if (key.startsWith(`${itemId}/`)) this.chunks.get(deviceId)!.delete(key);
   }
 
   async listItems(deviceId: string): Promise<string[]> {

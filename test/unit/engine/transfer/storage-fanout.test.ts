@@ -14,7 +14,7 @@ const ITEM = '0193a5c3-0000-7000-8000-000000000001';
 /** Feeds `total` bytes in uneven pieces, counting how far the fan-out has pulled. */
 function source(total: number, pulled: { bytes: number }): AsyncGenerator<Buffer> {
   return (async function* () {
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       const piece = randomBytes(Math.min(total - sent, 100_000 + (sent % 7)));
       sent += piece.length;
       pulled.bytes = sent;
@@ -38,7 +38,11 @@ describe('StorageFanout', () => {
   it('pulls the source only while the window has room', async () => {
     const bus = new FakeDeviceBus(['a', 'b']);
     const pulled = { bytes: 0 };
-    const write = new StorageFanout(bus, key, log).write(ITEM, ['a', 'b'], source(20 * CHUNK_SIZE, pulled));
+    const write = new StorageFanout(bus, key, log).write(
+      ITEM,
+      ['a', 'b'],
+      source(20 * CHUNK_SIZE, pulled),
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Nothing was confirmed yet: a few chunks are out, the rest of the 20 MiB is unread.
     expect(pulled.bytes).toBeLessThan(8 * CHUNK_SIZE);
@@ -54,7 +58,14 @@ describe('StorageFanout', () => {
     bus.failAfter.set('b', 2);
     bus.silent.add('c');
     const bytes = randomBytes(3 * CHUNK_SIZE + 5);
-    const result = await drive(bus, new StorageFanout(bus, key, log).write(ITEM, ['a', 'b', 'c'], [bytes.subarray(0, 10), bytes.subarray(10)]));
+    const result = await drive(
+      bus,
+      new StorageFanout(bus, key, log).write(
+        ITEM,
+        ['a', 'b', 'c'],
+        [bytes.subarray(0, 10), bytes.subarray(10)],
+      ),
+    );
     expect(result).toEqual({
       size: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
@@ -71,7 +82,11 @@ describe('StorageFanout', () => {
     const bus = new FakeDeviceBus(['a']);
     bus.online.clear();
     const pulled = { bytes: 0 };
-    const result = await new StorageFanout(bus, key, log).write(ITEM, ['a'], source(3 * CHUNK_SIZE, pulled));
+    const result = await new StorageFanout(bus, key, log).write(
+      ITEM,
+      ['a'],
+      source(3 * CHUNK_SIZE, pulled),
+    );
     expect(result.holders).toEqual([]);
     expect(pulled.bytes).toBe(3 * CHUNK_SIZE);
   });
@@ -95,14 +110,19 @@ describe('ChunkReader', () => {
     };
     bus.serve = (deviceId) => copies[deviceId];
     bus.online.delete('offline');
-    const found = await new ChunkReader(bus, key, log).read(['missing', 'damaged', 'misplaced', 'offline', 'good'], ref, 1000);
+    const found = await new ChunkReader(bus, key, log).read(
+      ['missing', 'damaged', 'misplaced', 'offline', 'good'],
+      ref,
+      1000,
+    );
     expect(found?.deviceId).toBe('good');
     expect(found?.chunk.equals(chunk)).toBe(true);
   });
 
   it('refuses a chunk of the wrong length and reports no intact copy', async () => {
     const bus = new FakeDeviceBus(['a', 'b']);
-    bus.serve = (deviceId) => (deviceId === 'a' ? sealChunk(key, ref, chunk.subarray(1)) : undefined);
+    bus.serve = (deviceId) =>
+      deviceId === 'a' ? sealChunk(key, ref, chunk.subarray(1)) : undefined;
     expect(await new ChunkReader(bus, key, log).read(['a', 'b'], ref, 1000)).toBeUndefined();
   });
 

@@ -1,0 +1,409 @@
+// The engine's one public entry point besides its process (DESIGN "Layout"): the desktop app's
+// utility process and the CLI start an embedded engine here, together with the local-folder
+// storage devices recorded in its data folder, so a fresh machine works offline.
+//
+// The storage devices belong to profiles, so they are made once a profile exists: the first
+// ensureLocalStorage() with a profile's token creates three (approved, registered for storage,
+// each in its own subfolder) through the engine's public API, exactly as a remote client would.
+// The data folder records which devices run where (host.json); it holds no device token. Each
+// start revokes a device's earlier tokens and issues a fresh bundle in-process, so no credential
+// outlives the run that used it.
+
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Caller } from './domain/authorization.ts';
+import { downloadDeviceConfiguration } from './domain/device.ts';
+import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
+import { createLogger, type Logger } from './log.ts';
+import { startEngine, type RunningEngine } from './server.ts';
+
+export interface EmbeddedEngineOptions {
+  /** Everything lives here: the engine's database and secrets, host.json, device subfolders. */
+  dataDir: string;
+  host?: string;
+  /** Default 0: a free port (the URLs are in the result). */
+  port?: number;
+  /** pino level for the engine and devices; default `PRIVICORE_LOG_LEVEL` or `warn`. */
+  logLevel?: string;
+  /** How long start and ensureLocalStorage wait for devices to join the bus. Default 15 s. */
+  deviceReadyTimeoutMs?: number;
+}
+
+export interface LocalStorageDevice {
+  deviceIdentifier: string;
+  profileId: string;
+  name: string;
+  /** Absolute folder of the device's replicas. */
+  dir: string;
+  /** `connected` while it is on the bus. */
+  state: string;
+}
+
+export interface EmbeddedEngine {
+  apiUrl: string;
+  wsUrl: string;
+  dataDir: string;
+  /** The local storage devices this host runs, of one profile or all. */
+  localStorage(profileId?: string): LocalStorageDevice[];
+  /**
+   * Makes sure the token's profile has local storage: on first use creates three devices in
+   * subfolders of the data folder and starts them. Resolves once they are on the bus.
+   */
+  ensureLocalStorage(authorizationToken: string): Promise<LocalStorageDevice[]>;
+  /** Creates, registers and starts one more local storage device with its replicas in `dir`. */
+  addLocalStorage(
+    authorizationToken: string,
+    dir: string,
+    options?: { name?: string },
+  ): Promise<LocalStorageDevice>;
+  /** Stops a local device and forgets it (after storage remove); its folder is left as it is. */
+  forgetLocalStorage(deviceIdentifier: string): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+interface HostRecord {
+  version: 1;
+  devices: { deviceIdentifier: string; profileId: string; name: string; dir: string }[];
+}
+
+const DEFAULT_DEVICES = 3;
+const COMMAND_TIMEOUT_MS = 30_000;
+
+export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const releaseLock = acquireLock(join(dataDir, 'host.lock'));
+  const log = createLogger(options.logLevel ?? process.env['PRIVICORE_LOG_LEVEL'] ?? 'warn');
+  const readyTimeoutMs = options.deviceReadyTimeoutMs ?? 15_000;
+  let engine: RunningEngine;
+  try {
+    engine = await startEngine({
+      dataDir,
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 0,
+      log,
+    });
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+
+  const recordFile = join(dataDir, 'host.json');
+  let record = await readRecord(recordFile);
+  const running = new Map<
+    string,
+    { device: RunningStorageDevice; entry: HostRecord['devices'][number] }
+  >();
+  let stopping: Promise<void> | undefined;
+
+  const absolute = (dir: string) => (isAbsolute(dir) ? dir : join(dataDir, dir));
+
+  async function launch(
+    entry: HostRecord['devices'][number],
+  ): Promise<RunningStorageDevice | undefined> {
+    const bundle = await freshBundle(engine, entry.profileId, entry.deviceIdentifier, log);
+    if (!bundle) return undefined;
+    const dir = absolute(entry.dir);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const device = await startStorageDevice({ bundle, dir, log });
+    running.set(entry.deviceIdentifier, { device, entry });
+    return device;
+  }
+
+  async function saveRecord(): Promise<void> {
+    const temporary = `${recordFile}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+    await rename(temporary, recordFile);
+  }
+
+  async function createDevice(
+    token: string,
+    name: string,
+    dir: string,
+  ): Promise<LocalStorageDevice> {
+    const api = engineApi(engine.apiUrl, token);
+    const { profileId } = (await api.get('/profile/retrieve-profile-id')) as { profileId: string };
+    const requested = await api.command('/device/request-unique-identifier', { deviceName: name });
+    const { deviceIdentifier } = (await api.post('/device/retrieve-unique-identifier', {
+      id: requested,
+    })) as { deviceIdentifier: string };
+    await api.command('/device/approve-device', { deviceIdentifier });
+    await api.command('/storage/register', { deviceIdentifier });
+    const stored = relative(dataDir, resolve(dir));
+    const entry = {
+      deviceIdentifier,
+      profileId,
+      name,
+      dir: stored.startsWith('..') || isAbsolute(stored) ? resolve(dir) : stored,
+    };
+    record = { ...record, devices: [...record.devices, entry] };
+    await saveRecord();
+    const device = await launch(entry);
+    if (device) await whenReady([device], readyTimeoutMs);
+    return view(entry, device);
+  }
+
+  function view(
+    entry: HostRecord['devices'][number],
+    device: RunningStorageDevice | undefined,
+  ): LocalStorageDevice {
+    return { ...entry, dir: absolute(entry.dir), state: device?.state ?? 'stopped' };
+  }
+
+  try {
+    for (const entry of record.devices) await launch(entry);
+    await whenReady(
+      [...running.values()].map((r) => r.device),
+      readyTimeoutMs,
+    );
+  } catch (error) {
+    await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
+    await engine.close();
+    releaseLock();
+    throw error;
+  }
+
+  return {
+    apiUrl: engine.apiUrl,
+    wsUrl: engine.wsUrl,
+    dataDir,
+    localStorage(profileId) {
+      return record.devices
+        .filter((entry) => profileId === undefined || entry.profileId === profileId)
+        .map((entry) => view(entry, running.get(entry.deviceIdentifier)?.device));
+    },
+    async ensureLocalStorage(token) {
+      const { profileId } = (await engineApi(engine.apiUrl, token).get(
+        '/profile/retrieve-profile-id',
+      )) as { profileId: string };
+      const existing = record.devices.filter((entry) => entry.profileId === profileId);
+      if (existing.length > 0)
+        return existing.map((entry) => view(entry, running.get(entry.deviceIdentifier)?.device));
+      const created: LocalStorageDevice[] = [];
+      for (let n = 1; n <= DEFAULT_DEVICES; n += 1) {
+        created.push(
+          await createDevice(
+            token,
+            `Local storage ${n}`,
+            join(dataDir, 'storage', profileId, `device-${n}`),
+          ),
+        );
+      }
+      return created;
+    },
+    addLocalStorage(token, dir, addOptions = {}) {
+      return createDevice(
+        token,
+        addOptions.name ?? `Local folder ${resolve(dir)}`.slice(0, 255),
+        dir,
+      );
+    },
+    async forgetLocalStorage(deviceIdentifier) {
+      const found = record.devices.some((entry) => entry.deviceIdentifier === deviceIdentifier);
+      if (!found) return false;
+      await running.get(deviceIdentifier)?.device.stop();
+      running.delete(deviceIdentifier);
+      record = {
+        ...record,
+        devices: record.devices.filter((entry) => entry.deviceIdentifier !== deviceIdentifier),
+      };
+      await saveRecord();
+      return true;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
+        running.clear();
+        await engine.close();
+        releaseLock();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * A configuration bundle with a fresh device token, made in-process: the device's earlier tokens
+ * are revoked first, so each run leaves exactly one live token per device. Undefined when the
+ * device no longer exists or is not approved (removed through the API); it is then not started.
+ */
+async function freshBundle(
+  engine: RunningEngine,
+  profileId: string,
+  deviceIdentifier: string,
+  log: Logger,
+) {
+  const { ctx } = engine;
+  const profile = await ctx.store.profiles.byId(profileId);
+  if (!profile) return undefined;
+  const now = ctx.now();
+  // The owner's own authority, as download-device-configuration checks it; no token is issued for it.
+  const caller: Caller = {
+    profile,
+    token: {
+      hash: '',
+      kind: 'profile',
+      profileId,
+      deviceId: null,
+      createdAt: now,
+      expiresAt: now + 60_000,
+      revokedAt: null,
+    },
+  };
+  try {
+    await ctx.store.tokens.revokeForDevice(deviceIdentifier, now);
+    return await downloadDeviceConfiguration(ctx, caller, deviceIdentifier);
+  } catch (error) {
+    log.warn(
+      { err: error, deviceId: deviceIdentifier },
+      'local storage device cannot start; skipping it',
+    );
+    return undefined;
+  }
+}
+
+function whenReady(devices: RunningStorageDevice[], timeoutMs: number): Promise<void> {
+  const waits = devices.map(
+    (device) =>
+      new Promise<void>((resolveReady) => {
+        if (device.connected || device.state !== 'connecting') return resolveReady();
+        device.onReady(() => resolveReady());
+        device.onStateChange((state) => {
+          if (state !== 'connecting') resolveReady();
+        });
+      }),
+  );
+  return new Promise<void>((resolveAll) => {
+    const timer = setTimeout(resolveAll, timeoutMs);
+    timer.unref();
+    void Promise.all(waits).then(() => {
+      clearTimeout(timer);
+      resolveAll();
+    });
+  });
+}
+
+async function readRecord(file: string): Promise<HostRecord> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, devices: [] };
+    throw error;
+  }
+  const parsed = JSON.parse(text) as Partial<HostRecord>;
+  if (parsed.version !== 1 || !Array.isArray(parsed.devices))
+    throw new Error(`${file} is not a host record of version 1.`);
+  return { version: 1, devices: parsed.devices };
+}
+
+/**
+ * One process at a time per data folder: two engines on one database would each run the other's
+ * commands. A lock left by a process that died is taken over.
+ */
+function acquireLock(file: string): () => void {
+  const token = randomUUID();
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      const fd = openSync(file, 'wx', 0o600);
+      writeSync(fd, JSON.stringify({ pid: process.pid, token }));
+      closeSync(fd);
+      return () => {
+        try {
+          const held = JSON.parse(readFileSync(file, 'utf8')) as { token?: string };
+          if (held.token === token) unlinkSync(file);
+        } catch {
+          // Already gone.
+        }
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let pid: number | undefined;
+      try {
+        pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid;
+      } catch {
+        pid = undefined;
+      }
+      if (pid !== undefined && isAlive(pid)) {
+        throw new Error(
+          `Another Privicore Vault process (pid ${pid}) is using ${file.replace(/host\.lock$/, '')}; wait for it to finish.`,
+        );
+      }
+      try {
+        unlinkSync(file);
+      } catch {
+        // Someone else took it over first; the next attempt tells.
+      }
+    }
+  }
+  throw new Error(`Could not take the lock ${file}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The engine's own public API, for provisioning devices as any client would. */
+function engineApi(apiUrl: string, token: string) {
+  const headers = { 'x-dpt-authorization': token, accept: 'application/json' };
+  async function read(response: Response): Promise<unknown> {
+    const text = await response.text();
+    const body: unknown = text === '' ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      const error = body as { message?: string; reason?: string } | undefined;
+      throw Object.assign(new Error(error?.message ?? `The engine answered ${response.status}.`), {
+        status: response.status,
+        reason: error?.reason,
+      });
+    }
+    return body;
+  }
+  async function post(path: string, fields: Record<string, string>): Promise<unknown> {
+    return read(
+      await fetch(apiUrl + path, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      }),
+    );
+  }
+  return {
+    get: async (path: string) => read(await fetch(apiUrl + path, { headers })),
+    post,
+    /** Sends a command and polls it to its end; resolves with its id. */
+    async command(path: string, fields: Record<string, string>): Promise<string> {
+      const response = await fetch(apiUrl + path, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+      const accepted = await read(response);
+      const id =
+        response.headers.get('x-dpt-cab-id') ??
+        (Array.isArray(accepted) ? String(accepted[0]) : String(accepted));
+      const deadline = Date.now() + COMMAND_TIMEOUT_MS;
+      for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
+        const status = await fetch(`${apiUrl}/request-status/${id}`);
+        const word = (await status.json()) as string;
+        if (word === 'succeeded') return id;
+        if (word === 'rejected') {
+          const reason = status.headers.get('x-dpt-cab-reason') ?? 'server.error';
+          throw Object.assign(new Error(`The engine rejected ${path}: ${reason}.`), {
+            status: 0,
+            reason,
+          });
+        }
+        if (Date.now() > deadline)
+          throw new Error(`${path} did not finish within ${COMMAND_TIMEOUT_MS / 1000} s.`);
+        await new Promise((done) => setTimeout(done, wait));
+      }
+    },
+  };
+}

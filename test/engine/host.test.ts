@@ -1,0 +1,92 @@
+// engine/host.ts: the embedded engine with its local storage devices, as the app and the CLI start it.
+
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listStorageDevices } from '../../client/endpoints/storage.ts';
+import { HttpClient } from '../../client/http.ts';
+import { startEmbeddedEngine } from '../../engine/host.ts';
+import { tempDir } from '../support/engine.ts';
+import { signUpVaultUser } from '../support/vault-engine.ts';
+
+const dir = tempDir('privicore-host-');
+const dataDir = join(dir, 'engine');
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('startEmbeddedEngine', () => {
+  it('creates three local storage devices on first use, runs them again after a restart', async () => {
+    const first = await startEmbeddedEngine({ dataDir, logLevel: 'silent' });
+    expect(first.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(first.wsUrl).toBe(`${first.apiUrl.replace('http', 'ws')}/ws`);
+    expect(first.localStorage()).toEqual([]);
+
+    const user = await signUpVaultUser(first, { storage: false });
+    const created = await first.ensureLocalStorage(user.session.authorizationToken);
+    expect(created).toHaveLength(3);
+    for (const [n, device] of created.entries()) {
+      expect(device).toMatchObject({
+        profileId: user.profileId,
+        state: 'connected',
+        dir: join(dataDir, 'storage', user.profileId, `device-${n + 1}`),
+      });
+      expect(existsSync(device.dir)).toBe(true);
+    }
+    // Idempotent: a second call (every login) adds nothing.
+    expect(
+      (await first.ensureLocalStorage(user.session.authorizationToken)).map(
+        (d) => d.deviceIdentifier,
+      ),
+    ).toEqual(created.map((d) => d.deviceIdentifier));
+
+    const record = await readFile(join(dataDir, 'host.json'), 'utf8');
+    // The record says where devices run; it holds no credential.
+    expect(record).not.toMatch(/T-[A-Za-z0-9_-]{43}/);
+    user.session.close();
+
+    // One host per data folder.
+    await expect(startEmbeddedEngine({ dataDir, logLevel: 'silent' })).rejects.toThrow(
+      /Another Privicore Vault process .* is using/,
+    );
+    await first.stop();
+
+    const second = await startEmbeddedEngine({ dataDir, logLevel: 'silent' });
+    expect(second.localStorage(user.profileId).map((d) => [d.deviceIdentifier, d.state])).toEqual(
+      created.map((d) => [d.deviceIdentifier, 'connected']),
+    );
+    const relogged = await (
+      await import('../../client/account.ts')
+    ).logIn({
+      apiUrl: second.apiUrl,
+      username: user.username,
+      password: user.password,
+      secrets: user.secrets,
+    });
+    const http = new HttpClient({
+      apiUrl: second.apiUrl,
+      token: () => relogged.session.authorizationToken,
+    });
+    expect((await listStorageDevices(http)).map((d) => d.online)).toEqual([true, true, true]);
+
+    const extra = await second.addLocalStorage(
+      relogged.session.authorizationToken,
+      join(dir, 'elsewhere'),
+      { name: 'Elsewhere' },
+    );
+    expect(extra).toMatchObject({
+      name: 'Elsewhere',
+      dir: join(dir, 'elsewhere'),
+      state: 'connected',
+    });
+    expect(await second.forgetLocalStorage(extra.deviceIdentifier)).toBe(true);
+    expect(await second.forgetLocalStorage(extra.deviceIdentifier)).toBe(false);
+    expect(second.localStorage()).toHaveLength(3);
+    http.close();
+    relogged.session.close();
+    await second.stop();
+    expect(existsSync(join(dataDir, 'host.lock'))).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+export const CLI = join(ROOT, 'bin', 'privicore-vault.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliEnvironment {
+  configDir: string;
+  dataDir: string;
+  cwd: string;
+  /** Another keychain service name, so two "machines" can share the test's one keyring. */
+  keychainService?: string;
+}
+
+function processEnv(env: CliEnvironment): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PRIVICORE_VAULT_CONFIG_DIR: env.configDir,
+    PRIVICORE_VAULT_DATA_DIR: env.dataDir,
+    ...(env.keychainService ? { PRIVICORE_VAULT_KEYCHAIN_SERVICE: env.keychainService } : {}),
+    FORCE_COLOR: '0',
+  };
+}
+
+export interface RunningCli {
+  /** Resolves with the first stdout line matching, as soon as it is printed. */
+  line(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  result: Promise<CliResult>;
+  kill(): void;
+}
+
+/** Starts `privicore-vault` and lets the test read its output while it runs (qr waits). */
+export function startCli(env: CliEnvironment, args: readonly string[]): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: env.cwd,
+    env: processEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const watchers: { pattern: RegExp; resolve(line: string): void }[] = [];
+  const check = () => {
+    for (const watcher of [...watchers]) {
+      const found = stdout.split('\n').find((line) => watcher.pattern.test(line));
+      if (found === undefined) continue;
+      watchers.splice(watchers.indexOf(watcher), 1);
+      watcher.resolve(found);
+    }
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    check();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const result = new Promise<CliResult>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return {
+    line(pattern, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} in:\n${stdout}\n${stderr}`)),
+          timeoutMs,
+        );
+        watchers.push({
+          pattern,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+        check();
+      });
+    },
+    result,
+    kill: () => child.kill('SIGKILL'),
+  };
+}
+
+/** Runs `privicore-vault` as a user would (the bin launcher), with isolated config and data. */
+export function runCli(
+  env: CliEnvironment,
+  args: readonly string[],
+  options: { input?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: env.cwd,
+      // No terminal: no progress bars, no prompts.
+      env: processEnv(env),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`privicore-vault ${args.join(' ')} did not finish:\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
