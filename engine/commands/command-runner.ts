@@ -110,7 +110,9 @@ export class CommandRunner {
   }
 
   private async finish(tx: StoreRepos, input: CommandInput<unknown>, outcome: Outcome): Promise<void> {
-    if (outcome.ok) await tx.commands.finish(input.commandId, 2, outcome.result ?? 'succeeded', null, this.now());
+    // The status-2 body is delivered, never stored: it can carry credentials (a temporary data
+    // token, an upload URL) and request-status reports only the status word.
+    if (outcome.ok) await tx.commands.finish(input.commandId, 2, null, null, this.now());
     else await tx.commands.finish(input.commandId, 3, null, outcome.reason, this.now());
   }
 

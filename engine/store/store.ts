@@ -35,7 +35,7 @@ export interface CommandRecord {
   kind: string;
   profileId: string | null;
   status: CommandStatus;
-  /** Status-2 result; null until then. */
+  /** Always null: status-2 bodies are delivered, not kept (they may hold credentials). */
   result: unknown;
   reason: string | null;
   /** What a restarted engine needs to run the command again; never a plaintext secret. */
