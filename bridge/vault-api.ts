@@ -60,7 +60,7 @@ export function buildVaultApi(transport: BridgeTransport, options: { plainErrors
     api[area][verb] = async (input?: unknown) => {
       const reply = await transport.invoke(name, input);
       if (reply.ok) return reply.value;
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a plain object survives contextBridge (see above)
+      // A plain object survives contextBridge whole (see above).
       if (options.plainErrors) throw { name: 'VaultError', ...reply.error };
       throw new VaultError(reply.error);
     };
