@@ -1,5 +1,25 @@
 import { z } from 'zod';
-import type { EngineStatus, FileDetails, FilePage, SessionState, Transfer, UploadStarted } from './types.ts';
+import type {
+  AccountInfo,
+  AppNavigation,
+  AppState,
+  DeviceApproval,
+  DeviceInfo,
+  DevicesChanged,
+  EngineStatus,
+  FileDetails,
+  FilePage,
+  KeyStatus,
+  PairingQr,
+  PairingResult,
+  PendingDevice,
+  SessionState,
+  StorageDeviceInfo,
+  StorageOverview,
+  StorageSyncResult,
+  Transfer,
+  UploadStarted,
+} from './types.ts';
 
 /**
  * The renderer<->main contract: the only list of IPC channels. Preload builds `window.vault`
@@ -22,6 +42,14 @@ const none = z.undefined().or(z.object({}).strict()).optional();
 const token = z.string().min(3).max(200);
 const text = (max: number) => z.string().min(1).max(max);
 const context = z.string().min(1).max(1024).startsWith('/');
+/** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
+const deviceIdentifier = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a device identifier');
+const deviceRef = z.object({ deviceIdentifier }).strict();
+/** Contract §8: device names are 1–255 characters; control characters have no place in one. */
+const deviceName = text(255).regex(/^[^\p{Cc}]+$/u, 'no control characters');
+/** A path main opens or writes: absolute (POSIX, drive letter or UNC), since main has no cwd to resolve against. */
+const absolutePath = z.string().min(1).max(4096).regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
+const passphrase = z.string().min(8).max(1024);
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -84,6 +112,66 @@ export const channels = {
       .strict(),
   ),
   'files:delete': channel<z.ZodType<{ token: string }>, void>(z.object({ token }).strict()),
+
+  /** Every device of the profile, pending ones included. */
+  'devices:list': channel<typeof none, DeviceInfo[]>(none),
+  /** Approves a pending device, then shares the data key with it when it holds its own key. */
+  'devices:approve': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceApproval>(deviceRef),
+  /** Turns a pending device away; its record is deleted. */
+  'devices:reject': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+  'devices:rename': channel<z.ZodType<{ deviceIdentifier: string; name: string }>, void>(z.object({ deviceIdentifier, name: deviceName }).strict()),
+  /** Removes a device and revokes its tokens (a local storage folder is left as it is). */
+  'devices:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+
+  /** A single-use pairing code (valid 5 minutes) as text and as a QR image. */
+  'pairing:createQr': channel<typeof none, PairingQr>(none),
+  /**
+   * On a signed-out installation: joins the profile that showed the code, at the engine the code
+   * names, as a new device; the data key follows once the other device shares it
+   * (`vault:keyStatus` events).
+   */
+  'pairing:redeem': channel<z.ZodType<{ payload: string; deviceName: string }>, PairingResult>(
+    z.object({ payload: z.string().min(1).max(4096), deviceName }).strict(),
+  ),
+  /** The image on the clipboard as a PNG data URL (to scan a pasted QR code), or null. */
+  'pairing:clipboardImage': channel<typeof none, string | null>(none),
+
+  'vault:keyStatus': channel<typeof none, KeyStatus>(none),
+  /**
+   * Signed in with the password but without the data key: asks the profile's other devices to
+   * let this one in (they get `devices:pending`) and waits for the key.
+   */
+  'vault:requestAccess': channel<z.ZodType<{ deviceName?: string } | undefined>, KeyStatus>(z.object({ deviceName: deviceName.optional() }).strict().optional()),
+
+  'storage:list': channel<typeof none, StorageOverview>(none),
+  /**
+   * Adds a folder on this computer as a storage device of the built-in engine; the native folder
+   * picker opens when `dir` is absent. Null when the picker was cancelled.
+   */
+  'storage:addLocal': channel<z.ZodType<{ dir?: string; name?: string } | undefined>, StorageDeviceInfo | null>(
+    z.object({ dir: absolutePath.optional(), name: deviceName.optional() }).strict().optional(),
+  ),
+  /** Copies every file the device lacks to it from the others. */
+  'storage:sync': channel<z.ZodType<{ deviceIdentifier: string }>, StorageSyncResult>(deviceRef),
+  /** The device stops being a storage device (a local folder is left as it is). */
+  'storage:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+
+  'account:get': channel<typeof none, AccountInfo>(none),
+  'account:changePassword': channel<z.ZodType<{ currentPassword: string; newPassword: string }>, void>(
+    z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(10).max(1024) }).strict(),
+  ),
+  /** Writes the recovery kit; the native save dialog opens when `target` is absent. The path, or null when cancelled. */
+  'account:exportRecoveryKit': channel<z.ZodType<{ passphrase: string; target?: string }>, string | null>(
+    z.object({ passphrase, target: absolutePath.optional() }).strict(),
+  ),
+  /** Restores the keys from a recovery kit; the native open dialog opens when `path` is absent. Null when cancelled. */
+  'account:importRecoveryKit': channel<z.ZodType<{ passphrase: string; path?: string }>, KeyStatus | null>(
+    z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict(),
+  ),
+
+  'app:state': channel<typeof none, AppState>(none),
+  /** Queued transfers wait while paused; running ones finish. */
+  'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(z.object({ paused: z.boolean() }).strict()),
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -95,6 +183,23 @@ export interface BridgeEvents {
   'transfer:progress': Transfer;
   'session:changed': SessionState;
   'engine:status': EngineStatus;
+  /** A device asked to join the profile (not this computer's own request). */
+  'devices:pending': PendingDevice;
+  /** The device list changed (pending, paired, approved, rejected, renamed, removed, key shared): refresh it. */
+  'devices:changed': DevicesChanged;
+  'vault:keyStatus': KeyStatus;
+  'app:state': AppState;
+  /** Show this screen (a notification was clicked). */
+  'app:navigate': AppNavigation;
 }
 export type BridgeEvent = keyof BridgeEvents;
-export const bridgeEvents: readonly BridgeEvent[] = ['transfer:progress', 'session:changed', 'engine:status'];
+export const bridgeEvents: readonly BridgeEvent[] = [
+  'transfer:progress',
+  'session:changed',
+  'engine:status',
+  'devices:pending',
+  'devices:changed',
+  'vault:keyStatus',
+  'app:state',
+  'app:navigate',
+];

@@ -69,3 +69,128 @@ export interface UploadStarted {
   batchId: string;
   transfers: Transfer[];
 }
+
+/** A device of the signed-in profile (contract §8), as the Devices screen shows it. */
+export interface DeviceInfo {
+  deviceIdentifier: string;
+  name: string;
+  status: 'pending' | 'approved';
+  role: 'storage' | 'authenticator' | null;
+  createdAt: string;
+  approvedAt: string | null;
+  /** The device this app signed in as (QR pairing or an access request). */
+  isThisDevice: boolean;
+  /** The data key has been left for it, wrapped to its own public key. */
+  keyShared: boolean;
+}
+
+export interface DeviceApproval {
+  deviceIdentifier: string;
+  /** The data key was wrapped to the device's own key, so it can open the vault's files. */
+  dataKeyShared: boolean;
+  /** Why the key was not shared, in plain words; null when it was. */
+  note: string | null;
+}
+
+/** A device asked to join (DEVICE-PENDING); this app has not answered it yet. */
+export interface PendingDevice {
+  deviceIdentifier: string;
+  deviceName: string;
+  requestedAt: string;
+}
+
+export interface DevicesChanged {
+  /** The device that changed; null when the whole list may have. */
+  deviceIdentifier: string | null;
+  change: 'pending' | 'paired' | 'approved' | 'rejected' | 'renamed' | 'removed' | 'key-shared' | 'storage';
+}
+
+export interface PairingQr {
+  /** `privicore://authorize?token=Q-…&engine=…`: what the QR code encodes, for copy and paste. */
+  qrPayload: string;
+  expiresAt: string;
+  /** The QR code as a PNG data URL (`data:image/png;base64,…`). */
+  qrImage: string;
+  /** The code names the built-in engine, which answers only on this computer. */
+  localOnly: boolean;
+}
+
+/**
+ * Whether this computer holds the vault's data key: `ready` (files can be stored and opened),
+ * `waiting-for-approval` (it asked to join or was paired; another device has to share the key),
+ * `missing` (ask for access, or import a recovery kit).
+ */
+export type KeyState = 'ready' | 'waiting-for-approval' | 'missing';
+
+export interface KeyStatus {
+  state: KeyState;
+  /** This computer's own device in the profile, when it has one. */
+  deviceIdentifier: string | null;
+  /** Plain words on what happened last (e.g. the request was declined); null when nothing to say. */
+  notice: string | null;
+}
+
+export interface PairingResult {
+  session: SessionState;
+  keyStatus: KeyStatus;
+}
+
+export interface StorageDeviceInfo {
+  deviceIdentifier: string;
+  name: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  storedTokens: number;
+  storedBytes: number;
+  /** A folder on this computer, run by the built-in engine. */
+  local: boolean;
+  /** That folder; null for other storage devices. */
+  dir: string | null;
+}
+
+export interface StorageHealth {
+  /** Files in the vault. */
+  files: number;
+  onlineDevices: number;
+  /**
+   * Online storage devices holding as many files as the vault has: a lower bound on the copies
+   * every file has (the contract lists no holders per file).
+   */
+  fullCopies: number;
+  /** Plain words when fewer than three full copies are online; null when all is well. */
+  warning: string | null;
+}
+
+export interface StorageOverview {
+  devices: StorageDeviceInfo[];
+  health: StorageHealth;
+}
+
+export interface StorageSyncResult {
+  deviceIdentifier: string;
+  /** Files copied to the device; null when the engine did not say. */
+  copied: number | null;
+  /** Files with no online intact copy to take them from; null when the engine did not say. */
+  missing: number | null;
+}
+
+export interface AccountInfo {
+  profileId: string;
+  /** Null on a device that joined by QR pairing (it never learns the username). */
+  username: string | null;
+  engineUrl: string | null;
+  engineMode: EngineMode;
+  expiresAt: string | null;
+  deviceIdentifier: string | null;
+}
+
+/** App-wide state for the header, the tray and the dock badge. */
+export interface AppState {
+  pendingApprovals: number;
+  transfersPaused: boolean;
+}
+
+/** Main asks the window to show a screen (e.g. after a notification was clicked). */
+export interface AppNavigation {
+  screen: 'devices';
+}

@@ -1,5 +1,6 @@
 import { app, BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import type { AppState } from '../bridge/types.ts';
 import { KeychainStore } from '../client/secrets/keychain.ts';
 import { describeClientError } from '../client/describe-client-error.ts';
 import { electronPlatform } from './electron-platform.ts';
@@ -8,47 +9,65 @@ import { createHandlers } from './handlers/index.ts';
 import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
 import { applySessionPolicy, hardenContents } from './security.ts';
+import { installTray, type VaultTray } from './tray.ts';
 import { VaultApp } from './vault-app.ts';
 import { createMainWindow } from './window.ts';
 
 // Bundled to out/main/index.mjs; its siblings are the engine process and out/preload, out/renderer.
 const here = import.meta.dirname;
+const assets = join(here, '..', '..', 'assets');
 let window: BrowserWindow | undefined;
 let vault: VaultApp | undefined;
+let tray: VaultTray | undefined;
+let quitting = false;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    if (!window) return;
-    if (window.isMinimized()) window.restore();
-    window.show();
-    window.focus();
-  });
+  app.on('second-instance', showWindow);
   hardenContents();
   void app.whenReady().then(start);
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    // With a tray the app lives on in it (approvals keep arriving); without one, as before.
+    if (process.platform !== 'darwin' && !tray) app.quit();
   });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow();
-  });
-  let quitting = false;
+  app.on('activate', showWindow);
   app.on('before-quit', (event) => {
     if (quitting || !vault) return;
     event.preventDefault();
     quitting = true;
+    tray?.destroy();
+    tray = undefined;
     void vault.shutdown().finally(() => app.quit());
   });
 }
 
 function openWindow(): void {
-  window = createMainWindow({
+  const opened = createMainWindow({
     preload: join(here, '..', 'preload', 'index.cjs'),
     renderer: join(here, '..', 'renderer'),
-    icon: join(here, '..', '..', 'assets', 'icon.png'),
+    icon: join(assets, 'icon.png'),
   });
-  window.on('closed', () => (window = undefined));
+  // Closing the window hides it while the tray keeps the app: notifications and the tray's
+  // count stay live, and reopening is instant. Quit (tray menu, or the app menu) really quits.
+  opened.on('close', (event) => {
+    if (quitting || !tray) return;
+    event.preventDefault();
+    opened.hide();
+  });
+  opened.on('closed', () => (window = undefined));
+  window = opened;
+}
+
+/** Brings the window forward, making it again if it was closed. */
+function showWindow(): void {
+  if (!window) {
+    openWindow();
+    return;
+  }
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
 }
 
 async function start(): Promise<void> {
@@ -58,11 +77,25 @@ async function start(): Promise<void> {
   vault = VaultApp.create({
     settingsFile: join(userData, 'settings.json'),
     secrets: new KeychainStore(),
-    platform: electronPlatform(() => window),
+    platform: electronPlatform(() => window, showWindow),
     startEmbeddedEngine: () => startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine')),
-    emit: (event, payload) => window?.webContents.send(event, payload),
+    emit: (event, payload) => {
+      window?.webContents.send(event, payload);
+      if (event === 'app:state') tray?.show(payload as AppState);
+    },
   });
   const current = vault;
+  try {
+    tray = installTray(join(assets, 'tray-icon.png'), {
+      open: showWindow,
+      setTransfersPaused: (paused) => current.setTransfersPaused(paused),
+      quit: () => app.quit(),
+    });
+    tray.show(current.appState());
+  } catch {
+    // Some Linux desktops have no tray; the app then quits when its window closes, as before.
+    tray = undefined;
+  }
   registerIpc(createHandlers(current), () => window, (error) => describeClientError(error, current.engineStatus().apiUrl));
   openWindow();
 }

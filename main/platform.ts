@@ -1,11 +1,23 @@
 /**
- * The Electron seams main's handlers use: native dialogs and notifications. electron-platform.ts
- * implements them with Electron; the e2e harness supplies its own, since tests cannot click a
- * native dialog.
+ * The Electron seams main's handlers use: native dialogs, the clipboard, notifications and the
+ * badge. electron-platform.ts implements them with Electron; tests supply scripted ones
+ * (test/support/scripted-platform.ts), since a test cannot click a native dialog.
  */
 export interface Platform {
   /** Native open dialog for files; [] when cancelled. */
   chooseFiles(): Promise<string[]>;
   /** Native save dialog; null when cancelled. */
   chooseSaveTarget(defaultName: string): Promise<string | null>;
+  /** Native folder picker (a folder to use as storage); null when cancelled. */
+  chooseFolder(): Promise<string | null>;
+  /** Native save dialog for a recovery kit; null when cancelled. */
+  chooseRecoveryKitTarget(defaultName: string): Promise<string | null>;
+  /** Native open dialog for a recovery kit; null when cancelled. */
+  openRecoveryKit(): Promise<string | null>;
+  /** The clipboard's image as a PNG data URL; null when it holds none. */
+  readClipboardImage(): Promise<string | null>;
+  /** A desktop notification; a click brings the window forward, then calls `onClick`. */
+  notify(title: string, body: string, onClick: () => void): void;
+  /** The dock/taskbar badge count (0 clears it), where the OS has one. */
+  setBadge(count: number): void;
 }

@@ -1,18 +1,24 @@
 import type { BridgeEvent, BridgeEvents } from '../bridge/channels.ts';
-import type { EngineStatus, SessionState } from '../bridge/types.ts';
-import { logIn, logOut, resumeSession, signUp, type SignedIn } from '../client/account.ts';
+import type { AccountInfo, AppState, EngineStatus, KeyStatus, PairingResult, SessionState } from '../bridge/types.ts';
+import { logIn, logOut, resumeSession, signUp } from '../client/account.ts';
 import { authorizationTokenExpiry } from '../client/endpoints/profile.ts';
 import { health } from '../client/endpoints/utility.ts';
 import { HttpClient } from '../client/http.ts';
+import { PairingPayloadError, parsePairingPayload } from '../client/pairing-payload.ts';
 import { isPrivicoreError, PrivicoreError } from '../client/privicore-error.ts';
+import { redeemPairing } from '../client/redeem-pairing.ts';
 import { saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
 import type { SecretStore } from '../client/secrets/secret-store.ts';
 import { SessionKeeper, type SessionEnd } from '../client/session-keeper.ts';
 import { wsUrlFor, type VaultSession } from '../client/session.ts';
 import { TransferQueue } from '../client/transfer-queue.ts';
+import type { LocalStorageDevice } from '../engine/host.ts';
+import { badgeCount } from './approval-notices.ts';
+import { DeviceApprovals } from './device-approvals.ts';
 import type { EngineHandle } from './engine-handle.ts';
 import type { Platform } from './platform.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings.ts';
+import { VaultKeyStatus } from './vault-key-status.ts';
 
 export interface VaultAppOptions {
   settingsFile: string;
@@ -21,13 +27,25 @@ export interface VaultAppOptions {
   /** Starts the embedded engine (utility process in the app, in-process in tests). */
   startEmbeddedEngine(): Promise<EngineHandle>;
   emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void;
+  /** How often a computer waiting for the data key looks for it (default 1.5 s); tests shorten it. */
+  keyPollIntervalMs?: number;
 }
 
 interface SignedInState {
   session: VaultSession;
   keeper: SessionKeeper;
   profileId: string;
-  username: string;
+  /** Null on a computer that joined by QR pairing: it never learns the username. */
+  username: string | null;
+  approvals: DeviceApprovals;
+  key: VaultKeyStatus;
+}
+
+interface Begun {
+  session: VaultSession;
+  profileId: string;
+  username: string | null;
+  expiresAt: string;
 }
 
 const ENDED_NOTICE: Record<SessionEnd, string> = {
@@ -35,26 +53,32 @@ const ENDED_NOTICE: Record<SessionEnd, string> = {
   revoked: 'You were signed out because this session was ended elsewhere. Sign in again to continue.',
 };
 
+const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: null };
+
 /**
- * The desktop app's state in main: which engine it uses, who is signed in, and the transfers
- * under way. Handlers (main/handlers/) are thin calls into this; the rules themselves live in
- * client/ (account flows, session keeping, transfers).
+ * The desktop app's state in main: which engine it uses, who is signed in, this computer's hold
+ * on the data key, the profile's devices, and the transfers under way. Handlers
+ * (main/handlers/) are thin calls into this; the rules themselves live in client/ (account
+ * flows, session keeping, pairing, key sharing, transfers).
  */
 export class VaultApp {
   readonly transfers: TransferQueue;
   readonly platform: Platform;
+  readonly secrets: SecretStore;
   private settings: Settings = { ...DEFAULT_SETTINGS };
   private embedded: EngineHandle | undefined;
   private embeddedStarting: Promise<EngineHandle> | undefined;
   private status: EngineStatus = { mode: 'embedded', state: 'starting', apiUrl: null, message: null };
   private signedIn: SignedInState | undefined;
   private notice: string | null = null;
+  private lastBadge = 0;
 
   /** Settled once settings are loaded, the engine is up (or known unreachable) and the last session restored. */
   readonly ready: Promise<void>;
 
   private constructor(private readonly options: VaultAppOptions) {
     this.platform = options.platform;
+    this.secrets = options.secrets;
     this.transfers = new TransferQueue({ onChange: (transfer) => options.emit('transfer:progress', transfer) });
     this.ready = this.init();
   }
@@ -85,7 +109,7 @@ export class VaultApp {
     const settings = this.settings;
     return {
       status: signed ? 'signed-in' : 'signed-out',
-      username: signed?.username ?? settings.username,
+      username: signed ? signed.username : settings.username,
       profileId: signed?.profileId ?? null,
       engine: { mode: settings.engine.mode, apiUrl: this.status.apiUrl },
       expiresAt: signed ? new Date(signed.keeper.expiresAt).toISOString() : null,
@@ -95,8 +119,42 @@ export class VaultApp {
 
   /** The signed-in session, or a clear error when there is none. */
   session(): VaultSession {
-    if (!this.signedIn) throw new PrivicoreError({ status: 401, reason: 'auth.missing_token', message: 'You are signed out. Sign in again.' });
-    return this.signedIn.session;
+    return this.signed().session;
+  }
+
+  /** The signed-in profile's devices (list, approve, reject, rename, remove). */
+  devices(): DeviceApprovals {
+    return this.signed().approvals;
+  }
+
+  account(): AccountInfo {
+    const signed = this.signed();
+    return {
+      profileId: signed.profileId,
+      username: signed.username,
+      engineUrl: this.status.apiUrl,
+      engineMode: this.settings.engine.mode,
+      expiresAt: new Date(signed.keeper.expiresAt).toISOString(),
+      deviceIdentifier: this.ownDevice(signed.profileId),
+    };
+  }
+
+  keyStatus(): KeyStatus {
+    return this.signedIn?.key.status() ?? { ...NO_KEY };
+  }
+
+  appState(): AppState {
+    return { pendingApprovals: this.signedIn?.approvals.count ?? 0, transfersPaused: this.transfers.isPaused };
+  }
+
+  setTransfersPaused(paused: boolean): AppState {
+    this.transfers.setPaused(paused);
+    return this.appStateChanged();
+  }
+
+  /** The built-in engine, while the app uses it; undefined with a remote engine. */
+  localEngine(): EngineHandle | undefined {
+    return this.settings.engine.mode === 'embedded' && this.status.state === 'ready' ? this.embedded : undefined;
   }
 
   async useEngine(choice: Settings['engine']): Promise<SessionState> {
@@ -115,22 +173,96 @@ export class VaultApp {
 
   async signUp(username: string, password: string): Promise<SessionState> {
     await this.ready;
-    return this.begin(await signUp({ ...this.address(), secrets: this.options.secrets, username, password }));
+    return this.begin(await signUp({ ...this.address(), secrets: this.secrets, username, password }));
   }
 
   async signIn(username: string, password: string): Promise<SessionState> {
     await this.ready;
-    return this.begin(await logIn({ ...this.address(), secrets: this.options.secrets, username, password }));
+    return this.begin(await logIn({ ...this.address(), secrets: this.secrets, username, password }));
+  }
+
+  /**
+   * Joins the profile that showed a pairing code, as a new device of it: redeems the code at
+   * the engine the code names, switches the app to that engine (the built-in one when the code
+   * names it, else as a remote engine) and signs in with the device token. The data key follows
+   * once the other device shares it (VaultKeyStatus).
+   */
+  async pair(payloadText: string, deviceName: string): Promise<PairingResult> {
+    await this.ready;
+    if (this.signedIn) {
+      throw new PrivicoreError({ status: 0, reason: 'client.signed_in', message: 'This computer is signed in already. Sign out first to join a vault by pairing.' });
+    }
+    let payload;
+    try {
+      payload = parsePairingPayload(payloadText);
+    } catch (error) {
+      if (error instanceof PairingPayloadError) throw new PrivicoreError({ status: 0, reason: `pairing.${error.problem}`, message: error.message });
+      throw error;
+    }
+    let redeemed;
+    try {
+      redeemed = await redeemPairing({ payload, deviceName, secrets: this.secrets });
+    } catch (error) {
+      if (isPrivicoreError(error, 'client.network')) {
+        throw new PrivicoreError({
+          status: 0,
+          reason: 'pairing.engine_unreachable',
+          message: `Can't reach the engine at ${payload.engineUrl} that the pairing code names. Both computers must reach it (a built-in engine answers only on its own computer).`,
+        });
+      }
+      throw error;
+    }
+    const embedded = this.embedded !== undefined && sameEngine(this.embedded.apiUrl, payload.engineUrl);
+    const engine: Settings['engine'] = embedded ? { mode: 'embedded' } : { mode: 'remote', apiUrl: payload.engineUrl };
+    const switching = JSON.stringify(engine) !== JSON.stringify(this.settings.engine) || this.status.state !== 'ready';
+    this.settings = { ...this.settings, engine, device: { profileId: redeemed.profileId, deviceIdentifier: redeemed.deviceIdentifier } };
+    await saveSettings(this.options.settingsFile, this.settings);
+    if (switching) await this.connectEngine();
+    const session = await resumeSession({ ...this.address(), secrets: this.secrets, profileId: redeemed.profileId });
+    const state = await this.begin({ session, profileId: redeemed.profileId, username: null, expiresAt: redeemed.expiresAt });
+    return { session: state, keyStatus: this.keyStatus() };
+  }
+
+  /** Asks the profile's other devices to let this computer in; the key follows on approval. */
+  requestAccess(deviceName: string): Promise<KeyStatus> {
+    return this.signed().key.requestAccess(deviceName);
+  }
+
+  /** The data key came from a recovery kit (already in the keychain): use it. */
+  adoptDataKey(dataKey: Buffer): KeyStatus {
+    return this.signed().key.adopt(dataKey);
+  }
+
+  /** The built-in engine, to run a folder as storage; with a remote engine, plain words on why not. */
+  storageEngine(): EngineHandle {
+    const engine = this.localEngine();
+    if (!engine) {
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'storage.local_needs_embedded',
+        message: `A folder on this computer can be storage only while the app uses its built-in engine. This vault is on the engine at ${this.status.apiUrl ?? 'another address'}: run a storage device beside that engine instead.`,
+      });
+    }
+    return engine;
+  }
+
+  /** Adds a folder as a storage device of the built-in engine. */
+  async addLocalStorage(dir: string, name: string | undefined): Promise<LocalStorageDevice> {
+    const signed = this.signed();
+    const engine = this.storageEngine();
+    // The engine requests and approves the device itself; its DEVICE-PENDING is no question for the user.
+    const device = await signed.approvals.hold(engine.addLocalStorage(signed.session.authorizationToken, dir, name === undefined ? {} : { name }));
+    this.options.emit('devices:changed', { deviceIdentifier: device.deviceIdentifier, change: 'storage' });
+    return device;
   }
 
   async signOut(): Promise<SessionState> {
     const signed = this.signedIn;
     if (signed) {
       this.transfers.cancelAll();
-      signed.keeper.stop();
-      this.signedIn = undefined;
+      this.end(signed);
       try {
-        await logOut(signed.session, this.options.secrets, signed.profileId);
+        await logOut(signed.session, this.secrets, signed.profileId);
       } finally {
         this.settings = { ...this.settings, profileId: null };
         await saveSettings(this.options.settingsFile, this.settings);
@@ -143,10 +275,22 @@ export class VaultApp {
   async shutdown(): Promise<void> {
     await this.ready.catch(() => undefined);
     this.transfers.cancelAll();
-    this.signedIn?.keeper.stop();
-    this.signedIn?.session.close();
-    this.signedIn = undefined;
+    const signed = this.signedIn;
+    if (signed) {
+      this.end(signed);
+      signed.session.close();
+    }
     await this.embedded?.stop();
+  }
+
+  private signed(): SignedInState {
+    if (!this.signedIn) throw new PrivicoreError({ status: 401, reason: 'auth.missing_token', message: 'You are signed out. Sign in again.' });
+    return this.signedIn;
+  }
+
+  private ownDevice(profileId: string): string | null {
+    const device = this.settings.device;
+    return device && device.profileId === profileId ? device.deviceIdentifier : null;
   }
 
   private address(): { apiUrl: string; wsUrl: string } {
@@ -189,10 +333,11 @@ export class VaultApp {
   }
 
   private async restore(): Promise<void> {
+    // A computer paired by QR has a profile but no username; the profile is what counts.
     const { profileId, username } = this.settings;
-    if (!profileId || !username || this.status.state !== 'ready') return;
+    if (!profileId || this.status.state !== 'ready') return;
     try {
-      const session = await resumeSession({ ...this.address(), secrets: this.options.secrets, profileId });
+      const session = await resumeSession({ ...this.address(), secrets: this.secrets, profileId });
       const { expiresAt } = await authorizationTokenExpiry(session.http);
       this.keep({ session, profileId, username, expiresAt });
     } catch (error) {
@@ -200,7 +345,7 @@ export class VaultApp {
     }
   }
 
-  private async begin(result: SignedIn): Promise<SessionState> {
+  private async begin(result: Begun): Promise<SessionState> {
     if (this.settings.engine.mode === 'embedded' && this.embedded) {
       await this.embedded.ensureLocalStorage(result.session.authorizationToken);
     }
@@ -211,21 +356,54 @@ export class VaultApp {
     return this.changed();
   }
 
-  private keep(result: { session: VaultSession; profileId: string; username: string; expiresAt: string }): void {
+  private keep(result: Begun): void {
     const { session, profileId, username } = result;
     const keeper = new SessionKeeper({
       session,
       expiresAt: Date.parse(result.expiresAt),
-      onRenewed: (token) => saveProfileSecrets(this.options.secrets, profileId, { authorizationToken: token }),
+      onRenewed: (token) => saveProfileSecrets(this.secrets, profileId, { authorizationToken: token }),
       onEnded: (why) => {
         this.transfers.cancelAll();
+        if (this.signedIn) this.end(this.signedIn);
         session.close();
-        this.signedIn = undefined;
         this.notice = ENDED_NOTICE[why];
         this.changed();
       },
     });
-    this.signedIn = { session, keeper, profileId, username };
+    const key = new VaultKeyStatus({
+      session,
+      secrets: this.secrets,
+      profileId,
+      deviceIdentifier: this.ownDevice(profileId),
+      saveDevice: async (deviceIdentifier) => {
+        this.settings = { ...this.settings, device: deviceIdentifier ? { profileId, deviceIdentifier } : null };
+        await saveSettings(this.options.settingsFile, this.settings);
+      },
+      onChange: (status) => this.options.emit('vault:keyStatus', status),
+      ...(this.options.keyPollIntervalMs === undefined ? {} : { intervalMs: this.options.keyPollIntervalMs }),
+    });
+    const approvals = new DeviceApprovals({
+      session,
+      ownDevice: () => key.ownDevice(),
+      platform: this.platform,
+      emit: this.options.emit,
+      onCountChange: () => this.appStateChanged(),
+      forgetLocalStorage: async (deviceIdentifier) => this.localEngine()?.forgetLocalStorage(deviceIdentifier),
+    });
+    this.signedIn = { session, keeper, profileId, username, approvals, key };
+    this.options.emit('vault:keyStatus', key.status());
+    void key.start().catch(() => undefined);
+    void approvals.start();
+  }
+
+  /** Stops what watched the session; the caller closes or logs out the session itself. */
+  private end(signed: SignedInState): void {
+    signed.keeper.stop();
+    signed.approvals.stop();
+    signed.key.stop();
+    this.signedIn = undefined;
+    this.options.emit('vault:keyStatus', { ...NO_KEY });
+    this.appStateChanged();
   }
 
   private setStatus(status: EngineStatus): void {
@@ -238,4 +416,28 @@ export class VaultApp {
     this.options.emit('session:changed', state);
     return state;
   }
+
+  private appStateChanged(): AppState {
+    const state = this.appState();
+    this.options.emit('app:state', state);
+    const badge = badgeCount(state);
+    if (badge !== this.lastBadge) {
+      this.lastBadge = badge;
+      this.platform.setBadge(badge);
+    }
+    return state;
+  }
+}
+
+/** Whether two engine addresses name the same engine (scheme, host, port and path). */
+function sameEngine(a: string, b: string): boolean {
+  const normal = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return url;
+    }
+  };
+  return normal(a) === normal(b);
 }

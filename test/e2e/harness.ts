@@ -6,11 +6,11 @@ import { describeClientError } from '../../client/describe-client-error.ts';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { dispatch } from '../../bridge/vault-api.ts';
 import { startEmbeddedEngine } from '../../engine/host.ts';
-import type { EngineHandle } from '../../main/engine-handle.ts';
+import { inProcessEngineHandle, type EngineHandle } from '../../main/engine-handle.ts';
 import { createHandlers } from '../../main/handlers/index.ts';
-import type { Platform } from '../../main/platform.ts';
 import { VaultApp } from '../../main/vault-app.ts';
 import { tempDir } from '../support/engine.ts';
+import { ScriptedPlatform } from '../support/scripted-platform.ts';
 import { serveRenderer } from './static-server.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,25 +26,8 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/**
- * The Electron seams, scripted by the test: what the native open and save dialogs "choose".
- */
-export class HarnessPlatform implements Platform {
-  nextFiles: string[] = [];
-  nextSaveTarget: string | null = null;
-
-  async chooseFiles(): Promise<string[]> {
-    const files = this.nextFiles;
-    this.nextFiles = [];
-    return files;
-  }
-
-  async chooseSaveTarget(): Promise<string | null> {
-    const target = this.nextSaveTarget;
-    this.nextSaveTarget = null;
-    return target;
-  }
-}
+/** The Electron seams, scripted by the test (dialogs, clipboard) and recorded (notifications, badge). */
+export class HarnessPlatform extends ScriptedPlatform {}
 
 export interface LaunchOptions {
   /** The app's user-data folder (settings, embedded engine); a fresh temp folder by default. */
@@ -105,9 +88,20 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
   };
 
   const startEngine = async (): Promise<EngineHandle> => {
-    if (options.engine) return { ...options.engine, ensureLocalStorage: async () => undefined, stop: async () => undefined };
-    const engine = await startEmbeddedEngine({ dataDir: join(dataDir, 'engine'), logLevel: 'silent' });
-    return { apiUrl: engine.apiUrl, wsUrl: engine.wsUrl, ensureLocalStorage: async (token) => void (await engine.ensureLocalStorage(token)), stop: () => engine.stop() };
+    if (options.engine) {
+      // Switching to "built-in" in such a test reaches the given engine, with no local storage of its own.
+      return {
+        ...options.engine,
+        ensureLocalStorage: async () => undefined,
+        addLocalStorage: async () => {
+          throw new Error('the given engine runs no local storage');
+        },
+        localStorage: async () => [],
+        forgetLocalStorage: async () => false,
+        stop: async () => undefined,
+      };
+    }
+    return inProcessEngineHandle(await startEmbeddedEngine({ dataDir: join(dataDir, 'engine'), logLevel: 'silent' }));
   };
   if (options.engine) {
     // A given engine is a "remote" one from the app's point of view.

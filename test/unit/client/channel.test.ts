@@ -26,12 +26,18 @@ async function startStub(): Promise<Stub> {
     const id = /^\/request-status\/(.+)$/.exec(request.url ?? '')?.[1];
     const known = id ? statuses.get(id) : undefined;
     if (!known) {
-      response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 404, reason: 'command.not_found', message: 'no' }));
+      response
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: 404, reason: 'command.not_found', message: 'no' }));
       return;
     }
     const word = { 1: 'started', 2: 'succeeded', 3: 'rejected' }[known.status];
     response
-      .writeHead(200, { 'content-type': 'application/json', 'x-dpt-command-status': String(known.status), ...(known.reason ? { 'x-dpt-cab-reason': known.reason } : {}) })
+      .writeHead(200, {
+        'content-type': 'application/json',
+        'x-dpt-command-status': String(known.status),
+        ...(known.reason ? { 'x-dpt-cab-reason': known.reason } : {}),
+      })
       .end(JSON.stringify(word));
   });
   const wss = new WebSocketServer({ server, path: '/ws' });
@@ -54,17 +60,35 @@ async function startStub(): Promise<Stub> {
   };
   wss.on('connection', (ws) => {
     ws.on('message', (raw) => {
-      const frame = JSON.parse(raw.toString()) as { action: string; data: { authorizationToken?: string; correlationId?: string } };
+      const frame = JSON.parse(raw.toString()) as {
+        action: string;
+        data: { authorizationToken?: string; correlationId?: string };
+      };
       const correlationId = frame.data.correlationId ?? null;
       if (frame.action !== 'joinChannel') return;
       if (!stub.validTokens.has(frame.data.authorizationToken ?? '')) {
-        ws.send(JSON.stringify({ correlationId, status: 401, data: { reason: 'auth.invalid_token', message: 'The authorization token is not valid.' } }));
+        ws.send(
+          JSON.stringify({
+            correlationId,
+            status: 401,
+            data: {
+              reason: 'auth.invalid_token',
+              message: 'The authorization token is not valid.',
+            },
+          }),
+        );
         return;
       }
       stub.joins += 1;
       stub.sockets.push(ws);
       ws.on('close', () => (stub.sockets = stub.sockets.filter((socket) => socket !== ws)));
-      ws.send(JSON.stringify({ correlationId, status: 200, data: { channelId: `ch-${stub.joins}`, message: 'Successfully joined profile channel.' } }));
+      ws.send(
+        JSON.stringify({
+          correlationId,
+          status: 200,
+          data: { channelId: `ch-${stub.joins}`, message: 'Successfully joined profile channel.' },
+        }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,7 +108,14 @@ beforeEach(async () => {
   stub = await startStub();
   http = new HttpClient({ apiUrl: stub.apiUrl });
   token = 'T-good';
-  channel = new SessionChannel({ wsUrl: stub.wsUrl, http, token: () => token, reconnectMinDelayMs: 10, reconnectMaxDelayMs: 50, reconcileGraceMs: 20 });
+  channel = new SessionChannel({
+    wsUrl: stub.wsUrl,
+    http,
+    token: () => token,
+    reconnectMinDelayMs: 10,
+    reconnectMaxDelayMs: 50,
+    reconcileGraceMs: 20,
+  });
   await channel.connect();
 });
 
@@ -101,7 +132,10 @@ describe('SessionChannel (scripted engine)', () => {
     expect(channel.state).toBe('joined');
     expect(channel.channelId).toBe('ch-1');
     const bad = new SessionChannel({ wsUrl: stub.wsUrl, http, token: () => 'T-bad' });
-    await expect(bad.connect()).rejects.toMatchObject({ status: 401, reason: 'auth.invalid_token' });
+    await expect(bad.connect()).rejects.toMatchObject({
+      status: 401,
+      reason: 'auth.invalid_token',
+    });
     bad.close();
   });
 
@@ -109,8 +143,12 @@ describe('SessionChannel (scripted engine)', () => {
     stub.send({ type: 'X-DPT-CAB-ID', id: 'c-1', command_status: 2, body: { profileId: 'p-1' } });
     stub.send({ type: 'X-DPT-CAB-ID', id: 'c-2', command_status: 3, body: 'storage.unavailable' });
     await tick();
-    expect(await awaitCommand(channel, { commandId: 'c-1' }, { timeoutMs: 100 })).toEqual({ profileId: 'p-1' });
-    await expect(awaitCommand(channel, { commandId: 'c-2' }, { timeoutMs: 100 })).rejects.toMatchObject({ reason: 'storage.unavailable', commandId: 'c-2' });
+    expect(await awaitCommand(channel, { commandId: 'c-1' }, { timeoutMs: 100 })).toEqual({
+      profileId: 'p-1',
+    });
+    await expect(
+      awaitCommand(channel, { commandId: 'c-2' }, { timeoutMs: 100 }),
+    ).rejects.toMatchObject({ reason: 'storage.unavailable', commandId: 'c-2' });
   });
 
   it('"succeeded" bodies resolve to undefined; status-1 messages without a pool are ignored', async () => {
@@ -124,7 +162,12 @@ describe('SessionChannel (scripted engine)', () => {
   it('reports a command held for a vote', async () => {
     const votes: unknown[] = [];
     channel.on('vote-pending', (event) => votes.push(event));
-    stub.send({ type: 'X-DPT-CAB-ID', id: 'c-4', command_status: 1, body: { poolId: 'pool-1', policyId: 'pol-1' } });
+    stub.send({
+      type: 'X-DPT-CAB-ID',
+      id: 'c-4',
+      command_status: 1,
+      body: { poolId: 'pool-1', policyId: 'pol-1' },
+    });
     await tick();
     expect(votes).toEqual([{ commandId: 'c-4', poolId: 'pool-1', policyId: 'pol-1' }]);
   });
@@ -132,11 +175,16 @@ describe('SessionChannel (scripted engine)', () => {
   it('times out explicitly, after a last look at request-status', async () => {
     stub.statuses.set('c-5', { status: 1 });
     const started = Date.now();
-    await expect(channel.waitCommand('c-5', { timeoutMs: 150 })).rejects.toMatchObject({ status: 0, reason: 'client.timeout' });
+    await expect(channel.waitCommand('c-5', { timeoutMs: 150 })).rejects.toMatchObject({
+      status: 0,
+      reason: 'client.timeout',
+    });
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     // The last look finds a finished command: no timeout error then.
     stub.statuses.set('c-6', { status: 3, reason: 'device.role_taken' });
-    await expect(awaitCommand(channel, { commandId: 'c-6' }, { timeoutMs: 100 })).rejects.toMatchObject({ reason: 'device.role_taken' });
+    await expect(
+      awaitCommand(channel, { commandId: 'c-6' }, { timeoutMs: 100 }),
+    ).rejects.toMatchObject({ reason: 'device.role_taken' });
   });
 
   it('cancels a wait through its AbortSignal', async () => {
@@ -148,7 +196,11 @@ describe('SessionChannel (scripted engine)', () => {
 
   it('re-joins after a drop and reconciles waiters through request-status, using recover()', async () => {
     stub.statuses.set('c-8', { status: 1 });
-    const waiting = awaitCommand(channel, { commandId: 'c-8', recover: async () => 'recovered' }, { timeoutMs: 5_000 });
+    const waiting = awaitCommand(
+      channel,
+      { commandId: 'c-8', recover: async () => 'recovered' },
+      { timeoutMs: 5_000 },
+    );
     for (const socket of stub.sockets) socket.terminate();
     stub.statuses.set('c-8', { status: 2 });
     expect(await waiting).toBe('recovered');
@@ -161,7 +213,13 @@ describe('SessionChannel (scripted engine)', () => {
     for (const socket of stub.sockets) socket.terminate();
     for (let i = 0; i < 100 && channel.epoch === since; i += 1) await tick(10);
     stub.statuses.set('c-9', { status: 2 });
-    expect(await awaitCommand(channel, { commandId: 'c-9', recover: async () => 'found' }, { timeoutMs: 2_000, since })).toBe('found');
+    expect(
+      await awaitCommand(
+        channel,
+        { commandId: 'c-9', recover: async () => 'found' },
+        { timeoutMs: 2_000, since },
+      ),
+    ).toBe('found');
   });
 
   it('after 4401 it re-joins with the newer token; with none valid, waiters fail with auth.invalid_token', async () => {
@@ -179,25 +237,70 @@ describe('SessionChannel (scripted engine)', () => {
   });
 
   it('request messages: URL, bare token, inline payload, STREAM-READY, and rejection', async () => {
-    stub.send({ type: 'X-DPT-CAB-REQUEST-ID', id: 'r-1', command_status: 2, output_type: 1, body: `${stub.apiUrl}/downstream/?auth=U-1`, data_context: '/x' });
+    stub.send({
+      type: 'X-DPT-CAB-REQUEST-ID',
+      id: 'r-1',
+      command_status: 2,
+      output_type: 1,
+      body: `${stub.apiUrl}/downstream/?auth=U-1`,
+      data_context: '/x',
+    });
     stub.send({ type: 'X-DPT-CAB-ID', id: 'r-1', command_status: 2, body: { requestId: 'r-1' } });
-    stub.send({ type: 'X-DPT-CAB-REQUEST-ID', id: 'r-2', command_status: 2, output_type: 1, body: 'U-2', data_context: null });
-    stub.send({ type: 'X-DPT-CAB-REQUEST-ID', id: 'r-3', command_status: 2, output_type: 0, body: Buffer.from('inline!').toString('base64') });
+    stub.send({
+      type: 'X-DPT-CAB-REQUEST-ID',
+      id: 'r-2',
+      command_status: 2,
+      output_type: 1,
+      body: 'U-2',
+      data_context: null,
+    });
+    stub.send({
+      type: 'X-DPT-CAB-REQUEST-ID',
+      id: 'r-3',
+      command_status: 2,
+      output_type: 0,
+      body: Buffer.from('inline!').toString('base64'),
+    });
     stub.send({ type: 'STREAM-READY', requestId: 'r-4', streamUrl: `${stub.apiUrl}/elsewhere` });
-    stub.send({ type: 'X-DPT-CAB-REQUEST-ID', id: 'r-5', command_status: 3, output_type: 0, body: 'storage.unavailable' });
+    stub.send({
+      type: 'X-DPT-CAB-REQUEST-ID',
+      id: 'r-5',
+      command_status: 3,
+      output_type: 0,
+      body: 'storage.unavailable',
+    });
     await tick();
-    expect(await channel.waitRequest('r-1', { timeoutMs: 100 })).toEqual({ status: 2, source: { kind: 'url', url: `${stub.apiUrl}/downstream/?auth=U-1` } });
-    expect(await channel.waitRequest('r-2', { timeoutMs: 100 })).toEqual({ status: 2, source: { kind: 'url', url: `${stub.apiUrl}/downstream/?auth=U-2` } });
-    expect(await channel.waitRequest('r-3', { timeoutMs: 100 })).toEqual({ status: 2, source: { kind: 'inline', data: Buffer.from('inline!') } });
-    expect(await channel.waitRequest('r-4', { timeoutMs: 100 })).toEqual({ status: 2, source: { kind: 'url', url: `${stub.apiUrl}/elsewhere` } });
-    expect(await channel.waitRequest('r-5', { timeoutMs: 100 })).toEqual({ status: 3, reason: 'storage.unavailable' });
+    expect(await channel.waitRequest('r-1', { timeoutMs: 100 })).toEqual({
+      status: 2,
+      source: { kind: 'url', url: `${stub.apiUrl}/downstream/?auth=U-1` },
+    });
+    expect(await channel.waitRequest('r-2', { timeoutMs: 100 })).toEqual({
+      status: 2,
+      source: { kind: 'url', url: `${stub.apiUrl}/downstream/?auth=U-2` },
+    });
+    expect(await channel.waitRequest('r-3', { timeoutMs: 100 })).toEqual({
+      status: 2,
+      source: { kind: 'inline', data: Buffer.from('inline!') },
+    });
+    expect(await channel.waitRequest('r-4', { timeoutMs: 100 })).toEqual({
+      status: 2,
+      source: { kind: 'url', url: `${stub.apiUrl}/elsewhere` },
+    });
+    expect(await channel.waitRequest('r-5', { timeoutMs: 100 })).toEqual({
+      status: 3,
+      reason: 'storage.unavailable',
+    });
   });
 
   it('delivers device events to listeners', async () => {
     const events: unknown[] = [];
     channel.on('device-pending', (event) => events.push(event));
     channel.on('device-paired', (event) => events.push(event));
-    stub.send({ type: 'DEVICE-PENDING', id: 'd-1', body: { deviceName: 'Phone', requestedAt: 't1' } });
+    stub.send({
+      type: 'DEVICE-PENDING',
+      id: 'd-1',
+      body: { deviceName: 'Phone', requestedAt: 't1' },
+    });
     stub.send({ type: 'DEVICE-PAIRED', id: 'd-2', body: { deviceName: 'Tablet', pairedAt: 't2' } });
     await tick();
     expect(events).toEqual([
@@ -215,7 +318,13 @@ describe('SessionChannel (scripted engine)', () => {
   });
 
   it('drops a silent connection (heartbeat) and redials', async () => {
-    const quiet = new SessionChannel({ wsUrl: stub.wsUrl, http, token: () => token, heartbeatMs: 50, reconnectMinDelayMs: 10 });
+    const quiet = new SessionChannel({
+      wsUrl: stub.wsUrl,
+      http,
+      token: () => token,
+      heartbeatMs: 50,
+      reconnectMinDelayMs: 10,
+    });
     await quiet.connect();
     const joinsBefore = stub.joins;
     // A half-open connection: the server stops reading, so pings go unanswered.

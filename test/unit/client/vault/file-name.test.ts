@@ -11,6 +11,8 @@ describe('splitFileName', () => {
     [`x.${'e'.repeat(33)}`, { fileName: `x.${'e'.repeat(33)}` }],
   ])('%s', (name, expected) => {
     expect(splitFileName(name)).toEqual(expected);
-    expect(joinFileName(expected.fileName, (expected as { extension?: string }).extension)).toBe(name);
+    expect(joinFileName(expected.fileName, (expected as { extension?: string }).extension)).toBe(
+      name,
+    );
   });
 });

@@ -23,11 +23,20 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'privicore-retrieve-'));
   // request-data: 202 with the id as header and body.
   server = createServer((_request, response) => {
-    response.writeHead(202, { 'content-type': 'application/json', 'x-dpt-cab-id': 'req-1', 'x-dpt-cab-request-id': 'req-1' }).end('["req-1"]');
+    response
+      .writeHead(202, {
+        'content-type': 'application/json',
+        'x-dpt-cab-id': 'req-1',
+        'x-dpt-cab-request-id': 'req-1',
+      })
+      .end('["req-1"]');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  http = new HttpClient({ apiUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, token: () => 'T-x' });
+  http = new HttpClient({
+    apiUrl: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    token: () => 'T-x',
+  });
 });
 
 afterAll(async () => {
@@ -62,12 +71,19 @@ describe('retrieveFile (scripted engine)', () => {
     const sealed = encryptBuffer(key, randomBytes(100));
     sealed[50]! ^= 0x80;
     nextOutcome = { status: 2, source: { kind: 'inline', data: sealed } };
-    await expect(retrieveFile(context(), 'D-x', join(dir, 'bad.bin'), key)).rejects.toMatchObject({ reason: 'client.integrity' });
-    expect((await readdir(dir)).filter((name) => name.startsWith('.bad.bin') || name === 'bad.bin')).toEqual([]);
+    await expect(retrieveFile(context(), 'D-x', join(dir, 'bad.bin'), key)).rejects.toMatchObject({
+      reason: 'client.integrity',
+    });
+    expect(
+      (await readdir(dir)).filter((name) => name.startsWith('.bad.bin') || name === 'bad.bin'),
+    ).toEqual([]);
   });
 
   it('surfaces a rejected request with its reason', async () => {
     nextOutcome = { status: 3, reason: 'storage.unavailable' };
-    await expect(retrieveFile(context(), 'D-x', join(dir, 'none.bin'), key)).rejects.toMatchObject({ reason: 'storage.unavailable', commandId: 'req-1' });
+    await expect(retrieveFile(context(), 'D-x', join(dir, 'none.bin'), key)).rejects.toMatchObject({
+      reason: 'storage.unavailable',
+      commandId: 'req-1',
+    });
   });
 });

@@ -1,0 +1,150 @@
+// What a CLI command works with: output, settings, the engine (a remote one, or the embedded one
+// started for this run), the OS keychain and a signed-in session, each made when first needed.
+
+import { resumeSession } from '../client/account.ts';
+import { receiveDataKey } from '../client/data-key-share.ts';
+import { PrivicoreError } from '../client/privicore-error.ts';
+import { KEYCHAIN_SERVICE, KeychainStore } from '../client/secrets/keychain.ts';
+import { loadProfileSecrets, saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
+import { wsUrlFor, type VaultSession } from '../client/session.ts';
+import type { EmbeddedEngine } from '../engine/host.ts';
+import { readCliConfig, writeCliConfig, type CliConfig } from './cli-config.ts';
+import type { CliPaths } from './cli-paths.ts';
+import type { Output } from './output.ts';
+import { UsageError } from './usage-error.ts';
+
+export interface GlobalFlags {
+  engine?: string;
+  ws?: string;
+  json: boolean;
+}
+
+export interface EngineConnection {
+  apiUrl: string;
+  wsUrl: string;
+  /** Set when this run started the embedded engine. */
+  embedded?: EmbeddedEngine;
+}
+
+export class CliContext {
+  /** PRIVICORE_VAULT_KEYCHAIN_SERVICE keeps two installations (or two test machines) apart. */
+  readonly secrets = new KeychainStore(
+    process.env['PRIVICORE_VAULT_KEYCHAIN_SERVICE'] || KEYCHAIN_SERVICE,
+  );
+  private engineConnection: Promise<EngineConnection> | undefined;
+  private openSession: Promise<VaultSession> | undefined;
+
+  private constructor(
+    readonly out: Output,
+    readonly paths: CliPaths,
+    readonly flags: GlobalFlags,
+    readonly signal: AbortSignal,
+    public config: CliConfig,
+  ) {}
+
+  static async create(
+    out: Output,
+    paths: CliPaths,
+    flags: GlobalFlags,
+    signal: AbortSignal,
+  ): Promise<CliContext> {
+    return new CliContext(out, paths, flags, signal, await readCliConfig(paths.configFile));
+  }
+
+  /** The engine URL this run uses, as it should be saved: undefined for the embedded engine. */
+  get configuredEngineUrl(): string | undefined {
+    if (this.flags.engine !== undefined)
+      return this.flags.engine === 'embedded' ? undefined : this.flags.engine;
+    return this.config.engineUrl;
+  }
+
+  engine(): Promise<EngineConnection> {
+    this.engineConnection ??= this.connectEngine();
+    return this.engineConnection;
+  }
+
+  /** A session from the keychain for the configured profile. */
+  session(): Promise<VaultSession> {
+    this.openSession ??= this.resume();
+    return this.openSession;
+  }
+
+  /** Hands over a session made by signup or login, so close() ends it. */
+  adoptSession(session: VaultSession): void {
+    this.openSession = Promise.resolve(session);
+  }
+
+  async saveConfig(patch: Partial<CliConfig>): Promise<void> {
+    this.config = { ...this.config, ...patch };
+    await writeCliConfig(this.paths.configFile, this.config);
+  }
+
+  requireProfileId(): string {
+    if (!this.config.profileId) {
+      throw new PrivicoreError({
+        status: 401,
+        reason: 'auth.missing_token',
+        message: 'Not logged in.',
+      });
+    }
+    return this.config.profileId;
+  }
+
+  async close(): Promise<void> {
+    const session = await this.openSession?.catch(() => undefined);
+    session?.close();
+    const engine = await this.engineConnection?.catch(() => undefined);
+    await engine?.embedded?.stop();
+  }
+
+  private async connectEngine(): Promise<EngineConnection> {
+    const apiUrl = this.configuredEngineUrl;
+    if (apiUrl !== undefined) {
+      let parsed: URL;
+      try {
+        parsed = new URL(apiUrl);
+      } catch {
+        throw new UsageError(`--engine needs an http(s) URL or "embedded", got "${apiUrl}".`);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new UsageError(`--engine needs an http(s) URL, got "${apiUrl}".`);
+      const clean = apiUrl.replace(/\/+$/, '');
+      return { apiUrl: clean, wsUrl: this.flags.ws ?? this.config.wsUrl ?? wsUrlFor(clean) };
+    }
+    // Loaded only when used: a remote engine needs none of the engine's code or native modules.
+    const { startEmbeddedEngine } = await import('../engine/host.ts');
+    // Engine logs would drown the CLI's one-line messages; PRIVICORE_LOG_LEVEL brings them back.
+    const embedded = await startEmbeddedEngine({
+      dataDir: this.paths.engineDir,
+      logLevel: process.env['PRIVICORE_LOG_LEVEL'] ?? 'error',
+    });
+    return { apiUrl: embedded.apiUrl, wsUrl: this.flags.ws ?? embedded.wsUrl, embedded };
+  }
+
+  private async resume(): Promise<VaultSession> {
+    const profileId = this.requireProfileId();
+    const engine = await this.engine();
+    const session = await resumeSession({
+      apiUrl: engine.apiUrl,
+      wsUrl: engine.wsUrl,
+      profileId,
+      secrets: this.secrets,
+    });
+    if (!session.dataKey && this.config.deviceIdentifier) {
+      // A machine paired by QR: its data key may have been shared since.
+      const secrets = await loadProfileSecrets(this.secrets, profileId);
+      if (secrets.devicePrivateKey) {
+        const dataKey = await receiveDataKey(
+          session.http,
+          this.config.deviceIdentifier,
+          secrets.devicePrivateKey,
+        ).catch(() => undefined);
+        if (dataKey) {
+          await saveProfileSecrets(this.secrets, profileId, { dataKey });
+          session.setDataKey(dataKey);
+        }
+      }
+    }
+    return session;
+  }
+}

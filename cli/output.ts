@@ -1,0 +1,62 @@
+// Everything the CLI prints to stdout goes through here: human text by default, exactly one JSON
+// document with --json. Diagnostics and progress go to stderr.
+
+export class Output {
+  constructor(
+    readonly json: boolean,
+    private readonly stdout: NodeJS.WritableStream = process.stdout,
+    private readonly stderr: NodeJS.WritableStream = process.stderr,
+  ) {}
+
+  /** The command's result: `human` lines, or `data` as one JSON document. */
+  result(human: string | readonly string[], data: unknown): void {
+    if (this.json) this.stdout.write(`${JSON.stringify(data)}\n`);
+    else {
+      const lines = typeof human === 'string' ? [human] : human;
+      if (lines.length > 0) this.stdout.write(`${lines.join('\n')}\n`);
+    }
+  }
+
+  /** A note for people (never in --json output): hints, warnings. */
+  note(line: string): void {
+    this.stderr.write(`${line}\n`);
+  }
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0
+    ? `${value} B`
+    : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+/** Left-aligned columns separated by two spaces; a header row first. */
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/** `2026-11-26T21:40:00+00:00` → `2026-11-26 21:40`. */
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '-';
+  return iso.replace('T', ' ').slice(0, 16);
+}

@@ -1,0 +1,50 @@
+// A one-line transfer progress bar on stderr, redrawn at most ten times a second, and only when
+// stderr is a terminal (pipes and CI logs get no control characters).
+
+import { formatBytes } from './output.ts';
+
+const WIDTH = 24;
+const REDRAW_MS = 100;
+
+export interface ProgressBar {
+  update(bytes: number, total: number | undefined): void;
+  /** Clears the line. */
+  finish(): void;
+}
+
+const SILENT: ProgressBar = { update: () => undefined, finish: () => undefined };
+
+export function createProgressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressBar {
+  if (!stream.isTTY) return SILENT;
+  const started = Date.now();
+  let drawn = 0;
+  let shown = false;
+  const name = label.length > 30 ? `…${label.slice(-29)}` : label;
+  return {
+    update(bytes, total) {
+      const now = Date.now();
+      if (now - drawn < REDRAW_MS && bytes !== total) return;
+      drawn = now;
+      const fraction = total ? Math.min(1, bytes / total) : 0;
+      const filled = Math.round(fraction * WIDTH);
+      const rate = bytes / Math.max(0.001, (now - started) / 1000);
+      const bar =
+        total === undefined
+          ? ' '.repeat(WIDTH)
+          : `${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}`;
+      const percent =
+        total === undefined ? '' : `${String(Math.floor(fraction * 100)).padStart(3)}% `;
+      stream.write(
+        `\r\x1b[2K${name} [${bar}] ${percent}${formatBytes(bytes)} ${formatBytes(rate)}/s`,
+      );
+      shown = true;
+    },
+    finish() {
+      if (shown) stream.write('\r\x1b[2K');
+      shown = false;
+    },
+  };
+}

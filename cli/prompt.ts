@@ -1,0 +1,73 @@
+// Secrets typed by a person (hidden, on the terminal) or piped by a script (--password-stdin).
+
+import { UsageError } from './usage-error.ts';
+
+/** All of stdin, without one trailing newline. */
+export async function readStdinSecret(what: string): Promise<string> {
+  if (process.stdin.isTTY)
+    throw new UsageError(
+      `--${what}-stdin needs the ${what} piped in, e.g. printf '%s' "$SECRET" | privicore-vault …`,
+    );
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin)
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  const text = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+  if (text === '') throw new UsageError(`--${what}-stdin got nothing on stdin.`);
+  return text;
+}
+
+/** Asks on the terminal without echoing what is typed. */
+export async function promptHidden(question: string, what: string): Promise<string> {
+  const input = process.stdin;
+  if (!input.isTTY) {
+    throw new UsageError(`No terminal to ask for the ${what}: pipe it in with --${what}-stdin.`);
+  }
+  process.stderr.write(question);
+  input.setRawMode(true);
+  input.resume();
+  input.setEncoding('utf8');
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      let typed = '';
+      const onData = (text: string) => {
+        for (const char of text) {
+          if (char === '\r' || char === '\n') {
+            input.off('data', onData);
+            process.stderr.write('\n');
+            resolve(typed);
+            return;
+          }
+          if (char === '\u0003') {
+            input.off('data', onData);
+            process.stderr.write('\n');
+            reject(new Error('Cancelled.'));
+            return;
+          }
+          if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);
+          else if (char >= ' ') typed += char;
+        }
+      };
+      input.on('data', onData);
+    });
+  } finally {
+    input.setRawMode(false);
+    input.pause();
+  }
+}
+
+/** From stdin when asked to, else prompted (twice when `confirm`, to catch typos). */
+export async function readSecret(options: {
+  what: 'password' | 'passphrase';
+  fromStdin: boolean;
+  confirm: boolean;
+}): Promise<string> {
+  if (options.fromStdin) return readStdinSecret(options.what);
+  const label = options.what === 'password' ? 'Password' : 'Passphrase';
+  const first = await promptHidden(`${label}: `, options.what);
+  if (!options.confirm) return first;
+  const second = await promptHidden(`Repeat the ${options.what}: `, options.what);
+  if (first !== second) throw new UsageError(`The two ${options.what}s differ.`);
+  return first;
+}

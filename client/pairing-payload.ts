@@ -1,0 +1,88 @@
+// The pairing code a signed-in device shows as a QR code (contract §4 generate-token-qr):
+//   privicore://authorize?token=<Q- token>&engine=<apiUrl, percent-encoded>
+// It arrives from a camera, a pasted image or typed text, so anything may come in: only that
+// exact shape passes, and each refusal says in plain words what is wrong with it. The contract
+// calls tokens opaque, so the token is checked only for what every QR token has — the `Q-`
+// prefix and URL-safe characters — never for its length or contents.
+
+export interface PairingPayload {
+  /** The single-use `Q-` token to redeem. */
+  qrToken: string;
+  /** The engine that issued it (`http(s)://host[:port][/path]`, no trailing slash). */
+  engineUrl: string;
+}
+
+export type PairingPayloadProblem = 'not-a-pairing-code' | 'missing-token' | 'bad-token' | 'missing-engine' | 'bad-engine';
+
+export class PairingPayloadError extends Error {
+  readonly code = 'ERR_PAIRING_PAYLOAD';
+  constructor(
+    readonly problem: PairingPayloadProblem,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PairingPayloadError';
+  }
+}
+
+const MAX_LENGTH = 4096;
+const QR_TOKEN = /^Q-[A-Za-z0-9_-]{1,200}$/;
+const SHOW_ANOTHER = 'Show a new pairing code on the other device and scan it again.';
+
+const WORDS: Record<PairingPayloadProblem, string> = {
+  'not-a-pairing-code': "That isn't a Privicore pairing code (those start with privicore://authorize).",
+  'missing-token': `The pairing code has no token in it. ${SHOW_ANOTHER}`,
+  'bad-token': `The pairing code's token is not a pairing token (those start with Q-). ${SHOW_ANOTHER}`,
+  'missing-engine': `The pairing code doesn't say which engine to join. ${SHOW_ANOTHER}`,
+  'bad-engine': `The pairing code names an engine address that isn't an http or https address. ${SHOW_ANOTHER}`,
+};
+
+function refuse(problem: PairingPayloadProblem): PairingPayloadError {
+  return new PairingPayloadError(problem, WORDS[problem]);
+}
+
+/** Reads a pairing code; throws PairingPayloadError with plain words when it is not one. */
+export function parsePairingPayload(text: string): PairingPayload {
+  // Scanners and pastes often carry a trailing newline.
+  const trimmed = text.trim();
+  if (trimmed.length === 0 || trimmed.length > MAX_LENGTH) throw refuse('not-a-pairing-code');
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw refuse('not-a-pairing-code');
+  }
+  // privicore: is not a special scheme, so its host is kept as written; compare it case-blind.
+  const isAuthorize =
+    url.protocol === 'privicore:' &&
+    url.host.toLowerCase() === 'authorize' &&
+    (url.pathname === '' || url.pathname === '/') &&
+    url.username === '' &&
+    url.password === '' &&
+    url.hash === '';
+  if (!isAuthorize) throw refuse('not-a-pairing-code');
+
+  const tokens = url.searchParams.getAll('token');
+  if (tokens.length === 0 || tokens[0] === '') throw refuse('missing-token');
+  // Two tokens would make the code mean two things; take neither.
+  if (tokens.length > 1 || !QR_TOKEN.test(tokens[0]!)) throw refuse('bad-token');
+
+  const engines = url.searchParams.getAll('engine');
+  if (engines.length === 0 || engines[0] === '') throw refuse('missing-engine');
+  if (engines.length > 1) throw refuse('bad-engine');
+  return { qrToken: tokens[0]!, engineUrl: engineUrlOf(engines[0]!) };
+}
+
+function engineUrlOf(text: string): string {
+  let engine: URL;
+  try {
+    engine = new URL(text);
+  } catch {
+    throw refuse('bad-engine');
+  }
+  // A user:password@ or a query in the engine address is not something the contract hands out,
+  // and passing it on would send whatever it carries to that host.
+  const plain = engine.username === '' && engine.password === '' && engine.search === '' && engine.hash === '';
+  if ((engine.protocol !== 'http:' && engine.protocol !== 'https:') || !plain) throw refuse('bad-engine');
+  return `${engine.origin}${engine.pathname.replace(/\/+$/, '')}`;
+}

@@ -1,0 +1,80 @@
+// A profile's three secrets in a SecretStore, one entry each, named by profile id (a UUIDv7, so
+// profiles of different engines never collide and an embedded engine's changing port does not
+// matter):
+//   <profileId>/authorization-token   the T- token, as text
+//   <profileId>/private-key           the X25519 private key, 64 hex
+//   <profileId>/data-key              the AES-256 data key, 64 hex
+//   <profileId>/device-private-key    on a machine paired by QR: its device's own X25519 key,
+//                                     which the data key is wrapped to (key-wrap.ts)
+// A paired machine keeps its device token as the authorization token.
+
+import type { SecretStore } from './secret-store.ts';
+
+export type ProfileSecretName =
+  'authorization-token' | 'private-key' | 'data-key' | 'device-private-key';
+
+export interface ProfileSecrets {
+  authorizationToken?: string;
+  privateKey?: string;
+  dataKey?: Buffer;
+  devicePrivateKey?: string;
+}
+
+const HEX_64 = /^[0-9a-f]{64}$/i;
+
+export function secretAccount(profileId: string, name: ProfileSecretName): string {
+  return `${profileId}/${name}`;
+}
+
+export async function loadProfileSecrets(
+  store: SecretStore,
+  profileId: string,
+): Promise<ProfileSecrets> {
+  // One at a time: some Secret Service providers serialise anyway, and prompt once per unlock.
+  const authorizationToken = await store.get(secretAccount(profileId, 'authorization-token'));
+  const privateKey = await store.get(secretAccount(profileId, 'private-key'));
+  const dataKey = await store.get(secretAccount(profileId, 'data-key'));
+  const devicePrivateKey = await store.get(secretAccount(profileId, 'device-private-key'));
+  return {
+    ...(authorizationToken ? { authorizationToken } : {}),
+    ...(devicePrivateKey && HEX_64.test(devicePrivateKey)
+      ? { devicePrivateKey: devicePrivateKey.toLowerCase() }
+      : {}),
+    ...(privateKey && HEX_64.test(privateKey) ? { privateKey: privateKey.toLowerCase() } : {}),
+    ...(dataKey && HEX_64.test(dataKey) ? { dataKey: Buffer.from(dataKey, 'hex') } : {}),
+  };
+}
+
+export async function saveProfileSecrets(
+  store: SecretStore,
+  profileId: string,
+  secrets: ProfileSecrets,
+): Promise<void> {
+  if (secrets.authorizationToken !== undefined)
+    await store.set(secretAccount(profileId, 'authorization-token'), secrets.authorizationToken);
+  if (secrets.privateKey !== undefined) {
+    if (!HEX_64.test(secrets.privateKey))
+      throw new RangeError('A private key is 64 hex characters.');
+    await store.set(secretAccount(profileId, 'private-key'), secrets.privateKey.toLowerCase());
+  }
+  if (secrets.devicePrivateKey !== undefined) {
+    if (!HEX_64.test(secrets.devicePrivateKey))
+      throw new RangeError('A private key is 64 hex characters.');
+    await store.set(
+      secretAccount(profileId, 'device-private-key'),
+      secrets.devicePrivateKey.toLowerCase(),
+    );
+  }
+  if (secrets.dataKey !== undefined) {
+    if (secrets.dataKey.length !== 32) throw new RangeError('The data key is 32 bytes.');
+    await store.set(secretAccount(profileId, 'data-key'), secrets.dataKey.toString('hex'));
+  }
+}
+
+export async function deleteProfileSecret(
+  store: SecretStore,
+  profileId: string,
+  name: ProfileSecretName,
+): Promise<boolean> {
+  return store.delete(secretAccount(profileId, name));
+}

@@ -1,0 +1,169 @@
+// Retrieve a file (contract §14 "Retrieve"): request-data → the X-DPT-CAB-REQUEST-ID message
+// with the download (a URL, a bare downstream token, or the payload inline) → stream the
+// ciphertext, checking its length and the ETag's SHA-256 → decrypt into a temporary file beside
+// the target → rename into place only after the GCM tag verifies (decryptToFile). A tampered or
+// truncated payload fails with no file left behind.
+
+import { createHash } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
+import type { DownloadSource } from '../download-source.ts';
+import { download, requestData } from '../endpoints/data-token.ts';
+import { PrivicoreError } from '../privicore-error.ts';
+import type { ProgressListener } from './transfer-progress.ts';
+import type { VaultContext } from './vault-context.ts';
+
+const GCM_OVERHEAD = 28;
+const DEFAULT_REQUEST_TIMEOUT_MS = 2 * 60_000;
+/** A request whose download message was lost in a reconnect is asked again, this many times. */
+const REQUEST_ATTEMPTS = 3;
+
+export interface RetrieveFileOptions {
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  /** How long the engine may take to find a storage device holding the data. */
+  requestTimeoutMs?: number;
+}
+
+export interface RetrievedFile {
+  target: string;
+  /** Plaintext bytes written. */
+  size: number;
+}
+
+export async function retrieveFile(
+  ctx: VaultContext,
+  token: string,
+  target: string,
+  dataKey: Buffer,
+  options: RetrieveFileOptions = {},
+): Promise<RetrievedFile> {
+  const { signal, onProgress } = options;
+  onProgress?.({ phase: 'request', bytes: 0, total: undefined });
+  const source = await requestDownload(ctx, token, options);
+  if (signal?.aborted) throw PrivicoreError.cancelled('Retrieving the file');
+
+  let ciphertext: Readable;
+  let total: number | undefined;
+  if (source.kind === 'inline') {
+    ciphertext = Readable.from([source.data]);
+    total = Math.max(0, source.data.length - GCM_OVERHEAD);
+  } else {
+    const response = await download(ctx.http, source.url, signal ? { signal } : {});
+    if (response.status !== 200) {
+      response.body.destroy();
+      throw new PrivicoreError({
+        status: response.status,
+        reason: 'client.protocol',
+        message: `The download answered ${response.status} to a request for the whole file.`,
+      });
+    }
+    total =
+      response.contentLength === undefined
+        ? undefined
+        : Math.max(0, response.contentLength - GCM_OVERHEAD);
+    ciphertext = response.body.pipe(verifyDownload(response.contentLength, response.sha256));
+    // pipe() does not forward errors: a connection cut short must fail the decryption.
+    response.body.once('error', (error) => ciphertext.destroy(truncated(error)));
+  }
+
+  onProgress?.({ phase: 'download', bytes: 0, total });
+  try {
+    const { bytes } = await decryptToFile(ciphertext, dataKey, target, {
+      onProgress: (bytes) => onProgress?.({ phase: 'download', bytes, total }),
+      ...(signal ? { signal } : {}),
+    });
+    onProgress?.({ phase: 'done', bytes, total: bytes });
+    return { target, size: bytes };
+  } catch (error) {
+    throw mapDecryptError(error, signal);
+  }
+}
+
+/** request-data, then its download message; asked again if a reconnect lost the message. */
+async function requestDownload(
+  ctx: VaultContext,
+  token: string,
+  options: RetrieveFileOptions,
+): Promise<DownloadSource> {
+  for (let attempt = 1; ; attempt += 1) {
+    const since = ctx.channel.epoch;
+    const { requestId } = await requestData(ctx.http, { token });
+    const outcome = await ctx.channel.waitRequest(requestId, {
+      timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      since,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    ctx.channel.forget(requestId);
+    if (outcome.status === 3) throw PrivicoreError.rejected(requestId, outcome.reason);
+    if (outcome.source) return outcome.source;
+    if (attempt >= REQUEST_ATTEMPTS) {
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.network',
+        message: 'The download link was lost in reconnects three times; try again.',
+      });
+    }
+  }
+}
+
+/** Passes the ciphertext through, failing at the end unless its length and SHA-256 match. */
+function verifyDownload(
+  expectedLength: number | undefined,
+  expectedSha256: string | undefined,
+): Transform {
+  const hash = expectedSha256 ? createHash('sha256') : undefined;
+  let length = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      length += chunk.length;
+      hash?.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      if (expectedLength !== undefined && length !== expectedLength) return callback(truncated());
+      if (hash && hash.digest('hex') !== expectedSha256) {
+        return callback(
+          new PrivicoreError({
+            status: 0,
+            reason: 'client.integrity',
+            message: 'The downloaded data does not match its checksum (ETag); nothing was written.',
+          }),
+        );
+      }
+      callback();
+    },
+  });
+}
+
+function truncated(cause?: unknown): PrivicoreError {
+  return new PrivicoreError({
+    status: 0,
+    reason: 'client.network',
+    message: 'The download ended early; nothing was written. Try again.',
+    cause,
+  });
+}
+
+function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unknown {
+  if (error instanceof PrivicoreError) return error;
+  if (error instanceof GcmStreamError) {
+    return new PrivicoreError({
+      status: 0,
+      reason: 'client.integrity',
+      message: `${error.message} Nothing was written.`,
+      cause: error,
+    });
+  }
+  if (signal?.aborted || (error as { name?: string }).name === 'AbortError')
+    return PrivicoreError.cancelled('Retrieving the file');
+  const code = (error as NodeJS.ErrnoException).code;
+  if (
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ERR_STREAM_PREMATURE_CLOSE'
+  )
+    return truncated(error);
+  return error;
+}
