@@ -3,15 +3,12 @@
 // node_modules at run time; electron-builder unpacks them from the asar).
 import { build as esbuild } from 'esbuild';
 import { build as vite } from 'vite';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const external = ['electron', 'better-sqlite3', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'];
 // Bundled ESM still meets CommonJS dependencies that call require() for built-ins.
 const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
-
-rmSync(join(root, 'out'), { recursive: true, force: true });
 
 await vite({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 
