@@ -1,0 +1,94 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { PrivicoreError } from '../../client/privicore-error.ts';
+import { KeychainUnavailableError } from '../../client/secrets/keychain.ts';
+import { describeError } from '../../cli/describe-error.ts';
+import { formatBytes, formatTable, formatTime, Output } from '../../cli/output.ts';
+import { createProgressBar } from '../../cli/progress-bar.ts';
+
+describe('CLI output', () => {
+  it('formats sizes, tables and times', () => {
+    expect(
+      [0, 1023, 1024, 5000, 3 * 1024 * 1024, 100 * 1024 * 1024 + 12345, 2 ** 40].map(formatBytes),
+    ).toEqual(['0 B', '1023 B', '1.00 KiB', '4.88 KiB', '3.00 MiB', '100 MiB', '1.00 TiB']);
+    expect(
+      formatTable(
+        ['A', 'LONG HEADER'],
+        [
+          ['value', 'x'],
+          ['v', 'y'],
+        ],
+      ),
+    ).toEqual(['A      LONG HEADER', 'value  x', 'v      y']);
+    expect(formatTime('2026-11-26T21:40:00+00:00')).toBe('2026-11-26 21:40');
+    expect(formatTime(null)).toBe('-');
+  });
+
+  it('prints text, or exactly one JSON document', () => {
+    const text = new PassThrough();
+    new Output(false, text).result(['a', 'b'], { a: 1 });
+    expect(text.read()?.toString()).toBe('a\nb\n');
+    const json = new PassThrough();
+    new Output(true, json).result(['a', 'b'], { a: 1 });
+    expect(json.read()?.toString()).toBe('{"a":1}\n');
+  });
+
+  it('draws a progress bar only on a terminal', () => {
+    const pipe = Object.assign(new PassThrough(), {
+      isTTY: false,
+    }) as unknown as NodeJS.WriteStream;
+    createProgressBar('file.bin', pipe).update(50, 100);
+    expect((pipe as unknown as PassThrough).read()).toBeNull();
+    const tty = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.WriteStream;
+    const bar = createProgressBar('file.bin', tty);
+    bar.update(100, 100);
+    bar.finish();
+    const drawn = (tty as unknown as PassThrough).read()?.toString() ?? '';
+    expect(drawn).toContain('file.bin [########################] 100% 100 B');
+    expect(drawn.endsWith('\r\x1b[2K')).toBe(true);
+  });
+
+  it('describes failures in one line, with what to do', () => {
+    expect(
+      describeError(
+        new PrivicoreError({ status: 401, reason: 'auth.invalid_credentials', message: 'x' }),
+      ),
+    ).toBe('Wrong username or password.');
+    expect(
+      describeError(
+        new PrivicoreError({
+          status: 422,
+          reason: 'validation.failed',
+          message: 'x',
+          errors: { password: ['must be at least 10 characters'] },
+        }),
+      ),
+    ).toBe('Invalid input: password must be at least 10 characters.');
+    expect(describeError(PrivicoreError.rejected('c-1', 'storage.none_registered'))).toMatch(
+      /storage add-local DIR/,
+    );
+    expect(
+      describeError(
+        new PrivicoreError({
+          status: 409,
+          reason: 'something.new',
+          message: 'The engine said no.',
+        }),
+      ),
+    ).toBe('The engine said no. (something.new)');
+    expect(
+      describeError(
+        new PrivicoreError({
+          status: 429,
+          reason: 'auth.rate_limited',
+          message: 'x',
+          retryAfterSeconds: 290,
+        }),
+      ),
+    ).toBe('Too many failed logins; try again in 5 min.');
+    expect(describeError(Object.assign(new Error('nope'), { code: 'ENOENT', path: '/x/y' }))).toBe(
+      '/x/y: no such file or directory.',
+    );
+    expect(describeError(new KeychainUnavailableError('no bus'))).toMatch(/keychain/i);
+  });
+});
