@@ -8,14 +8,22 @@ import { isId } from '../ids.ts';
  *   bytes 4–4+N    header: UTF-8 JSON object with an `op`
  *   bytes 4+N–end  payload: the chunk bytes of `put` and `data`, empty for every other op
  *
- * engine → device  {op:'put', id, itemId, index} + chunk, {op:'get', id, itemId, index},
- *                  {op:'delete', id, itemId}, {op:'list', id}, {op:'welcome', deviceIdentifier}
- * device → engine  {op:'hello', deviceToken} (first frame), {op:'ok', id}, {op:'data', id} + chunk,
- *                  {op:'missing', id}, {op:'items', id, itemIds}, {op:'error', id, message}
+ * engine → device  {op:'put', id, itemId, index, defer?} + chunk, {op:'get', id, itemId, index},
+ *                  {op:'flush', id, itemId}, {op:'delete', id, itemId}, {op:'list', id},
+ *                  {op:'welcome', deviceIdentifier}
+ * device → engine  {op:'hello', deviceToken, flush?} (first frame), {op:'ok', id},
+ *                  {op:'data', id} + chunk, {op:'missing', id}, {op:'items', id, itemIds},
+ *                  {op:'error', id, message}
  *
  * `id` is a positive integer the engine picks per request; replies carry it back. Unknown header
  * fields are ignored; anything else that does not fit is a FrameError, and the receiver closes
  * the connection with 1008.
+ *
+ * Durability: a plain put is answered once the chunk is durable. A device that says hello with
+ * `flush: true` also takes `defer: true` puts, answered once the chunk is in place but perhaps
+ * not yet on disk, and `flush`, answered once every chunk it holds of the item is durable. The
+ * engine sends `defer` and `flush` only to devices that announced them, and an older device
+ * ignores the unknown hello field of a newer one, so either side may be the older.
  */
 
 /** Largest frame either side accepts (ws maxPayload); a chunk must fit with its header. */
@@ -30,8 +38,9 @@ export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_REPLACED = 4409;
 
 export type EngineRequest =
-  | { op: 'put'; id: number; itemId: string; index: number }
+  | { op: 'put'; id: number; itemId: string; index: number; defer?: true }
   | { op: 'get'; id: number; itemId: string; index: number }
+  | { op: 'flush'; id: number; itemId: string }
   | { op: 'delete'; id: number; itemId: string }
   | { op: 'list'; id: number };
 export type EngineFrame = EngineRequest | { op: 'welcome'; deviceIdentifier: string };
@@ -42,7 +51,7 @@ export type DeviceReply =
   | { op: 'missing'; id: number }
   | { op: 'items'; id: number; itemIds: string[] }
   | { op: 'error'; id: number; message: string };
-export type DeviceFrame = { op: 'hello'; deviceToken: string } | DeviceReply;
+export type DeviceFrame = { op: 'hello'; deviceToken: string; flush?: true } | DeviceReply;
 
 export interface Decoded<H> {
   header: H;
@@ -57,12 +66,14 @@ export class FrameError extends Error {
 }
 
 export function encodeFrame(header: EngineFrame | DeviceFrame, payload?: Buffer): Buffer {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(json.length);
-  return payload && payload.length > 0
-    ? Buffer.concat([length, json, payload])
-    : Buffer.concat([length, json]);
+  const json = JSON.stringify(header);
+  const headerLength = Buffer.byteLength(json, 'utf8');
+  // One allocation and one copy of the payload: frames carry chunks of a mebibyte and more.
+  const frame = Buffer.allocUnsafe(4 + headerLength + (payload?.length ?? 0));
+  frame.writeUInt32BE(headerLength, 0);
+  frame.write(json, 4, 'utf8');
+  if (payload) payload.copy(frame, 4 + headerLength);
+  return frame;
 }
 
 /** Bytes a frame needs around its payload, so senders can refuse a chunk that cannot fit. */
@@ -75,6 +86,17 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
   const op = header.op;
   switch (op) {
     case 'put':
+      return withPayload(
+        {
+          op,
+          id: requestId(header),
+          itemId: itemId(header.itemId),
+          index: chunkIndex(header.index),
+          ...(header.defer === true ? { defer: true as const } : {}),
+        },
+        payload,
+        true,
+      );
     case 'get':
       return withPayload(
         {
@@ -84,8 +106,9 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
           index: chunkIndex(header.index),
         },
         payload,
-        op === 'put',
+        false,
       );
+    case 'flush':
     case 'delete':
       return withPayload(
         { op, id: requestId(header), itemId: itemId(header.itemId) },
@@ -114,7 +137,11 @@ export function decodeDeviceFrame(raw: RawData, isBinary: boolean): Decoded<Devi
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) {
         throw new FrameError(`hello needs a deviceToken of 1–${MAX_TOKEN_LENGTH} characters`);
       }
-      return withPayload({ op, deviceToken: token }, payload, false);
+      return withPayload(
+        { op, deviceToken: token, ...(header.flush === true ? { flush: true as const } : {}) },
+        payload,
+        false,
+      );
     }
     case 'ok':
     case 'missing':

@@ -27,10 +27,25 @@ export interface ConnectedDevice {
   profileId: string;
 }
 
+export interface PutOptions {
+  /**
+   * The device may confirm before the chunk is durable; flushItem makes it so. Without this the
+   * confirmation itself means durable. Writers of many chunks defer and flush once at the end:
+   * one fsync per chunk and folder on the way costs most of a store's time.
+   */
+  deferSync?: boolean;
+}
+
 export interface DeviceBus {
   isOnline(deviceId: string): boolean;
-  /** Resolves once the device confirmed a durable (fsynced, renamed) write. */
-  putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer): Promise<void>;
+  /** Resolves once the device confirmed the write: durable (fsynced, renamed) unless deferred. */
+  putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer, options?: PutOptions): Promise<void>;
+  /**
+   * Resolves once every chunk the device holds of the item is durable: data fsynced, renamed
+   * into place, folder fsynced. Rejects ('offline') when the connection that confirmed a
+   * deferred put of the item is gone: a device that went down may have lost what it confirmed.
+   */
+  flushItem(deviceId: string, itemId: string): Promise<void>;
   /** The chunk as stored; undefined when the device lacks it or its at-rest check fails. */
   getChunk(deviceId: string, ref: ChunkRef): Promise<Buffer | undefined>;
   /** Removes every chunk of an item; resolves once the device confirmed. */

@@ -16,7 +16,13 @@ import {
   type DeviceReply,
   type EngineRequest,
 } from './bus-frames.ts';
-import { BusError, type ChunkRef, type ConnectedDevice, type DeviceBus } from './device-bus.ts';
+import {
+  BusError,
+  type ChunkRef,
+  type ConnectedDevice,
+  type DeviceBus,
+  type PutOptions,
+} from './device-bus.ts';
 
 export interface WsDeviceBusOptions {
   log: Logger;
@@ -49,7 +55,10 @@ interface Connection {
   pending: Map<number, Pending>;
   /** Sends go out one at a time so a full socket holds back the rest in order. */
   sendChain: Promise<void>;
-  nextId: number;
+  /** The device announced deferred puts and flush (bus-frames.ts). */
+  flush: boolean;
+  /** Items this connection took deferred puts of that no flush has covered yet. */
+  unsynced: Set<string>;
 }
 
 /** A request as the caller states it; the bus adds the id. */
@@ -79,6 +88,16 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     perMessageDeflate: false,
   });
   const connections = new Map<string, Connection>();
+  /**
+   * Per device, items a lost connection took deferred puts of: the device may have lost them
+   * with it, so their flush fails even when the device is back (cleared by a flush or delete).
+   */
+  const lostUnsynced = new Map<string, Set<string>>();
+  // One counter for the whole bus: ids need only be unique within a connection, and a chunk
+  // fanned out to several devices can then go out as one frame under one id.
+  let nextId = 1;
+  /** The last put's frame, reused while the same envelope goes to the next device. */
+  let lastPut: { envelope: Buffer; key: string; id: number; bytes: Buffer } | undefined;
   const connectListeners: ((device: ConnectedDevice) => void)[] = [];
   const disconnectListeners: ((device: ConnectedDevice) => void)[] = [];
   let closed = false;
@@ -97,6 +116,12 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   function detach(conn: Connection, why: string): void {
     if (connections.get(conn.device.deviceId) !== conn) return;
     connections.delete(conn.device.deviceId);
+    if (conn.unsynced.size > 0) {
+      const lost = lostUnsynced.get(conn.device.deviceId) ?? new Set<string>();
+      for (const itemId of conn.unsynced) lost.add(itemId);
+      lostUnsynced.set(conn.device.deviceId, lost);
+      conn.unsynced.clear();
+    }
     for (const [id, pending] of conn.pending) {
       clearTimeout(pending.timer);
       pending.reject(
@@ -161,7 +186,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
           if (phase !== 'hello') throw new FrameError('hello after the handshake');
           phase = 'authenticating';
           clearTimeout(helloTimer);
-          void authenticate(header.deviceToken);
+          void authenticate(header.deviceToken, header.flush === true);
           return;
         }
         if (phase !== 'ready' || !conn) {
@@ -178,7 +203,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       }
     });
 
-    async function authenticate(deviceToken: string): Promise<void> {
+    async function authenticate(deviceToken: string, flush: boolean): Promise<void> {
       let device: ConnectedDevice | undefined;
       try {
         device = await options.authenticate(deviceToken);
@@ -206,7 +231,8 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         device: { deviceId: device.deviceId, profileId: device.profileId },
         pending: new Map(),
         sendChain: Promise.resolve(),
-        nextId: 1,
+        flush,
+        unsynced: new Set(),
       };
       connections.set(device.deviceId, conn);
       phase = 'ready';
@@ -252,15 +278,18 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     }
   }
 
+  function connection(deviceId: string): Connection {
+    const conn = connections.get(deviceId);
+    if (!conn) throw new BusError('offline', `device ${deviceId} is not connected`);
+    return conn;
+  }
+
   function request(
-    deviceId: string,
+    conn: Connection,
     frame: RequestBody,
     payload?: Buffer,
   ): Promise<{ header: DeviceReply; payload: Buffer }> {
-    const conn = connections.get(deviceId);
-    if (!conn)
-      return Promise.reject(new BusError('offline', `device ${deviceId} is not connected`));
-    const header = { ...frame, id: conn.nextId++ } as EngineRequest;
+    const header = { ...frame, id: nextId++ } as EngineRequest;
     if (payload && frameOverhead(header) + payload.length > MAX_FRAME_BYTES) {
       return Promise.reject(
         new BusError(
@@ -269,7 +298,54 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         ),
       );
     }
-    const bytes = encodeFrame(header, payload);
+    return send(conn, header, encodeFrame(header, payload));
+  }
+
+  function put(
+    conn: Connection,
+    ref: ChunkRef,
+    envelope: Buffer,
+    options: PutOptions | undefined,
+  ): Promise<{ header: DeviceReply; payload: Buffer }> {
+    const defer = options?.deferSync === true && conn.flush;
+    if (defer) conn.unsynced.add(ref.itemId);
+    const key = `${ref.itemId}/${ref.index}/${defer}`;
+    // The same envelope for the next device: the frame is the same bytes under the same id.
+    const cached = lastPut;
+    if (cached?.envelope === envelope && cached.key === key && !conn.pending.has(cached.id)) {
+      return send(conn, { op: 'put', id: cached.id, ...ref }, cached.bytes);
+    }
+    const header = {
+      op: 'put',
+      id: nextId++,
+      itemId: ref.itemId,
+      index: ref.index,
+      ...(defer ? { defer: true as const } : {}),
+    } as const;
+    if (frameOverhead(header) + envelope.length > MAX_FRAME_BYTES) {
+      return Promise.reject(
+        new BusError(
+          'rejected',
+          `a chunk of ${envelope.length} bytes does not fit a ${MAX_FRAME_BYTES}-byte bus frame`,
+        ),
+      );
+    }
+    const bytes = encodeFrame(header, envelope);
+    if (!cached) {
+      // Only callers that fan out in one synchronous run share a frame; none is kept longer.
+      queueMicrotask(() => (lastPut = undefined));
+    }
+    lastPut = { envelope, key, id: header.id, bytes };
+    return send(conn, header, bytes);
+  }
+
+  /** Sends a framed request and waits for its reply (or the timeout, or the device leaving). */
+  function send(
+    conn: Connection,
+    header: EngineRequest,
+    bytes: Buffer,
+  ): Promise<{ header: DeviceReply; payload: Buffer }> {
+    const deviceId = conn.device.deviceId;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         conn.pending.delete(header.id);
@@ -282,13 +358,13 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       }, requestTimeoutMs);
       timer.unref();
       conn.pending.set(header.id, { op: header.op, resolve, reject, timer });
-      const send = conn.sendChain.then(async () => {
+      const queued = conn.sendChain.then(async () => {
         await drained(conn.ws);
         // Timed out or went offline while queued: nobody waits for the answer any more.
         if (!conn.pending.has(header.id) || conn.ws.readyState !== WebSocket.OPEN) return;
-        conn.ws.send(bytes);
+        conn.ws.send(bytes, { binary: true });
       });
-      conn.sendChain = send.catch((error: unknown) =>
+      conn.sendChain = queued.catch((error: unknown) =>
         log.error({ err: error, deviceId }, 'device bus send failed'),
       );
     });
@@ -297,21 +373,48 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   return {
     isOnline: (deviceId) => connections.has(deviceId),
 
-    async putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer): Promise<void> {
-      await request(deviceId, { op: 'put', itemId: ref.itemId, index: ref.index }, envelope);
+    putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer, options?: PutOptions) {
+      // Not async: a suspended call would keep the envelope alive until the device answered.
+      try {
+        return put(connection(deviceId), ref, envelope, options).then(() => undefined);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    },
+
+    async flushItem(deviceId: string, itemId: string): Promise<void> {
+      const conn = connection(deviceId);
+      if (lostUnsynced.get(deviceId)?.delete(itemId)) {
+        throw new BusError(
+          'offline',
+          `device ${deviceId} reconnected since it took unsynced chunks of ${itemId}`,
+        );
+      }
+      // A device without flush took every put durably.
+      if (!conn.flush) return;
+      await request(conn, { op: 'flush', itemId });
+      conn.unsynced.delete(itemId);
     },
 
     async getChunk(deviceId: string, ref: ChunkRef): Promise<Buffer | undefined> {
-      const reply = await request(deviceId, { op: 'get', itemId: ref.itemId, index: ref.index });
+      const reply = await request(connection(deviceId), {
+        op: 'get',
+        itemId: ref.itemId,
+        index: ref.index,
+      });
       return reply.header.op === 'data' ? reply.payload : undefined;
     },
 
     async deleteItem(deviceId: string, itemId: string): Promise<void> {
-      await request(deviceId, { op: 'delete', itemId });
+      const conn = connection(deviceId);
+      await request(conn, { op: 'delete', itemId });
+      // Nothing of the item is left to lose.
+      conn.unsynced.delete(itemId);
+      lostUnsynced.get(deviceId)?.delete(itemId);
     },
 
     async listItems(deviceId: string): Promise<string[]> {
-      const reply = await request(deviceId, { op: 'list' });
+      const reply = await request(connection(deviceId), { op: 'list' });
       return reply.header.op === 'items' ? reply.header.itemIds : [];
     },
 
@@ -367,6 +470,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 function answers(request: EngineRequest['op'], reply: DeviceReply['op']): boolean {
   switch (request) {
     case 'put':
+    case 'flush':
     case 'delete':
       return reply === 'ok';
     case 'get':

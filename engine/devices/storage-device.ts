@@ -59,6 +59,16 @@ const WARN_EVERY_ATTEMPTS = 12;
 const MAX_ERROR_MESSAGE = 1024;
 
 /**
+ * The masking key of every frame the device sends: all zero, which ws then skips (and so does
+ * the engine's unmasking). Masking (RFC 6455 §5.3) keeps script-chosen bytes in a browser from
+ * looking like HTTP to a proxy on the way; a device runtime sends no script's bytes, only
+ * ciphertext and its own headers, and masking a mebibyte chunk costs more than sealing it.
+ */
+function unmasked(mask: Buffer): void {
+  mask.fill(0);
+}
+
+/**
  * The storage device runtime: serves the engine's chunk requests from a folder. Runs
  * in-process (the desktop app hosts several) or as storage-device-main.ts.
  */
@@ -118,6 +128,7 @@ export async function startStorageDevice(
         maxPayload: MAX_FRAME_BYTES,
         perMessageDeflate: false,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+        generateMask: unmasked,
       });
     } catch (error) {
       log.error({ err: error }, 'cannot open the device bus');
@@ -142,7 +153,7 @@ export async function startStorageDevice(
 
     ws.on('open', () => {
       touch();
-      ws.send(encodeFrame({ op: 'hello', deviceToken: bundle.deviceToken }));
+      ws.send(encodeFrame({ op: 'hello', deviceToken: bundle.deviceToken, flush: true }));
     });
     ws.on('ping', touch);
     ws.on('message', (raw: RawData, isBinary: boolean) => {
@@ -232,7 +243,11 @@ export async function startStorageDevice(
       try {
         switch (request.op) {
           case 'put':
-            await store.put(request.itemId, request.index, payload);
+            await store.put(request.itemId, request.index, payload, { sync: !request.defer });
+            reply = { op: 'ok', id: request.id };
+            break;
+          case 'flush':
+            await store.flushItem(request.itemId);
             reply = { op: 'ok', id: request.id };
             break;
           case 'get':

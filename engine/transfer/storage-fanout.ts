@@ -27,6 +27,10 @@ export interface FanoutResult {
  * a device that fails a write (offline, error, silent past the bus timeout) drops out and the
  * rest carry on. The source is always read to its end, even when no target is left, so an
  * HTTP upload can still be answered.
+ *
+ * Chunks go out as deferred puts (no fsync each); once the last is confirmed, every target is
+ * asked to flush the item, and only a target that confirmed the flush is a holder: the result
+ * names no device before all of the item is durable on it.
  */
 export class StorageFanout {
   constructor(
@@ -50,24 +54,27 @@ export class StorageFanout {
     const chunk = Buffer.allocUnsafe(CHUNK_SIZE);
     let filled = 0;
 
+    const drop = (deviceId: string, error: unknown, at?: number) => {
+      if (live.delete(deviceId))
+        this.log.warn(
+          { err: error, deviceId, itemId, index: at },
+          'storage device skipped for this store',
+        );
+      skipped.add(deviceId);
+    };
+
     const send = async (bytes: Buffer, at: number): Promise<void> => {
       if (live.size === 0) return;
       const ref = { itemId, index: at };
-      const envelope = sealChunk(this.key, ref, bytes);
-      await Promise.all(
-        [...live].map(async (deviceId) => {
-          try {
-            await this.bus.putChunk(deviceId, ref, envelope);
-          } catch (error) {
-            if (live.delete(deviceId))
-              this.log.warn(
-                { err: error, deviceId, itemId, index: at },
-                'storage device skipped for this store',
-              );
-            skipped.add(deviceId);
-          }
+      let envelope: Buffer | undefined = sealChunk(this.key, ref, bytes);
+      const puts = [...live].map((deviceId) =>
+        this.bus.putChunk(deviceId, ref, envelope!, { deferSync: true }).catch((error: unknown) => {
+          drop(deviceId, error, at);
         }),
       );
+      // The bus framed it for every device; the envelope need not live while they answer.
+      envelope = undefined;
+      await Promise.all(puts);
     };
 
     const submit = async (bytes: Buffer): Promise<void> => {
@@ -99,6 +106,17 @@ export class StorageFanout {
     } finally {
       // Sends never reject; wait for them even when the source failed, so nothing runs on.
       await Promise.all(inFlight);
+    }
+    if (index > 0) {
+      await Promise.all(
+        [...live].map(async (deviceId) => {
+          try {
+            await this.bus.flushItem(deviceId, itemId);
+          } catch (error) {
+            drop(deviceId, error);
+          }
+        }),
+      );
     }
     return {
       size,

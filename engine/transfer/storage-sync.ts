@@ -161,11 +161,18 @@ export class StorageSync {
         return 'no-source';
       }
       try {
-        await this.bus.putChunk(target, ref, found.envelope);
+        await this.bus.putChunk(target, ref, found.envelope, { deferSync: true });
       } catch (error) {
         this.log.warn({ err: error, blobId: blob.blobId, index, target }, 'copy to device failed');
         return 'target-failed';
       }
+    }
+    // One flush makes the copied chunks durable, and the ones the target already had.
+    try {
+      await this.bus.flushItem(target, blob.blobId);
+    } catch (error) {
+      this.log.warn({ err: error, blobId: blob.blobId, target }, 'copy to device not flushed');
+      return 'target-failed';
     }
     this.log.info(
       { blobId: blob.blobId, target, chunks: count },

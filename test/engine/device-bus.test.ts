@@ -454,6 +454,101 @@ describe('embedded device bus with a real storage device', () => {
     }
   });
 
+  it('sends deferred puts and a flush to a device that announced flush, and answers the flush only once the device did', async () => {
+    const raw = newDevice();
+    const peer = await RawPeer.open(shared.url);
+    peer.send({ op: 'hello', deviceToken: raw.token, flush: true });
+    await until(() => peer.frames.some((frame) => frame.header.op === 'welcome'), 'welcomed');
+    const itemId = randomUUID();
+
+    const put = shared.bus.putChunk(raw.deviceId, { itemId, index: 0 }, Buffer.from('x'), {
+      deferSync: true,
+    });
+    const putRequest = await peer.nextRequest();
+    expect(putRequest).toMatchObject({ op: 'put', itemId, index: 0, defer: true });
+    peer.send({ op: 'ok', id: putRequest.id });
+    await put;
+
+    let flushed = false;
+    const flush = shared.bus.flushItem(raw.deviceId, itemId).then(() => (flushed = true));
+    const flushRequest = await peer.nextRequest();
+    expect(flushRequest).toMatchObject({ op: 'flush', itemId });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Not durable until the device says so.
+    expect(flushed).toBe(false);
+    peer.send({ op: 'ok', id: flushRequest.id });
+    await flush;
+
+    // A plain put stays durable by itself.
+    const plain = shared.bus.putChunk(raw.deviceId, { itemId, index: 1 }, Buffer.from('y'));
+    const plainRequest = await peer.nextRequest();
+    expect(plainRequest).not.toHaveProperty('defer');
+    peer.send({ op: 'ok', id: plainRequest.id });
+    await plain;
+
+    // Confirmed but unflushed, then the connection drops: the device may have lost the chunk.
+    const lost = shared.bus.putChunk(raw.deviceId, { itemId, index: 2 }, Buffer.from('z'), {
+      deferSync: true,
+    });
+    peer.send({ op: 'ok', id: (await peer.nextRequest()).id });
+    await lost;
+    peer.ws.close();
+    await until(() => !shared.bus.isOnline(raw.deviceId), 'the bus saw the peer go');
+    const again = await RawPeer.open(shared.url);
+    again.send({ op: 'hello', deviceToken: raw.token, flush: true });
+    await until(() => shared.bus.isOnline(raw.deviceId), 'the peer is back');
+    await expect(shared.bus.flushItem(raw.deviceId, itemId)).rejects.toMatchObject({
+      code: 'offline',
+    });
+    again.ws.close();
+  });
+
+  it('sends plain puts to a device that did not announce flush, and flushItem asks it nothing', async () => {
+    const raw = newDevice();
+    const peer = await RawPeer.open(shared.url);
+    await peer.hello(raw.token);
+    const itemId = randomUUID();
+    const put = shared.bus.putChunk(raw.deviceId, { itemId, index: 0 }, Buffer.from('x'), {
+      deferSync: true,
+    });
+    const request = await peer.nextRequest();
+    expect(request.op).toBe('put');
+    expect(request).not.toHaveProperty('defer');
+    peer.send({ op: 'ok', id: request.id });
+    await put;
+    await shared.bus.flushItem(raw.deviceId, itemId);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peer.frames.filter((frame) => 'id' in frame.header)).toEqual([]);
+    peer.ws.close();
+  });
+
+  it('fans one envelope out to two real devices with deferred puts and a flush', async () => {
+    const first = newDevice();
+    const second = newDevice();
+    await startDevice(shared.url, first);
+    await startDevice(shared.url, second);
+    await until(
+      () => shared.bus.isOnline(first.deviceId) && shared.bus.isOnline(second.deviceId),
+      'both devices are online',
+    );
+    const itemId = randomUUID();
+    const chunks = Array.from({ length: 3 }, () => randomBytes(1024 * 1024));
+    for (const [index, chunk] of chunks.entries()) {
+      await Promise.all(
+        [first, second].map((device) =>
+          shared.bus.putChunk(device.deviceId, { itemId, index }, chunk, { deferSync: true }),
+        ),
+      );
+    }
+    for (const device of [first, second]) {
+      await shared.bus.flushItem(device.deviceId, itemId);
+      for (const [index, chunk] of chunks.entries())
+        expect((await shared.bus.getChunk(device.deviceId, { itemId, index }))!.equals(chunk)).toBe(
+          true,
+        );
+    }
+  });
+
   it('closeDevice drops a removed device with 4401 and its runtime stops retrying', async () => {
     const device = newDevice();
     const runtime = await startDevice(shared.url, device);

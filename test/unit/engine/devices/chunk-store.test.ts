@@ -164,6 +164,37 @@ describe('ChunkStore', () => {
     expect(readdirSync(join(dir, 'chunks')).filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
+  it('serves a deferred put at once, and keeps it across a reopen after flushItem', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const item = randomUUID();
+    const chunks = Array.from({ length: 6 }, (_, index) => randomBytes(1000 + index));
+    await Promise.all(chunks.map((chunk, index) => store.put(item, index, chunk, { sync: false })));
+    expect((await store.get(item, 5))!.equals(chunks[5]!)).toBe(true);
+    await store.flushItem(item);
+    // An item with nothing stored has nothing to flush.
+    await store.flushItem(randomUUID());
+    await store.close();
+    opened.splice(opened.indexOf(store), 1);
+
+    const reopened = await openStore(dir);
+    expect(await reopened.listItems()).toEqual([item]);
+    for (const [index, chunk] of chunks.entries())
+      expect((await reopened.get(item, index))!.equals(chunk)).toBe(true);
+    await expect(reopened.flushItem('../escape')).rejects.toThrow(RangeError);
+  });
+
+  it('reads a deferred chunk cut short by a crash as missing, never as other bytes', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const item = randomUUID();
+    await store.put(item, 0, randomBytes(4096), { sync: false });
+    const file = join(dir, 'chunks', item, '0.chunk');
+    // What a power cut may leave of an unsynced file: its name, some of its bytes.
+    writeFileSync(file, readFileSync(file).subarray(0, 2000));
+    expect(await store.get(item, 0)).toBeUndefined();
+  });
+
   it('refuses to start when the key file has the wrong length', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'at-rest.key'), 'abcd');

@@ -3,6 +3,7 @@ import {
   type ChunkRef,
   type ConnectedDevice,
   type DeviceBus,
+  type PutOptions,
 } from '../../../../engine/bus/device-bus.ts';
 
 /** An in-memory DeviceBus whose devices can be made to fail, stall or serve bad bytes. */
@@ -13,6 +14,12 @@ export class FakeDeviceBus implements DeviceBus {
   readonly silent = new Set<string>();
   /** Devices whose puts fail after this many successes. */
   readonly failAfter = new Map<string, number>();
+  /** Chunks (device → `itemId/index`) confirmed by a deferred put and not flushed since. */
+  readonly unsynced = new Map<string, Set<string>>();
+  /** Devices whose flush fails. */
+  readonly failFlush = new Set<string>();
+  /** Flushes in the order they were asked for, as `deviceId/itemId`. */
+  readonly flushes: string[] = [];
   /** Replaces what a device serves. */
   serve?: (deviceId: string, ref: ChunkRef, stored: Buffer | undefined) => Buffer | undefined;
   putsInFlight = 0;
@@ -30,7 +37,12 @@ export class FakeDeviceBus implements DeviceBus {
     return this.online.has(deviceId);
   }
 
-  async putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer): Promise<void> {
+  async putChunk(
+    deviceId: string,
+    ref: ChunkRef,
+    envelope: Buffer,
+    options?: PutOptions,
+  ): Promise<void> {
     if (!this.online.has(deviceId)) throw new BusError('offline', 'offline');
     if (this.silent.has(deviceId)) throw new BusError('timeout', 'silent');
     const left = this.failAfter.get(deviceId);
@@ -43,6 +55,25 @@ export class FakeDeviceBus implements DeviceBus {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.putsInFlight--;
     this.chunks.get(deviceId)!.set(`${ref.itemId}/${ref.index}`, Buffer.from(envelope));
+    const unsynced = this.unsynced.get(deviceId) ?? new Set<string>();
+    if (options?.deferSync) unsynced.add(`${ref.itemId}/${ref.index}`);
+    else unsynced.delete(`${ref.itemId}/${ref.index}`);
+    this.unsynced.set(deviceId, unsynced);
+  }
+
+  async flushItem(deviceId: string, itemId: string): Promise<void> {
+    if (!this.online.has(deviceId)) throw new BusError('offline', 'offline');
+    this.flushes.push(`${deviceId}/${itemId}`);
+    if (this.failFlush.has(deviceId)) throw new BusError('io', 'fsync failed');
+    const unsynced = this.unsynced.get(deviceId);
+    for (const key of [...(unsynced ?? [])])
+      if (key.startsWith(`${itemId}/`)) unsynced!.delete(key);
+  }
+
+  /** Chunks of the item the device confirmed that are not yet durable. */
+  unsyncedOf(deviceId: string, itemId: string): number {
+    return [...(this.unsynced.get(deviceId) ?? [])].filter((key) => key.startsWith(`${itemId}/`))
+      .length;
   }
 
   /** Lets every waiting put complete, on the next turn (a device answering). */

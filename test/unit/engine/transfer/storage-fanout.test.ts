@@ -78,6 +78,36 @@ describe('StorageFanout', () => {
     expect(last?.chunk.equals(bytes.subarray(3 * CHUNK_SIZE))).toBe(true);
   });
 
+  it('names a holder only once it flushed the item after its last chunk', async () => {
+    const bus = new FakeDeviceBus(['a', 'b']);
+    bus.failFlush.add('b');
+    const stored = new Map<string, number>();
+    const flushItem = bus.flushItem.bind(bus);
+    bus.flushItem = async (deviceId, itemId) => {
+      // Every chunk was confirmed before the flush was asked for.
+      stored.set(deviceId, bus.chunks.get(deviceId)!.size);
+      return flushItem(deviceId, itemId);
+    };
+    const result = await drive(
+      bus,
+      new StorageFanout(bus, key, log).write(
+        ITEM,
+        ['a', 'b'],
+        source(3 * CHUNK_SIZE + 1, { bytes: 0 }),
+      ),
+    );
+    expect(result.holders).toEqual(['a']);
+    expect(result.skipped).toEqual(['b']);
+    expect(stored).toEqual(
+      new Map([
+        ['a', 4],
+        ['b', 4],
+      ]),
+    );
+    expect(bus.unsyncedOf('a', ITEM)).toBe(0);
+    expect(bus.flushes.sort()).toEqual([`a/${ITEM}`, `b/${ITEM}`]);
+  });
+
   it('reads the source to its end even with no target left', async () => {
     const bus = new FakeDeviceBus(['a']);
     bus.online.clear();
