@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
 import { startEngine } from './server.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
 
 /**
  * The standalone engine process:
@@ -47,21 +48,7 @@ try {
     log,
   });
   process.stdout.write(`${JSON.stringify({ event: 'ready', apiUrl: engine.apiUrl, wsUrl: engine.wsUrl })}\n`);
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    engine.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  stopOnSignals(log, () => engine.close());
 } catch (error) {
   log.error({ err: error }, 'engine failed to start');
   process.stderr.write(`The engine could not start: ${(error as Error).message}\n`);

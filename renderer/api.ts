@@ -22,6 +22,24 @@ export const api = {
   get files(): VaultApi['files'] {
     return window.vault.files;
   },
+  get devices(): VaultApi['devices'] {
+    return window.vault.devices;
+  },
+  get pairing(): VaultApi['pairing'] {
+    return window.vault.pairing;
+  },
+  get vault(): VaultApi['vault'] {
+    return window.vault.vault;
+  },
+  get storage(): VaultApi['storage'] {
+    return window.vault.storage;
+  },
+  get account(): VaultApi['account'] {
+    return window.vault.account;
+  },
+  get app(): VaultApi['app'] {
+    return window.vault.app;
+  },
   on: ((event, listener) => window.vault.on(event, listener)) as VaultApi['on'],
   /**
    * The file-system path of a dropped file, or null when it has none (dragged from a browser).

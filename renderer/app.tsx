@@ -1,17 +1,40 @@
+import { AppHeader } from './components/app-header.tsx';
 import { BrandMark } from './components/brand-mark.tsx';
 import { ErrorBanner } from './components/error-banner.tsx';
 import { Spinner } from './components/spinner.tsx';
+import { AccountScreen } from './screens/account-screen.tsx';
+import { DevicesScreen } from './screens/devices-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
-import { sessionSelectors, useAppStore } from './store/index.ts';
+import { StorageScreen } from './screens/storage-screen.tsx';
+import { navigationSelectors, sessionSelectors, useAppStore } from './store/index.ts';
 
-/** Picks the screen from the session: opening, onboarding, or the files workspace. */
+/** The signed-in window: the screen the tabs chose. */
+function SignedIn() {
+  const screen = useAppStore(navigationSelectors.screen);
+  return (
+    <div className="app-shell">
+      <AppHeader />
+      {screen === 'devices' ? (
+        <DevicesScreen />
+      ) : screen === 'storage' ? (
+        <StorageScreen />
+      ) : screen === 'account' ? (
+        <AccountScreen />
+      ) : (
+        <FilesScreen />
+      )}
+    </div>
+  );
+}
+
+/** Picks the screen from the session: opening, onboarding, or the signed-in screens. */
 export function App() {
   const phase = useAppStore(sessionSelectors.phase);
   const loadError = useAppStore(sessionSelectors.loadError);
   const loadSession = useAppStore((s) => s.loadSession);
 
-  if (phase === 'signed-in') return <FilesScreen />;
+  if (phase === 'signed-in') return <SignedIn />;
   if (phase === 'signed-out') return <OnboardingScreen />;
   return (
     <main className="splash" data-testid="splash">

@@ -7,6 +7,7 @@ import './styles/base.css';
 import './styles/controls.css';
 import './styles/onboarding.css';
 import './styles/workspace.css';
+import './styles/pages.css';
 
 // Events first, so nothing main sends while the first answers are in flight is lost.
 subscribeToBridgeEvents(useAppStore);

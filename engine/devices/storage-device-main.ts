@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
 import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
 import { startStorageDevice, type RunningStorageDevice } from './storage-device.ts';
+import { stopOnSignals } from '../stop-on-signals.ts';
 
 /**
  * The standalone storage device process:
@@ -89,18 +90,4 @@ device.onStateChange((state) => {
   }
 });
 
-let stopping = false;
-const stop = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'shutting down');
-  device.stop().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+stopOnSignals(log, () => device.stop());

@@ -1,8 +1,14 @@
 import { uiSelectors, useAppStore } from '../store/index.ts';
 import { ClassifyDialog } from './classify-dialog.tsx';
 import { DeleteDialog } from './delete-dialog.tsx';
+import { ExportKitDialog } from './export-kit-dialog.tsx';
+import { ImportKitDialog } from './import-kit-dialog.tsx';
+import { JoinSignedInDialog } from './join-signed-in-dialog.tsx';
 import { MoveDialog } from './move-dialog.tsx';
 import { NewFolderDialog } from './new-folder-dialog.tsx';
+import { RemoveDeviceDialog } from './remove-device-dialog.tsx';
+import { RemoveStorageDialog } from './remove-storage-dialog.tsx';
+import { RenameDeviceDialog } from './rename-device-dialog.tsx';
 import { RenameDialog } from './rename-dialog.tsx';
 
 /** Shows whichever dialog the store says is open; at most one at a time. */
@@ -21,5 +27,35 @@ export function DialogHost() {
       return <DeleteDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
     case 'new-folder':
       return <NewFolderDialog onClose={closeDialog} />;
+    case 'rename-device':
+      return (
+        <RenameDeviceDialog
+          key={dialog.device.deviceIdentifier}
+          device={dialog.device}
+          onClose={closeDialog}
+        />
+      );
+    case 'remove-device':
+      return (
+        <RemoveDeviceDialog
+          key={dialog.device.deviceIdentifier}
+          device={dialog.device}
+          onClose={closeDialog}
+        />
+      );
+    case 'remove-storage':
+      return (
+        <RemoveStorageDialog
+          key={dialog.device.deviceIdentifier}
+          device={dialog.device}
+          onClose={closeDialog}
+        />
+      );
+    case 'export-kit':
+      return <ExportKitDialog onClose={closeDialog} />;
+    case 'import-kit':
+      return <ImportKitDialog onClose={closeDialog} />;
+    case 'join-signed-in':
+      return <JoinSignedInDialog onClose={closeDialog} />;
   }
 }

@@ -33,7 +33,14 @@ export type IconName =
   | 'server'
   | 'lock'
   | 'drive'
-  | 'refresh';
+  | 'refresh'
+  | 'key'
+  | 'qr'
+  | 'camera'
+  | 'image'
+  | 'clipboard'
+  | 'user'
+  | 'devices';
 
 // Feather-style 24px line icons, drawn here so nothing loads from outside the bundle.
 const PATHS: Record<IconName, ReactNode> = {
@@ -146,6 +153,52 @@ const PATHS: Record<IconName, ReactNode> = {
   ),
   refresh: (
     <path d="M20 11a8 8 0 0 0-14.6-4.5L4 8M4 4v4h4M4 13a8 8 0 0 0 14.6 4.5L20 16M20 20v-4h-4" />
+  ),
+  key: (
+    <>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M11 12 20 3M16 7l3 3M14 9l2 2" />
+    </>
+  ),
+  qr: (
+    <>
+      <rect x="4" y="4" width="6" height="6" rx="1" />
+      <rect x="14" y="4" width="6" height="6" rx="1" />
+      <rect x="4" y="14" width="6" height="6" rx="1" />
+      <path d="M14 14h2v2h-2zM18 14h2M14 18v2M18 18h2v2h-2z" />
+    </>
+  ),
+  camera: (
+    <>
+      <path d="M4 8a2 2 0 0 1 2-2h2l1.5-2h5L16 6h2a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2z" />
+      <circle cx="12" cy="12.5" r="3.5" />
+    </>
+  ),
+  image: (
+    <>
+      <rect x="3" y="4" width="18" height="16" rx="2" />
+      <circle cx="9" cy="10" r="2" />
+      <path d="m21 16-5-5-9 9" />
+    </>
+  ),
+  clipboard: (
+    <>
+      <rect x="5" y="4" width="14" height="17" rx="2" />
+      <path d="M9 4V3h6v1M9 9h6M9 13h6M9 17h4" />
+    </>
+  ),
+  user: (
+    <>
+      <circle cx="12" cy="8" r="4" />
+      <path d="M4 21a8 8 0 0 1 16 0" />
+    </>
+  ),
+  devices: (
+    <>
+      <rect x="2" y="4" width="14" height="10" rx="2" />
+      <path d="M6 18h6M9 14v4" />
+      <rect x="17" y="8" width="5" height="12" rx="1.5" />
+    </>
   ),
 };
 

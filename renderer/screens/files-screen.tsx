@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import { AppHeader } from '../components/app-header.tsx';
+import { screenPanelId } from '../components/app-nav.tsx';
 import { DetailsPane } from '../components/details-pane.tsx';
 import { DialogHost } from '../components/dialog-host.tsx';
 import { DropZone } from '../components/drop-zone.tsx';
@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { FileTable } from '../components/file-table.tsx';
 import { FolderTree } from '../components/folder-tree.tsx';
 import { Icon } from '../components/icons.tsx';
+import { KeyStatusBanner } from '../components/key-status-banner.tsx';
 import { NoticeStack } from '../components/notice-stack.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { SearchBox } from '../components/search-box.tsx';
@@ -132,9 +133,17 @@ export function FilesScreen() {
 
   return (
     <div className={`workspace${detailsOpen ? ' has-details' : ''}`} data-testid="files-screen">
-      <AppHeader />
       <FolderTree />
-      <main className="content" aria-label="Files" data-testid="file-list" {...dragHandlers}>
+      <main
+        className="content"
+        id={screenPanelId('files')}
+        aria-label="Files"
+        data-testid="file-list"
+        {...dragHandlers}
+      >
+        <div className="content-banner">
+          <KeyStatusBanner />
+        </div>
         <div className="toolbar">
           <Breadcrumbs />
           <div className="toolbar-end">

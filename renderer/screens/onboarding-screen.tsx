@@ -2,10 +2,17 @@ import { useEffect, useId, useRef, useState, type FormEvent, type Ref } from 're
 import { BrandMark } from '../components/brand-mark.tsx';
 import { EngineStatusDot } from '../components/engine-status-dot.tsx';
 import { Icon } from '../components/icons.tsx';
+import { JoinWithQr } from '../components/join-with-qr.tsx';
 import { PasswordField } from '../components/password-field.tsx';
 import { Spinner } from '../components/spinner.tsx';
 import { TextField } from '../components/text-field.tsx';
-import { sessionSelectors, useAppStore, type AuthMode, type EngineChoice } from '../store/index.ts';
+import {
+  navigationSelectors,
+  sessionSelectors,
+  useAppStore,
+  type AuthMode,
+  type EngineChoice,
+} from '../store/index.ts';
 
 const MIN_PASSWORD = 10;
 
@@ -93,14 +100,15 @@ function EngineChooser({
   );
 }
 
-/** First screen: pick the engine, then sign up or sign in. */
-export function OnboardingScreen() {
+/** Pick the engine, then sign up or sign in. */
+function AuthScreen() {
   const session = useAppStore(sessionSelectors.session);
   const notice = useAppStore(sessionSelectors.notice);
   const busy = useAppStore(sessionSelectors.authBusy);
   const authError = useAppStore(sessionSelectors.authError);
   const authenticate = useAppStore((s) => s.authenticate);
   const clearAuthError = useAppStore((s) => s.clearAuthError);
+  const setOnboardingView = useAppStore((s) => s.setOnboardingView);
 
   const [mode, setMode] = useState<AuthMode>(session?.username || notice ? 'sign-in' : 'sign-up');
   const [engineMode, setEngineMode] = useState<EngineChoice['mode']>(
@@ -331,7 +339,53 @@ export function OnboardingScreen() {
             ) : null}
           </div>
         </form>
+
+        <div className="join-entry">
+          <span className="join-entry-text">Already use Privicore Vault on another device?</span>
+          <button
+            type="button"
+            className="button"
+            onClick={() => setOnboardingView('join')}
+            disabled={busy}
+            data-testid="join-entry"
+          >
+            <Icon name="qr" size={15} />
+            Join with a QR code
+          </button>
+        </div>
       </div>
     </main>
   );
+}
+
+/** A fresh installation joining a vault as a new device, by another device's QR code. */
+function JoinScreen() {
+  const setOnboardingView = useAppStore((s) => s.setOnboardingView);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+  return (
+    <main className="onboarding" data-testid="onboarding-join">
+      <div className="onboarding-card">
+        <div className="onboarding-brand">
+          <BrandMark size={40} />
+          <h1 ref={headingRef} tabIndex={-1}>
+            Join with a QR code
+          </h1>
+          <p className="onboarding-tagline">
+            This computer becomes a new device of your vault, once another device shows it the way
+            in.
+          </p>
+        </div>
+        <div className="auth-form">
+          <JoinWithQr onCancel={() => setOnboardingView('auth')} />
+        </div>
+      </div>
+    </main>
+  );
+}
+
+/** First screen: sign up or in, or join a vault by QR code. */
+export function OnboardingScreen() {
+  const view = useAppStore(navigationSelectors.onboardingView);
+  return view === 'join' ? <JoinScreen /> : <AuthScreen />;
 }

@@ -1,13 +1,29 @@
 import { create } from 'zustand';
 import { createStore, type StateCreator } from 'zustand/vanilla';
+import { createAccountSlice, type AccountSlice } from './account.ts';
+import { createDevicesSlice, type DevicesSlice } from './devices.ts';
 import { createEngineSlice, type EngineSlice } from './engine.ts';
 import { createFilesSlice, type FilesSlice } from './files.ts';
+import { createNavigationSlice, type NavigationSlice } from './navigation.ts';
+import { createPairingSlice, type PairingSlice } from './pairing.ts';
 import { createSessionSlice, type SessionSlice } from './session.ts';
+import { createStorageSlice, type StorageSlice } from './storage.ts';
 import { createTransfersSlice, type TransfersSlice } from './transfers.ts';
 import { createUiSlice, type UiSlice } from './ui.ts';
+import { createVaultKeySlice, type VaultKeySlice } from './vault-key.ts';
 
 /** The whole renderer state: one store, one slice per area, actions beside their state. */
-export type AppState = SessionSlice & EngineSlice & FilesSlice & TransfersSlice & UiSlice;
+export type AppState = SessionSlice &
+  EngineSlice &
+  FilesSlice &
+  TransfersSlice &
+  UiSlice &
+  NavigationSlice &
+  DevicesSlice &
+  PairingSlice &
+  VaultKeySlice &
+  StorageSlice &
+  AccountSlice;
 
 const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
@@ -15,6 +31,12 @@ const createAppState: StateCreator<AppState> = (...args) => ({
   ...createFilesSlice(...args),
   ...createTransfersSlice(...args),
   ...createUiSlice(...args),
+  ...createNavigationSlice(...args),
+  ...createDevicesSlice(...args),
+  ...createPairingSlice(...args),
+  ...createVaultKeySlice(...args),
+  ...createStorageSlice(...args),
+  ...createAccountSlice(...args),
 });
 
 /** The app's store, as a React hook: `useAppStore(filesSelectors.items)`. */

@@ -13,6 +13,11 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('transfer:progress', (transfer) => store.getState().applyTransferUpdate(transfer)),
     api.on('session:changed', (session) => store.getState().applySession(session)),
     api.on('engine:status', (status) => store.getState().applyEngineStatus(status)),
+    api.on('devices:pending', (device) => store.getState().applyPendingDevice(device)),
+    api.on('devices:changed', (change) => store.getState().applyDevicesChanged(change)),
+    api.on('vault:keyStatus', (status) => store.getState().applyKeyStatus(status)),
+    api.on('app:state', (state) => store.getState().applyAppStatus(state)),
+    api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
   ];
   unsubscribe = () => {
     for (const off of offs) off();

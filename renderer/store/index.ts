@@ -1,7 +1,13 @@
 export { createAppStore, useAppStore, type AppState } from './app-store.ts';
 export { subscribeToBridgeEvents } from './events.ts';
+export { accountSelectors, type AccountMessage } from './account.ts';
+export { devicesSelectors } from './devices.ts';
 export { engineSelectors } from './engine.ts';
 export { filesSelectors, PER_PAGE } from './files.ts';
+export { navigationSelectors, SCREENS, type OnboardingView, type Screen } from './navigation.ts';
+export { pairingSelectors, type JoinStatus } from './pairing.ts';
 export { sessionSelectors, type AuthMode, type AuthOutcome, type EngineChoice } from './session.ts';
+export { describeSyncResult, storageSelectors } from './storage.ts';
 export { transfersSelectors } from './transfers.ts';
 export { uiSelectors, type DialogState } from './ui.ts';
+export { vaultKeySelectors } from './vault-key.ts';

@@ -89,8 +89,14 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
     const before = get().session;
     set({ session });
     const wasIn = before?.status === 'signed-in' && before.username === session.username;
-    if (session.status === 'signed-in' && !wasIn) get().enterWorkspace();
-    if (session.status === 'signed-out' && before?.status === 'signed-in') get().leaveWorkspace();
+    if (session.status === 'signed-in' && !wasIn) {
+      get().enterWorkspace();
+      get().enterSignedIn();
+    }
+    if (session.status === 'signed-out' && before?.status === 'signed-in') {
+      get().leaveWorkspace();
+      get().leaveSignedIn();
+    }
   },
 
   clearAuthError: () => set({ authError: null }),

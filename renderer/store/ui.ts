@@ -1,10 +1,14 @@
 import type { StateCreator } from 'zustand';
-import type { FileItem } from '../../bridge/types.ts';
+import type { DeviceInfo, FileItem, StorageDeviceInfo } from '../../bridge/types.ts';
 import { contextLineage } from '../model/context-tree.ts';
 import type { AppState } from './app-store.ts';
 
 export type DialogState =
-  { kind: 'rename' | 'move' | 'classify' | 'delete'; file: FileItem } | { kind: 'new-folder' };
+  | { kind: 'rename' | 'move' | 'classify' | 'delete'; file: FileItem }
+  | { kind: 'new-folder' }
+  | { kind: 'rename-device' | 'remove-device'; device: DeviceInfo }
+  | { kind: 'remove-storage'; device: StorageDeviceInfo }
+  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' };
 
 export type NoticeTone = 'info' | 'success' | 'warning' | 'error';
 

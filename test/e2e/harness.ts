@@ -1,4 +1,5 @@
 import { build } from 'esbuild';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -35,6 +36,11 @@ export interface LaunchOptions {
   /** Use this engine instead of starting an embedded one. */
   engine?: { apiUrl: string; wsUrl: string };
   colorScheme?: 'light' | 'dark';
+  /**
+   * The keychain service this instance keeps its secrets under. Each launch gets its own by
+   * default, so two instances are two machines: neither sees the other's keys.
+   */
+  keychainService?: string;
 }
 
 export interface LaunchedVault {
@@ -110,7 +116,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
   }
   const app = VaultApp.create({
     settingsFile: join(dataDir, 'settings.json'),
-    secrets: new KeychainStore(),
+    secrets: new KeychainStore(options.keychainService ?? `privicore-vault-e2e-${randomUUID()}`),
     platform,
     startEmbeddedEngine: startEngine,
     emit,

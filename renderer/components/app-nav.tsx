@@ -1,0 +1,83 @@
+import { useId, useRef, type KeyboardEvent } from 'react';
+import { navigationSelectors, SCREENS, useAppStore, type Screen } from '../store/index.ts';
+import { Icon, type IconName } from './icons.tsx';
+
+const TABS: Record<Screen, { label: string; icon: IconName }> = {
+  files: { label: 'Files', icon: 'files' },
+  devices: { label: 'Devices', icon: 'devices' },
+  storage: { label: 'Storage', icon: 'drive' },
+  account: { label: 'Account', icon: 'user' },
+};
+
+/** The id of the panel a tab controls; each screen puts it on its main element. */
+export const screenPanelId = (screen: Screen) => `screen-${screen}`;
+export const screenTabId = (screen: Screen) => `tab-${screen}`;
+
+/**
+ * The signed-in screens as tabs: arrow keys move between them (and open them, as tabs do),
+ * Home and End jump to the ends. The Devices tab carries the count of approvals waiting.
+ */
+export function AppNav() {
+  const screen = useAppStore(navigationSelectors.screen);
+  const pending = useAppStore(navigationSelectors.pendingApprovals);
+  const navigate = useAppStore((s) => s.navigate);
+  const refs = useRef<Partial<Record<Screen, HTMLButtonElement | null>>>({});
+  const badgeId = useId();
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const index = SCREENS.indexOf(screen);
+    let next: number | null = null;
+    if (event.key === 'ArrowRight') next = (index + 1) % SCREENS.length;
+    else if (event.key === 'ArrowLeft') next = (index - 1 + SCREENS.length) % SCREENS.length;
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = SCREENS.length - 1;
+    if (next === null) return;
+    event.preventDefault();
+    const target = SCREENS[next]!;
+    navigate(target);
+    refs.current[target]?.focus();
+  };
+
+  return (
+    <nav className="app-nav" aria-label="Sections">
+      <div role="tablist" aria-label="Sections" className="app-tabs" onKeyDown={onKeyDown}>
+        {SCREENS.map((name) => {
+          const selected = name === screen;
+          const showBadge = name === 'devices' && pending > 0;
+          return (
+            <button
+              key={name}
+              ref={(el) => {
+                refs.current[name] = el;
+              }}
+              type="button"
+              role="tab"
+              id={screenTabId(name)}
+              aria-selected={selected}
+              aria-controls={screenPanelId(name)}
+              aria-label={TABS[name].label}
+              aria-describedby={showBadge ? badgeId : undefined}
+              tabIndex={selected ? 0 : -1}
+              className="app-tab"
+              data-testid={`${name}-tab`}
+              onClick={() => navigate(name)}
+            >
+              <Icon name={TABS[name].icon} size={15} />
+              <span>{TABS[name].label}</span>
+              {showBadge ? (
+                <span className="nav-badge" data-testid="devices-badge" id={badgeId}>
+                  {pending}
+                  <span className="visually-hidden">
+                    {pending === 1
+                      ? ' device waiting for approval'
+                      : ' devices waiting for approval'}
+                  </span>
+                </span>
+              ) : null}
+            </button>
+          );
+        })}
+      </div>
+    </nav>
+  );
+}

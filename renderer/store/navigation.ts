@@ -1,0 +1,73 @@
+import type { StateCreator } from 'zustand';
+import type { AppState as AppStatus } from '../../bridge/types.ts';
+import { api } from '../api.ts';
+import type { AppState } from './app-store.ts';
+
+export type Screen = 'files' | 'devices' | 'storage' | 'account';
+export const SCREENS: readonly Screen[] = ['files', 'devices', 'storage', 'account'];
+
+/** What the signed-out window shows: the sign-in form, or joining a vault by pairing code. */
+export type OnboardingView = 'auth' | 'join';
+
+export interface NavigationSlice {
+  screen: Screen;
+  /** Main's app-wide state (approvals waiting, transfers paused); null until it answered. */
+  appStatus: AppStatus | null;
+  onboardingView: OnboardingView;
+  navigate(screen: Screen): void;
+  loadAppStatus(): Promise<void>;
+  applyAppStatus(status: AppStatus): void;
+  setOnboardingView(view: OnboardingView): void;
+  /** Signed in: back to Files, with the key and approvals state fresh. */
+  enterSignedIn(): void;
+  /** Signed out: every signed-in area forgets what it held. */
+  leaveSignedIn(): void;
+}
+
+export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSlice> = (
+  set,
+  get,
+) => ({
+  screen: 'files',
+  appStatus: null,
+  onboardingView: 'auth',
+
+  navigate: (screen) => {
+    if (get().session?.status !== 'signed-in') return;
+    if (get().screen !== screen) set({ screen, dialog: null });
+  },
+
+  loadAppStatus: async () => {
+    try {
+      get().applyAppStatus(await api.app.state());
+    } catch {
+      // The badge stays as it was; the next app:state event corrects it.
+    }
+  },
+
+  applyAppStatus: (status) => set({ appStatus: status }),
+
+  setOnboardingView: (view) => set({ onboardingView: view }),
+
+  enterSignedIn: () => {
+    set({ screen: 'files', onboardingView: 'auth' });
+    void get().loadKeyStatus();
+    void get().loadAppStatus();
+  },
+
+  leaveSignedIn: () => {
+    set({ screen: 'files', appStatus: null });
+    get().resetDevices();
+    get().resetStorage();
+    get().resetAccount();
+    get().resetPairing();
+    get().resetVaultKey();
+  },
+});
+
+export const navigationSelectors = {
+  screen: (s: AppState) => s.screen,
+  onboardingView: (s: AppState) => s.onboardingView,
+  /** Approvals waiting for this computer's answer (the Devices tab's badge). */
+  pendingApprovals: (s: AppState) => s.appStatus?.pendingApprovals ?? 0,
+};
