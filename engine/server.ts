@@ -59,6 +59,7 @@ function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
 
 const COMMAND_RETENTION_MS = 48 * 3600_000;
 const AUTH_FAILURE_RETENTION_MS = 15 * 60_000;
+const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   const host = options.host ?? '127.0.0.1';
@@ -128,6 +129,8 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     const at = now();
     void store.commands.pruneCompletedBefore(at - COMMAND_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
     void store.authFailures.pruneBefore(at - AUTH_FAILURE_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
+    void store.tokens.pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
     void discardExpiredReservations(ctx).catch((err: unknown) => log.warn({ err }, 'reservation expiry failed'));
   }, 60_000);
   maintenance.unref();

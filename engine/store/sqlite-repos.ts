@@ -85,6 +85,7 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
   const byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
   const revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
   const expireBy = db.prepare('UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE hash = ?');
+  const pruneDead = db.prepare('DELETE FROM tokens WHERE expires_at < ? OR revoked_at < ?');
   const forDevice = db.prepare('SELECT hash FROM tokens WHERE device_id = ? AND revoked_at IS NULL');
   const revokeDevice = db.prepare('UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL');
   return {
@@ -95,6 +96,7 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
     },
     revoke: (hash, at) => void revoke.run(at, hash),
     expireBy: (hash, at) => void expireBy.run(at, hash),
+    pruneDeadBefore: (at) => pruneDead.run(at, at).changes,
     revokeForDevice: (deviceId, at) => {
       const hashes = (forDevice.all(deviceId) as Row[]).map((row) => row.hash as string);
       revokeDevice.run(at, deviceId);

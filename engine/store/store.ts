@@ -68,6 +68,8 @@ export interface TokenRepo {
   /** Lowers the expiry (never raises it). */
   expireBy(hash: string, at: number): Promise<void>;
   revokeForDevice(deviceId: string, at: number): Promise<string[]>;
+  /** Forgets tokens that expired or were revoked before `at`; they can never be valid again. */
+  pruneDeadBefore(at: number): Promise<number>;
 }
 
 export interface CommandRepo {
