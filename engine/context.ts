@@ -6,9 +6,10 @@ import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
 import type { TransferServices } from './transfer/transfer-services.ts';
 
-/** The device bus as the engine uses it: the DeviceBus seam plus dropping a removed device. */
+/** The device bus as the engine uses it: the DeviceBus seam plus dropping a removed device or a revoked token's connection. */
 export interface EngineBus extends DeviceBus {
   closeDevice(deviceId: string): void;
+  closeToken(tokenHash: string): void;
 }
 
 /** Everything a route or domain verb may use; built once per engine in server.ts. */

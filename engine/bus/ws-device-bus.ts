@@ -26,8 +26,11 @@ import {
 
 export interface WsDeviceBusOptions {
   log: Logger;
-  /** Maps a device token to its device; undefined when unknown, expired or revoked. */
-  authenticate(deviceToken: string): Promise<{ deviceId: string; profileId: string } | undefined>;
+  /**
+   * Maps a device token to its device (and the token's digest, so revoking it can drop the
+   * connection); undefined when unknown, expired or revoked.
+   */
+  authenticate(deviceToken: string): Promise<{ deviceId: string; profileId: string; tokenHash?: string } | undefined>;
   /** Contract §9: a device silent for 60 s is skipped. */
   requestTimeoutMs?: number;
   /** Same liveness rhythm as the channel (contract §2: 30 s). Tests shorten it. */
@@ -40,6 +43,8 @@ export interface WsDeviceBus extends DeviceBus {
   connectedDevices(): ConnectedDevice[];
   /** Drops a removed or revoked device's connection (code 4401, so its runtime stops retrying). */
   closeDevice(deviceId: string, reason?: string): void;
+  /** Drops the connections that authenticated with this token (it was revoked). */
+  closeToken(tokenHash: string): void;
 }
 
 interface Pending {
@@ -52,6 +57,8 @@ interface Pending {
 interface Connection {
   ws: WebSocket;
   device: ConnectedDevice;
+  /** Digest of the token this connection authenticated with, when the authenticator told. */
+  tokenHash: string | undefined;
   pending: Map<number, Pending>;
   /** Sends go out one at a time so a full socket holds back the rest in order. */
   sendChain: Promise<void>;
@@ -204,7 +211,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     });
 
     async function authenticate(deviceToken: string, flush: boolean): Promise<void> {
-      let device: ConnectedDevice | undefined;
+      let device: (ConnectedDevice & { tokenHash?: string }) | undefined;
       try {
         device = await options.authenticate(deviceToken);
       } catch (error) {
@@ -229,6 +236,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       conn = {
         ws,
         device: { deviceId: device.deviceId, profileId: device.profileId },
+        tokenHash: device.tokenHash,
         pending: new Map(),
         sendChain: Promise.resolve(),
         flush,
@@ -443,6 +451,12 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       if (!conn) return;
       detach(conn, reason);
       conn.ws.close(CLOSE_UNAUTHORIZED, closeReason(reason));
+    },
+
+    closeToken(tokenHash) {
+      for (const conn of [...connections.values()]) {
+        if (conn.tokenHash === tokenHash) this.closeDevice(conn.device.deviceId, 'device token revoked');
+      }
     },
 
     async close() {

@@ -314,7 +314,7 @@ export async function authenticateDevice(
   repos: StoreRepos,
   deviceToken: string,
   now: number,
-): Promise<{ deviceId: string; profileId: string } | undefined> {
+): Promise<{ deviceId: string; profileId: string; tokenHash: string } | undefined> {
   if (deviceToken.length > 200) return undefined;
   const token = await repos.tokens.byHash(hashToken(deviceToken));
   if (!token || token.kind !== 'device' || token.deviceId === null || !isLive(token, now))
@@ -322,5 +322,5 @@ export async function authenticateDevice(
   const device = await repos.devices.byId(token.deviceId);
   if (!device || device.status !== 'approved' || device.profileId !== token.profileId)
     return undefined;
-  return { deviceId: device.id, profileId: device.profileId };
+  return { deviceId: device.id, profileId: device.profileId, tokenHash: token.hash };
 }

@@ -105,4 +105,5 @@ export async function reauthorize(ctx: EngineContext, caller: Caller, ttlSeconds
 export async function revoke(ctx: EngineContext, caller: Caller): Promise<void> {
   await ctx.store.tokens.revoke(caller.token.hash, ctx.now());
   ctx.hub.closeToken(caller.token.hash);
+  ctx.bus.closeToken(caller.token.hash);
 }
