@@ -1,21 +1,16 @@
-import { useState } from 'react';
 import type { FileItem } from '../../bridge/types.ts';
 import { displayName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 
 export function DeleteDialog({ file, onClose }: { file: FileItem; onClose: () => void }) {
   const deleteFile = useAppStore((s) => s.deleteFile);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useDialogAction(onClose);
   const name = displayName(file);
 
   const submit = async () => {
-    setBusy(true);
-    const failure = await deleteFile(file.token);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => deleteFile(file.token));
   };
 
   return (

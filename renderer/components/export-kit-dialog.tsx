@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { checkPassphrase, MIN_PASSPHRASE, type PassphraseErrors } from '../model/secret-rules.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 import { Icon } from './icons.tsx';
 import { PasswordField } from './password-field.tsx';
 
@@ -12,19 +13,14 @@ export function ExportKitDialog({ onClose }: { onClose: () => void }) {
   const [confirm, setConfirm] = useState('');
   const [visible, setVisible] = useState(false);
   const [errors, setErrors] = useState<PassphraseErrors>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const confirmId = useId();
 
   const submit = async () => {
     const found = checkPassphrase(passphrase, confirm);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    setBusy(true);
-    const failure = await exportRecoveryKit(passphrase);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => exportRecoveryKit(passphrase));
   };
 
   return (

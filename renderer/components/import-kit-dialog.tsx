@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { checkPassphrase } from '../model/secret-rules.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 import { PasswordField } from './password-field.tsx';
 
 /** Restores the vault key from a kit: the passphrase here, then main's open dialog. */
@@ -10,18 +11,13 @@ export function ImportKitDialog({ onClose }: { onClose: () => void }) {
   const [passphrase, setPassphrase] = useState('');
   const [visible, setVisible] = useState(false);
   const [fieldError, setFieldError] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useDialogAction(onClose);
 
   const submit = async () => {
     const found = checkPassphrase(passphrase);
     setFieldError(found.passphrase ?? null);
     if (found.passphrase) return;
-    setBusy(true);
-    const failure = await importRecoveryKit(passphrase);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => importRecoveryKit(passphrase));
   };
 
   return (

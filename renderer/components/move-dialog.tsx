@@ -4,24 +4,20 @@ import { resolveFolderPath } from '../model/folder-path.ts';
 import { displayName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 import { FolderPicker } from './folder-picker.tsx';
 import { TextField } from './text-field.tsx';
 
 export function MoveDialog({ file, onClose }: { file: FileItem; onClose: () => void }) {
   const moveFile = useAppStore((s) => s.moveFile);
   const [folder, setFolder] = useState(file.context || '/');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const resolved = resolveFolderPath(folder, null);
 
   const submit = async () => {
     if (!resolved.ok) return setError(resolved.error);
     if (resolved.context === file.context) return onClose();
-    setBusy(true);
-    const failure = await moveFile(file.token, resolved.context);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => moveFile(file.token, resolved.context));
   };
 
   const change = (value: string) => {

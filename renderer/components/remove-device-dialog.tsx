@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import type { DeviceInfo } from '../../bridge/types.ts';
 import { deviceLabel } from '../model/device-words.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 
 export function RemoveDeviceDialog({
   device,
@@ -12,16 +12,11 @@ export function RemoveDeviceDialog({
   onClose: () => void;
 }) {
   const removeDevice = useAppStore((s) => s.removeDevice);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useDialogAction(onClose);
   const name = deviceLabel(device.name);
 
   const submit = async () => {
-    setBusy(true);
-    const failure = await removeDevice(device.deviceIdentifier);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => removeDevice(device.deviceIdentifier));
   };
 
   return (

@@ -1,8 +1,8 @@
-import { useState } from 'react';
 import type { StorageDeviceInfo } from '../../bridge/types.ts';
 import { deviceLabel } from '../model/device-words.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 
 export function RemoveStorageDialog({
   device,
@@ -12,16 +12,11 @@ export function RemoveStorageDialog({
   onClose: () => void;
 }) {
   const removeStorage = useAppStore((s) => s.removeStorage);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useDialogAction(onClose);
   const name = deviceLabel(device.name);
 
   const submit = async () => {
-    setBusy(true);
-    const failure = await removeStorage(device.deviceIdentifier);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => removeStorage(device.deviceIdentifier));
   };
 
   return (

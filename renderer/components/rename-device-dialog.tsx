@@ -3,6 +3,7 @@ import type { DeviceInfo } from '../../bridge/types.ts';
 import { checkDeviceName, deviceLabel } from '../model/device-words.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 import { TextField } from './text-field.tsx';
 
 export function RenameDeviceDialog({
@@ -14,19 +15,14 @@ export function RenameDeviceDialog({
 }) {
   const renameDevice = useAppStore((s) => s.renameDevice);
   const [name, setName] = useState(device.name);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useDialogAction(onClose);
 
   const submit = async () => {
     const typed = name.trim();
     const problem = checkDeviceName(typed);
     if (problem) return setError(problem);
     if (typed === device.name) return onClose();
-    setBusy(true);
-    const failure = await renameDevice(device.deviceIdentifier, typed);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => renameDevice(device.deviceIdentifier, typed));
   };
 
   return (

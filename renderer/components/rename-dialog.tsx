@@ -3,6 +3,7 @@ import type { FileItem } from '../../bridge/types.ts';
 import { displayName, nameForRename } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
+import { useDialogAction } from './use-dialog-action.ts';
 import { TextField } from './text-field.tsx';
 
 // eslint-disable-next-line no-control-regex -- control characters are what this rejects
@@ -24,8 +25,7 @@ export function RenameDialog({ file, onClose }: { file: FileItem; onClose: () =>
   const renameFile = useAppStore((s) => s.renameFile);
   const current = displayName(file);
   const [typed, setTyped] = useState(current);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useDialogAction(onClose);
   const input = useRef<HTMLInputElement>(null);
 
   // Select the name without its extension, as file managers do, so typing replaces just that.
@@ -42,11 +42,7 @@ export function RenameDialog({ file, onClose }: { file: FileItem; onClose: () =>
     const problem = checkFileName(name);
     if (problem) return setError(problem);
     if (name === file.fileName) return onClose();
-    setBusy(true);
-    const failure = await renameFile(file.token, name);
-    setBusy(false);
-    if (failure) setError(failure.message);
-    else onClose();
+    await run(() => renameFile(file.token, name));
   };
 
   return (
