@@ -71,7 +71,9 @@ if (binary && hasDisplay()) {
   if (built.status !== 0) process.exit(built.status ?? 1);
   run(binary, [repoRoot, ...process.argv.slice(2)]);
 } else {
-  const dataDir = path.resolve(process.env.PRIVICORE_DATA_DIR || path.join(dataRoot(), 'engine'));
+  // Not the CLI's embedded engine folder (<dataRoot>/engine): that one is locked by whichever CLI
+  // command runs, and two engines must never share a database.
+  const dataDir = path.resolve(process.env.PRIVICORE_DATA_DIR || path.join(dataRoot(), 'standalone-engine'));
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const why = binary ? 'there is no display to show a window on' : "Electron's runtime could not be downloaded here";
   process.stderr.write(
