@@ -9,8 +9,6 @@
 // start revokes a device's earlier tokens and issues a fresh bundle in-process, so no credential
 // outlives the run that used it.
 
-import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Caller } from './domain/authorization.ts';
@@ -18,6 +16,7 @@ import { downloadDeviceConfiguration } from './domain/device.ts';
 import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startEngine, type RunningEngine } from './server.ts';
+import { acquireLock } from './data-dir-lock.ts';
 
 export interface EmbeddedEngineOptions {
   /** Everything lives here: the engine's database and secrets, host.json, device subfolders. */
@@ -303,53 +302,6 @@ async function readRecord(file: string): Promise<HostRecord> {
  * One process at a time per data folder: two engines on one database would each run the other's
  * commands. A lock left by a process that died is taken over.
  */
-function acquireLock(file: string): () => void {
-  const token = randomUUID();
-  for (let attempt = 0; attempt < 2; attempt += 1) {
-    try {
-      const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, JSON.stringify({ pid: process.pid, token }));
-      closeSync(fd);
-      return () => {
-        try {
-          const held = JSON.parse(readFileSync(file, 'utf8')) as { token?: string };
-          if (held.token === token) unlinkSync(file);
-        } catch {
-          // Already gone.
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      let pid: number | undefined;
-      try {
-        pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid;
-      } catch {
-        pid = undefined;
-      }
-      if (pid !== undefined && isAlive(pid)) {
-        throw new Error(
-          `Another Privicore Vault process (pid ${pid}) is using ${file.replace(/host\.lock$/, '')}; wait for it to finish.`,
-        );
-      }
-      try {
-        unlinkSync(file);
-      } catch {
-        // Someone else took it over first; the next attempt tells.
-      }
-    }
-  }
-  throw new Error(`Could not take the lock ${file}.`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** The engine's own public API, for provisioning devices as any client would. */
 function engineApi(apiUrl: string, token: string) {
   const headers = { 'x-dpt-authorization': token, accept: 'application/json' };

@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireLock } from './data-dir-lock.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
@@ -62,9 +64,19 @@ const AUTH_FAILURE_RETENTION_MS = 15 * 60_000;
 const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'));
+  try {
+    return await runEngine(options, releaseLock);
+  } catch (error) {
+    releaseLock();
+    throw error;
+  }
+}
+
+async function runEngine(options: EngineOptions, releaseLock: () => void): Promise<RunningEngine> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? createLogger();
-  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const now = options.now ?? Date.now;
   const secrets = loadEngineSecrets(options.dataDir);
   const store = openSqliteStore(options.dataDir);
@@ -151,6 +163,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
         await commands.drain();
         await transfer.sync.drain();
         await store.close();
+        releaseLock();
       })();
       return closing;
     },

@@ -25,25 +25,70 @@ describe('engine process', () => {
     const engine = await spawnEngine(tempDir());
     const api = wire(engine.apiUrl);
     const profile = await createProfile(api);
-    await api.post('/profile/authenticate', { username: profile.username, password: 'the wrong password' });
+    await api.post('/profile/authenticate', {
+      username: profile.username,
+      password: 'the wrong password',
+    });
     await api.get('/profile/retrieve-profile-id', profile.token);
-    await api.post('/profile/change-password', { currentPassword: PASSWORD, newPassword: 'secret new password' }, profile.token);
-    await api.raw('/profile/authenticate', { method: 'POST', body: '{"password":"not json', headers: { 'content-type': 'application/json' } });
+    await api.post(
+      '/profile/change-password',
+      { currentPassword: PASSWORD, newPassword: 'secret new password' },
+      profile.token,
+    );
+    await api.raw('/profile/authenticate', {
+      method: 'POST',
+      body: '{"password":"not json',
+      headers: { 'content-type': 'application/json' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     engine.child.kill('SIGTERM');
     await engine.exited;
     const logs = engine.stderr();
     expect(logs.length).toBeGreaterThan(0);
-    for (const secret of [PASSWORD, 'the wrong password', 'secret new password', profile.token, profile.token.slice(2)]) {
+    for (const secret of [
+      PASSWORD,
+      'the wrong password',
+      'secret new password',
+      profile.token,
+      profile.token.slice(2),
+    ]) {
       expect(logs).not.toContain(secret);
     }
     // Structured: every log line is JSON.
-    for (const line of logs.split('\n').filter((l) => l.startsWith('{'))) expect(() => JSON.parse(line)).not.toThrow();
+    for (const line of logs.split('\n').filter((l) => l.startsWith('{')))
+      expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it('refuses a second engine on the same data directory, and takes over after a crash', async () => {
+    const dataDir = tempDir();
+    const first = await spawnEngine(dataDir);
+    const second = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'engine/main.ts'), '--data-dir', dataDir, '--port', '0'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain('Another Privicore Vault process');
+    expect(second.stdout).toBe('');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const after = await spawnEngine(dataDir);
+    expect((await wire(after.apiUrl).get('/health')).status).toBe(200);
+    after.child.kill('SIGTERM');
+    expect(await after.exited).toBe(0);
   });
 
   it('refuses bad arguments with a usage message and exit code 2', () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/main.ts'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/main.ts'), ...args], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
     const noDir = run([]);
     expect(noDir.status).toBe(2);
     expect(noDir.stderr).toContain('--data-dir is required');
