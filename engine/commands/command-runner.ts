@@ -48,7 +48,6 @@ export class CommandRunner {
       kind: spec.kind,
       profileId,
       status: 1,
-      result: null,
       reason: null,
       payload,
       createdAt: now,
@@ -110,10 +109,9 @@ export class CommandRunner {
   }
 
   private async finish(tx: StoreRepos, input: CommandInput<unknown>, outcome: Outcome): Promise<void> {
-    // The status-2 body is delivered, never stored: it can carry credentials (a temporary data
-    // token, an upload URL) and request-status reports only the status word.
-    if (outcome.ok) await tx.commands.finish(input.commandId, 2, null, null, this.now());
-    else await tx.commands.finish(input.commandId, 3, null, outcome.reason, this.now());
+    // The status-2 body is delivered, never stored (see CommandRepo.finish).
+    if (outcome.ok) await tx.commands.finish(input.commandId, 2, null, this.now());
+    else await tx.commands.finish(input.commandId, 3, outcome.reason, this.now());
   }
 
   private notify(input: CommandInput<unknown>, outcome: Outcome): void {

@@ -40,7 +40,6 @@ const toCommand = (row: Row): CommandRecord => ({
   kind: row.kind as string,
   profileId: (row.profile_id as string | null) ?? null,
   status: row.status as CommandRecord['status'],
-  result: parsed(row.result),
   reason: (row.reason as string | null) ?? null,
   payload: parsed(row.payload),
   createdAt: row.created_at as number,
@@ -107,22 +106,22 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
 
 function commands(db: Database.Database): Sync<CommandRepo> {
   const insert = db.prepare(
-    'INSERT INTO commands (id, kind, profile_id, status, result, reason, payload, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO commands (id, kind, profile_id, status, reason, payload, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const byId = db.prepare('SELECT * FROM commands WHERE id = ?');
   const finish = db.prepare(
-    'UPDATE commands SET status = ?, result = ?, reason = ?, payload = NULL, completed_at = ? WHERE id = ? AND status = 1',
+    'UPDATE commands SET status = ?, reason = ?, payload = NULL, completed_at = ? WHERE id = ? AND status = 1',
   );
   const started = db.prepare('SELECT * FROM commands WHERE status = 1 ORDER BY created_at');
   const prune = db.prepare('DELETE FROM commands WHERE status <> 1 AND completed_at < ?');
   return {
     insert: (c) =>
-      void insert.run(c.id, c.kind, c.profileId, c.status, json(c.result), c.reason, json(c.payload), c.createdAt, c.completedAt),
+      void insert.run(c.id, c.kind, c.profileId, c.status, c.reason, json(c.payload), c.createdAt, c.completedAt),
     byId: (id) => {
       const row = byId.get(id) as Row | undefined;
       return row && toCommand(row);
     },
-    finish: (id, status, result, reason, at) => void finish.run(status, json(result), reason, at, id),
+    finish: (id, status, reason, at) => void finish.run(status, reason, at, id),
     started: () => (started.all() as Row[]).map(toCommand),
     succeededBetween: (profileId, kinds, from, to) => {
       if (kinds.length === 0) return [];

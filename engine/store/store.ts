@@ -35,8 +35,6 @@ export interface CommandRecord {
   kind: string;
   profileId: string | null;
   status: CommandStatus;
-  /** Always null: status-2 bodies are delivered, not kept (they may hold credentials). */
-  result: unknown;
   reason: string | null;
   /** What a restarted engine needs to run the command again; never a plaintext secret. */
   payload: unknown;
@@ -75,7 +73,8 @@ export interface TokenRepo {
 export interface CommandRepo {
   insert(command: CommandRecord): Promise<void>;
   byId(id: string): Promise<CommandRecord | undefined>;
-  finish(id: string, status: 2 | 3, result: unknown, reason: string | null, at: number): Promise<void>;
+  /** Status-2 bodies are delivered, never kept: they can hold credentials (temporary token, upload URL). */
+  finish(id: string, status: 2 | 3, reason: string | null, at: number): Promise<void>;
   started(): Promise<CommandRecord[]>;
   /** Succeeded commands of a profile by kind, with completion times in [from, to). */
   succeededBetween(profileId: string, kinds: readonly string[], from: number, to: number): Promise<{ kind: string; completedAt: number }[]>;
