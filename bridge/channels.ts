@@ -43,34 +43,59 @@ const token = z.string().min(3).max(200);
 const text = (max: number) => z.string().min(1).max(max);
 const context = z.string().min(1).max(1024).startsWith('/');
 /** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
-const deviceIdentifier = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not a device identifier');
+const deviceIdentifier = z
+  .string()
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+    'not a device identifier',
+  );
 const deviceRef = z.object({ deviceIdentifier }).strict();
 /** Contract §8: device names are 1–255 characters; control characters have no place in one. */
 const deviceName = text(255).regex(/^[^\p{Cc}]+$/u, 'no control characters');
 /** A path main opens or writes: absolute (POSIX, drive letter or UNC), since main has no cwd to resolve against. */
-const absolutePath = z.string().min(1).max(4096).regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
 const passphrase = z.string().min(8).max(1024);
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
 
   'session:get': channel<typeof none, SessionState>(none),
-  'session:useEngine': channel<z.ZodType<{ mode: 'embedded' } | { mode: 'remote'; apiUrl: string }>, SessionState>(
+  'session:useEngine': channel<
+    z.ZodType<{ mode: 'embedded' } | { mode: 'remote'; apiUrl: string }>,
+    SessionState
+  >(
     z.discriminatedUnion('mode', [
       z.object({ mode: z.literal('embedded') }).strict(),
-      z.object({ mode: z.literal('remote'), apiUrl: z.url({ protocol: /^https?$/ }).max(2048) }).strict(),
+      z
+        .object({ mode: z.literal('remote'), apiUrl: z.url({ protocol: /^https?$/ }).max(2048) })
+        .strict(),
     ]),
   ),
   'session:signUp': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
-    z.object({ username: z.string().min(3).max(254), password: z.string().min(10).max(1024) }).strict(),
+    z
+      .object({ username: z.string().min(3).max(254), password: z.string().min(10).max(1024) })
+      .strict(),
   ),
   'session:signIn': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
-    z.object({ username: z.string().min(1).max(254), password: z.string().min(1).max(1024) }).strict(),
+    z
+      .object({ username: z.string().min(1).max(254), password: z.string().min(1).max(1024) })
+      .strict(),
   ),
   'session:signOut': channel<typeof none, SessionState>(none),
 
   'files:list': channel<
-    z.ZodType<{ context?: string; q?: string; page: number; perPage: number; sort: 'createdAt' | 'fileName' | 'size'; order: 'asc' | 'desc' }>,
+    z.ZodType<{
+      context?: string;
+      q?: string;
+      page: number;
+      perPage: number;
+      sort: 'createdAt' | 'fileName' | 'size';
+      order: 'asc' | 'desc';
+    }>,
     FilePage
   >(
     z
@@ -92,15 +117,38 @@ export const channels = {
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
   ),
   /** Opens the native save dialog unless a target is given; resolves with the transfer. */
-  'files:download': channel<z.ZodType<{ token: string; fileName: string; target?: string }>, Transfer | null>(
-    z.object({ token, fileName: text(255), target: z.string().min(1).max(4096).optional() }).strict(),
+  'files:download': channel<
+    z.ZodType<{ token: string; fileName: string; target?: string }>,
+    Transfer | null
+  >(
+    z
+      .object({ token, fileName: text(255), target: z.string().min(1).max(4096).optional() })
+      .strict(),
   ),
-  'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(z.object({ transferId: z.string().min(1).max(100) }).strict()),
+  'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(
+    z.object({ transferId: z.string().min(1).max(100) }).strict(),
+  ),
   'files:transfers': channel<typeof none, Transfer[]>(none),
-  'files:rename': channel<z.ZodType<{ token: string; fileName: string; extension?: string | null }>, void>(
-    z.object({ token, fileName: text(255), extension: z.string().max(32).regex(/^[^.]*$/, 'no dot').nullable().optional() }).strict(),
+  'files:rename': channel<
+    z.ZodType<{ token: string; fileName: string; extension?: string | null }>,
+    void
+  >(
+    z
+      .object({
+        token,
+        fileName: text(255),
+        extension: z
+          .string()
+          .max(32)
+          .regex(/^[^.]*$/, 'no dot')
+          .nullable()
+          .optional(),
+      })
+      .strict(),
   ),
-  'files:move': channel<z.ZodType<{ token: string; context: string }>, void>(z.object({ token, context }).strict()),
+  'files:move': channel<z.ZodType<{ token: string; context: string }>, void>(
+    z.object({ token, context }).strict(),
+  ),
   'files:classify': channel<z.ZodType<{ token: string; fields: Record<string, string> }>, void>(
     z
       .object({
@@ -119,7 +167,9 @@ export const channels = {
   'devices:approve': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceApproval>(deviceRef),
   /** Turns a pending device away; its record is deleted. */
   'devices:reject': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
-  'devices:rename': channel<z.ZodType<{ deviceIdentifier: string; name: string }>, void>(z.object({ deviceIdentifier, name: deviceName }).strict()),
+  'devices:rename': channel<z.ZodType<{ deviceIdentifier: string; name: string }>, void>(
+    z.object({ deviceIdentifier, name: deviceName }).strict(),
+  ),
   /** Removes a device and revokes its tokens (a local storage folder is left as it is). */
   'devices:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
 
@@ -141,42 +191,58 @@ export const channels = {
    * Signed in with the password but without the data key: asks the profile's other devices to
    * let this one in (they get `devices:pending`) and waits for the key.
    */
-  'vault:requestAccess': channel<z.ZodType<{ deviceName?: string } | undefined>, KeyStatus>(z.object({ deviceName: deviceName.optional() }).strict().optional()),
+  'vault:requestAccess': channel<z.ZodType<{ deviceName?: string } | undefined>, KeyStatus>(
+    z.object({ deviceName: deviceName.optional() }).strict().optional(),
+  ),
 
   'storage:list': channel<typeof none, StorageOverview>(none),
   /**
    * Adds a folder on this computer as a storage device of the built-in engine; the native folder
    * picker opens when `dir` is absent. Null when the picker was cancelled.
    */
-  'storage:addLocal': channel<z.ZodType<{ dir?: string; name?: string } | undefined>, StorageDeviceInfo | null>(
-    z.object({ dir: absolutePath.optional(), name: deviceName.optional() }).strict().optional(),
-  ),
+  'storage:addLocal': channel<
+    z.ZodType<{ dir?: string; name?: string } | undefined>,
+    StorageDeviceInfo | null
+  >(z.object({ dir: absolutePath.optional(), name: deviceName.optional() }).strict().optional()),
   /** Copies every file the device lacks to it from the others. */
   'storage:sync': channel<z.ZodType<{ deviceIdentifier: string }>, StorageSyncResult>(deviceRef),
   /** The device stops being a storage device (a local folder is left as it is). */
   'storage:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
 
   'account:get': channel<typeof none, AccountInfo>(none),
-  'account:changePassword': channel<z.ZodType<{ currentPassword: string; newPassword: string }>, void>(
-    z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(10).max(1024) }).strict(),
+  'account:changePassword': channel<
+    z.ZodType<{ currentPassword: string; newPassword: string }>,
+    void
+  >(
+    z
+      .object({
+        currentPassword: z.string().min(1).max(1024),
+        newPassword: z.string().min(10).max(1024),
+      })
+      .strict(),
   ),
   /** Writes the recovery kit; the native save dialog opens when `target` is absent. The path, or null when cancelled. */
-  'account:exportRecoveryKit': channel<z.ZodType<{ passphrase: string; target?: string }>, string | null>(
-    z.object({ passphrase, target: absolutePath.optional() }).strict(),
-  ),
+  'account:exportRecoveryKit': channel<
+    z.ZodType<{ passphrase: string; target?: string }>,
+    string | null
+  >(z.object({ passphrase, target: absolutePath.optional() }).strict()),
   /** Restores the keys from a recovery kit; the native open dialog opens when `path` is absent. Null when cancelled. */
-  'account:importRecoveryKit': channel<z.ZodType<{ passphrase: string; path?: string }>, KeyStatus | null>(
-    z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict(),
-  ),
+  'account:importRecoveryKit': channel<
+    z.ZodType<{ passphrase: string; path?: string }>,
+    KeyStatus | null
+  >(z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict()),
 
   'app:state': channel<typeof none, AppState>(none),
   /** Queued transfers wait while paused; running ones finish. */
-  'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(z.object({ paused: z.boolean() }).strict()),
+  'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(
+    z.object({ paused: z.boolean() }).strict(),
+  ),
 } as const;
 
 export type Channel = keyof typeof channels;
 export type ChannelInput<C extends Channel> = z.input<(typeof channels)[C]['input']>;
-export type ChannelResult<C extends Channel> = (typeof channels)[C] extends ChannelSpec<z.ZodType, infer R> ? R : never;
+export type ChannelResult<C extends Channel> =
+  (typeof channels)[C] extends ChannelSpec<z.ZodType, infer R> ? R : never;
 
 /** Events main pushes to the renderer. */
 export interface BridgeEvents {

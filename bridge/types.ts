@@ -102,7 +102,15 @@ export interface PendingDevice {
 export interface DevicesChanged {
   /** The device that changed; null when the whole list may have. */
   deviceIdentifier: string | null;
-  change: 'pending' | 'paired' | 'approved' | 'rejected' | 'renamed' | 'removed' | 'key-shared' | 'storage';
+  change:
+    | 'pending'
+    | 'paired'
+    | 'approved'
+    | 'rejected'
+    | 'renamed'
+    | 'removed'
+    | 'key-shared'
+    | 'storage';
 }
 
 export interface PairingQr {

@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { bridgeEvents, channels, type BridgeEvent, type BridgeEvents, type Channel, type ChannelInput, type ChannelResult } from './channels.ts';
+import {
+  bridgeEvents,
+  channels,
+  type BridgeEvent,
+  type BridgeEvents,
+  type Channel,
+  type ChannelInput,
+  type ChannelResult,
+} from './channels.ts';
 
 /** How a call crosses the bridge: errors travel as data, so their words survive IPC intact. */
 export type BridgeReply = { ok: true; value: unknown } | { ok: false; error: BridgeErrorInfo };
@@ -34,12 +42,15 @@ export interface BridgeTransport {
 }
 
 type Area = Channel extends `${infer A}:${string}` ? A : never;
-type Call<C extends Channel> = undefined extends ChannelInput<C>
-  ? (input?: ChannelInput<C>) => Promise<ChannelResult<C>>
-  : (input: ChannelInput<C>) => Promise<ChannelResult<C>>;
+type Call<C extends Channel> =
+  undefined extends ChannelInput<C>
+    ? (input?: ChannelInput<C>) => Promise<ChannelResult<C>>
+    : (input: ChannelInput<C>) => Promise<ChannelResult<C>>;
 
 export type VaultApi = {
-  readonly [A in Area]: { readonly [C in Channel as C extends `${A}:${infer V}` ? V : never]: Call<C> };
+  readonly [A in Area]: {
+    readonly [C in Channel as C extends `${A}:${infer V}` ? V : never]: Call<C>;
+  };
 } & {
   on<E extends BridgeEvent>(event: E, listener: (payload: BridgeEvents[E]) => void): () => void;
   /** The local path of a dropped `File`, or null when it has none (e.g. dragged from a browser). */
@@ -52,7 +63,10 @@ export type VaultApi = {
  * status, fields}` object instead, for the preload: Electron's contextBridge copies only the
  * message of an Error, but copies a plain object whole.
  */
-export function buildVaultApi(transport: BridgeTransport, options: { plainErrors?: boolean } = {}): VaultApi {
+export function buildVaultApi(
+  transport: BridgeTransport,
+  options: { plainErrors?: boolean } = {},
+): VaultApi {
   const api: Record<string, Record<string, unknown>> = {};
   for (const name of Object.keys(channels) as Channel[]) {
     const [area, verb] = name.split(':') as [string, string];
@@ -70,7 +84,11 @@ export function buildVaultApi(transport: BridgeTransport, options: { plainErrors
     return transport.subscribe(event, listener);
   };
   const pathForFile = (file: unknown) => transport.pathForFile(file);
-  return Object.freeze({ ...Object.fromEntries(Object.entries(api).map(([k, v]) => [k, Object.freeze(v)])), on, pathForFile }) as unknown as VaultApi;
+  return Object.freeze({
+    ...Object.fromEntries(Object.entries(api).map(([k, v]) => [k, Object.freeze(v)])),
+    on,
+    pathForFile,
+  }) as unknown as VaultApi;
 }
 
 /** Main's side: one handler per channel, receiving validated input. */
@@ -92,14 +110,30 @@ export async function dispatch(
   describe: ErrorDescriber,
 ): Promise<BridgeReply> {
   if (!Object.hasOwn(channels, name)) {
-    return { ok: false, error: { message: `Unknown channel ${name.slice(0, 64)}.`, reason: 'bridge.unknown_channel', status: null } };
+    return {
+      ok: false,
+      error: {
+        message: `Unknown channel ${name.slice(0, 64)}.`,
+        reason: 'bridge.unknown_channel',
+        status: null,
+      },
+    };
   }
   const channel = name as Channel;
   const parsed = channels[channel].input.safeParse(input);
   if (!parsed.success) {
     const fields: Record<string, string[]> = {};
-    for (const issue of parsed.error.issues) (fields[issue.path.join('.') || 'input'] ??= []).push(issue.message);
-    return { ok: false, error: { message: 'The request had invalid fields.', reason: 'bridge.invalid_input', status: null, fields } };
+    for (const issue of parsed.error.issues)
+      (fields[issue.path.join('.') || 'input'] ??= []).push(issue.message);
+    return {
+      ok: false,
+      error: {
+        message: 'The request had invalid fields.',
+        reason: 'bridge.invalid_input',
+        status: null,
+        fields,
+      },
+    };
   }
   try {
     const handler = handlers[channel] as (value: unknown) => Promise<unknown>;

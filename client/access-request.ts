@@ -26,6 +26,8 @@ export async function requestAccess(
   // Kept before the request goes out: a crash in between leaves an unused key, never a pending
   // device whose key is lost.
   await saveProfileSecrets(secrets, profileId, { devicePrivateKey: keys.privateKey });
-  const { deviceIdentifier } = await session.run(() => requestUniqueIdentifier(session.http, { deviceName, publicKey: keys.publicKey }));
+  const { deviceIdentifier } = await session.run(() =>
+    requestUniqueIdentifier(session.http, { deviceName, publicKey: keys.publicKey }),
+  );
   return { deviceIdentifier, devicePrivateKey: keys.privateKey };
 }

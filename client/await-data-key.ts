@@ -27,7 +27,10 @@ export interface AwaitDataKeyOptions {
 
 const DEFAULT_INTERVAL_MS = 1500;
 
-export function awaitDataKey(session: VaultSession, options: AwaitDataKeyOptions): Promise<AwaitedDataKey> {
+export function awaitDataKey(
+  session: VaultSession,
+  options: AwaitDataKeyOptions,
+): Promise<AwaitedDataKey> {
   const { deviceIdentifier, devicePrivateKey, signal } = options;
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   return new Promise((resolve) => {
@@ -61,7 +64,8 @@ export function awaitDataKey(session: VaultSession, options: AwaitDataKeyOptions
         const own = devices.find((device) => device.deviceIdentifier === deviceIdentifier);
         if (!own) return finish({ state: 'device-gone' });
         const wrapped = own.meta?.[WRAPPED_DATA_KEY_FIELD];
-        if (wrapped) return finish({ state: 'received', dataKey: unwrapDataKey(wrapped, devicePrivateKey) });
+        if (wrapped)
+          return finish({ state: 'received', dataKey: unwrapDataKey(wrapped, devicePrivateKey) });
       } catch {
         // The engine away for a moment, or a wrapped key that does not open with this device's
         // key (written for an earlier key pair): keep waiting; the owner can share again.

@@ -6,12 +6,21 @@ import { changePassword } from './endpoints/profile.ts';
 import { isPrivicoreError, PrivicoreError } from './privicore-error.ts';
 import type { VaultSession } from './session.ts';
 
-export async function changeAccountPassword(session: VaultSession, currentPassword: string, newPassword: string): Promise<void> {
+export async function changeAccountPassword(
+  session: VaultSession,
+  currentPassword: string,
+  newPassword: string,
+): Promise<void> {
   try {
     await session.run(() => changePassword(session.http, { currentPassword, newPassword }));
   } catch (error) {
     if (isPrivicoreError(error, 'auth.invalid_credentials')) {
-      throw new PrivicoreError({ status: error.status, reason: 'account.wrong_current_password', message: 'Your current password is not right.', cause: error });
+      throw new PrivicoreError({
+        status: error.status,
+        reason: 'account.wrong_current_password',
+        message: 'Your current password is not right.',
+        cause: error,
+      });
     }
     throw error;
   }

@@ -9,7 +9,8 @@ const WORDS: Record<string, string> = {
   'auth.invalid_credentials': "That username and password don't match. Check them and try again.",
   'auth.invalid_token': 'Your session has ended. Sign in again.',
   'auth.missing_token': 'You are signed out. Sign in again.',
-  'auth.rate_limited': 'Too many failed sign-ins for this username. Wait a few minutes and try again.',
+  'auth.rate_limited':
+    'Too many failed sign-ins for this username. Wait a few minutes and try again.',
   'profile.username_taken': 'That username is already taken. Choose another one.',
   'profile.public_key_required': 'This account is not fully set up yet. Sign in again to finish.',
   'data_token.not_found': 'This file no longer exists in the vault. Refresh the list.',
@@ -17,13 +18,18 @@ const WORDS: Record<string, string> = {
   'device.not_pending': 'That device is no longer waiting for approval.',
   'device.not_approved': 'That device has not been approved yet.',
   'device.role_taken': 'That device already has a role.',
-  'storage.none_registered': 'There is no storage device to keep your files. Add one on the Storage screen.',
-  'storage.unavailable': 'No storage device is online right now. Start one (or reconnect the drive) and try again.',
-  'storage.no_intact_copy': 'No intact copy of this file is reachable right now. Bring its storage devices online and try again.',
+  'storage.none_registered':
+    'There is no storage device to keep your files. Add one on the Storage screen.',
+  'storage.unavailable':
+    'No storage device is online right now. Start one (or reconnect the drive) and try again.',
+  'storage.no_intact_copy':
+    'No intact copy of this file is reachable right now. Bring its storage devices online and try again.',
   'storage.device_offline': 'That storage device is offline. Connect it and try again.',
   'storage.not_registered': 'That device is not a storage device of this account.',
-  'client.no_data_key': "This computer doesn't have the key for this vault yet. Import your recovery kit (Account screen) or approve this device from another one.",
-  'client.integrity': 'The file failed its integrity check, so nothing was saved. Try again; if it keeps failing, the stored copy is damaged.',
+  'client.no_data_key':
+    "This computer doesn't have the key for this vault yet. Import your recovery kit (Account screen) or approve this device from another one.",
+  'client.integrity':
+    'The file failed its integrity check, so nothing was saved. Try again; if it keeps failing, the stored copy is damaged.',
   'client.timeout': 'The engine took too long to answer. Check that it is running and try again.',
   'client.cancelled': 'Cancelled.',
 };
@@ -38,15 +44,46 @@ export function describeClientError(error: unknown, engineUrl?: string | null): 
       };
     }
     if (error.reason === 'validation.failed' && error.errors) {
-      const fields = Object.entries(error.errors).map(([field, messages]) => `${field} ${messages.join(', ')}`);
-      return { message: `Please correct: ${fields.join('; ')}.`, reason: error.reason, status: error.status, fields: error.errors };
+      const fields = Object.entries(error.errors).map(
+        ([field, messages]) => `${field} ${messages.join(', ')}`,
+      );
+      return {
+        message: `Please correct: ${fields.join('; ')}.`,
+        reason: error.reason,
+        status: error.status,
+        fields: error.errors,
+      };
     }
-    return { message: WORDS[error.reason] ?? error.message, reason: error.reason, status: error.status || null };
+    return {
+      message: WORDS[error.reason] ?? error.message,
+      reason: error.reason,
+      status: error.status || null,
+    };
   }
-  if (error instanceof KeychainUnavailableError) return { message: error.message, reason: 'client.keychain_unavailable', status: null };
+  if (error instanceof KeychainUnavailableError)
+    return { message: error.message, reason: 'client.keychain_unavailable', status: null };
   const errno = error as NodeJS.ErrnoException | undefined;
-  if (errno?.code === 'ENOENT') return { message: `The file ${errno.path ?? ''} was not found. It may have been moved or deleted.`, reason: 'client.file_missing', status: null };
-  if (errno?.code === 'EACCES' || errno?.code === 'EPERM') return { message: `Permission denied for ${errno.path ?? 'that file'}. Choose another place.`, reason: 'client.permission', status: null };
-  if (errno?.code === 'ENOSPC') return { message: 'The disk is full. Free some space and try again.', reason: 'client.disk_full', status: null };
-  return { message: error instanceof Error ? error.message : 'Something went wrong.', reason: null, status: null };
+  if (errno?.code === 'ENOENT')
+    return {
+      message: `The file ${errno.path ?? ''} was not found. It may have been moved or deleted.`,
+      reason: 'client.file_missing',
+      status: null,
+    };
+  if (errno?.code === 'EACCES' || errno?.code === 'EPERM')
+    return {
+      message: `Permission denied for ${errno.path ?? 'that file'}. Choose another place.`,
+      reason: 'client.permission',
+      status: null,
+    };
+  if (errno?.code === 'ENOSPC')
+    return {
+      message: 'The disk is full. Free some space and try again.',
+      reason: 'client.disk_full',
+      status: null,
+    };
+  return {
+    message: error instanceof Error ? error.message : 'Something went wrong.',
+    reason: null,
+    status: null,
+  };
 }

@@ -15,12 +15,18 @@ import type { VaultSession } from './session.ts';
 /** `shared`: the wrapped key is in the device's meta; `engine-held-key`: refused, see above. */
 export type DataKeyGrant = 'shared' | 'engine-held-key';
 
-export async function grantDataKey(session: VaultSession, deviceIdentifier: string, dataKey: Buffer): Promise<DataKeyGrant> {
+export async function grantDataKey(
+  session: VaultSession,
+  deviceIdentifier: string,
+  dataKey: Buffer,
+): Promise<DataKeyGrant> {
   // The configuration bundle is the contract's only view of a device's public key; it is read
   // once, since every read also issues the device a new token.
   const { keys } = await downloadDeviceConfiguration(session.http, { deviceIdentifier });
   if (keys.private !== undefined) return 'engine-held-key';
   const wrapped = wrapDataKey(dataKey, keys.public);
-  await session.run(() => configureMeta(session.http, { deviceIdentifier, meta: { [WRAPPED_DATA_KEY_FIELD]: wrapped } }));
+  await session.run(() =>
+    configureMeta(session.http, { deviceIdentifier, meta: { [WRAPPED_DATA_KEY_FIELD]: wrapped } }),
+  );
   return 'shared';
 }

@@ -12,7 +12,8 @@ export interface PairingPayload {
   engineUrl: string;
 }
 
-export type PairingPayloadProblem = 'not-a-pairing-code' | 'missing-token' | 'bad-token' | 'missing-engine' | 'bad-engine';
+export type PairingPayloadProblem =
+  'not-a-pairing-code' | 'missing-token' | 'bad-token' | 'missing-engine' | 'bad-engine';
 
 export class PairingPayloadError extends Error {
   readonly code = 'ERR_PAIRING_PAYLOAD';
@@ -30,7 +31,8 @@ const QR_TOKEN = /^Q-[A-Za-z0-9_-]{1,200}$/;
 const SHOW_ANOTHER = 'Show a new pairing code on the other device and scan it again.';
 
 const WORDS: Record<PairingPayloadProblem, string> = {
-  'not-a-pairing-code': "That isn't a Privicore pairing code (those start with privicore://authorize).",
+  'not-a-pairing-code':
+    "That isn't a Privicore pairing code (those start with privicore://authorize).",
   'missing-token': `The pairing code has no token in it. ${SHOW_ANOTHER}`,
   'bad-token': `The pairing code's token is not a pairing token (those start with Q-). ${SHOW_ANOTHER}`,
   'missing-engine': `The pairing code doesn't say which engine to join. ${SHOW_ANOTHER}`,
@@ -82,7 +84,9 @@ function engineUrlOf(text: string): string {
   }
   // A user:password@ or a query in the engine address is not something the contract hands out,
   // and passing it on would send whatever it carries to that host.
-  const plain = engine.username === '' && engine.password === '' && engine.search === '' && engine.hash === '';
-  if ((engine.protocol !== 'http:' && engine.protocol !== 'https:') || !plain) throw refuse('bad-engine');
+  const plain =
+    engine.username === '' && engine.password === '' && engine.search === '' && engine.hash === '';
+  if ((engine.protocol !== 'http:' && engine.protocol !== 'https:') || !plain)
+    throw refuse('bad-engine');
   return `${engine.origin}${engine.pathname.replace(/\/+$/, '')}`;
 }

@@ -4,7 +4,12 @@
 // is never imported over the signed-in one.
 
 import { link, open, readFile, rename, rm } from 'node:fs/promises';
-import { createRecoveryKit, openRecoveryKit, RecoveryKitError, type RecoveryKitContents } from './crypto/recovery-kit.ts';
+import {
+  createRecoveryKit,
+  openRecoveryKit,
+  RecoveryKitError,
+  type RecoveryKitContents,
+} from './crypto/recovery-kit.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import { loadProfileSecrets, saveProfileSecrets } from './secrets/profile-secrets.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
@@ -39,7 +44,12 @@ export async function exportRecoveryKit(
   let text: string;
   try {
     text = await createRecoveryKit(
-      { profileId: profile.profileId, username: profile.username ?? profile.profileId, dataKey: held.dataKey, privateKey: held.privateKey },
+      {
+        profileId: profile.profileId,
+        username: profile.username ?? profile.profileId,
+        dataKey: held.dataKey,
+        privateKey: held.privateKey,
+      },
       passphrase,
     );
   } catch (error) {
@@ -61,7 +71,11 @@ export async function exportRecoveryKit(
     else await link(temporary, file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new PrivicoreError({ status: 0, reason: 'recovery.target_exists', message: `There is a file at ${file} already. Choose another name for the recovery kit.` });
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'recovery.target_exists',
+        message: `There is a file at ${file} already. Choose another name for the recovery kit.`,
+      });
     }
     throw error;
   } finally {
@@ -73,7 +87,12 @@ export async function exportRecoveryKit(
  * Opens the kit in `file` and keeps its keys for the signed-in profile. A kit of another
  * profile is refused: its keys would not open this profile's files.
  */
-export async function importRecoveryKit(secrets: SecretStore, file: string, passphrase: string, profileId: string): Promise<RecoveryKitContents> {
+export async function importRecoveryKit(
+  secrets: SecretStore,
+  file: string,
+  passphrase: string,
+  profileId: string,
+): Promise<RecoveryKitContents> {
   const text = await readFile(file, 'utf8');
   let kit: RecoveryKitContents;
   try {
@@ -88,16 +107,25 @@ export async function importRecoveryKit(secrets: SecretStore, file: string, pass
       message: `This recovery kit belongs to another account (${kit.username}). Sign in as ${kit.username} to use it.`,
     });
   }
-  await saveProfileSecrets(secrets, profileId, { dataKey: kit.dataKey, privateKey: kit.privateKey });
+  await saveProfileSecrets(secrets, profileId, {
+    dataKey: kit.dataKey,
+    privateKey: kit.privateKey,
+  });
   return kit;
 }
 
 function plainKitError(error: unknown): unknown {
   if (!(error instanceof RecoveryKitError)) return error;
   const words: Record<RecoveryKitError['code'], [string, string]> = {
-    ERR_RECOVERY_KIT_PASSPHRASE: ['recovery.wrong_passphrase', "That passphrase doesn't open this recovery kit. Check it and try again (if it is right, the file is damaged)."],
+    ERR_RECOVERY_KIT_PASSPHRASE: [
+      'recovery.wrong_passphrase',
+      "That passphrase doesn't open this recovery kit. Check it and try again (if it is right, the file is damaged).",
+    ],
     ERR_RECOVERY_KIT_PASSPHRASE_SHORT: ['recovery.passphrase_short', error.message],
-    ERR_RECOVERY_KIT_FORMAT: ['recovery.not_a_kit', `That file is not a recovery kit this app can open: ${error.message}`],
+    ERR_RECOVERY_KIT_FORMAT: [
+      'recovery.not_a_kit',
+      `That file is not a recovery kit this app can open: ${error.message}`,
+    ],
   };
   const [reason, message] = words[error.code];
   return new PrivicoreError({ status: 0, reason, message, cause: error });

@@ -20,21 +20,30 @@ export interface RedeemedPairing {
   devicePrivateKey: string;
 }
 
-export async function redeemPairing(options: { payload: PairingPayload; deviceName: string; secrets: SecretStore }): Promise<RedeemedPairing> {
+export async function redeemPairing(options: {
+  payload: PairingPayload;
+  deviceName: string;
+  secrets: SecretStore;
+}): Promise<RedeemedPairing> {
   const { payload, deviceName, secrets } = options;
   const keys = generateProfileKeyPair();
   const http = new HttpClient({ apiUrl: payload.engineUrl });
   try {
     let redeemed;
     try {
-      redeemed = await redeemTokenQr(http, { qrToken: payload.qrToken, deviceName, publicKey: keys.publicKey });
+      redeemed = await redeemTokenQr(http, {
+        qrToken: payload.qrToken,
+        deviceName,
+        publicKey: keys.publicKey,
+      });
     } catch (error) {
       if (isPrivicoreError(error, 'qr.invalid')) {
         // Same reason key (callers branch on it), in words that say what to do.
         throw new PrivicoreError({
           status: error.status,
           reason: 'qr.invalid',
-          message: 'That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.',
+          message:
+            'That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.',
           cause: error,
         });
       }
@@ -48,8 +57,17 @@ export async function redeemPairing(options: { payload: PairingPayload; deviceNa
     } finally {
       authed.close();
     }
-    await saveProfileSecrets(secrets, profileId, { authorizationToken: token, devicePrivateKey: keys.privateKey });
-    return { profileId, deviceIdentifier: redeemed.deviceIdentifier, authorizationToken: token, expiresAt: redeemed.expiresAt, devicePrivateKey: keys.privateKey };
+    await saveProfileSecrets(secrets, profileId, {
+      authorizationToken: token,
+      devicePrivateKey: keys.privateKey,
+    });
+    return {
+      profileId,
+      deviceIdentifier: redeemed.deviceIdentifier,
+      authorizationToken: token,
+      expiresAt: redeemed.expiresAt,
+      devicePrivateKey: keys.privateKey,
+    };
   } finally {
     http.close();
   }

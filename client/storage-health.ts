@@ -9,10 +9,18 @@ import type { StorageDeviceRecord } from './endpoints/storage.ts';
 /** Copies wanted online at all times: one disk can fail and another be away while one remains. */
 export const WANTED_COPIES = 3;
 
-export function storageHealth(devices: readonly Pick<StorageDeviceRecord, 'online' | 'storedTokens'>[], files: number): StorageHealth {
+export function storageHealth(
+  devices: readonly Pick<StorageDeviceRecord, 'online' | 'storedTokens'>[],
+  files: number,
+): StorageHealth {
   const online = devices.filter((device) => device.online);
   const fullCopies = online.filter((device) => device.storedTokens === files).length;
-  return { files, onlineDevices: online.length, fullCopies, warning: warningFor(files, online.length, fullCopies) };
+  return {
+    files,
+    onlineDevices: online.length,
+    fullCopies,
+    warning: warningFor(files, online.length, fullCopies),
+  };
 }
 
 function warningFor(files: number, onlineDevices: number, fullCopies: number): string | null {
@@ -25,8 +33,14 @@ function warningFor(files: number, onlineDevices: number, fullCopies: number): s
   if (files === 0) {
     return `Only ${plural(onlineDevices, 'storage device is', 'storage devices are')} online. Keep at least ${WANTED_COPIES} online so every file you add is kept in ${WANTED_COPIES} places.`;
   }
-  const copies = fullCopies === 0 ? 'No online storage device holds' : `Only ${plural(fullCopies, 'online storage device holds', 'online storage devices hold')}`;
-  const behind = onlineDevices > fullCopies ? ' Synchronize the devices that are behind, or connect the ones that are offline.' : ' Connect the ones that are offline, or add another.';
+  const copies =
+    fullCopies === 0
+      ? 'No online storage device holds'
+      : `Only ${plural(fullCopies, 'online storage device holds', 'online storage devices hold')}`;
+  const behind =
+    onlineDevices > fullCopies
+      ? ' Synchronize the devices that are behind, or connect the ones that are offline.'
+      : ' Connect the ones that are offline, or add another.';
   return `${copies} a copy of every file, fewer than the ${WANTED_COPIES} that keep them safe if a disk fails.${behind}`;
 }
 

@@ -14,7 +14,10 @@ export interface TransferJob {
   context: string;
   total: number;
   target?: string;
-  run(signal: AbortSignal, onProgress: ProgressListener): Promise<{ token?: string; target?: string }>;
+  run(
+    signal: AbortSignal,
+    onProgress: ProgressListener,
+  ): Promise<{ token?: string; target?: string }>;
 }
 
 export interface TransferQueueOptions {
@@ -109,7 +112,8 @@ export class TransferQueue {
 
   /** Resolves once nothing is queued or running. */
   async idle(): Promise<void> {
-    while (this.running > 0 || (this.waiting.length > 0 && !this.paused)) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.running > 0 || (this.waiting.length > 0 && !this.paused))
+      await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   private pump(): void {
@@ -133,7 +137,11 @@ export class TransferQueue {
         this.report(entry, false);
       });
       entry.transfer.bytes = entry.transfer.total;
-      this.finish(entry, { state: 'done', token: result.token ?? null, target: result.target ?? entry.transfer.target });
+      this.finish(entry, {
+        state: 'done',
+        token: result.token ?? null,
+        target: result.target ?? entry.transfer.target,
+      });
     } catch (error) {
       if (entry.abort.signal.aborted) this.finish(entry, { state: 'cancelled' });
       else this.finish(entry, { state: 'failed', error: describeClientError(error).message });
@@ -154,7 +162,10 @@ export class TransferQueue {
   }
 
   private forgetOld(): void {
-    const finished = [...this.entries.values()].filter((entry) => !['queued', 'running'].includes(entry.transfer.state));
-    for (const entry of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT))) this.entries.delete(entry.transfer.id);
+    const finished = [...this.entries.values()].filter(
+      (entry) => !['queued', 'running'].includes(entry.transfer.state),
+    );
+    for (const entry of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT)))
+      this.entries.delete(entry.transfer.id);
   }
 }

@@ -29,7 +29,10 @@ export function createLogger(level = process.env.PRIVICORE_LOG_LEVEL ?? 'info'):
       },
       serializers: {
         // The URL's query may hold a transfer token (?auth=U-…); log the path only.
-        req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url?.split('?')[0] }),
+        req: (req: { method?: string; url?: string }) => ({
+          method: req.method,
+          url: req.url?.split('?')[0],
+        }),
       },
     },
     pino.destination(2),

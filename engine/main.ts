@@ -8,14 +8,21 @@ import { stopOnSignals } from './stop-on-signals.ts';
  *   npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]
  * Prints exactly one JSON line on stdout when ready; logs go to stderr.
  */
-const usage = 'usage: npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]';
+const usage =
+  'usage: npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${usage}\n`);
   process.exit(2);
 }
 
-let values: { 'data-dir'?: string; host?: string; port?: string; 'public-url'?: string; help?: boolean };
+let values: {
+  'data-dir'?: string;
+  host?: string;
+  port?: string;
+  'public-url'?: string;
+  help?: boolean;
+};
 try {
   ({ values } = parseArgs({
     options: {
@@ -36,7 +43,8 @@ if (values.help) {
 }
 if (!values['data-dir']) fail('--data-dir is required');
 const port = values.port === undefined ? 9009 : Number(values.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0–65535, got "${values.port}"`);
+if (!Number.isInteger(port) || port < 0 || port > 65535)
+  fail(`--port must be 0–65535, got "${values.port}"`);
 
 const log = createLogger();
 try {
@@ -47,7 +55,9 @@ try {
     publicUrl: values['public-url'],
     log,
   });
-  process.stdout.write(`${JSON.stringify({ event: 'ready', apiUrl: engine.apiUrl, wsUrl: engine.wsUrl })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ event: 'ready', apiUrl: engine.apiUrl, wsUrl: engine.wsUrl })}\n`,
+  );
   stopOnSignals(log, () => engine.close());
 } catch (error) {
   log.error({ err: error }, 'engine failed to start');

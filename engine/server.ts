@@ -89,10 +89,27 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     requestTimeoutMs: options.deviceTimeoutMs,
     pingIntervalMs: options.pingIntervalMs,
   });
-  const transfer = createTransferServices({ store, bus, sealKey: secrets.sealKey, log, now, holderWaitMs: options.holderWaitMs });
+  const transfer = createTransferServices({
+    store,
+    bus,
+    sealKey: secrets.sealKey,
+    log,
+    now,
+    holderWaitMs: options.holderWaitMs,
+  });
   const ctx: EngineContext = { store, hub, commands, secrets, log, urls, now, bus, transfer };
-  bus.onConnect((device) => void deviceConnected(ctx, device).catch((err: unknown) => log.error({ err }, 'device connect handling failed')));
-  bus.onDisconnect((device) => void deviceDisconnected(ctx, device).catch((err: unknown) => log.warn({ err }, 'device disconnect handling failed')));
+  bus.onConnect(
+    (device) =>
+      void deviceConnected(ctx, device).catch((err: unknown) =>
+        log.error({ err }, 'device connect handling failed'),
+      ),
+  );
+  bus.onDisconnect(
+    (device) =>
+      void deviceDisconnected(ctx, device).catch((err: unknown) =>
+        log.warn({ err }, 'device disconnect handling failed'),
+      ),
+  );
   await recoverInterruptedUploads(ctx);
 
   const app = buildApp(ctx);
@@ -139,11 +156,19 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
 
   const maintenance = setInterval(() => {
     const at = now();
-    void store.commands.pruneCompletedBefore(at - COMMAND_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    void store.authFailures.pruneBefore(at - AUTH_FAILURE_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void store.commands
+      .pruneCompletedBefore(at - COMMAND_RETENTION_MS)
+      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void store.authFailures
+      .pruneBefore(at - AUTH_FAILURE_RETENTION_MS)
+      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
     // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
-    void store.tokens.pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS).catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    void discardExpiredReservations(ctx).catch((err: unknown) => log.warn({ err }, 'reservation expiry failed'));
+    void store.tokens
+      .pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS)
+      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    void discardExpiredReservations(ctx).catch((err: unknown) =>
+      log.warn({ err }, 'reservation expiry failed'),
+    );
   }, 60_000);
   maintenance.unref();
 

@@ -32,11 +32,16 @@ export interface PendingDecision {
   notice: Notice | null;
 }
 
-export function decidePending(device: { deviceIdentifier: string; deviceName: string }, facts: PendingFacts): PendingDecision {
-  if (device.deviceIdentifier === facts.ownDeviceIdentifier || !facts.stillPending) return { track: false, notice: null };
+export function decidePending(
+  device: { deviceIdentifier: string; deviceName: string },
+  facts: PendingFacts,
+): PendingDecision {
+  if (device.deviceIdentifier === facts.ownDeviceIdentifier || !facts.stillPending)
+    return { track: false, notice: null };
   // A computer without the data key can approve, but its approval gives the device nothing to
   // read; the notification belongs on the computers that can let it in properly.
-  const notice = facts.holdsDataKey && !facts.alreadyNotified ? pendingNotice(device.deviceName) : null;
+  const notice =
+    facts.holdsDataKey && !facts.alreadyNotified ? pendingNotice(device.deviceName) : null;
   return { track: true, notice };
 }
 
@@ -46,8 +51,13 @@ export function pendingNotice(deviceName: string): Notice {
 }
 
 /** The devices waiting for an answer, this computer's own request left out. */
-export function pendingApprovals<D extends { deviceIdentifier: string; status: string }>(devices: readonly D[], ownDeviceIdentifier: string | null): D[] {
-  return devices.filter((device) => device.status === 'pending' && device.deviceIdentifier !== ownDeviceIdentifier);
+export function pendingApprovals<D extends { deviceIdentifier: string; status: string }>(
+  devices: readonly D[],
+  ownDeviceIdentifier: string | null,
+): D[] {
+  return devices.filter(
+    (device) => device.status === 'pending' && device.deviceIdentifier !== ownDeviceIdentifier,
+  );
 }
 
 export interface TrayView {

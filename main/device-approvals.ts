@@ -2,7 +2,14 @@ import type { BridgeEvent, BridgeEvents } from '../bridge/channels.ts';
 import type { DeviceApproval, DeviceInfo, PendingDevice } from '../bridge/types.ts';
 import { WRAPPED_DATA_KEY_FIELD } from '../client/data-key-share.ts';
 import { grantDataKey } from '../client/device-key-grant.ts';
-import { approveDevice, configureMeta, rejectDevice, removeDevice, retrieveProfileDevices, type DeviceRecord } from '../client/endpoints/device.ts';
+import {
+  approveDevice,
+  configureMeta,
+  rejectDevice,
+  removeDevice,
+  retrieveProfileDevices,
+  type DeviceRecord,
+} from '../client/endpoints/device.ts';
 import type { VaultSession } from '../client/session.ts';
 import { decidePending, pendingApprovals } from './approval-notices.ts';
 import type { Platform } from './platform.ts';
@@ -19,8 +26,10 @@ export interface DeviceApprovalsOptions {
   forgetLocalStorage(deviceIdentifier: string): Promise<unknown>;
 }
 
-const NO_KEY_NOTE = "Approved. This computer doesn't hold the vault key, so the device can't open files yet: approve it from a computer that can.";
-const ENGINE_KEY_NOTE = 'Approved. The device uses a key its engine made, so the vault key was not given to it (a storage device needs none).';
+const NO_KEY_NOTE =
+  "Approved. This computer doesn't hold the vault key, so the device can't open files yet: approve it from a computer that can.";
+const ENGINE_KEY_NOTE =
+  'Approved. The device uses a key its engine made, so the vault key was not given to it (a storage device needs none).';
 
 /**
  * The profile's devices as seen from one signed-in session: the list, approving (and handing
@@ -59,7 +68,10 @@ export class DeviceApprovals {
   }
 
   async list(): Promise<DeviceInfo[]> {
-    const [devices, own] = await Promise.all([retrieveProfileDevices(this.options.session.http), this.options.ownDevice()]);
+    const [devices, own] = await Promise.all([
+      retrieveProfileDevices(this.options.session.http),
+      this.options.ownDevice(),
+    ]);
     this.syncPending(devices, own);
     return devices.map((device) => toDeviceInfo(device, own));
   }
@@ -72,10 +84,15 @@ export class DeviceApprovals {
     if (!dataKey) return { deviceIdentifier, dataKeyShared: false, note: NO_KEY_NOTE };
     try {
       const grant = await grantDataKey(session, deviceIdentifier, dataKey);
-      if (grant === 'engine-held-key') return { deviceIdentifier, dataKeyShared: false, note: ENGINE_KEY_NOTE };
+      if (grant === 'engine-held-key')
+        return { deviceIdentifier, dataKeyShared: false, note: ENGINE_KEY_NOTE };
     } catch (error) {
       // The approval stands; only the key is missing, and the words say so.
-      return { deviceIdentifier, dataKeyShared: false, note: `Approved, but the vault key could not be shared with it: ${(error as Error).message}` };
+      return {
+        deviceIdentifier,
+        dataKeyShared: false,
+        note: `Approved, but the vault key could not be shared with it: ${(error as Error).message}`,
+      };
     }
     this.options.emit('devices:changed', { deviceIdentifier, change: 'key-shared' });
     return { deviceIdentifier, dataKeyShared: true, note: null };
@@ -124,7 +141,10 @@ export class DeviceApprovals {
     let stillPending = true;
     try {
       const devices = await retrieveProfileDevices(session.http);
-      stillPending = devices.some((device) => device.deviceIdentifier === event.deviceIdentifier && device.status === 'pending');
+      stillPending = devices.some(
+        (device) =>
+          device.deviceIdentifier === event.deviceIdentifier && device.status === 'pending',
+      );
     } catch {
       // Unsure is treated as pending: a missed request is worse than one extra question.
     }
@@ -135,7 +155,10 @@ export class DeviceApprovals {
       holdsDataKey: session.dataKey !== undefined,
       alreadyNotified: this.notified.has(event.deviceIdentifier),
     });
-    this.options.emit('devices:changed', { deviceIdentifier: event.deviceIdentifier, change: 'pending' });
+    this.options.emit('devices:changed', {
+      deviceIdentifier: event.deviceIdentifier,
+      change: 'pending',
+    });
     if (!decision.track) return;
     const added = !this.pending.has(event.deviceIdentifier);
     this.pending.set(event.deviceIdentifier, event);
@@ -143,7 +166,9 @@ export class DeviceApprovals {
     if (added) this.options.onCountChange();
     if (decision.notice) {
       this.notified.add(event.deviceIdentifier);
-      this.options.platform.notify(decision.notice.title, decision.notice.body, () => this.options.emit('app:navigate', { screen: 'devices' }));
+      this.options.platform.notify(decision.notice.title, decision.notice.body, () =>
+        this.options.emit('app:navigate', { screen: 'devices' }),
+      );
     }
   }
 
@@ -151,11 +176,17 @@ export class DeviceApprovals {
   private async onPaired(event: { deviceIdentifier: string; deviceName: string }): Promise<void> {
     const { session } = this.options;
     if (event.deviceIdentifier === (await this.options.ownDevice()) || this.stopped) return;
-    this.options.emit('devices:changed', { deviceIdentifier: event.deviceIdentifier, change: 'paired' });
+    this.options.emit('devices:changed', {
+      deviceIdentifier: event.deviceIdentifier,
+      change: 'paired',
+    });
     const dataKey = session.dataKey;
     if (!dataKey) return;
     if ((await grantDataKey(session, event.deviceIdentifier, dataKey)) === 'shared') {
-      this.options.emit('devices:changed', { deviceIdentifier: event.deviceIdentifier, change: 'key-shared' });
+      this.options.emit('devices:changed', {
+        deviceIdentifier: event.deviceIdentifier,
+        change: 'key-shared',
+      });
     }
   }
 
@@ -171,7 +202,11 @@ export class DeviceApprovals {
     const before = [...this.pending.keys()].sort().join();
     this.pending.clear();
     for (const device of waiting) {
-      this.pending.set(device.deviceIdentifier, { deviceIdentifier: device.deviceIdentifier, deviceName: device.name, requestedAt: device.createdAt });
+      this.pending.set(device.deviceIdentifier, {
+        deviceIdentifier: device.deviceIdentifier,
+        deviceName: device.name,
+        requestedAt: device.createdAt,
+      });
     }
     for (const id of this.notified) if (!this.pending.has(id)) this.notified.delete(id);
     if ([...this.pending.keys()].sort().join() !== before) this.options.onCountChange();

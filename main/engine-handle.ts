@@ -11,7 +11,11 @@ export interface EngineHandle {
   /** Creates the profile's three local storage devices on first use and starts them. */
   ensureLocalStorage(authorizationToken: string): Promise<void>;
   /** Creates, registers and starts a storage device with its replicas in `dir`. */
-  addLocalStorage(authorizationToken: string, dir: string, options?: { name?: string }): Promise<LocalStorageDevice>;
+  addLocalStorage(
+    authorizationToken: string,
+    dir: string,
+    options?: { name?: string },
+  ): Promise<LocalStorageDevice>;
   /** The local storage devices the engine runs, of one profile or all. */
   localStorage(profileId?: string): Promise<LocalStorageDevice[]>;
   /** Stops a local storage device and forgets it; its folder is left as it is. */

@@ -7,7 +7,10 @@ import { EngineRequests, engineHandleOver, type EngineMessage } from './engine-m
  * it over its message port (engine-messages.ts), so a busy engine never freezes the window.
  */
 export function startEngineProcess(entry: string, dataDir: string): Promise<EngineHandle> {
-  const child = utilityProcess.fork(entry, ['--data-dir', dataDir], { serviceName: 'Privicore engine', stdio: 'inherit' });
+  const child = utilityProcess.fork(entry, ['--data-dir', dataDir], {
+    serviceName: 'Privicore engine',
+    stdio: 'inherit',
+  });
   const requests = new EngineRequests((message) => child.postMessage(message));
 
   return new Promise((resolve, reject) => {

@@ -18,17 +18,28 @@ export type EngineRequest =
 
 export type EngineRequestMessage = EngineRequest & { id: number };
 
-export type EngineReply = { id: number; ok: true; value?: unknown } | { id: number; ok: false; message: string };
+export type EngineReply =
+  { id: number; ok: true; value?: unknown } | { id: number; ok: false; message: string };
 
-export type EngineMessage = { type: 'ready'; apiUrl: string; wsUrl: string } | { type: 'failed'; message: string } | EngineReply;
+export type EngineMessage =
+  | { type: 'ready'; apiUrl: string; wsUrl: string }
+  | { type: 'failed'; message: string }
+  | EngineReply;
 
 /** The engine side: carries out one request (`stop` is the caller's, since it ends the process). */
-export async function runEngineRequest(engine: EmbeddedEngine, request: Exclude<EngineRequest, { type: 'stop' }>): Promise<unknown> {
+export async function runEngineRequest(
+  engine: EmbeddedEngine,
+  request: Exclude<EngineRequest, { type: 'stop' }>,
+): Promise<unknown> {
   switch (request.type) {
     case 'ensureLocalStorage':
       return engine.ensureLocalStorage(request.authorizationToken);
     case 'addLocalStorage':
-      return engine.addLocalStorage(request.authorizationToken, request.dir, request.name === undefined ? {} : { name: request.name });
+      return engine.addLocalStorage(
+        request.authorizationToken,
+        request.dir,
+        request.name === undefined ? {} : { name: request.name },
+      );
     case 'localStorage':
       return engine.localStorage(request.profileId);
     case 'forgetLocalStorage':
@@ -39,7 +50,10 @@ export async function runEngineRequest(engine: EmbeddedEngine, request: Exclude<
 /** The main side: numbers requests, matches replies to them, and fails them all if the engine goes. */
 export class EngineRequests {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(value: unknown): void; reject(error: Error): void }
+  >();
 
   constructor(private readonly send: (message: EngineRequestMessage) => void) {}
 
@@ -68,15 +82,26 @@ export class EngineRequests {
 }
 
 /** An EngineHandle whose every call is a request to the engine process. */
-export function engineHandleOver(ready: { apiUrl: string; wsUrl: string }, requests: EngineRequests): EngineHandle {
+export function engineHandleOver(
+  ready: { apiUrl: string; wsUrl: string },
+  requests: EngineRequests,
+): EngineHandle {
   return {
     apiUrl: ready.apiUrl,
     wsUrl: ready.wsUrl,
-    ensureLocalStorage: async (authorizationToken) => void (await requests.call({ type: 'ensureLocalStorage', authorizationToken })),
+    ensureLocalStorage: async (authorizationToken) =>
+      void (await requests.call({ type: 'ensureLocalStorage', authorizationToken })),
     addLocalStorage: (authorizationToken, dir, options = {}) =>
-      requests.call({ type: 'addLocalStorage', authorizationToken, dir, ...(options.name === undefined ? {} : { name: options.name }) }),
-    localStorage: (profileId) => requests.call({ type: 'localStorage', ...(profileId === undefined ? {} : { profileId }) }),
-    forgetLocalStorage: (deviceIdentifier) => requests.call({ type: 'forgetLocalStorage', deviceIdentifier }),
+      requests.call({
+        type: 'addLocalStorage',
+        authorizationToken,
+        dir,
+        ...(options.name === undefined ? {} : { name: options.name }),
+      }),
+    localStorage: (profileId) =>
+      requests.call({ type: 'localStorage', ...(profileId === undefined ? {} : { profileId }) }),
+    forgetLocalStorage: (deviceIdentifier) =>
+      requests.call({ type: 'forgetLocalStorage', deviceIdentifier }),
     stop: () => requests.call<void>({ type: 'stop' }).catch(() => undefined),
   };
 }

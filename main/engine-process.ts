@@ -3,7 +3,11 @@
 // parentPort with the messages of engine-messages.ts: `ready` once listening, an answer to each
 // request, and it exits after answering `stop`.
 import { startEmbeddedEngine } from '../engine/host.ts';
-import { runEngineRequest, type EngineMessage, type EngineRequestMessage } from './engine-messages.ts';
+import {
+  runEngineRequest,
+  type EngineMessage,
+  type EngineRequestMessage,
+} from './engine-messages.ts';
 
 interface ParentPort {
   on(event: 'message', listener: (message: { data: unknown }) => void): void;
@@ -27,7 +31,8 @@ async function main(): Promise<void> {
     }
     runEngineRequest(engine, request).then(
       (value) => port.postMessage({ id: request.id, ok: true, value }),
-      (error: unknown) => port.postMessage({ id: request.id, ok: false, message: (error as Error).message }),
+      (error: unknown) =>
+        port.postMessage({ id: request.id, ok: false, message: (error as Error).message }),
     );
   });
   port.postMessage({ type: 'ready', apiUrl: engine.apiUrl, wsUrl: engine.wsUrl });

@@ -78,7 +78,8 @@ async function start(): Promise<void> {
     settingsFile: join(userData, 'settings.json'),
     secrets: new KeychainStore(),
     platform: electronPlatform(() => window, showWindow),
-    startEmbeddedEngine: () => startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine')),
+    startEmbeddedEngine: () =>
+      startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine')),
     emit: (event, payload) => {
       window?.webContents.send(event, payload);
       if (event === 'app:state') tray?.show(payload as AppState);
@@ -96,6 +97,10 @@ async function start(): Promise<void> {
     // Some Linux desktops have no tray; the app then quits when its window closes, as before.
     tray = undefined;
   }
-  registerIpc(createHandlers(current), () => window, (error) => describeClientError(error, current.engineStatus().apiUrl));
+  registerIpc(
+    createHandlers(current),
+    () => window,
+    (error) => describeClientError(error, current.engineStatus().apiUrl),
+  );
   openWindow();
 }

@@ -10,15 +10,27 @@ import { CONTENT_SECURITY_POLICY } from './security-policy.ts';
 export function applySessionPolicy(): void {
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+      },
+    });
   });
   ses.setPermissionRequestHandler((_webContents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
     // Copying a token to the clipboard is the one other thing the UI does.
     if (permission === 'clipboard-sanitized-write') return callback(true);
-    callback(permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'video'));
+    callback(
+      permission === 'media' &&
+        mediaTypes.length > 0 &&
+        mediaTypes.every((type) => type === 'video'),
+    );
   });
-  ses.setPermissionCheckHandler((_webContents, permission) => permission === 'media' || permission === 'clipboard-sanitized-write');
+  ses.setPermissionCheckHandler(
+    (_webContents, permission) =>
+      permission === 'media' || permission === 'clipboard-sanitized-write',
+  );
 }
 
 export function hardenContents(): void {

@@ -18,11 +18,19 @@ const Settings = z.object({
    * for the data key survives a restart and the device list can say "this computer". Kept
    * across sign-out: signing in to the same profile again finds it.
    */
-  device: z.object({ profileId: z.string(), deviceIdentifier: z.string() }).nullable().default(null),
+  device: z
+    .object({ profileId: z.string(), deviceIdentifier: z.string() })
+    .nullable()
+    .default(null),
 });
 export type Settings = z.infer<typeof Settings>;
 
-export const DEFAULT_SETTINGS: Settings = { engine: { mode: 'embedded' }, profileId: null, username: null, device: null };
+export const DEFAULT_SETTINGS: Settings = {
+  engine: { mode: 'embedded' },
+  profileId: null,
+  username: null,
+  device: null,
+};
 
 export async function loadSettings(file: string): Promise<Settings> {
   try {
@@ -34,7 +42,10 @@ export async function loadSettings(file: string): Promise<Settings> {
   }
 }
 
-export async function saveSettings(file: string, settings: z.input<typeof Settings>): Promise<void> {
+export async function saveSettings(
+  file: string,
+  settings: z.input<typeof Settings>,
+): Promise<void> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, JSON.stringify(settings, null, 2), { mode: 0o600 });

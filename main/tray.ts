@@ -22,7 +22,11 @@ export interface VaultTray {
 export function installTray(icon: string, actions: TrayActions): VaultTray {
   const image = nativeImage.createFromPath(icon);
   // The menu bar wants 16 pt; Windows and Linux trays scale the 32 px icon themselves.
-  const tray = new Tray(process.platform === 'darwin' && !image.isEmpty() ? image.resize({ width: 16, height: 16 }) : image);
+  const tray = new Tray(
+    process.platform === 'darwin' && !image.isEmpty()
+      ? image.resize({ width: 16, height: 16 })
+      : image,
+  );
   tray.on('click', () => actions.open());
   const show = (state: AppState) => {
     const view = trayView(state);
@@ -31,7 +35,10 @@ export function installTray(icon: string, actions: TrayActions): VaultTray {
     tray.setContextMenu(
       Menu.buildFromTemplate([
         { label: 'Open Privicore Vault', click: () => actions.open() },
-        { label: view.transfersLabel, click: () => actions.setTransfersPaused(!state.transfersPaused) },
+        {
+          label: view.transfersLabel,
+          click: () => actions.setTransfersPaused(!state.transfersPaused),
+        },
         { type: 'separator' },
         { label: 'Quit', click: () => actions.quit() },
       ]),

@@ -1,5 +1,12 @@
 import type { BridgeEvent, BridgeEvents } from '../bridge/channels.ts';
-import type { AccountInfo, AppState, EngineStatus, KeyStatus, PairingResult, SessionState } from '../bridge/types.ts';
+import type {
+  AccountInfo,
+  AppState,
+  EngineStatus,
+  KeyStatus,
+  PairingResult,
+  SessionState,
+} from '../bridge/types.ts';
 import { logIn, logOut, resumeSession, signUp } from '../client/account.ts';
 import { authorizationTokenExpiry } from '../client/endpoints/profile.ts';
 import { health } from '../client/endpoints/utility.ts';
@@ -50,7 +57,8 @@ interface Begun {
 
 const ENDED_NOTICE: Record<SessionEnd, string> = {
   expired: 'Your session expired. Sign in again to continue.',
-  revoked: 'You were signed out because this session was ended elsewhere. Sign in again to continue.',
+  revoked:
+    'You were signed out because this session was ended elsewhere. Sign in again to continue.',
 };
 
 const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: null };
@@ -68,7 +76,12 @@ export class VaultApp {
   private settings: Settings = { ...DEFAULT_SETTINGS };
   private embedded: EngineHandle | undefined;
   private embeddedStarting: Promise<EngineHandle> | undefined;
-  private status: EngineStatus = { mode: 'embedded', state: 'starting', apiUrl: null, message: null };
+  private status: EngineStatus = {
+    mode: 'embedded',
+    state: 'starting',
+    apiUrl: null,
+    message: null,
+  };
   private signedIn: SignedInState | undefined;
   private notice: string | null = null;
   private lastBadge = 0;
@@ -79,7 +92,9 @@ export class VaultApp {
   private constructor(private readonly options: VaultAppOptions) {
     this.platform = options.platform;
     this.secrets = options.secrets;
-    this.transfers = new TransferQueue({ onChange: (transfer) => options.emit('transfer:progress', transfer) });
+    this.transfers = new TransferQueue({
+      onChange: (transfer) => options.emit('transfer:progress', transfer),
+    });
     this.ready = this.init();
   }
 
@@ -144,7 +159,10 @@ export class VaultApp {
   }
 
   appState(): AppState {
-    return { pendingApprovals: this.signedIn?.approvals.count ?? 0, transfersPaused: this.transfers.isPaused };
+    return {
+      pendingApprovals: this.signedIn?.approvals.count ?? 0,
+      transfersPaused: this.transfers.isPaused,
+    };
   }
 
   setTransfersPaused(paused: boolean): AppState {
@@ -154,31 +172,45 @@ export class VaultApp {
 
   /** The built-in engine, while the app uses it; undefined with a remote engine. */
   localEngine(): EngineHandle | undefined {
-    return this.settings.engine.mode === 'embedded' && this.status.state === 'ready' ? this.embedded : undefined;
+    return this.settings.engine.mode === 'embedded' && this.status.state === 'ready'
+      ? this.embedded
+      : undefined;
   }
 
   async useEngine(choice: Settings['engine']): Promise<SessionState> {
     await this.ready;
     if (this.signedIn) {
-      throw new PrivicoreError({ status: 0, reason: 'client.signed_in', message: 'Sign out before switching to another engine.' });
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.signed_in',
+        message: 'Sign out before switching to another engine.',
+      });
     }
     this.settings = { ...this.settings, engine: choice };
     await saveSettings(this.options.settingsFile, this.settings);
     await this.connectEngine();
     if (this.status.state !== 'ready') {
-      throw new PrivicoreError({ status: 0, reason: 'client.network', message: this.status.message ?? 'The engine is not reachable.' });
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.network',
+        message: this.status.message ?? 'The engine is not reachable.',
+      });
     }
     return this.changed();
   }
 
   async signUp(username: string, password: string): Promise<SessionState> {
     await this.ready;
-    return this.begin(await signUp({ ...this.address(), secrets: this.secrets, username, password }));
+    return this.begin(
+      await signUp({ ...this.address(), secrets: this.secrets, username, password }),
+    );
   }
 
   async signIn(username: string, password: string): Promise<SessionState> {
     await this.ready;
-    return this.begin(await logIn({ ...this.address(), secrets: this.secrets, username, password }));
+    return this.begin(
+      await logIn({ ...this.address(), secrets: this.secrets, username, password }),
+    );
   }
 
   /**
@@ -190,13 +222,22 @@ export class VaultApp {
   async pair(payloadText: string, deviceName: string): Promise<PairingResult> {
     await this.ready;
     if (this.signedIn) {
-      throw new PrivicoreError({ status: 0, reason: 'client.signed_in', message: 'This computer is signed in already. Sign out first to join a vault by pairing.' });
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.signed_in',
+        message: 'This computer is signed in already. Sign out first to join a vault by pairing.',
+      });
     }
     let payload;
     try {
       payload = parsePairingPayload(payloadText);
     } catch (error) {
-      if (error instanceof PairingPayloadError) throw new PrivicoreError({ status: 0, reason: `pairing.${error.problem}`, message: error.message });
+      if (error instanceof PairingPayloadError)
+        throw new PrivicoreError({
+          status: 0,
+          reason: `pairing.${error.problem}`,
+          message: error.message,
+        });
       throw error;
     }
     let redeemed;
@@ -212,14 +253,32 @@ export class VaultApp {
       }
       throw error;
     }
-    const embedded = this.embedded !== undefined && sameEngine(this.embedded.apiUrl, payload.engineUrl);
-    const engine: Settings['engine'] = embedded ? { mode: 'embedded' } : { mode: 'remote', apiUrl: payload.engineUrl };
-    const switching = JSON.stringify(engine) !== JSON.stringify(this.settings.engine) || this.status.state !== 'ready';
-    this.settings = { ...this.settings, engine, device: { profileId: redeemed.profileId, deviceIdentifier: redeemed.deviceIdentifier } };
+    const embedded =
+      this.embedded !== undefined && sameEngine(this.embedded.apiUrl, payload.engineUrl);
+    const engine: Settings['engine'] = embedded
+      ? { mode: 'embedded' }
+      : { mode: 'remote', apiUrl: payload.engineUrl };
+    const switching =
+      JSON.stringify(engine) !== JSON.stringify(this.settings.engine) ||
+      this.status.state !== 'ready';
+    this.settings = {
+      ...this.settings,
+      engine,
+      device: { profileId: redeemed.profileId, deviceIdentifier: redeemed.deviceIdentifier },
+    };
     await saveSettings(this.options.settingsFile, this.settings);
     if (switching) await this.connectEngine();
-    const session = await resumeSession({ ...this.address(), secrets: this.secrets, profileId: redeemed.profileId });
-    const state = await this.begin({ session, profileId: redeemed.profileId, username: null, expiresAt: redeemed.expiresAt });
+    const session = await resumeSession({
+      ...this.address(),
+      secrets: this.secrets,
+      profileId: redeemed.profileId,
+    });
+    const state = await this.begin({
+      session,
+      profileId: redeemed.profileId,
+      username: null,
+      expiresAt: redeemed.expiresAt,
+    });
     return { session: state, keyStatus: this.keyStatus() };
   }
 
@@ -251,8 +310,17 @@ export class VaultApp {
     const signed = this.signed();
     const engine = this.storageEngine();
     // The engine requests and approves the device itself; its DEVICE-PENDING is no question for the user.
-    const device = await signed.approvals.hold(engine.addLocalStorage(signed.session.authorizationToken, dir, name === undefined ? {} : { name }));
-    this.options.emit('devices:changed', { deviceIdentifier: device.deviceIdentifier, change: 'storage' });
+    const device = await signed.approvals.hold(
+      engine.addLocalStorage(
+        signed.session.authorizationToken,
+        dir,
+        name === undefined ? {} : { name },
+      ),
+    );
+    this.options.emit('devices:changed', {
+      deviceIdentifier: device.deviceIdentifier,
+      change: 'storage',
+    });
     return device;
   }
 
@@ -284,7 +352,12 @@ export class VaultApp {
   }
 
   private signed(): SignedInState {
-    if (!this.signedIn) throw new PrivicoreError({ status: 401, reason: 'auth.missing_token', message: 'You are signed out. Sign in again.' });
+    if (!this.signedIn)
+      throw new PrivicoreError({
+        status: 401,
+        reason: 'auth.missing_token',
+        message: 'You are signed out. Sign in again.',
+      });
     return this.signedIn;
   }
 
@@ -295,9 +368,16 @@ export class VaultApp {
 
   private address(): { apiUrl: string; wsUrl: string } {
     if (this.status.state !== 'ready' || !this.status.apiUrl) {
-      throw new PrivicoreError({ status: 0, reason: 'client.network', message: this.status.message ?? 'The engine is not reachable.' });
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.network',
+        message: this.status.message ?? 'The engine is not reachable.',
+      });
     }
-    const wsUrl = this.settings.engine.mode === 'embedded' && this.embedded ? this.embedded.wsUrl : wsUrlFor(this.status.apiUrl);
+    const wsUrl =
+      this.settings.engine.mode === 'embedded' && this.embedded
+        ? this.embedded.wsUrl
+        : wsUrlFor(this.status.apiUrl);
     return { apiUrl: this.status.apiUrl, wsUrl };
   }
 
@@ -308,10 +388,20 @@ export class VaultApp {
       try {
         this.embeddedStarting ??= this.options.startEmbeddedEngine();
         this.embedded = await this.embeddedStarting;
-        this.setStatus({ mode: 'embedded', state: 'ready', apiUrl: this.embedded.apiUrl, message: null });
+        this.setStatus({
+          mode: 'embedded',
+          state: 'ready',
+          apiUrl: this.embedded.apiUrl,
+          message: null,
+        });
       } catch (error) {
         this.embeddedStarting = undefined;
-        this.setStatus({ mode: 'embedded', state: 'stopped', apiUrl: null, message: `The built-in engine could not start: ${(error as Error).message}` });
+        this.setStatus({
+          mode: 'embedded',
+          state: 'stopped',
+          apiUrl: null,
+          message: `The built-in engine could not start: ${(error as Error).message}`,
+        });
       }
       return;
     }
@@ -361,7 +451,8 @@ export class VaultApp {
     const keeper = new SessionKeeper({
       session,
       expiresAt: Date.parse(result.expiresAt),
-      onRenewed: (token) => saveProfileSecrets(this.secrets, profileId, { authorizationToken: token }),
+      onRenewed: (token) =>
+        saveProfileSecrets(this.secrets, profileId, { authorizationToken: token }),
       onEnded: (why) => {
         this.transfers.cancelAll();
         if (this.signedIn) this.end(this.signedIn);
@@ -376,11 +467,16 @@ export class VaultApp {
       profileId,
       deviceIdentifier: this.ownDevice(profileId),
       saveDevice: async (deviceIdentifier) => {
-        this.settings = { ...this.settings, device: deviceIdentifier ? { profileId, deviceIdentifier } : null };
+        this.settings = {
+          ...this.settings,
+          device: deviceIdentifier ? { profileId, deviceIdentifier } : null,
+        };
         await saveSettings(this.options.settingsFile, this.settings);
       },
       onChange: (status) => this.options.emit('vault:keyStatus', status),
-      ...(this.options.keyPollIntervalMs === undefined ? {} : { intervalMs: this.options.keyPollIntervalMs }),
+      ...(this.options.keyPollIntervalMs === undefined
+        ? {}
+        : { intervalMs: this.options.keyPollIntervalMs }),
     });
     const approvals = new DeviceApprovals({
       session,
@@ -388,7 +484,8 @@ export class VaultApp {
       platform: this.platform,
       emit: this.options.emit,
       onCountChange: () => this.appStateChanged(),
-      forgetLocalStorage: async (deviceIdentifier) => this.localEngine()?.forgetLocalStorage(deviceIdentifier),
+      forgetLocalStorage: async (deviceIdentifier) =>
+        this.localEngine()?.forgetLocalStorage(deviceIdentifier),
     });
     this.signedIn = { session, keeper, profileId, username, approvals, key };
     this.options.emit('vault:keyStatus', key.status());

@@ -18,7 +18,8 @@ export interface VaultKeyStatusOptions {
   intervalMs?: number;
 }
 
-const KEY_NOT_KEPT = "The vault key arrived, but the system keychain would not keep it, so this computer will need it again after a restart.";
+const KEY_NOT_KEPT =
+  'The vault key arrived, but the system keychain would not keep it, so this computer will need it again after a restart.';
 const DECLINED =
   'Your request to join this vault was declined, or this computer was removed from it. Ask for access again, or import a recovery kit.';
 
@@ -39,7 +40,11 @@ export class VaultKeyStatus {
   constructor(private readonly options: VaultKeyStatusOptions) {
     // A device of ours without the key is waiting from the first moment; start() confirms it
     // holds the device's private key, or falls back to missing.
-    this.state = options.session.dataKey ? 'ready' : options.deviceIdentifier ? 'waiting-for-approval' : 'missing';
+    this.state = options.session.dataKey
+      ? 'ready'
+      : options.deviceIdentifier
+        ? 'waiting-for-approval'
+        : 'missing';
     this.deviceIdentifier = options.deviceIdentifier;
   }
 
@@ -57,7 +62,10 @@ export class VaultKeyStatus {
   async start(): Promise<void> {
     const id = this.deviceIdentifier;
     if (this.state === 'ready' || !id) return;
-    const { devicePrivateKey } = await loadProfileSecrets(this.options.secrets, this.options.profileId);
+    const { devicePrivateKey } = await loadProfileSecrets(
+      this.options.secrets,
+      this.options.profileId,
+    );
     if (devicePrivateKey) this.wait(id, devicePrivateKey);
     else this.set('missing', null);
   }
@@ -103,24 +111,23 @@ export class VaultKeyStatus {
       devicePrivateKey,
       signal: waiting.signal,
       ...(this.options.intervalMs === undefined ? {} : { intervalMs: this.options.intervalMs }),
-    })
-      .then(async (result) => {
-        if (waiting.signal.aborted) return;
-        if (result.state === 'received') {
-          session.setDataKey(result.dataKey);
-          try {
-            await saveProfileSecrets(secrets, profileId, { dataKey: result.dataKey });
-            this.set('ready', null);
-          } catch {
-            this.set('ready', KEY_NOT_KEPT);
-          }
-        } else if (result.state === 'device-gone') {
-          this.deviceIdentifier = null;
-          // Forgetting it in the settings is tidiness; the next wait finds the device gone again.
-          await this.options.saveDevice(null).catch(() => undefined);
-          this.set('missing', DECLINED);
+    }).then(async (result) => {
+      if (waiting.signal.aborted) return;
+      if (result.state === 'received') {
+        session.setDataKey(result.dataKey);
+        try {
+          await saveProfileSecrets(secrets, profileId, { dataKey: result.dataKey });
+          this.set('ready', null);
+        } catch {
+          this.set('ready', KEY_NOT_KEPT);
         }
-      });
+      } else if (result.state === 'device-gone') {
+        this.deviceIdentifier = null;
+        // Forgetting it in the settings is tidiness; the next wait finds the device gone again.
+        await this.options.saveDevice(null).catch(() => undefined);
+        this.set('missing', DECLINED);
+      }
+    });
   }
 
   private set(state: KeyState, notice: string | null): void {

@@ -2,7 +2,11 @@ import { BrowserWindow, nativeTheme } from 'electron';
 import { join } from 'node:path';
 
 /** The one app window: created hidden, shown once its first paint is ready. */
-export function createMainWindow(paths: { preload: string; renderer: string; icon: string }): BrowserWindow {
+export function createMainWindow(paths: {
+  preload: string;
+  renderer: string;
+  icon: string;
+}): BrowserWindow {
   const window = new BrowserWindow({
     width: 1200,
     height: 780,

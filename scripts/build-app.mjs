@@ -8,11 +8,20 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const external = ['electron', 'better-sqlite3', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'];
 // Bundled ESM still meets CommonJS dependencies that call require() for built-ins.
-const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+const esmBanner =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 await vite({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, external, logLevel: 'warning', absWorkingDir: root };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
 await esbuild({
   ...common,
   entryPoints: { 'main/index': 'main/main.ts', 'main/engine-process': 'main/engine-process.ts' },
@@ -22,5 +31,11 @@ await esbuild({
   banner: { js: esmBanner },
 });
 // A sandboxed preload cannot load ES modules.
-await esbuild({ ...common, entryPoints: { 'preload/index': 'preload/preload.ts' }, outdir: 'out', outExtension: { '.js': '.cjs' }, format: 'cjs' });
+await esbuild({
+  ...common,
+  entryPoints: { 'preload/index': 'preload/preload.ts' },
+  outdir: 'out',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
+});
 process.stderr.write('Built the desktop app into out/\n');

@@ -21,9 +21,15 @@ function dataRoot() {
     case 'darwin':
       return path.join(home, 'Library', 'Application Support', 'Privicore Vault');
     case 'win32':
-      return path.join(process.env.APPDATA || path.join(home, 'AppData', 'Roaming'), 'Privicore Vault');
+      return path.join(
+        process.env.APPDATA || path.join(home, 'AppData', 'Roaming'),
+        'Privicore Vault',
+      );
     default:
-      return path.join(process.env.XDG_DATA_HOME || path.join(home, '.local', 'share'), 'privicore-vault');
+      return path.join(
+        process.env.XDG_DATA_HOME || path.join(home, '.local', 'share'),
+        'privicore-vault',
+      );
   }
 }
 
@@ -43,12 +49,19 @@ function electronBinary() {
   process.stderr.write('Fetching the Electron runtime (first start only)…\n');
   const env = { ...process.env };
   delete env.ELECTRON_SKIP_BINARY_DOWNLOAD;
-  const fetched = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], { cwd: electronDir, env, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+  const fetched = spawnSync(process.execPath, [path.join(electronDir, 'install.js')], {
+    cwd: electronDir,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    timeout: 300_000,
+  });
   return fetched.status === 0 ? located() : null;
 }
 
 function hasDisplay() {
-  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  return (
+    process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY)
+  );
 }
 
 function run(command, args, options = {}) {
@@ -62,24 +75,40 @@ function run(command, args, options = {}) {
     process.stderr.write(`Could not start ${path.basename(command)}: ${err.message}\n`);
     process.exit(1);
   });
-  child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 1)));
+  child.on('exit', (code, signal) =>
+    process.exit(code ?? 128 + (os.constants.signals[signal] ?? 1)),
+  );
 }
 
 const binary = electronBinary();
 if (binary && hasDisplay()) {
-  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-app.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-app.mjs')], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
   if (built.status !== 0) process.exit(built.status ?? 1);
   run(binary, [repoRoot, ...process.argv.slice(2)]);
 } else {
   // Not the CLI's embedded engine folder (<dataRoot>/engine): that one is locked by whichever CLI
   // command runs, and two engines must never share a database.
-  const dataDir = path.resolve(process.env.PRIVICORE_DATA_DIR || path.join(dataRoot(), 'standalone-engine'));
+  const dataDir = path.resolve(
+    process.env.PRIVICORE_DATA_DIR || path.join(dataRoot(), 'standalone-engine'),
+  );
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const why = binary ? 'there is no display to show a window on' : "Electron's runtime could not be downloaded here";
+  const why = binary
+    ? 'there is no display to show a window on'
+    : "Electron's runtime could not be downloaded here";
   process.stderr.write(
     `The desktop app cannot open (${why}); starting the engine on its own instead (data in ${dataDir}).\n` +
       'Use it with the CLI (npx privicore-vault --engine <apiUrl> …) or point a desktop app elsewhere at it.\n',
   );
   // A direct child (no npx/tsx wrapper) so forwarded signals reach the engine itself.
-  run(process.execPath, ['--import', 'tsx', 'engine/main.ts', '--data-dir', dataDir, ...process.argv.slice(2)]);
+  run(process.execPath, [
+    '--import',
+    'tsx',
+    'engine/main.ts',
+    '--data-dir',
+    dataDir,
+    ...process.argv.slice(2),
+  ]);
 }

@@ -7,6 +7,10 @@ import { join } from 'node:path';
  */
 export default function buildApp(): void {
   const root = join(import.meta.dirname, '..');
-  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build-app.mjs')], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('building the desktop app (scripts/build-app.mjs) failed');
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'build-app.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0)
+    throw new Error('building the desktop app (scripts/build-app.mjs) failed');
 }

@@ -19,13 +19,21 @@ export function toFileItem(record: DataTokenRecord): FileItem {
     path: record.path,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
-    classification: record.securityRiskMeta && Object.keys(record.securityRiskMeta).length > 0 ? record.securityRiskMeta : null,
+    classification:
+      record.securityRiskMeta && Object.keys(record.securityRiskMeta).length > 0
+        ? record.securityRiskMeta
+        : null,
   };
 }
 
 async function* everyRecord(http: HttpClient): AsyncGenerator<DataTokenRecord> {
   for (let page = 1; ; page++) {
-    const list = await listDataTokens(http, { page, perPage: PAGE, sort: 'createdAt', order: 'asc' });
+    const list = await listDataTokens(http, {
+      page,
+      perPage: PAGE,
+      sort: 'createdAt',
+      order: 'asc',
+    });
     yield* list.items;
     if (page * PAGE >= list.meta.count || list.items.length === 0) return;
   }
@@ -39,6 +47,11 @@ export async function listAllContexts(http: HttpClient): Promise<string[]> {
 }
 
 export async function findDataToken(http: HttpClient, token: string): Promise<FileItem> {
-  for await (const record of everyRecord(http)) if (record.token === token) return toFileItem(record);
-  throw new PrivicoreError({ status: 404, reason: 'data_token.not_found', message: 'The data token was not found.' });
+  for await (const record of everyRecord(http))
+    if (record.token === token) return toFileItem(record);
+  throw new PrivicoreError({
+    status: 404,
+    reason: 'data_token.not_found',
+    message: 'The data token was not found.',
+  });
 }

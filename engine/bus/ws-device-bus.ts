@@ -30,7 +30,9 @@ export interface WsDeviceBusOptions {
    * Maps a device token to its device (and the token's digest, so revoking it can drop the
    * connection); undefined when unknown, expired or revoked.
    */
-  authenticate(deviceToken: string): Promise<{ deviceId: string; profileId: string; tokenHash?: string } | undefined>;
+  authenticate(
+    deviceToken: string,
+  ): Promise<{ deviceId: string; profileId: string; tokenHash?: string } | undefined>;
   /** Contract §9: a device silent for 60 s is skipped. */
   requestTimeoutMs?: number;
   /** Same liveness rhythm as the channel (contract §2: 30 s). Tests shorten it. */
@@ -455,7 +457,8 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 
     closeToken(tokenHash) {
       for (const conn of [...connections.values()]) {
-        if (conn.tokenHash === tokenHash) this.closeDevice(conn.device.deviceId, 'device token revoked');
+        if (conn.tokenHash === tokenHash)
+          this.closeDevice(conn.device.deviceId, 'device token revoked');
       }
     },
 

@@ -34,7 +34,10 @@ export class SocketHub implements ChannelHub {
   publish(recipient: Recipient, message: ServerMessage): void {
     const text = JSON.stringify({ data: message });
     const key = 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
-    const sockets = 'profileId' in recipient ? this.byProfile.get(recipient.profileId) : this.byDevice.get(recipient.deviceId);
+    const sockets =
+      'profileId' in recipient
+        ? this.byProfile.get(recipient.profileId)
+        : this.byDevice.get(recipient.deviceId);
     if (sockets && sockets.size > 0) {
       for (const socket of sockets) socket.ws.send(text);
       return;

@@ -79,7 +79,8 @@ export function createWsChannel(options: WsChannelOptions): WebSocketServer {
         status: 400,
         data: { message, reason: 'request.malformed' },
       });
-      if (!isObject(frame) || typeof frame.action !== 'string') return malformed('Frames are JSON objects with an action.');
+      if (!isObject(frame) || typeof frame.action !== 'string')
+        return malformed('Frames are JSON objects with an action.');
       if (!data) return malformed('The frame has no data object.');
 
       if (frame.action === 'joinChannel') {
@@ -87,27 +88,57 @@ export function createWsChannel(options: WsChannelOptions): WebSocketServer {
           return malformed('joinChannel needs data.authorizationToken.');
         }
         if (joined) {
-          return { correlationId, status: 409, data: { message: 'This connection already joined a channel; leave it first.', reason: 'websocket.already_joined' } };
+          return {
+            correlationId,
+            status: 409,
+            data: {
+              message: 'This connection already joined a channel; leave it first.',
+              reason: 'websocket.already_joined',
+            },
+          };
         }
         const credential = await options.resolveToken(data.authorizationToken);
         if (!credential) {
-          return { correlationId, status: 401, data: { message: 'The authorization token is not valid.', reason: 'auth.invalid_token' } };
+          return {
+            correlationId,
+            status: 401,
+            data: {
+              message: 'The authorization token is not valid.',
+              reason: 'auth.invalid_token',
+            },
+          };
         }
         if (ws.readyState !== ws.OPEN) return { correlationId, status: 410, data: {} };
         joined = { ws, channelId: newId(), ...credential };
         options.hub.join(joined);
-        return { correlationId, status: 200, data: { channelId: joined.channelId, message: 'Successfully joined profile channel.' } };
+        return {
+          correlationId,
+          status: 200,
+          data: { channelId: joined.channelId, message: 'Successfully joined profile channel.' },
+        };
       }
 
       if (frame.action === 'leaveChannel') {
-        if (typeof data.channelId !== 'string' || data.channelId === '') return malformed('leaveChannel needs data.channelId.');
+        if (typeof data.channelId !== 'string' || data.channelId === '')
+          return malformed('leaveChannel needs data.channelId.');
         if (!joined || joined.channelId !== data.channelId) {
-          return { correlationId, status: 404, data: { message: 'This connection has not joined that channel.', reason: 'websocket.channel_not_found' } };
+          return {
+            correlationId,
+            status: 404,
+            data: {
+              message: 'This connection has not joined that channel.',
+              reason: 'websocket.channel_not_found',
+            },
+          };
         }
         options.hub.leave(joined);
         const channelId = joined.channelId;
         joined = undefined;
-        return { correlationId, status: 200, data: { channelId, message: 'Successfully left profile channel.' } };
+        return {
+          correlationId,
+          status: 200,
+          data: { channelId, message: 'Successfully left profile channel.' },
+        };
       }
 
       return malformed(`Unknown action "${frame.action.slice(0, 64)}".`);

@@ -4,7 +4,8 @@ import type { Logger } from '../log.ts';
 import type { Store, StoreRepos } from '../store/store.ts';
 
 /** How a command ends. `after` runs once the outcome is committed (events, socket closes). */
-export type Outcome = { ok: true; result?: unknown; after?: () => void } | { ok: false; reason: string };
+export type Outcome =
+  { ok: true; result?: unknown; after?: () => void } | { ok: false; reason: string };
 
 export interface CommandInput<P> {
   commandId: string;
@@ -39,7 +40,11 @@ export class CommandRunner {
   ) {}
 
   /** Records the command at status 1 and runs it in the background; resolves with its id. */
-  async accept<P, V>(spec: CommandSpec<P, V>, profileId: string | null, payload: P): Promise<string> {
+  async accept<P, V>(
+    spec: CommandSpec<P, V>,
+    profileId: string | null,
+    payload: P,
+  ): Promise<string> {
     this.specs.set(spec.kind, spec as unknown as CommandSpec<never, never>);
     const id = newId();
     const now = this.now();
@@ -62,7 +67,12 @@ export class CommandRunner {
     for (const spec of specs) this.specs.set(spec.kind, spec);
     for (const record of await this.store.commands.started()) {
       const spec = this.specs.get(record.kind);
-      const input = { commandId: record.id, profileId: record.profileId, payload: record.payload as never, now: this.now() };
+      const input = {
+        commandId: record.id,
+        profileId: record.profileId,
+        payload: record.payload as never,
+        now: this.now(),
+      };
       if (spec && spec.restart === 'rerun') {
         this.track(this.execute(spec, input));
       } else {
@@ -88,7 +98,9 @@ export class CommandRunner {
     await new Promise((resolve) => setImmediate(resolve));
     let outcome: Outcome;
     try {
-      const prepared = spec.prepare ? await spec.prepare(input) : { ok: true as const, value: undefined as V };
+      const prepared = spec.prepare
+        ? await spec.prepare(input)
+        : { ok: true as const, value: undefined as V };
       if (!prepared.ok) {
         outcome = prepared;
         await this.store.atomic((tx) => this.finish(tx, input, outcome));
@@ -100,7 +112,10 @@ export class CommandRunner {
         });
       }
     } catch (error) {
-      this.log.error({ err: error, command: spec.kind, commandId: input.commandId }, 'command failed');
+      this.log.error(
+        { err: error, command: spec.kind, commandId: input.commandId },
+        'command failed',
+      );
       outcome = { ok: false, reason: 'server.error' };
       await this.store.atomic((tx) => this.finish(tx, input, outcome)).catch(() => undefined);
     }
@@ -108,7 +123,11 @@ export class CommandRunner {
     this.notify(input, outcome);
   }
 
-  private async finish(tx: StoreRepos, input: CommandInput<unknown>, outcome: Outcome): Promise<void> {
+  private async finish(
+    tx: StoreRepos,
+    input: CommandInput<unknown>,
+    outcome: Outcome,
+  ): Promise<void> {
     // The status-2 body is delivered, never stored (see CommandRepo.finish).
     if (outcome.ok) await tx.commands.finish(input.commandId, 2, null, this.now());
     else await tx.commands.finish(input.commandId, 3, outcome.reason, this.now());

@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, openSync, writeFileSync, fsyncSync, closeSync, renameSync, readFileSync, chmodSync } from 'node:fs';
+import {
+  mkdirSync,
+  openSync,
+  writeFileSync,
+  fsyncSync,
+  closeSync,
+  renameSync,
+  readFileSync,
+  chmodSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { generateSignedKeyPair } from './signed-key.ts';
 
@@ -27,7 +36,11 @@ export function loadEngineSecrets(dataDir: string): EngineSecrets {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as SecretsFile;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    parsed = { version: 1, signedKey: generateSignedKeyPair(), sealKey: randomBytes(32).toString('hex') };
+    parsed = {
+      version: 1,
+      signedKey: generateSignedKeyPair(),
+      sealKey: randomBytes(32).toString('hex'),
+    };
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const temp = `${file}.${process.pid}.tmp`;
     const fd = openSync(temp, 'w', 0o600);

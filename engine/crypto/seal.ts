@@ -18,5 +18,8 @@ export function unseal(key: Buffer, sealed: string, purpose: string): string {
   const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
   decipher.setAAD(Buffer.from(purpose));
   decipher.setAuthTag(bytes.subarray(bytes.length - 16));
-  return Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('utf8');
+  return Buffer.concat([
+    decipher.update(bytes.subarray(12, bytes.length - 16)),
+    decipher.final(),
+  ]).toString('utf8');
 }

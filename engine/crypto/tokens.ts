@@ -16,7 +16,12 @@ export function hashToken(token: string): string {
 }
 
 export function looksLikeToken(value: unknown, prefix: TokenPrefix): value is string {
-  return typeof value === 'string' && value.length === 45 && value.startsWith(prefix) && /^[A-Za-z0-9_-]{43}$/.test(value.slice(2));
+  return (
+    typeof value === 'string' &&
+    value.length === 45 &&
+    value.startsWith(prefix) &&
+    /^[A-Za-z0-9_-]{43}$/.test(value.slice(2))
+  );
 }
 
 export function equalDigests(a: string, b: string): boolean {

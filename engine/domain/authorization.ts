@@ -12,16 +12,28 @@ export interface Caller {
 }
 
 export const missingToken = () =>
-  new DomainError(401, 'auth.missing_token', 'Send the authorization token in the X-DPT-AUTHORIZATION header.');
+  new DomainError(
+    401,
+    'auth.missing_token',
+    'Send the authorization token in the X-DPT-AUTHORIZATION header.',
+  );
 export const invalidToken = () =>
-  new DomainError(401, 'auth.invalid_token', 'The authorization token is not valid: it is unknown, expired or revoked.');
+  new DomainError(
+    401,
+    'auth.invalid_token',
+    'The authorization token is not valid: it is unknown, expired or revoked.',
+  );
 
 export function isLive(token: TokenRecord, now: number): boolean {
   return token.revokedAt === null && token.expiresAt > now;
 }
 
 /** The caller behind an authorization token, or 401 (contract §1.4). */
-export async function resolveCaller(repos: StoreRepos, token: string | undefined, now: number): Promise<Caller> {
+export async function resolveCaller(
+  repos: StoreRepos,
+  token: string | undefined,
+  now: number,
+): Promise<Caller> {
   if (token === undefined || token === '') throw missingToken();
   if (token.length > 200) throw invalidToken();
   const record = await repos.tokens.byHash(hashToken(token));
@@ -34,7 +46,13 @@ export async function resolveCaller(repos: StoreRepos, token: string | undefined
 /** Issues an authorization token; only its digest is stored. */
 export async function issueToken(
   repos: StoreRepos,
-  input: { kind: TokenKind; profileId: string; deviceId: string | null; ttlMs: number; now: number },
+  input: {
+    kind: TokenKind;
+    profileId: string;
+    deviceId: string | null;
+    ttlMs: number;
+    now: number;
+  },
 ): Promise<{ authorizationToken: string; expiresAt: number }> {
   const authorizationToken = newToken('T-');
   const expiresAt = input.now + input.ttlMs;

@@ -16,7 +16,9 @@ export class DomainError extends Error {
 }
 
 export function invalid(field: string, message: string): DomainError {
-  return new DomainError(422, 'validation.failed', 'The request has invalid fields.', { [field]: [message] });
+  return new DomainError(422, 'validation.failed', 'The request has invalid fields.', {
+    [field]: [message],
+  });
 }
 
 export const notFound = {

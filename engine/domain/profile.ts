@@ -4,7 +4,12 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/passw
 import { hashToken, newToken } from '../crypto/tokens.ts';
 import { usernameKey } from '../store/username-key.ts';
 import type { StoreRepos } from '../store/store.ts';
-import { DEVICE_TOKEN_TTL_MS, PROFILE_TOKEN_TTL_MS, issueToken, type Caller } from './authorization.ts';
+import {
+  DEVICE_TOKEN_TTL_MS,
+  PROFILE_TOKEN_TTL_MS,
+  issueToken,
+  type Caller,
+} from './authorization.ts';
 import { DomainError } from './domain-error.ts';
 
 /** Contract §4 authenticate: 10 failures within 15 minutes lock the username out. */
@@ -18,7 +23,8 @@ export const registerProfileCommand: CommandSpec<{ username: string; passwordHas
   kind: 'profile.register-profile',
   restart: 'rerun',
   async commit(tx, { commandId, payload, now }) {
-    if (await tx.profiles.byUsername(payload.username)) return { ok: false, reason: 'profile.username_taken' };
+    if (await tx.profiles.byUsername(payload.username))
+      return { ok: false, reason: 'profile.username_taken' };
     await tx.profiles.insert({
       id: commandId,
       username: payload.username,
@@ -30,7 +36,11 @@ export const registerProfileCommand: CommandSpec<{ username: string; passwordHas
   },
 };
 
-export async function registerProfile(ctx: EngineContext, username: string, password: string): Promise<string> {
+export async function registerProfile(
+  ctx: EngineContext,
+  username: string,
+  password: string,
+): Promise<string> {
   // The hash is computed before acceptance so the stored payload never holds the password.
   const passwordHash = await hashPassword(password);
   return ctx.commands.accept(registerProfileCommand, null, { username, passwordHash });
@@ -46,22 +56,40 @@ export async function authenticate(
   const failures = await ctx.store.authFailures.since(key, now - FAILURE_WINDOW_MS);
   if (failures.length >= FAILURE_LIMIT) {
     const retryAfter = Math.max(1, Math.ceil((failures[0]! + FAILURE_WINDOW_MS - now) / 1000));
-    throw new DomainError(429, 'auth.rate_limited', `Too many failed sign-ins; try again in ${retryAfter} seconds.`, undefined, {
-      'Retry-After': String(retryAfter),
-    });
+    throw new DomainError(
+      429,
+      'auth.rate_limited',
+      `Too many failed sign-ins; try again in ${retryAfter} seconds.`,
+      undefined,
+      {
+        'Retry-After': String(retryAfter),
+      },
+    );
   }
   const profile = await ctx.store.profiles.byUsername(username);
-  const valid = await verifyPassword(password, profile?.passwordHash ?? (await decoyPasswordHash()));
+  const valid = await verifyPassword(
+    password,
+    profile?.passwordHash ?? (await decoyPasswordHash()),
+  );
   if (!profile || !valid) {
     await ctx.store.authFailures.record(key, ctx.now());
     throw new DomainError(401, 'auth.invalid_credentials', 'The username or password is wrong.');
   }
   return ctx.store.atomic((tx) =>
-    issueToken(tx, { kind: 'profile', profileId: profile.id, deviceId: null, ttlMs: PROFILE_TOKEN_TTL_MS, now: ctx.now() }),
+    issueToken(tx, {
+      kind: 'profile',
+      profileId: profile.id,
+      deviceId: null,
+      ttlMs: PROFILE_TOKEN_TTL_MS,
+      now: ctx.now(),
+    }),
   );
 }
 
-export const changePasswordCommand: CommandSpec<{ currentPasswordValid: boolean; newPasswordHash: string }> = {
+export const changePasswordCommand: CommandSpec<{
+  currentPasswordValid: boolean;
+  newPasswordHash: string;
+}> = {
   kind: 'profile.change-password',
   restart: 'rerun',
   async commit(tx, { profileId, payload }) {
@@ -71,32 +99,64 @@ export const changePasswordCommand: CommandSpec<{ currentPasswordValid: boolean;
   },
 };
 
-export async function changePassword(ctx: EngineContext, caller: Caller, current: string, next: string): Promise<string> {
+export async function changePassword(
+  ctx: EngineContext,
+  caller: Caller,
+  current: string,
+  next: string,
+): Promise<string> {
   // Verified before acceptance so that no password is ever stored in the command payload;
   // the verdict is applied (and a wrong password rejected) asynchronously as the contract says.
   const [currentPasswordValid, newPasswordHash] = await Promise.all([
     verifyPassword(current, caller.profile.passwordHash),
     hashPassword(next),
   ]);
-  return ctx.commands.accept(changePasswordCommand, caller.profile.id, { currentPasswordValid, newPasswordHash });
+  return ctx.commands.accept(changePasswordCommand, caller.profile.id, {
+    currentPasswordValid,
+    newPasswordHash,
+  });
 }
 
-export async function generateQrToken(ctx: EngineContext, caller: Caller): Promise<{ qrToken: string; expiresAt: number; qrPayload: string }> {
+export async function generateQrToken(
+  ctx: EngineContext,
+  caller: Caller,
+): Promise<{ qrToken: string; expiresAt: number; qrPayload: string }> {
   const qrToken = newToken('Q-');
   const now = ctx.now();
   const expiresAt = now + QR_TTL_MS;
-  await ctx.store.qrTokens.insert({ hash: hashToken(qrToken), profileId: caller.profile.id, createdAt: now, expiresAt, usedAt: null });
+  await ctx.store.qrTokens.insert({
+    hash: hashToken(qrToken),
+    profileId: caller.profile.id,
+    createdAt: now,
+    expiresAt,
+    usedAt: null,
+  });
   const qrPayload = `privicore://authorize?token=${qrToken}&engine=${encodeURIComponent(ctx.urls.apiUrl)}`;
   return { qrToken, expiresAt, qrPayload };
 }
 
-export async function reauthorize(ctx: EngineContext, caller: Caller, ttlSeconds: number | undefined): Promise<{ authorizationToken: string; expiresAt: number }> {
+export async function reauthorize(
+  ctx: EngineContext,
+  caller: Caller,
+  ttlSeconds: number | undefined,
+): Promise<{ authorizationToken: string; expiresAt: number }> {
   const kind = caller.token.kind;
-  const ttlMs = ttlSeconds !== undefined ? ttlSeconds * 1000 : kind === 'device' ? DEVICE_TOKEN_TTL_MS : PROFILE_TOKEN_TTL_MS;
+  const ttlMs =
+    ttlSeconds !== undefined
+      ? ttlSeconds * 1000
+      : kind === 'device'
+        ? DEVICE_TOKEN_TTL_MS
+        : PROFILE_TOKEN_TTL_MS;
   const now = ctx.now();
   const issued = await ctx.store.atomic(async (tx: StoreRepos) => {
     await tx.tokens.expireBy(caller.token.hash, now + REAUTHORIZE_GRACE_MS);
-    return issueToken(tx, { kind, profileId: caller.profile.id, deviceId: caller.token.deviceId, ttlMs, now });
+    return issueToken(tx, {
+      kind,
+      profileId: caller.profile.id,
+      deviceId: caller.token.deviceId,
+      ttlMs,
+      now,
+    });
   });
   ctx.hub.shortenToken(caller.token.hash, now + REAUTHORIZE_GRACE_MS);
   return issued;

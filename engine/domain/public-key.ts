@@ -20,14 +20,22 @@ export function validSignedKey(value: string, field = 'publicKey'): string {
   return value.toLowerCase();
 }
 
-export async function registerPublicKey(ctx: EngineContext, caller: Caller, publicKey: string): Promise<string> {
+export async function registerPublicKey(
+  ctx: EngineContext,
+  caller: Caller,
+  publicKey: string,
+): Promise<string> {
   const key = validSignedKey(publicKey);
   return ctx.commands.accept(registerPublicKeyCommand, caller.profile.id, { publicKey: key });
 }
 
 export function retrievePublicKey(caller: Caller): { publicKey: string } {
   if (caller.profile.publicKey === null) {
-    throw new DomainError(403, 'profile.public_key_required', 'Register the profile public key first.');
+    throw new DomainError(
+      403,
+      'profile.public_key_required',
+      'Register the profile public key first.',
+    );
   }
   return { publicKey: caller.profile.publicKey };
 }

@@ -48,7 +48,14 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => sendError(reply, error, request));
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new DomainError(404, 'route.not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
+    sendError(
+      reply,
+      new DomainError(
+        404,
+        'route.not_found',
+        `No route ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+    ),
   );
 
   // The channel upgrade is handled by the HTTP server (server.ts); a plain GET gets 426.

@@ -9,7 +9,8 @@ import { collectFields, parseUrlEncoded } from './form-fields.ts';
 export const BODY_LIMIT = 4 * 1024 * 1024;
 
 const malformed = (message: string) => new DomainError(400, 'request.malformed', message);
-const tooLarge = () => new DomainError(413, 'request.too_large', 'The request body is larger than 4 MiB.');
+const tooLarge = () =>
+  new DomainError(413, 'request.too_large', 'The request body is larger than 4 MiB.');
 
 function endpointOf(request: FastifyRequest): Endpoint | undefined {
   return (request.routeOptions.config as { endpoint?: Endpoint } | undefined)?.endpoint;
@@ -28,8 +29,12 @@ function readBody(payload: IncomingMessage): Promise<Buffer> {
       if (size > DRAIN_LIMIT) payload.destroy();
       else if (size <= BODY_LIMIT) chunks.push(chunk);
     });
-    payload.on('end', () => (size > BODY_LIMIT ? reject(tooLarge()) : resolve(Buffer.concat(chunks))));
-    payload.on('error', () => reject(size > BODY_LIMIT ? tooLarge() : malformed('The request body could not be read.')));
+    payload.on('end', () =>
+      size > BODY_LIMIT ? reject(tooLarge()) : resolve(Buffer.concat(chunks)),
+    );
+    payload.on('error', () =>
+      reject(size > BODY_LIMIT ? tooLarge() : malformed('The request body could not be read.')),
+    );
   });
 }
 
@@ -72,35 +77,44 @@ function parseMultipart(request: FastifyRequest, payload: IncomingMessage): Prom
 export function registerBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
 
-  app.addContentTypeParser('application/json', async (request: FastifyRequest, payload: IncomingMessage) => {
-    const endpoint = endpointOf(request);
-    if (endpoint?.body === 'raw') return payload;
-    const text = (await readBody(payload)).toString('utf8');
-    if (endpoint?.body === 'none') return undefined;
-    if (text.trim() === '') return {};
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw malformed('The JSON body is not valid JSON.');
-    }
-  });
+  app.addContentTypeParser(
+    'application/json',
+    async (request: FastifyRequest, payload: IncomingMessage) => {
+      const endpoint = endpointOf(request);
+      if (endpoint?.body === 'raw') return payload;
+      const text = (await readBody(payload)).toString('utf8');
+      if (endpoint?.body === 'none') return undefined;
+      if (text.trim() === '') return {};
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        throw malformed('The JSON body is not valid JSON.');
+      }
+    },
+  );
 
-  app.addContentTypeParser('application/x-www-form-urlencoded', async (request: FastifyRequest, payload: IncomingMessage) => {
-    const endpoint = endpointOf(request);
-    if (endpoint?.body === 'raw') return payload;
-    const text = (await readBody(payload)).toString('utf8');
-    return endpoint?.body === 'none' ? undefined : parseUrlEncoded(text);
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    async (request: FastifyRequest, payload: IncomingMessage) => {
+      const endpoint = endpointOf(request);
+      if (endpoint?.body === 'raw') return payload;
+      const text = (await readBody(payload)).toString('utf8');
+      return endpoint?.body === 'none' ? undefined : parseUrlEncoded(text);
+    },
+  );
 
-  app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: IncomingMessage) => {
-    const endpoint = endpointOf(request);
-    if (endpoint?.body === 'raw') return payload;
-    if (endpoint?.body === 'none') {
-      await readBody(payload);
-      return undefined;
-    }
-    return parseMultipart(request, payload);
-  });
+  app.addContentTypeParser(
+    'multipart/form-data',
+    async (request: FastifyRequest, payload: IncomingMessage) => {
+      const endpoint = endpointOf(request);
+      if (endpoint?.body === 'raw') return payload;
+      if (endpoint?.body === 'none') {
+        await readBody(payload);
+        return undefined;
+      }
+      return parseMultipart(request, payload);
+    },
+  );
 
   app.addContentTypeParser('*', async (request: FastifyRequest, payload: IncomingMessage) => {
     const endpoint = endpointOf(request);

@@ -41,7 +41,9 @@ function messageOf(error: AjvError): string {
     case 'maxProperties':
       return `must have at most ${String(p.limit)} fields`;
     case 'type':
-      return p.type === 'integer' ? 'must be an integer' : `must be ${p.type === 'object' || p.type === 'array' ? 'an' : 'a'} ${String(p.type)}`;
+      return p.type === 'integer'
+        ? 'must be an integer'
+        : `must be ${p.type === 'object' || p.type === 'array' ? 'an' : 'a'} ${String(p.type)}`;
     case 'enum':
       return `must be one of: ${(p.allowedValues as unknown[]).join(', ')}`;
     case 'pattern':
@@ -66,7 +68,12 @@ export function validationErrors(errors: AjvError[]): Record<string, string[]> {
 export function toErrorBody(error: unknown): { body: ErrorBody; headers?: Record<string, string> } {
   if (error instanceof DomainError) {
     return {
-      body: { status: error.status, reason: error.reason, message: error.message, ...(error.errors ? { errors: error.errors } : {}) },
+      body: {
+        status: error.status,
+        reason: error.reason,
+        message: error.message,
+        ...(error.errors ? { errors: error.errors } : {}),
+      },
       ...(error.headers ? { headers: error.headers } : {}),
     };
   }
@@ -83,22 +90,53 @@ export function toErrorBody(error: unknown): { body: ErrorBody; headers?: Record
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { body: { status: 413, reason: 'request.too_large', message: 'The request body is larger than 4 MiB.' } };
+      return {
+        body: {
+          status: 413,
+          reason: 'request.too_large',
+          message: 'The request body is larger than 4 MiB.',
+        },
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { body: { status: 400, reason: 'request.malformed', message: 'The request body could not be read: unsupported content type or length.' } };
+      return {
+        body: {
+          status: 400,
+          reason: 'request.malformed',
+          message: 'The request body could not be read: unsupported content type or length.',
+        },
+      };
     default:
       break;
   }
   const status = fastifyError.statusCode;
-  if (status === 413) return { body: { status: 413, reason: 'request.too_large', message: 'The request body is too large.' } };
+  if (status === 413)
+    return {
+      body: { status: 413, reason: 'request.too_large', message: 'The request body is too large.' },
+    };
   if (status !== undefined && status >= 400 && status < 500) {
-    return { body: { status: 400, reason: 'request.malformed', message: 'The request is malformed and could not be read.' } };
+    return {
+      body: {
+        status: 400,
+        reason: 'request.malformed',
+        message: 'The request is malformed and could not be read.',
+      },
+    };
   }
-  return { body: { status: 500, reason: 'server.error', message: 'The engine failed to handle the request.' } };
+  return {
+    body: {
+      status: 500,
+      reason: 'server.error',
+      message: 'The engine failed to handle the request.',
+    },
+  };
 }
 
-export function sendError(reply: FastifyReply, error: unknown, request?: FastifyRequest): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  error: unknown,
+  request?: FastifyRequest,
+): FastifyReply {
   const { body, headers } = toErrorBody(error);
   if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
   if (headers) void reply.headers(headers);

@@ -63,7 +63,9 @@ export function route<I = Record<string, unknown>>(
         type: 'object',
         properties: definition.fields,
         required: [...(definition.required ?? [])],
-        ...(definition.additional !== undefined ? { additionalProperties: definition.additional } : {}),
+        ...(definition.additional !== undefined
+          ? { additionalProperties: definition.additional }
+          : {}),
       }
     : undefined;
 
@@ -73,22 +75,39 @@ export function route<I = Record<string, unknown>>(
       method: variant.method,
       url: fastifyPath(variant.path),
       config: { endpoint: ep },
-      schema: objectSchema ? (inQuery ? { querystring: objectSchema } : { body: objectSchema }) : {},
+      schema: objectSchema
+        ? inQuery
+          ? { querystring: objectSchema }
+          : { body: objectSchema }
+        : {},
       onRequest: async (request) => {
         if (ep.auth !== 'token') return;
         const header = request.headers['x-dpt-authorization'];
-        const caller = await resolveCaller(ctx.store, Array.isArray(header) ? header[0] : header, ctx.now());
+        const caller = await resolveCaller(
+          ctx.store,
+          Array.isArray(header) ? header[0] : header,
+          ctx.now(),
+        );
         if (definition.refuseKinds?.includes(caller.token.kind)) {
-          throw new DomainError(403, 'auth.token_kind_not_allowed', `This endpoint does not accept ${caller.token.kind} tokens.`);
+          throw new DomainError(
+            403,
+            'auth.token_kind_not_allowed',
+            `This endpoint does not accept ${caller.token.kind} tokens.`,
+          );
         }
         if (caller.profile.publicKey === null && !KEY_GATE_EXEMPT.has(ep.id)) {
-          throw new DomainError(403, 'profile.public_key_required', 'Register the profile public key first (POST /public-key/register-public-key).');
+          throw new DomainError(
+            403,
+            'profile.public_key_required',
+            'Register the profile public key first (POST /public-key/register-public-key).',
+          );
         }
         (request as FastifyRequest & { caller?: Caller }).caller = caller;
       },
       preValidation: async (request) => {
         // A POST with no body at all still validates as an empty form.
-        if (!inQuery && objectSchema && (request.body === undefined || request.body === null)) request.body = {};
+        if (!inQuery && objectSchema && (request.body === undefined || request.body === null))
+          request.body = {};
       },
       handler: async (request, reply) => {
         const input = (inQuery ? request.query : request.body) as I;

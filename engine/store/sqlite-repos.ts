@@ -63,7 +63,15 @@ function profiles(db: Database.Database): Sync<ProfileRepo> {
   const setHash = db.prepare('UPDATE profiles SET password_hash = ? WHERE id = ?');
   const setKey = db.prepare('UPDATE profiles SET public_key = ? WHERE id = ?');
   return {
-    insert: (p) => void insert.run(p.id, p.username, usernameKey(p.username), p.passwordHash, p.publicKey, p.createdAt),
+    insert: (p) =>
+      void insert.run(
+        p.id,
+        p.username,
+        usernameKey(p.username),
+        p.passwordHash,
+        p.publicKey,
+        p.createdAt,
+      ),
     byId: (id) => {
       const row = byId.get(id) as Row | undefined;
       return row && toProfile(row);
@@ -82,13 +90,28 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
     'INSERT INTO tokens (hash, kind, profile_id, device_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
-  const revoke = db.prepare('UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL');
+  const revoke = db.prepare(
+    'UPDATE tokens SET revoked_at = ? WHERE hash = ? AND revoked_at IS NULL',
+  );
   const expireBy = db.prepare('UPDATE tokens SET expires_at = MIN(expires_at, ?) WHERE hash = ?');
   const pruneDead = db.prepare('DELETE FROM tokens WHERE expires_at < ? OR revoked_at < ?');
-  const forDevice = db.prepare('SELECT hash FROM tokens WHERE device_id = ? AND revoked_at IS NULL');
-  const revokeDevice = db.prepare('UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL');
+  const forDevice = db.prepare(
+    'SELECT hash FROM tokens WHERE device_id = ? AND revoked_at IS NULL',
+  );
+  const revokeDevice = db.prepare(
+    'UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL',
+  );
   return {
-    insert: (t) => void insert.run(t.hash, t.kind, t.profileId, t.deviceId, t.createdAt, t.expiresAt, t.revokedAt),
+    insert: (t) =>
+      void insert.run(
+        t.hash,
+        t.kind,
+        t.profileId,
+        t.deviceId,
+        t.createdAt,
+        t.expiresAt,
+        t.revokedAt,
+      ),
     byHash: (hash) => {
       const row = byHash.get(hash) as Row | undefined;
       return row && toToken(row);
@@ -116,7 +139,16 @@ function commands(db: Database.Database): Sync<CommandRepo> {
   const prune = db.prepare('DELETE FROM commands WHERE status <> 1 AND completed_at < ?');
   return {
     insert: (c) =>
-      void insert.run(c.id, c.kind, c.profileId, c.status, c.reason, json(c.payload), c.createdAt, c.completedAt),
+      void insert.run(
+        c.id,
+        c.kind,
+        c.profileId,
+        c.status,
+        c.reason,
+        json(c.payload),
+        c.createdAt,
+        c.completedAt,
+      ),
     byId: (id) => {
       const row = byId.get(id) as Row | undefined;
       return row && toCommand(row);
@@ -130,7 +162,10 @@ function commands(db: Database.Database): Sync<CommandRepo> {
           `SELECT kind, completed_at FROM commands WHERE profile_id = ? AND status = 2 AND completed_at >= ? AND completed_at < ? AND kind IN (${kinds.map(() => '?').join(',')})`,
         )
         .all(profileId, from, to, ...kinds) as Row[];
-      return rows.map((row) => ({ kind: row.kind as string, completedAt: row.completed_at as number }));
+      return rows.map((row) => ({
+        kind: row.kind as string,
+        completedAt: row.completed_at as number,
+      }));
     },
     pruneCompletedBefore: (at) => prune.run(at).changes,
   };
@@ -138,7 +173,9 @@ function commands(db: Database.Database): Sync<CommandRepo> {
 
 function authFailures(db: Database.Database): Sync<AuthFailureRepo> {
   const insert = db.prepare('INSERT INTO auth_failures (username_key, at) VALUES (?, ?)');
-  const since = db.prepare('SELECT at FROM auth_failures WHERE username_key = ? AND at > ? ORDER BY at');
+  const since = db.prepare(
+    'SELECT at FROM auth_failures WHERE username_key = ? AND at > ? ORDER BY at',
+  );
   const prune = db.prepare('DELETE FROM auth_failures WHERE at <= ?');
   return {
     record: (key, at) => void insert.run(key, at),
@@ -148,7 +185,9 @@ function authFailures(db: Database.Database): Sync<AuthFailureRepo> {
 }
 
 function qrTokens(db: Database.Database): Sync<QrTokenRepo> {
-  const insert = db.prepare('INSERT INTO qr_tokens (hash, profile_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO qr_tokens (hash, profile_id, created_at, expires_at, used_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const byHash = db.prepare('SELECT * FROM qr_tokens WHERE hash = ?');
   const consume = db.prepare('UPDATE qr_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL');
   return {
@@ -161,7 +200,9 @@ function qrTokens(db: Database.Database): Sync<QrTokenRepo> {
   };
 }
 
-export function createSqliteRepos(db: Database.Database): { [K in keyof StoreRepos]: Sync<StoreRepos[K]> } {
+export function createSqliteRepos(db: Database.Database): {
+  [K in keyof StoreRepos]: Sync<StoreRepos[K]>;
+} {
   return {
     profiles: profiles(db),
     tokens: tokens(db),

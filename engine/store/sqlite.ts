@@ -55,7 +55,9 @@ export function openSqliteStore(dataDir: string): Store {
 function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
-    throw new Error(`engine.sqlite has schema version ${current}, newer than this engine (${migrations.length})`);
+    throw new Error(
+      `engine.sqlite has schema version ${current}, newer than this engine (${migrations.length})`,
+    );
   }
   migrations.slice(current).forEach((sql, index) => {
     db.transaction(() => {
@@ -67,7 +69,10 @@ function migrate(db: Database.Database): void {
 
 function wrapRepos(repos: SyncRepos, run: <R>(call: () => R) => Promise<R>): StoreRepos {
   const wrapped: Record<string, Record<string, unknown>> = {};
-  for (const [area, repo] of Object.entries(repos) as [string, Record<string, (...args: unknown[]) => unknown>][]) {
+  for (const [area, repo] of Object.entries(repos) as [
+    string,
+    Record<string, (...args: unknown[]) => unknown>,
+  ][]) {
     const methods: Record<string, unknown> = {};
     for (const [name, method] of Object.entries(repo)) {
       methods[name] = (...args: unknown[]) => run(() => method(...args));

@@ -77,7 +77,12 @@ export interface CommandRepo {
   finish(id: string, status: 2 | 3, reason: string | null, at: number): Promise<void>;
   started(): Promise<CommandRecord[]>;
   /** Succeeded commands of a profile by kind, with completion times in [from, to). */
-  succeededBetween(profileId: string, kinds: readonly string[], from: number, to: number): Promise<{ kind: string; completedAt: number }[]>;
+  succeededBetween(
+    profileId: string,
+    kinds: readonly string[],
+    from: number,
+    to: number,
+  ): Promise<{ kind: string; completedAt: number }[]>;
   pruneCompletedBefore(at: number): Promise<number>;
 }
 

@@ -1,7 +1,8 @@
 import type { HandlerTable } from '../../bridge/vault-api.ts';
 import type { VaultApp } from '../vault-app.ts';
 
-type DeviceChannels = 'devices:list' | 'devices:approve' | 'devices:reject' | 'devices:rename' | 'devices:remove';
+type DeviceChannels =
+  'devices:list' | 'devices:approve' | 'devices:reject' | 'devices:rename' | 'devices:remove';
 
 export function deviceHandlers(app: VaultApp): Pick<HandlerTable, DeviceChannels> {
   return {

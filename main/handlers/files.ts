@@ -3,7 +3,12 @@ import { basename } from 'node:path';
 import type { FileItem } from '../../bridge/types.ts';
 import type { HandlerTable } from '../../bridge/vault-api.ts';
 import { listAllContexts, findDataToken, toFileItem } from '../../client/vault/file-catalog.ts';
-import { configureInformationSecurityRiskMeta, deleteData, listDataTokens, updateDataToken } from '../../client/endpoints/data-token.ts';
+import {
+  configureInformationSecurityRiskMeta,
+  deleteData,
+  listDataTokens,
+  updateDataToken,
+} from '../../client/endpoints/data-token.ts';
 import { listStorageDevices } from '../../client/endpoints/storage.ts';
 import type { VaultApp } from '../vault-app.ts';
 
@@ -25,18 +30,30 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
   return {
     'files:list': async (query) => {
       const list = await listDataTokens(app.session().http, query);
-      return { items: list.items.map(toFileItem), count: list.meta.count, page: list.meta.page, perPage: list.meta.perPage };
+      return {
+        items: list.items.map(toFileItem),
+        count: list.meta.count,
+        page: list.meta.page,
+        perPage: list.meta.perPage,
+      };
     },
     'files:contexts': () => listAllContexts(app.session().http),
     'files:details': async ({ token }) => {
       const session = app.session();
-      const [item, devices] = await Promise.all([findDataToken(session.http, token), listStorageDevices(session.http)]);
+      const [item, devices] = await Promise.all([
+        findDataToken(session.http, token),
+        listStorageDevices(session.http),
+      ]);
       return {
         ...item,
         storedBytes: null,
         // The contract has no per-token holder list: every registered storage device receives
         // every store (§9), so these are the devices that hold (or will be backfilled with) it.
-        storageDevices: devices.map((device) => ({ deviceIdentifier: device.deviceIdentifier, name: device.name, online: device.online })),
+        storageDevices: devices.map((device) => ({
+          deviceIdentifier: device.deviceIdentifier,
+          name: device.name,
+          online: device.online,
+        })),
       };
     },
     'files:choose': () => app.platform.chooseFiles(),
@@ -60,7 +77,9 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
       const session = app.session();
       const chosen = target ?? (await app.platform.chooseSaveTarget(fileName));
       if (!chosen) return null;
-      const item: FileItem | undefined = await findDataToken(session.http, token).catch(() => undefined);
+      const item: FileItem | undefined = await findDataToken(session.http, token).catch(
+        () => undefined,
+      );
       const { transfers } = app.transfers.enqueue([
         {
           kind: 'download',
@@ -81,7 +100,13 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
     'files:rename': async ({ token, fileName, extension }) => {
       const session = app.session();
       // The engine keeps the extension apart; null/'' clears it, absent keeps it.
-      await session.run(() => updateDataToken(session.http, { token, fileName, ...(extension === undefined ? {} : { extension: extension ?? '' }) }));
+      await session.run(() =>
+        updateDataToken(session.http, {
+          token,
+          fileName,
+          ...(extension === undefined ? {} : { extension: extension ?? '' }),
+        }),
+      );
     },
     'files:move': async ({ token, context }) => {
       const session = app.session();
@@ -89,7 +114,9 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
     },
     'files:classify': async ({ token, fields }) => {
       const session = app.session();
-      await session.run(() => configureInformationSecurityRiskMeta(session.http, { token, fields }));
+      await session.run(() =>
+        configureInformationSecurityRiskMeta(session.http, { token, fields }),
+      );
     },
     'files:delete': async ({ token }) => {
       const session = app.session();

@@ -1,7 +1,12 @@
 import type { HandlerTable } from '../../bridge/vault-api.ts';
 import type { VaultApp } from '../vault-app.ts';
 
-export function sessionHandlers(app: VaultApp): Pick<HandlerTable, 'session:get' | 'session:useEngine' | 'session:signUp' | 'session:signIn' | 'session:signOut'> {
+export function sessionHandlers(
+  app: VaultApp,
+): Pick<
+  HandlerTable,
+  'session:get' | 'session:useEngine' | 'session:signUp' | 'session:signIn' | 'session:signOut'
+> {
   return {
     'session:get': async () => {
       // The first call waits for the engine and a restored session, so the app never flashes

@@ -2,7 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import type { StorageDeviceInfo } from '../../bridge/types.ts';
 import type { HandlerTable } from '../../bridge/vault-api.ts';
 import { listDataTokens } from '../../client/endpoints/data-token.ts';
-import { listStorageDevices, removeStorage, synchronizeStorage } from '../../client/endpoints/storage.ts';
+import {
+  listStorageDevices,
+  removeStorage,
+  synchronizeStorage,
+} from '../../client/endpoints/storage.ts';
 import { storageHealth } from '../../client/storage-health.ts';
 import type { VaultApp } from '../vault-app.ts';
 
@@ -22,7 +26,11 @@ export function storageHandlers(app: VaultApp): Pick<HandlerTable, StorageChanne
       ]);
       const folders = new Map(local.map((device) => [device.deviceIdentifier, device.dir]));
       return {
-        devices: devices.map((device): StorageDeviceInfo => ({ ...device, local: folders.has(device.deviceIdentifier), dir: folders.get(device.deviceIdentifier) ?? null })),
+        devices: devices.map((device): StorageDeviceInfo => ({
+          ...device,
+          local: folders.has(device.deviceIdentifier),
+          dir: folders.get(device.deviceIdentifier) ?? null,
+        })),
         health: storageHealth(devices, files.meta.count),
       };
     },
@@ -34,11 +42,23 @@ export function storageHandlers(app: VaultApp): Pick<HandlerTable, StorageChanne
       if (!dir) return null;
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const device = await app.addLocalStorage(dir, input?.name);
-      return { deviceIdentifier: device.deviceIdentifier, name: device.name, online: device.state === 'connected', lastSeenAt: null, storedTokens: 0, storedBytes: 0, local: true, dir: device.dir };
+      return {
+        deviceIdentifier: device.deviceIdentifier,
+        name: device.name,
+        online: device.state === 'connected',
+        lastSeenAt: null,
+        storedTokens: 0,
+        storedBytes: 0,
+        local: true,
+        dir: device.dir,
+      };
     },
     'storage:sync': async ({ deviceIdentifier }) => {
       const session = app.session();
-      const result = await session.run(() => synchronizeStorage(session.http, { deviceIdentifier }), { timeoutMs: SYNC_TIMEOUT_MS });
+      const result = await session.run(
+        () => synchronizeStorage(session.http, { deviceIdentifier }),
+        { timeoutMs: SYNC_TIMEOUT_MS },
+      );
       return { deviceIdentifier, copied: result?.copied ?? null, missing: result?.missing ?? null };
     },
     'storage:remove': async ({ deviceIdentifier }) => {

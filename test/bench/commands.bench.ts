@@ -14,7 +14,12 @@ import { percentile, round } from './bench-stats.ts';
  * ack on their own WebSocket channel. Baseline, same run, same machine: a bare HTTP POST
  * followed by a WebSocket echo round trip against a trivial server.
  */
-const { values } = parseArgs({ options: { clients: { type: 'string', default: '50' }, commands: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '50' },
+    commands: { type: 'string', default: '20' },
+  },
+});
 const clients = Number(values.clients);
 const perClient = Number(values.commands);
 
@@ -41,7 +46,9 @@ async function engineRun(): Promise<{ latencies: number[]; seconds: number }> {
         const acks = new Map<string, () => void>();
         const early = new Set<string>();
         ws.on('message', (raw) => {
-          const frame = JSON.parse(raw.toString()) as { data?: { type?: string; id?: string; command_status?: number } };
+          const frame = JSON.parse(raw.toString()) as {
+            data?: { type?: string; id?: string; command_status?: number };
+          };
           if (frame.data?.type !== 'X-DPT-CAB-ID' || frame.data.command_status === 1) return;
           const id = frame.data.id!;
           const waiter = acks.get(id);
@@ -50,11 +57,17 @@ async function engineRun(): Promise<{ latencies: number[]; seconds: number }> {
         });
         await new Promise<void>((resolve) => {
           ws.once('message', () => resolve());
-          ws.send(JSON.stringify({ action: 'joinChannel', data: { authorizationToken: profile.token } }));
+          ws.send(
+            JSON.stringify({ action: 'joinChannel', data: { authorizationToken: profile.token } }),
+          );
         });
         for (let i = 0; i < perClient; i++) {
           const t0 = performance.now();
-          const response = await api.post('/public-key/register-public-key', { publicKey: profile.keys.public }, profile.token);
+          const response = await api.post(
+            '/public-key/register-public-key',
+            { publicKey: profile.keys.public },
+            profile.token,
+          );
           const id = response.headers.get('x-dpt-cab-id')!;
           if (!early.has(id)) await new Promise<void>((resolve) => acks.set(id, resolve));
           latencies.push(performance.now() - t0);
@@ -70,8 +83,14 @@ async function engineRun(): Promise<{ latencies: number[]; seconds: number }> {
 }
 
 async function baselineRun(): Promise<{ latencies: number[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'baseline-echo-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'baseline-echo-server.ts')],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout }).once('line', resolve),
+  );
   const { port } = JSON.parse(line) as { port: number };
   try {
     const latencies: number[] = [];
@@ -80,7 +99,11 @@ async function baselineRun(): Promise<{ latencies: number[] }> {
         const ws = await openSocket(`ws://127.0.0.1:${port}`);
         for (let i = 0; i < perClient; i++) {
           const t0 = performance.now();
-          await fetch(`http://127.0.0.1:${port}/command`, { method: 'POST', body: 'publicKey=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.text());
+          await fetch(`http://127.0.0.1:${port}/command`, {
+            method: 'POST',
+            body: 'publicKey=x',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          }).then((r) => r.text());
           await new Promise<void>((resolve) => {
             ws.once('message', () => resolve());
             ws.send('{"data":{"type":"X-DPT-CAB-ID"}}');
@@ -104,7 +127,9 @@ const baselineP50 = percentile(baseline.latencies, 50);
 const perSec = ours.latencies.length / ours.seconds;
 console.log(`clients ${clients}, commands per client ${perClient}, total ${ours.latencies.length}`);
 console.log(`engine:   p50 ${round(p50)} ms  p99 ${round(p99)} ms  ${round(perSec, 1)} commands/s`);
-console.log(`baseline: p50 ${round(baselineP50)} ms  p99 ${round(percentile(baseline.latencies, 99))} ms (bare POST + WebSocket echo)`);
+console.log(
+  `baseline: p50 ${round(baselineP50)} ms  p99 ${round(percentile(baseline.latencies, 99))} ms (bare POST + WebSocket echo)`,
+);
 console.log(
   JSON.stringify({
     bench: 'commands',

@@ -56,7 +56,11 @@ function drain(url: string): Promise<number> {
   });
 }
 
-async function engineRun(): Promise<{ storeMiBs: number; retrieveMiBs: number; peakRssMb: number }> {
+async function engineRun(): Promise<{
+  storeMiBs: number;
+  retrieveMiBs: number;
+  peakRssMb: number;
+}> {
   const engine = await spawnEngine(tempDir('privicore-bench-engine-'));
   const devices: Awaited<ReturnType<typeof startDevice>>[] = [];
   const channel = await TestChannel.open(engine.wsUrl);
@@ -72,19 +76,28 @@ async function engineRun(): Promise<{ storeMiBs: number; retrieveMiBs: number; p
 
     const storeStart = performance.now();
     const posted = await postStream(reservation.stream, payload());
-    if (posted.status !== 202) throw new Error(`upstream answered ${posted.status}: ${JSON.stringify(posted.body)}`);
+    if (posted.status !== 202)
+      throw new Error(`upstream answered ${posted.status}: ${JSON.stringify(posted.body)}`);
     const storeId = String(posted.headers['x-dpt-cab-id']);
     const stored = await channel.commandOutcome(storeId, 600_000);
     const storeSeconds = (performance.now() - storeStart) / 1000;
-    if (stored.data!.command_status !== 2) throw new Error(`store rejected: ${String(stored.data!.body)}`);
-    const dataToken = await finalize(api, profile.token, reservation.token, { fileName: 'bench', size: String(mib * PIECE) });
+    if (stored.data!.command_status !== 2)
+      throw new Error(`store rejected: ${String(stored.data!.body)}`);
+    const dataToken = await finalize(api, profile.token, reservation.token, {
+      fileName: 'bench',
+      size: String(mib * PIECE),
+    });
 
     const retrieveStart = performance.now();
     const url = await requestDownload(api, channel, profile.token, dataToken);
     const received = await drain(url);
     const retrieveSeconds = (performance.now() - retrieveStart) / 1000;
     if (received !== mib * PIECE) throw new Error(`retrieved ${received} of ${mib * PIECE} bytes`);
-    return { storeMiBs: mib / storeSeconds, retrieveMiBs: mib / retrieveSeconds, peakRssMb: peakRssMb(engine.child.pid!) };
+    return {
+      storeMiBs: mib / storeSeconds,
+      retrieveMiBs: mib / retrieveSeconds,
+      peakRssMb: peakRssMb(engine.child.pid!),
+    };
   } finally {
     channel.close();
     for (const device of devices) await device.stop();
@@ -121,8 +134,12 @@ const ours = await engineRun();
 const baselineMiBs = baselineRun();
 const ratio = Math.min(ours.storeMiBs, ours.retrieveMiBs) / baselineMiBs;
 console.log(`payload ${mib} MiB, three local storage devices`);
-console.log(`engine:   store ${round(ours.storeMiBs, 1)} MiB/s  retrieve ${round(ours.retrieveMiBs, 1)} MiB/s  peak RSS ${round(ours.peakRssMb, 1)} MB`);
-console.log(`baseline: ${round(baselineMiBs, 1)} MiB/s (AES-256-GCM + three fsynced copies + one read back, same disk)`);
+console.log(
+  `engine:   store ${round(ours.storeMiBs, 1)} MiB/s  retrieve ${round(ours.retrieveMiBs, 1)} MiB/s  peak RSS ${round(ours.peakRssMb, 1)} MB`,
+);
+console.log(
+  `baseline: ${round(baselineMiBs, 1)} MiB/s (AES-256-GCM + three fsynced copies + one read back, same disk)`,
+);
 console.log(
   JSON.stringify({
     bench: 'transfer',

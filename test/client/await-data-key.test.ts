@@ -32,7 +32,13 @@ afterAll(async () => {
 
 async function secondMachine() {
   const secrets = new MemorySecretStore();
-  const signed = await logIn({ apiUrl: engine.apiUrl, wsUrl: engine.wsUrl, secrets, username: owner.username, password: owner.password });
+  const signed = await logIn({
+    apiUrl: engine.apiUrl,
+    wsUrl: engine.wsUrl,
+    secrets,
+    username: owner.username,
+    password: owner.password,
+  });
   expect(signed.missing).toEqual(['private-key', 'data-key']);
   return { secrets, session: signed.session };
 }
@@ -41,14 +47,27 @@ describe('waiting for the data key', () => {
   it('asks to join, and receives the key once the owner approves and shares it', async () => {
     const machine = await secondMachine();
     try {
-      const request = await requestAccess(machine.session, machine.secrets, owner.profileId, 'Second laptop');
-      expect((await loadProfileSecrets(machine.secrets, owner.profileId)).devicePrivateKey).toBe(request.devicePrivateKey);
+      const request = await requestAccess(
+        machine.session,
+        machine.secrets,
+        owner.profileId,
+        'Second laptop',
+      );
+      expect((await loadProfileSecrets(machine.secrets, owner.profileId)).devicePrivateKey).toBe(
+        request.devicePrivateKey,
+      );
       const waiting = awaitDataKey(machine.session, request);
-      await owner.session.run(() => approveDevice(owner.session.http, { deviceIdentifier: request.deviceIdentifier }));
-      expect(await grantDataKey(owner.session, request.deviceIdentifier, owner.session.dataKey!)).toBe('shared');
+      await owner.session.run(() =>
+        approveDevice(owner.session.http, { deviceIdentifier: request.deviceIdentifier }),
+      );
+      expect(
+        await grantDataKey(owner.session, request.deviceIdentifier, owner.session.dataKey!),
+      ).toBe('shared');
       const result = await waiting;
       expect(result.state).toBe('received');
-      expect(result.state === 'received' && result.dataKey.equals(owner.session.dataKey!)).toBe(true);
+      expect(result.state === 'received' && result.dataKey.equals(owner.session.dataKey!)).toBe(
+        true,
+      );
     } finally {
       machine.session.close();
     }
@@ -57,12 +76,24 @@ describe('waiting for the data key', () => {
   it('ends with device-gone when the request is rejected, and cancelled when aborted', async () => {
     const machine = await secondMachine();
     try {
-      const request = await requestAccess(machine.session, machine.secrets, owner.profileId, 'Stranger');
+      const request = await requestAccess(
+        machine.session,
+        machine.secrets,
+        owner.profileId,
+        'Stranger',
+      );
       const waiting = awaitDataKey(machine.session, request);
-      await owner.session.run(() => rejectDevice(owner.session.http, { deviceIdentifier: request.deviceIdentifier }));
+      await owner.session.run(() =>
+        rejectDevice(owner.session.http, { deviceIdentifier: request.deviceIdentifier }),
+      );
       expect(await waiting).toEqual({ state: 'device-gone' });
 
-      const again = await requestAccess(machine.session, machine.secrets, owner.profileId, 'Stranger again');
+      const again = await requestAccess(
+        machine.session,
+        machine.secrets,
+        owner.profileId,
+        'Stranger again',
+      );
       const abort = new AbortController();
       const cancelled = awaitDataKey(machine.session, { ...again, signal: abort.signal });
       abort.abort();
@@ -81,23 +112,43 @@ describe('waiting for the data key', () => {
       });
     });
     const secrets = new MemorySecretStore();
-    const redeemed = await redeemPairing({ payload: parsePairingPayload(qr.qrPayload), deviceName: 'Tablet', secrets });
+    const redeemed = await redeemPairing({
+      payload: parsePairingPayload(qr.qrPayload),
+      deviceName: 'Tablet',
+      secrets,
+    });
     expect(redeemed.profileId).toBe(owner.profileId);
-    expect(await loadProfileSecrets(secrets, owner.profileId)).toEqual({ authorizationToken: redeemed.authorizationToken, devicePrivateKey: redeemed.devicePrivateKey });
+    expect(await loadProfileSecrets(secrets, owner.profileId)).toEqual({
+      authorizationToken: redeemed.authorizationToken,
+      devicePrivateKey: redeemed.devicePrivateKey,
+    });
     expect(await paired).toBe(redeemed.deviceIdentifier);
     await grantDataKey(owner.session, redeemed.deviceIdentifier, owner.session.dataKey!);
 
-    const session = await resumeSession({ apiUrl: engine.apiUrl, wsUrl: engine.wsUrl, secrets, profileId: redeemed.profileId });
+    const session = await resumeSession({
+      apiUrl: engine.apiUrl,
+      wsUrl: engine.wsUrl,
+      secrets,
+      profileId: redeemed.profileId,
+    });
     try {
       const result = await awaitDataKey(session, redeemed);
-      expect(result.state === 'received' && result.dataKey.equals(owner.session.dataKey!)).toBe(true);
+      expect(result.state === 'received' && result.dataKey.equals(owner.session.dataKey!)).toBe(
+        true,
+      );
     } finally {
       session.close();
     }
 
     // A code works once; the second try says so plainly, keeping the contract's reason key.
-    const again = await redeemPairing({ payload: parsePairingPayload(qr.qrPayload), deviceName: 'Tablet 2', secrets: new MemorySecretStore() }).catch((error: unknown) => error);
+    const again = await redeemPairing({
+      payload: parsePairingPayload(qr.qrPayload),
+      deviceName: 'Tablet 2',
+      secrets: new MemorySecretStore(),
+    }).catch((error: unknown) => error);
     expect(isPrivicoreError(again, 'qr.invalid')).toBe(true);
-    expect((again as Error).message).toBe('That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.');
+    expect((again as Error).message).toBe(
+      'That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.',
+    );
   });
 });

@@ -4,9 +4,18 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProfileKeyPair } from '../../client/crypto/profile-key.ts';
-import { receiveDataKey, shareDataKey, WRAPPED_DATA_KEY_FIELD } from '../../client/data-key-share.ts';
+import {
+  receiveDataKey,
+  shareDataKey,
+  WRAPPED_DATA_KEY_FIELD,
+} from '../../client/data-key-share.ts';
 import { grantDataKey } from '../../client/device-key-grant.ts';
-import { approveDevice, downloadDeviceConfiguration, requestUniqueIdentifier, retrieveProfileDevices } from '../../client/endpoints/device.ts';
+import {
+  approveDevice,
+  downloadDeviceConfiguration,
+  requestUniqueIdentifier,
+  retrieveProfileDevices,
+} from '../../client/endpoints/device.ts';
 import { HttpClient } from '../../client/http.ts';
 import { startTestEngine } from '../support/engine.ts';
 import { signUpVaultUser, type VaultUser } from '../support/vault-engine.ts';
@@ -28,7 +37,12 @@ afterAll(async () => {
 async function newDevice(name: string, ownKey: boolean) {
   const { session } = owner;
   const keys = generateProfileKeyPair();
-  const { deviceIdentifier } = await session.run(() => requestUniqueIdentifier(session.http, { deviceName: name, ...(ownKey ? { publicKey: keys.publicKey } : {}) }));
+  const { deviceIdentifier } = await session.run(() =>
+    requestUniqueIdentifier(session.http, {
+      deviceName: name,
+      ...(ownKey ? { publicKey: keys.publicKey } : {}),
+    }),
+  );
   await session.run(() => approveDevice(session.http, { deviceIdentifier }));
   return { deviceIdentifier, keys };
 }
@@ -47,12 +61,16 @@ describe('sharing the data key with a new device', () => {
       const received = await receiveDataKey(device, deviceIdentifier, keys.privateKey);
       expect(received?.equals(session.dataKey!)).toBe(true);
       // What the engine holds is the wrapped form only.
-      const stored = (await retrieveProfileDevices(session.http)).find((d) => d.deviceIdentifier === deviceIdentifier)!.meta[WRAPPED_DATA_KEY_FIELD]!;
+      const stored = (await retrieveProfileDevices(session.http)).find(
+        (d) => d.deviceIdentifier === deviceIdentifier,
+      )!.meta[WRAPPED_DATA_KEY_FIELD]!;
       expect(stored).toMatch(/^pkw1\./);
       expect(stored).not.toContain(session.dataKey!.toString('hex'));
       expect(stored).not.toContain(session.dataKey!.toString('base64url'));
       // Another device's private key does not open it.
-      await expect(receiveDataKey(device, deviceIdentifier, generateProfileKeyPair().privateKey)).rejects.toThrow(/does not open with this private key/);
+      await expect(
+        receiveDataKey(device, deviceIdentifier, generateProfileKeyPair().privateKey),
+      ).rejects.toThrow(/does not open with this private key/);
     } finally {
       device.close();
     }
@@ -62,11 +80,19 @@ describe('sharing the data key with a new device', () => {
     const { session } = owner;
     const own = await newDevice('Phone', true);
     expect(await grantDataKey(session, own.deviceIdentifier, session.dataKey!)).toBe('shared');
-    expect((await receiveDataKey(session.http, own.deviceIdentifier, own.keys.privateKey))?.equals(session.dataKey!)).toBe(true);
+    expect(
+      (await receiveDataKey(session.http, own.deviceIdentifier, own.keys.privateKey))?.equals(
+        session.dataKey!,
+      ),
+    ).toBe(true);
 
     const engineKeyed = await newDevice('NAS', false);
-    expect(await grantDataKey(session, engineKeyed.deviceIdentifier, session.dataKey!)).toBe('engine-held-key');
-    const record = (await retrieveProfileDevices(session.http)).find((d) => d.deviceIdentifier === engineKeyed.deviceIdentifier)!;
+    expect(await grantDataKey(session, engineKeyed.deviceIdentifier, session.dataKey!)).toBe(
+      'engine-held-key',
+    );
+    const record = (await retrieveProfileDevices(session.http)).find(
+      (d) => d.deviceIdentifier === engineKeyed.deviceIdentifier,
+    )!;
     expect(record.meta[WRAPPED_DATA_KEY_FIELD]).toBeUndefined();
   });
 });

@@ -15,7 +15,11 @@ beforeAll(async () => {
 afterAll(() => engine.close());
 
 async function openSession(token: string): Promise<VaultSession> {
-  return VaultSession.open({ apiUrl: engine.apiUrl, authorizationToken: token, channel: { reconnectMinDelayMs: 20, reconnectMaxDelayMs: 100 } });
+  return VaultSession.open({
+    apiUrl: engine.apiUrl,
+    authorizationToken: token,
+    channel: { reconnectMinDelayMs: 20, reconnectMaxDelayMs: 100 },
+  });
 }
 
 function ended(): { promise: Promise<SessionEnd>; resolve(why: SessionEnd): void } {
@@ -30,7 +34,12 @@ describe('SessionKeeper', () => {
     const session = await openSession(profile.token);
     const expiry = Date.now() + 8 * 3600_000;
     const renewed: [string, number][] = [];
-    const keeper = new SessionKeeper({ session, expiresAt: expiry, onRenewed: (token, at) => void renewed.push([token, at]), onEnded: () => undefined });
+    const keeper = new SessionKeeper({
+      session,
+      expiresAt: expiry,
+      onRenewed: (token, at) => void renewed.push([token, at]),
+      onEnded: () => undefined,
+    });
     const due = keeper.renewalDueAt();
     expect(due).toBeLessThan(expiry);
     expect(due).toBeGreaterThan(Date.now());
@@ -63,7 +72,12 @@ describe('SessionKeeper', () => {
     const profile = await createProfile(api);
     const session = await openSession(profile.token);
     const end = ended();
-    const keeper = new SessionKeeper({ session, expiresAt: Date.now() - 1, onRenewed: () => undefined, onEnded: end.resolve });
+    const keeper = new SessionKeeper({
+      session,
+      expiresAt: Date.now() - 1,
+      onRenewed: () => undefined,
+      onEnded: end.resolve,
+    });
     expect(await end.promise).toBe('expired');
     expect(await keeper.renew()).toBe(false);
     session.close();
@@ -73,8 +87,15 @@ describe('SessionKeeper', () => {
     const profile = await createProfile(api);
     const session = await openSession(profile.token);
     const end = ended();
-    const keeper = new SessionKeeper({ session, expiresAt: Date.now() + 3600_000, onRenewed: () => undefined, onEnded: end.resolve });
-    expect((await api.post('/profile/revoke-authorization-token', {}, profile.token)).status).toBe(200);
+    const keeper = new SessionKeeper({
+      session,
+      expiresAt: Date.now() + 3600_000,
+      onRenewed: () => undefined,
+      onEnded: end.resolve,
+    });
+    expect((await api.post('/profile/revoke-authorization-token', {}, profile.token)).status).toBe(
+      200,
+    );
     expect(await end.promise).toBe('revoked');
     keeper.stop();
     session.close();

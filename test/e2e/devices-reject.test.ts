@@ -1,12 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeBrowser, type LaunchedVault } from './harness.ts';
-import {
-  firstComputer,
-  keyStatus,
-  openTab,
-  secondComputer,
-  signIn,
-} from './devices-steps.ts';
+import { firstComputer, keyStatus, openTab, secondComputer, signIn } from './devices-steps.ts';
 
 const opened: LaunchedVault[] = [];
 afterAll(async () => {

@@ -14,7 +14,7 @@ mkdirSync(SHOTS, { recursive: true });
 async function writeRandomFile(path: string, bytes: number): Promise<string> {
   const hash = createHash('sha256');
   const out = createWriteStream(path);
-  for (let left = bytes; left > 0; ) {
+  for (let left = bytes; left > 0;) {
     const piece = randomBytes(Math.min(left, 1 << 20));
     hash.update(piece);
     left -= piece.length;
@@ -68,7 +68,10 @@ describe('desktop app: onboarding and the Files workspace', () => {
     const username = `maria-${Date.now()}`;
 
     // Sign up on the embedded engine.
-    await page.getByTestId('sign-up-form').or(page.getByTestId('sign-in-form')).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('sign-up-form')
+      .or(page.getByTestId('sign-in-form'))
+      .waitFor({ timeout: 60_000 });
     await page.getByTestId('sign-up-tab').click();
     await shoot(page, 'onboarding-sign-up');
     await page.getByLabel('Username').fill(username);
@@ -86,15 +89,23 @@ describe('desktop app: onboarding and the Files workspace', () => {
     platform.nextFiles = [small, medium, big];
     await page.getByRole('button', { name: 'Add files' }).click();
     await page.getByTestId('transfer-row').first().waitFor();
-    await page.locator('[data-testid=transfer-row][data-state=running]').first().waitFor({ timeout: 60_000 });
+    await page
+      .locator('[data-testid=transfer-row][data-state=running]')
+      .first()
+      .waitFor({ timeout: 60_000 });
     await shoot(page, 'files-uploading');
-    await page.getByTestId('batch-summary').filter({ hasText: '3 files secured' }).waitFor({ timeout: 180_000 });
+    await page
+      .getByTestId('batch-summary')
+      .filter({ hasText: '3 files secured' })
+      .waitFor({ timeout: 180_000 });
 
     // One more by drag and drop.
     await vault.registerDroppedFiles({ 'dropped report.pdf': dropped });
     const dataTransfer = await page.evaluateHandle(() => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(16)], 'dropped report.pdf', { type: 'application/pdf' }));
+      transfer.items.add(
+        new File([new Uint8Array(16)], 'dropped report.pdf', { type: 'application/pdf' }),
+      );
       return transfer;
     });
     const target = page.getByTestId('file-list');
@@ -103,10 +114,14 @@ describe('desktop app: onboarding and the Files workspace', () => {
     await page.getByTestId('drop-zone').waitFor();
     await shoot(page, 'files-drop-zone');
     await target.dispatchEvent('drop', { dataTransfer });
-    await page.getByTestId('batch-summary').filter({ hasText: '1 file secured' }).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('batch-summary')
+      .filter({ hasText: '1 file secured' })
+      .waitFor({ timeout: 60_000 });
 
     // The list and the folder tree are right.
-    for (const name of ['notes.txt', 'photo.jpg', 'archive.bin', 'dropped report.pdf']) await row(page, name).waitFor();
+    for (const name of ['notes.txt', 'photo.jpg', 'archive.bin', 'dropped report.pdf'])
+      await row(page, name).waitFor();
     expect(await page.getByTestId('file-row').count()).toBe(4);
     await page.getByRole('treeitem', { name: 'projects' }).waitFor();
     await shoot(page, 'files-list');
@@ -115,15 +130,38 @@ describe('desktop app: onboarding and the Files workspace', () => {
     const saved = join(files, 'downloaded.bin');
     platform.nextSaveTarget = saved;
     await row(page, 'archive.bin').getByRole('button', { name: 'Download' }).click();
-    await page.getByTestId('batch-summary').filter({ hasText: '1 file downloaded' }).waitFor({ timeout: 180_000 });
+    await page
+      .getByTestId('batch-summary')
+      .filter({ hasText: '1 file downloaded' })
+      .waitFor({ timeout: 180_000 });
     expect(sha256(saved)).toBe(hashes.big);
     const savedMedium = join(files, 'photo-copy.jpg');
     platform.nextSaveTarget = savedMedium;
     await row(page, 'photo.jpg').getByRole('button', { name: 'Download' }).click();
-    await page.getByTestId('batch-summary').filter({ hasText: '1 file downloaded' }).nth(1).waitFor({ timeout: 60_000 }).catch(async () => {
-      await page.locator('[data-testid=transfer-row][data-state=done]').filter({ hasText: 'photo.jpg' }).last().waitFor({ timeout: 60_000 });
-    });
-    await expect.poll(() => { try { return sha256(savedMedium); } catch { return ''; } }, { timeout: 60_000 }).toBe(hashes.medium);
+    await page
+      .getByTestId('batch-summary')
+      .filter({ hasText: '1 file downloaded' })
+      .nth(1)
+      .waitFor({ timeout: 60_000 })
+      .catch(async () => {
+        await page
+          .locator('[data-testid=transfer-row][data-state=done]')
+          .filter({ hasText: 'photo.jpg' })
+          .last()
+          .waitFor({ timeout: 60_000 });
+      });
+    await expect
+      .poll(
+        () => {
+          try {
+            return sha256(savedMedium);
+          } catch {
+            return '';
+          }
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(hashes.medium);
 
     // Rename, classify, move.
     await row(page, 'notes.txt').getByRole('button', { name: 'Rename' }).click();
@@ -180,7 +218,10 @@ describe('desktop app: onboarding and the Files workspace', () => {
     const vault = await launchVault();
     opened.push(vault);
     const { page } = vault;
-    await page.getByTestId('sign-up-form').or(page.getByTestId('sign-in-form')).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('sign-up-form')
+      .or(page.getByTestId('sign-in-form'))
+      .waitFor({ timeout: 60_000 });
     await page.getByText('Another engine').click();
     await page.getByLabel('Engine URL').fill('http://127.0.0.1:9');
     await page.getByTestId('sign-in-tab').click();

@@ -78,10 +78,16 @@ function sharedBrowser(): Promise<Browser> {
  * window.vault built by the same bridge code as the preload over a Playwright binding.
  */
 export async function launchVault(options: LaunchOptions = {}): Promise<LaunchedVault> {
-  if (!existsSync(join(RENDERER, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build:renderer` first');
+  if (!existsSync(join(RENDERER, 'index.html')))
+    throw new Error('out/renderer is missing: run `npm run build:renderer` first');
   const dataDir = options.dataDir ?? tempDir('privicore-vault-app-');
   const platform = new HarnessPlatform();
-  const ctx = await (await sharedBrowser()).newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1280, height: 800 } });
+  const ctx = await (
+    await sharedBrowser()
+  ).newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: 1280, height: 800 },
+  });
   const page = await ctx.newPage();
   let pageReady = false;
   const pendingEvents: [string, unknown][] = [];
@@ -90,7 +96,16 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
       pendingEvents.push([event, payload]);
       return;
     }
-    void page.evaluate(([name, data]) => (window as unknown as { __vaultEmit?: (e: string, p: unknown) => void }).__vaultEmit?.(name, data), [event, payload] as const).catch(() => undefined);
+    void page
+      .evaluate(
+        ([name, data]) =>
+          (window as unknown as { __vaultEmit?: (e: string, p: unknown) => void }).__vaultEmit?.(
+            name,
+            data,
+          ),
+        [event, payload] as const,
+      )
+      .catch(() => undefined);
   };
 
   const startEngine = async (): Promise<EngineHandle> => {
@@ -107,12 +122,18 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
         stop: async () => undefined,
       };
     }
-    return inProcessEngineHandle(await startEmbeddedEngine({ dataDir: join(dataDir, 'engine'), logLevel: 'silent' }));
+    return inProcessEngineHandle(
+      await startEmbeddedEngine({ dataDir: join(dataDir, 'engine'), logLevel: 'silent' }),
+    );
   };
   if (options.engine) {
     // A given engine is a "remote" one from the app's point of view.
     const { saveSettings } = await import('../../main/settings.ts');
-    await saveSettings(join(dataDir, 'settings.json'), { engine: { mode: 'remote', apiUrl: options.engine.apiUrl }, profileId: null, username: null });
+    await saveSettings(join(dataDir, 'settings.json'), {
+      engine: { mode: 'remote', apiUrl: options.engine.apiUrl },
+      profileId: null,
+      username: null,
+    });
   }
   const app = VaultApp.create({
     settingsFile: join(dataDir, 'settings.json'),
@@ -123,7 +144,9 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
   });
   const handlers = createHandlers(app);
   await page.exposeBinding('__vaultInvoke', (_source, channel: string, input: unknown) =>
-    dispatch(handlers, channel, input, (error) => describeClientError(error, app.engineStatus().apiUrl)),
+    dispatch(handlers, channel, input, (error) =>
+      describeClientError(error, app.engineStatus().apiUrl),
+    ),
   );
   await page.addInitScript({ content: await harnessPreload() });
   const server = await serveRenderer(RENDERER);
@@ -137,7 +160,14 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
     platform,
     dataDir,
     async registerDroppedFiles(paths) {
-      await page.evaluate((map) => Object.assign((window as unknown as { __droppedPaths: Record<string, string> }).__droppedPaths, map), paths);
+      await page.evaluate(
+        (map) =>
+          Object.assign(
+            (window as unknown as { __droppedPaths: Record<string, string> }).__droppedPaths,
+            map,
+          ),
+        paths,
+      );
     },
     async close() {
       await ctx.close();

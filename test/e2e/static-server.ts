@@ -14,7 +14,9 @@ const TYPES: Record<string, string> = {
 };
 
 /** Serves the built renderer on loopback with the app's CSP, as Electron would load it. */
-export async function serveRenderer(root: string): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveRenderer(
+  root: string,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent((request.url ?? '/').split('?')[0]!);
     const file = normalize(join(root, path === '/' ? 'index.html' : path));
@@ -25,7 +27,10 @@ export async function serveRenderer(root: string): Promise<{ url: string; close(
     stat(file).then(
       (info) => {
         if (!info.isFile()) throw new Error('not a file');
-        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY });
+        response.writeHead(200, {
+          'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'content-security-policy': CONTENT_SECURITY_POLICY,
+        });
         createReadStream(file).pipe(response);
       },
       () => response.writeHead(404).end(),
@@ -33,5 +38,8 @@ export async function serveRenderer(root: string): Promise<{ url: string; close(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/index.html`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/index.html`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -15,20 +15,45 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-function expectErrorShape(response: { status: number; body: unknown }, status: number, reason?: string): void {
+function expectErrorShape(
+  response: { status: number; body: unknown },
+  status: number,
+  reason?: string,
+): void {
   expect(response.status).toBe(status);
-  expect(response.body).toMatchObject({ status, reason: reason ?? expect.any(String), message: expect.any(String) });
+  expect(response.body).toMatchObject({
+    status,
+    reason: reason ?? expect.any(String),
+    message: expect.any(String),
+  });
 }
 
 /** Sends bytes exactly as given (fetch would normalise the path). */
-function rawRequest(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: unknown }> {
+function rawRequest(
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: unknown }> {
   const url = new URL(engine.apiUrl);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined }));
-    });
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        method: init.method ?? 'GET',
+        headers: init.headers,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as unknown) : undefined,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(init.body);
   });
@@ -36,59 +61,108 @@ function rawRequest(path: string, init: { method?: string; headers?: Record<stri
 
 describe('bad input', () => {
   it('answers malformed JSON with 400 request.malformed', async () => {
-    const response = await api.raw('/profile/register-profile', { method: 'POST', body: '{"username": ', headers: { 'content-type': 'application/json' } });
+    const response = await api.raw('/profile/register-profile', {
+      method: 'POST',
+      body: '{"username": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expectErrorShape(response, 400, 'request.malformed');
   });
 
   it('answers unknown content types with 400', async () => {
     for (const type of ['text/xml', 'application/x-unknown', 'image/png']) {
-      const response = await api.raw('/profile/register-profile', { method: 'POST', body: '<x/>', headers: { 'content-type': type } });
+      const response = await api.raw('/profile/register-profile', {
+        method: 'POST',
+        body: '<x/>',
+        headers: { 'content-type': type },
+      });
       expectErrorShape(response, 400, 'request.malformed');
     }
   });
 
   it('answers bodies over 4 MiB with 413 request.too_large', async () => {
     const big = 'username=' + 'a'.repeat(4 * 1024 * 1024 + 10);
-    const response = await api.raw('/profile/register-profile', { method: 'POST', body: big, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await api.raw('/profile/register-profile', {
+      method: 'POST',
+      body: big,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expectErrorShape(response, 413, 'request.too_large');
-    const json = await api.raw('/profile/authenticate', { method: 'POST', body: JSON.stringify({ username: 'x'.repeat(5 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const json = await api.raw('/profile/authenticate', {
+      method: 'POST',
+      body: JSON.stringify({ username: 'x'.repeat(5 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expectErrorShape(json, 413, 'request.too_large');
   });
 
   it('answers wrong types with 422 naming the field', async () => {
-    const cases: unknown[] = [{ username: { nested: 1 }, password: 'long enough password' }, { username: ['a', 'b'], password: 'long enough password' }, { username: 'valid-name', password: 12 }];
+    const cases: unknown[] = [
+      { username: { nested: 1 }, password: 'long enough password' },
+      { username: ['a', 'b'], password: 'long enough password' },
+      { username: 'valid-name', password: 12 },
+    ];
     for (const body of cases) {
       const response = await api.postJson('/profile/register-profile', body);
       expect([422]).toContain(response.status);
-      expect(response.body).toMatchObject({ reason: 'validation.failed', errors: expect.any(Object) });
+      expect(response.body).toMatchObject({
+        reason: 'validation.failed',
+        errors: expect.any(Object),
+      });
     }
     const notObject = await api.postJson('/profile/register-profile', ['not', 'an', 'object']);
     expect(notObject.status).toBe(422);
     const scalar = await api.postJson('/profile/authenticate', 'just a string');
     expect(scalar.status).toBe(422);
-    const arrays = await api.raw('/profile/register-profile', { method: 'POST', body: 'username[]=a&username[x]=b&password[a][b][c][d][e][f]=c', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const arrays = await api.raw('/profile/register-profile', {
+      method: 'POST',
+      body: 'username[]=a&username[x]=b&password[a][b][c][d][e][f]=c',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(arrays.status).toBe(422);
-    const proto = await api.raw('/profile/register-profile', { method: 'POST', body: '__proto__[polluted]=1&constructor[prototype][x]=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const proto = await api.raw('/profile/register-profile', {
+      method: 'POST',
+      body: '__proto__[polluted]=1&constructor[prototype][x]=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(proto.status).toBe(422);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('answers broken multipart with 400', async () => {
-    const response = await api.raw('/profile/register-profile', { method: 'POST', body: 'garbage', headers: { 'content-type': 'multipart/form-data' } });
+    const response = await api.raw('/profile/register-profile', {
+      method: 'POST',
+      body: 'garbage',
+      headers: { 'content-type': 'multipart/form-data' },
+    });
     expectErrorShape(response, 400, 'request.malformed');
   });
 
   it('handles path tricks without leaking or crashing', async () => {
-    for (const path of ['/profile/../health/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/request-status/..%2F..%2Fetc', '/request-status/%00', '/' + 'a'.repeat(8000), '/profile/retrieve-profile-id%00']) {
+    for (const path of [
+      '/profile/../health/../../etc/passwd',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/request-status/..%2F..%2Fetc',
+      '/request-status/%00',
+      '/' + 'a'.repeat(8000),
+      '/profile/retrieve-profile-id%00',
+    ]) {
       const response = await rawRequest(path);
       expect(response.status, path).toBeGreaterThanOrEqual(400);
       expect(response.status, path).toBeLessThan(500);
-      expect(response.body, path).toMatchObject({ status: response.status, reason: expect.any(String) });
+      expect(response.body, path).toMatchObject({
+        status: response.status,
+        reason: expect.any(String),
+      });
     }
   });
 
   it('ignores bodies on routes that take none', async () => {
-    const response = await api.raw('/profile/generate-token-qr', { method: 'POST', body: '\u0000\u0001binary', headers: { 'content-type': 'application/octet-stream', 'X-DPT-AUTHORIZATION': profile.token } });
+    const response = await api.raw('/profile/generate-token-qr', {
+      method: 'POST',
+      body: '\u0000\u0001binary',
+      headers: { 'content-type': 'application/octet-stream', 'X-DPT-AUTHORIZATION': profile.token },
+    });
     expect(response.status).toBe(200);
   });
 

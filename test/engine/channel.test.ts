@@ -19,23 +19,42 @@ describe('joinChannel and leaveChannel', () => {
     const profile = await createProfile(api, { withKey: false });
     const channel = await TestChannel.open(engine.wsUrl);
     const reply = await channel.join(profile.token);
-    expect(reply).toMatchObject({ status: 200, data: { channelId: expect.stringMatching(/^[0-9a-f-]{36}$/), message: expect.any(String) } });
+    expect(reply).toMatchObject({
+      status: 200,
+      data: { channelId: expect.stringMatching(/^[0-9a-f-]{36}$/), message: expect.any(String) },
+    });
     channel.close();
   });
 
   it('answers 401, 409, 404 and 400 as the contract lists', async () => {
     const profile = await createProfile(api);
     const channel = await TestChannel.open(engine.wsUrl);
-    expect(await channel.join('T-' + 'x'.repeat(43))).toMatchObject({ status: 401, data: { reason: 'auth.invalid_token' } });
+    expect(await channel.join('T-' + 'x'.repeat(43))).toMatchObject({
+      status: 401,
+      data: { reason: 'auth.invalid_token' },
+    });
     const joined = await channel.join(profile.token);
-    expect(await channel.join(profile.token)).toMatchObject({ status: 409, data: { reason: 'websocket.already_joined' } });
-    expect(await channel.request('leaveChannel', { channelId: '01900000-0000-7000-8000-000000000000' })).toMatchObject({
+    expect(await channel.join(profile.token)).toMatchObject({
+      status: 409,
+      data: { reason: 'websocket.already_joined' },
+    });
+    expect(
+      await channel.request('leaveChannel', { channelId: '01900000-0000-7000-8000-000000000000' }),
+    ).toMatchObject({
       status: 404,
       data: { reason: 'websocket.channel_not_found' },
     });
-    expect(await channel.request('fly', {})).toMatchObject({ status: 400, data: { reason: 'request.malformed' } });
-    expect(await channel.request('joinChannel', {})).toMatchObject({ status: 400, data: { reason: 'request.malformed' } });
-    const left = await channel.request('leaveChannel', { channelId: joined.data!.channelId as string });
+    expect(await channel.request('fly', {})).toMatchObject({
+      status: 400,
+      data: { reason: 'request.malformed' },
+    });
+    expect(await channel.request('joinChannel', {})).toMatchObject({
+      status: 400,
+      data: { reason: 'request.malformed' },
+    });
+    const left = await channel.request('leaveChannel', {
+      channelId: joined.data!.channelId as string,
+    });
     expect(left).toMatchObject({ status: 200, data: { channelId: joined.data!.channelId } });
     expect((await channel.join(profile.token)).status).toBe(200);
     channel.close();
@@ -45,7 +64,11 @@ describe('joinChannel and leaveChannel', () => {
     const channel = await TestChannel.open(engine.wsUrl);
     channel.send('this is not json');
     const reply = await channel.waitFor((frame) => frame.status === 400);
-    expect(reply).toMatchObject({ correlationId: null, status: 400, data: { reason: 'request.malformed' } });
+    expect(reply).toMatchObject({
+      correlationId: null,
+      status: 400,
+      data: { reason: 'request.malformed' },
+    });
     channel.send(Buffer.from([1, 2, 3]));
     await channel.waitFor((frame) => frame.status === 400 && channel.frames.length === 2);
     expect(channel.ws.readyState).toBe(WebSocket.OPEN);
@@ -62,10 +85,18 @@ describe('joinChannel and leaveChannel', () => {
 describe('delivery', () => {
   it('delivers command outcomes to every socket of the profile and nothing before a join', async () => {
     const profile = await createProfile(api);
-    const [a, b, idle] = await Promise.all([TestChannel.open(engine.wsUrl), TestChannel.open(engine.wsUrl), TestChannel.open(engine.wsUrl)]);
+    const [a, b, idle] = await Promise.all([
+      TestChannel.open(engine.wsUrl),
+      TestChannel.open(engine.wsUrl),
+      TestChannel.open(engine.wsUrl),
+    ]);
     await a.join(profile.token);
     await b.join(profile.token);
-    const response = await api.post('/profile/change-password', { currentPassword: PASSWORD, newPassword: 'another password here' }, profile.token);
+    const response = await api.post(
+      '/profile/change-password',
+      { currentPassword: PASSWORD, newPassword: 'another password here' },
+      profile.token,
+    );
     const id = commandId(response);
     const [fromA, fromB] = await Promise.all([a.commandOutcome(id), b.commandOutcome(id)]);
     expect(fromA.data).toEqual({ type: 'X-DPT-CAB-ID', id, command_status: 2, body: 'succeeded' });
@@ -78,13 +109,24 @@ describe('delivery', () => {
     const profile = await createProfile(api);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      ids.push(commandId(await api.post('/profile/change-password', { currentPassword: 'wrong password', newPassword: 'whatever password' }, profile.token)));
+      ids.push(
+        commandId(
+          await api.post(
+            '/profile/change-password',
+            { currentPassword: 'wrong password', newPassword: 'whatever password' },
+            profile.token,
+          ),
+        ),
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     const late = await TestChannel.open(engine.wsUrl);
     await late.join(profile.token);
     await late.commandOutcome(ids[2]!);
-    const delivered = late.frames.filter((frame) => frame.data?.type === 'X-DPT-CAB-ID').map((frame) => frame.data!.id).filter((id) => ids.includes(id as string));
+    const delivered = late.frames
+      .filter((frame) => frame.data?.type === 'X-DPT-CAB-ID')
+      .map((frame) => frame.data!.id)
+      .filter((id) => ids.includes(id as string));
     expect(delivered).toEqual(ids);
     late.close();
   });
@@ -95,7 +137,13 @@ describe('delivery', () => {
     await bobChannel.join(bob.token);
     const aliceChannel = await TestChannel.open(engine.wsUrl);
     await aliceChannel.join(alice.token);
-    const id = commandId(await api.post('/profile/change-password', { currentPassword: PASSWORD, newPassword: 'alices new password' }, alice.token));
+    const id = commandId(
+      await api.post(
+        '/profile/change-password',
+        { currentPassword: PASSWORD, newPassword: 'alices new password' },
+        alice.token,
+      ),
+    );
     await aliceChannel.commandOutcome(id);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(bobChannel.frames.some((frame) => frame.data?.id === id)).toBe(false);

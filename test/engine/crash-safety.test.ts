@@ -11,7 +11,10 @@ describe('crash safety', () => {
       const engine = await spawnEngine(dataDir);
       const api = wire(engine.apiUrl);
       const username = uniqueName('crash');
-      const response = await api.post('/profile/register-profile', { username, password: PASSWORD });
+      const response = await api.post('/profile/register-profile', {
+        username,
+        password: PASSWORD,
+      });
       expect(response.status).toBe(202);
       // Kill at once, before the command is likely to have run.
       engine.child.kill('SIGKILL');
@@ -26,7 +29,10 @@ describe('crash safety', () => {
       } else {
         expect(auth.status).toBe(401);
         // A rejected registration leaves the username free.
-        const retry = await after.post('/profile/register-profile', { username, password: PASSWORD });
+        const retry = await after.post('/profile/register-profile', {
+          username,
+          password: PASSWORD,
+        });
         expect(await awaitStatus(after, commandId(retry))).toBe('succeeded');
       }
       outcomes.push(status);
@@ -41,12 +47,17 @@ describe('crash safety', () => {
     const engine = await spawnEngine(dataDir);
     const api = wire(engine.apiUrl);
     const username = uniqueName('term');
-    const id = commandId(await api.post('/profile/register-profile', { username, password: PASSWORD }));
+    const id = commandId(
+      await api.post('/profile/register-profile', { username, password: PASSWORD }),
+    );
     expect(await awaitStatus(api, id)).toBe('succeeded');
     engine.child.kill('SIGTERM');
     expect(await engine.exited).toBe(0);
     const again = await spawnEngine(dataDir);
-    expect((await wire(again.apiUrl).post('/profile/authenticate', { username, password: PASSWORD })).status).toBe(200);
+    expect(
+      (await wire(again.apiUrl).post('/profile/authenticate', { username, password: PASSWORD }))
+        .status,
+    ).toBe(200);
     again.child.kill('SIGTERM');
     await again.exited;
   });

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine } from '../support/engine.ts';
 import { wire, type Wire } from '../support/http.ts';
 import { createProfile } from '../support/profiles.ts';
-import { addStorageDevice, awaitStorage, eventually, startDevice } from '../support/storage-devices.ts';
+import {
+  addStorageDevice,
+  awaitStorage,
+  eventually,
+  startDevice,
+} from '../support/storage-devices.ts';
 
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
 let api: Wire;
@@ -22,7 +27,10 @@ describe('revoking a storage device token', () => {
 
     const revoked = await api.post('/profile/revoke-authorization-token', {}, bundle.deviceToken);
     expect(revoked.status).toBe(200);
-    await eventually(() => device.state === 'unauthorized', 'the runtime reports itself unauthorized');
+    await eventually(
+      () => device.state === 'unauthorized',
+      'the runtime reports itself unauthorized',
+    );
     await awaitStorage(api, profile.token, deviceId, (d) => !d.online);
     await device.stop();
   });

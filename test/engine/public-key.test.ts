@@ -42,17 +42,36 @@ describe('generate-keys', () => {
 describe('register-public-key', () => {
   it('registers a key (either hex case) and stores it lowercase', async () => {
     const profile = await createProfile(api, { withKey: false });
-    const response = await api.post('/public-key/register-public-key', { publicKey: profile.keys.public.toUpperCase() }, profile.token);
+    const response = await api.post(
+      '/public-key/register-public-key',
+      { publicKey: profile.keys.public.toUpperCase() },
+      profile.token,
+    );
     expect(response.status).toBe(202);
     expect(await awaitStatus(api, commandId(response))).toBe('succeeded');
-    expect((await api.get('/public-key/retrieve-public-key', profile.token)).body).toEqual({ publicKey: profile.keys.public });
+    expect((await api.get('/public-key/retrieve-public-key', profile.token)).body).toEqual({
+      publicKey: profile.keys.public,
+    });
   });
 
   it('replaces an earlier key', async () => {
     const profile = await createProfile(api);
     const next = (await api.get('/generate-keys')).body as { public: string };
-    expect(await awaitStatus(api, commandId(await api.post('/public-key/register-public-key', { publicKey: next.public }, profile.token)))).toBe('succeeded');
-    expect((await api.get('/public-key/retrieve-public-key', profile.token)).body).toEqual({ publicKey: next.public });
+    expect(
+      await awaitStatus(
+        api,
+        commandId(
+          await api.post(
+            '/public-key/register-public-key',
+            { publicKey: next.public },
+            profile.token,
+          ),
+        ),
+      ),
+    ).toBe('succeeded');
+    expect((await api.get('/public-key/retrieve-public-key', profile.token)).body).toEqual({
+      publicKey: next.public,
+    });
   });
 
   it('rejects keys with a bad length, hex, tag or digest with errors.publicKey', async () => {
@@ -62,11 +81,24 @@ describe('register-public-key', () => {
     badDigest[99] = badDigest[99]! ^ 1;
     const otherTag = Buffer.from(good.subarray(0, 36));
     otherTag[3] = 1;
-    const bad = [profile.keys.public.slice(2), 'zz' + profile.keys.public.slice(2), badDigest.toString('hex'), withDigestOf(otherTag), ''];
+    const bad = [
+      profile.keys.public.slice(2),
+      'zz' + profile.keys.public.slice(2),
+      badDigest.toString('hex'),
+      withDigestOf(otherTag),
+      '',
+    ];
     for (const publicKey of bad) {
-      const response = await api.post('/public-key/register-public-key', { publicKey }, profile.token);
+      const response = await api.post(
+        '/public-key/register-public-key',
+        { publicKey },
+        profile.token,
+      );
       expect(response.status, publicKey).toBe(422);
-      expect(response.body).toMatchObject({ reason: 'validation.failed', errors: { publicKey: [expect.any(String)] } });
+      expect(response.body).toMatchObject({
+        reason: 'validation.failed',
+        errors: { publicKey: [expect.any(String)] },
+      });
     }
   });
 });

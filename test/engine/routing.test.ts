@@ -4,7 +4,15 @@ import { startTestEngine } from '../support/engine.ts';
 import { wire, type Wire } from '../support/http.ts';
 
 /** Areas whose endpoints this engine serves; every endpoint of these must be routed. */
-const ROUTED_AREAS = new Set(['websocket', 'utility', 'profile', 'public-key', 'data-token', 'device', 'storage']);
+const ROUTED_AREAS = new Set([
+  'websocket',
+  'utility',
+  'profile',
+  'public-key',
+  'data-token',
+  'device',
+  'storage',
+]);
 
 const DUMMY_ID = '01900000-0000-7000-8000-000000000000';
 
@@ -22,7 +30,12 @@ function concrete(path: string): string {
 }
 
 async function call(method: string, path: string) {
-  return api.raw(concrete(path), { method, ...(method === 'POST' ? { body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}) });
+  return api.raw(concrete(path), {
+    method,
+    ...(method === 'POST'
+      ? { body: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+      : {}),
+  });
 }
 
 const served = endpoints.filter((e: Endpoint) => ROUTED_AREAS.has(e.area));
@@ -33,23 +46,30 @@ describe('endpoint table', () => {
     expect(endpoints.length).toBe(93);
   });
 
-  it.each(served.flatMap((e) => [{ id: e.id, method: e.method, path: e.path }, ...e.aliases.map((a) => ({ id: `${e.id} (alias)`, ...a }))]))(
-    '$id is routed as $method $path',
-    async ({ method, path }) => {
-      const response = await call(method, path);
-      expect(response.status).not.toBe(500);
-      if (response.status === 404) expect((response.body as { reason: string }).reason).not.toBe('route.not_found');
+  it.each(
+    served.flatMap((e) => [
+      { id: e.id, method: e.method, path: e.path },
+      ...e.aliases.map((a) => ({ id: `${e.id} (alias)`, ...a })),
+    ]),
+  )('$id is routed as $method $path', async ({ method, path }) => {
+    const response = await call(method, path);
+    expect(response.status).not.toBe(500);
+    if (response.status === 404)
+      expect((response.body as { reason: string }).reason).not.toBe('route.not_found');
+  });
+
+  it.each(served.filter((e) => e.id !== 'websocket.channel'))(
+    '$id takes no other method',
+    async (e) => {
+      const methods = new Set([e.method, ...e.aliases.map((a) => a.method)]);
+      const other =
+        methods.has('GET') && methods.has('POST') ? undefined : methods.has('GET') ? 'POST' : 'GET';
+      if (!other) return;
+      const response = await call(other, e.path);
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ status: 404, reason: 'route.not_found' });
     },
   );
-
-  it.each(served.filter((e) => e.id !== 'websocket.channel'))('$id takes no other method', async (e) => {
-    const methods = new Set([e.method, ...e.aliases.map((a) => a.method)]);
-    const other = methods.has('GET') && methods.has('POST') ? undefined : methods.has('GET') ? 'POST' : 'GET';
-    if (!other) return;
-    const response = await call(other, e.path);
-    expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ status: 404, reason: 'route.not_found' });
-  });
 
   it('accepts a trailing slash on every route', async () => {
     const response = await api.get('/health/');
@@ -59,7 +79,11 @@ describe('endpoint table', () => {
   it('answers unknown routes with route.not_found in the error shape', async () => {
     const response = await api.get('/no/such/route');
     expect(response.status).toBe(404);
-    expect(response.body).toEqual({ status: 404, reason: 'route.not_found', message: expect.any(String) });
+    expect(response.body).toEqual({
+      status: 404,
+      reason: 'route.not_found',
+      message: expect.any(String),
+    });
   });
 
   it('answers CORS preflight with 204 and the contract headers', async () => {

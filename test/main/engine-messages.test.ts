@@ -5,7 +5,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listStorageDevices } from '../../client/endpoints/storage.ts';
-import { EngineRequests, engineHandleOver, runEngineRequest, type EngineMessage, type EngineRequestMessage } from '../../main/engine-messages.ts';
+import {
+  EngineRequests,
+  engineHandleOver,
+  runEngineRequest,
+  type EngineMessage,
+  type EngineRequestMessage,
+} from '../../main/engine-messages.ts';
 import type { EngineHandle } from '../../main/engine-handle.ts';
 import { startVaultEngine, signUpVaultUser, type VaultUser } from '../support/vault-engine.ts';
 
@@ -19,7 +25,8 @@ beforeAll(async () => {
   engine = await startVaultEngine();
   user = await signUpVaultUser(engine, { storage: false });
   // The engine process's side: run the request, post the reply back (copied, as across processes).
-  const toMain = (message: EngineMessage) => queueMicrotask(() => requests.settle(structuredClone(message)));
+  const toMain = (message: EngineMessage) =>
+    queueMicrotask(() => requests.settle(structuredClone(message)));
   requests = new EngineRequests((message) => {
     const request = structuredClone(message);
     sent.push(request);
@@ -45,9 +52,18 @@ describe('engine messages', () => {
 
     const dir = join(engine.dir, 'added');
     const added = await handle.addLocalStorage(token, dir, { name: 'Added folder' });
-    expect(added).toMatchObject({ profileId: user.profileId, name: 'Added folder', dir, state: 'connected' });
-    expect((await listStorageDevices(user.session.http)).map((device) => device.deviceIdentifier)).toContain(added.deviceIdentifier);
-    expect((await handle.localStorage()).map((device) => device.deviceIdentifier)).toContain(added.deviceIdentifier);
+    expect(added).toMatchObject({
+      profileId: user.profileId,
+      name: 'Added folder',
+      dir,
+      state: 'connected',
+    });
+    expect(
+      (await listStorageDevices(user.session.http)).map((device) => device.deviceIdentifier),
+    ).toContain(added.deviceIdentifier);
+    expect((await handle.localStorage()).map((device) => device.deviceIdentifier)).toContain(
+      added.deviceIdentifier,
+    );
 
     expect(await handle.forgetLocalStorage(added.deviceIdentifier)).toBe(true);
     expect(await handle.forgetLocalStorage(added.deviceIdentifier)).toBe(false);
@@ -65,9 +81,14 @@ describe('engine messages', () => {
   });
 
   it('carries a failure back as an error, and fails every open request when the engine goes', async () => {
-    await expect(handle.addLocalStorage('T-not-a-token', join(engine.dir, 'never'))).rejects.toThrow(/token/i);
+    await expect(
+      handle.addLocalStorage('T-not-a-token', join(engine.dir, 'never')),
+    ).rejects.toThrow(/token/i);
     const lost = new EngineRequests(() => undefined);
-    const waiting = engineHandleOver({ apiUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1/ws' }, lost).localStorage();
+    const waiting = engineHandleOver(
+      { apiUrl: 'http://127.0.0.1:1', wsUrl: 'ws://127.0.0.1:1/ws' },
+      lost,
+    ).localStorage();
     lost.failAll(new Error('The engine process exited (code 1).'));
     await expect(waiting).rejects.toThrow('The engine process exited (code 1).');
   });

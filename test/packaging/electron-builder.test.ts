@@ -17,7 +17,11 @@ function standInElectron(): string {
   const dir = tempDir('privicore-electron-dist-');
   writeFileSync(join(dir, 'electron'), '#!/bin/sh\necho "stand-in Electron"\n');
   chmodSync(join(dir, 'electron'), 0o755);
-  const version = (JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(join(ROOT, 'node_modules/electron/package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   writeFileSync(join(dir, 'version'), `v${version}`);
   writeFileSync(join(dir, 'LICENSE'), '');
   writeFileSync(join(dir, 'LICENSES.chromium.html'), '');
@@ -43,8 +47,15 @@ describe('packaging', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
     const app = join(output, 'linux-unpacked');
     expect(existsSync(join(app, 'privicore-vault'))).toBe(true);
-    const asar = require('@electron/asar') as { listPackage(path: string, options: object): string[]; extractFile(archive: string, file: string): Buffer };
-    const files = new Set(asar.listPackage(join(app, 'resources', 'app.asar'), {}).map((file) => file.replace(/\\/g, '/')));
+    const asar = require('@electron/asar') as {
+      listPackage(path: string, options: object): string[];
+      extractFile(archive: string, file: string): Buffer;
+    };
+    const files = new Set(
+      asar
+        .listPackage(join(app, 'resources', 'app.asar'), {})
+        .map((file) => file.replace(/\\/g, '/')),
+    );
     for (const expected of [
       '/package.json',
       '/out/main/index.mjs',
@@ -60,8 +71,23 @@ describe('packaging', () => {
     // Test and dev-only packages stay out.
     expect([...files].some((file) => file.startsWith('/node_modules/vitest/'))).toBe(false);
     expect([...files].some((file) => file.startsWith('/test/'))).toBe(false);
-    expect(existsSync(join(app, 'resources', 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'))).toBe(true);
-    const packed = JSON.parse(asar.extractFile(join(app, 'resources', 'app.asar'), 'package.json').toString()) as { main: string };
+    expect(
+      existsSync(
+        join(
+          app,
+          'resources',
+          'app.asar.unpacked',
+          'node_modules',
+          'better-sqlite3',
+          'build',
+          'Release',
+          'better_sqlite3.node',
+        ),
+      ),
+    ).toBe(true);
+    const packed = JSON.parse(
+      asar.extractFile(join(app, 'resources', 'app.asar'), 'package.json').toString(),
+    ) as { main: string };
     expect(packed.main).toBe('out/main/index.mjs');
   });
 });

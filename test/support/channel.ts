@@ -9,7 +9,10 @@ export interface ChannelFrame {
 /** A raw WebSocket channel client for wire tests: records every frame it receives. */
 export class TestChannel {
   readonly frames: ChannelFrame[] = [];
-  private waiters: { predicate: (frame: ChannelFrame) => boolean; resolve: (frame: ChannelFrame) => void }[] = [];
+  private waiters: {
+    predicate: (frame: ChannelFrame) => boolean;
+    resolve: (frame: ChannelFrame) => void;
+  }[] = [];
   closeCode: number | undefined;
   readonly closed: Promise<number>;
 
@@ -49,7 +52,15 @@ export class TestChannel {
     const seen = this.frames.find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching channel frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no matching channel frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({
         predicate,
         resolve: (frame) => {
@@ -72,7 +83,13 @@ export class TestChannel {
 
   /** The final X-DPT-CAB-ID message of a command. */
   commandOutcome(commandId: string, timeoutMs?: number): Promise<ChannelFrame> {
-    return this.waitFor((frame) => frame.data?.type === 'X-DPT-CAB-ID' && frame.data.id === commandId && frame.data.command_status !== 1, timeoutMs);
+    return this.waitFor(
+      (frame) =>
+        frame.data?.type === 'X-DPT-CAB-ID' &&
+        frame.data.id === commandId &&
+        frame.data.command_status !== 1,
+      timeoutMs,
+    );
   }
 
   close(): void {

@@ -1,6 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BridgeEvent, BridgeEvents, Channel, ChannelInput, ChannelResult } from '../../bridge/channels.ts';
+import type {
+  BridgeEvent,
+  BridgeEvents,
+  Channel,
+  ChannelInput,
+  ChannelResult,
+} from '../../bridge/channels.ts';
 import type { Transfer } from '../../bridge/types.ts';
 import { dispatch, VaultError, type BridgeReply } from '../../bridge/vault-api.ts';
 import { describeClientError } from '../../client/describe-client-error.ts';
@@ -26,11 +32,17 @@ export interface Desktop {
   /** Every event main emitted, in order. */
   events: { event: BridgeEvent; payload: unknown }[];
   /** Calls a channel; rejects with the VaultError the renderer would get. */
-  call<C extends Channel>(channel: C, ...input: undefined extends ChannelInput<C> ? [ChannelInput<C>?] : [ChannelInput<C>]): Promise<ChannelResult<C>>;
+  call<C extends Channel>(
+    channel: C,
+    ...input: undefined extends ChannelInput<C> ? [ChannelInput<C>?] : [ChannelInput<C>]
+  ): Promise<ChannelResult<C>>;
   /** The raw reply, for calls expected to fail validation. */
   reply(channel: string, input: unknown): Promise<BridgeReply>;
   /** The first event of this kind (already emitted or still to come) that matches. */
-  event<E extends BridgeEvent>(event: E, matches?: (payload: BridgeEvents[E]) => boolean): Promise<BridgeEvents[E]>;
+  event<E extends BridgeEvent>(
+    event: E,
+    matches?: (payload: BridgeEvents[E]) => boolean,
+  ): Promise<BridgeEvents[E]>;
   /** Resolves when a transfer has ended (done, failed or cancelled). */
   transferEnded(transferId: string): Promise<Transfer>;
   /** Quits the app and starts it again on the same settings and keychain (a restart of the computer's app). */
@@ -57,7 +69,12 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const dir = options.reuse?.dir ?? tempDir('privicore-desktop-');
   const settingsFile = join(dir, 'settings.json');
   if (options.remoteEngine && !options.reuse) {
-    const settings: Settings = { engine: { mode: 'remote', apiUrl: options.remoteEngine }, profileId: null, username: null, device: null };
+    const settings: Settings = {
+      engine: { mode: 'remote', apiUrl: options.remoteEngine },
+      profileId: null,
+      username: null,
+      device: null,
+    };
     await saveSettings(settingsFile, settings);
   }
   const platform = new ScriptedPlatform();
@@ -73,15 +90,25 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       events.push({ event, payload });
       for (const watch of [...watchers]) watch();
     },
-    ...(options.keyPollIntervalMs === undefined ? {} : { keyPollIntervalMs: options.keyPollIntervalMs }),
+    ...(options.keyPollIntervalMs === undefined
+      ? {}
+      : { keyPollIntervalMs: options.keyPollIntervalMs }),
   });
   const handlers = createHandlers(app);
-  const reply = (channel: string, input: unknown) => dispatch(handlers, channel, input, (error) => describeClientError(error, app.engineStatus().apiUrl));
+  const reply = (channel: string, input: unknown) =>
+    dispatch(handlers, channel, input, (error) =>
+      describeClientError(error, app.engineStatus().apiUrl),
+    );
 
-  const event = <E extends BridgeEvent>(name: E, matches: (payload: BridgeEvents[E]) => boolean = () => true) =>
+  const event = <E extends BridgeEvent>(
+    name: E,
+    matches: (payload: BridgeEvents[E]) => boolean = () => true,
+  ) =>
     new Promise<BridgeEvents[E]>((resolve) => {
       const look = () => {
-        const found = events.find((entry) => entry.event === name && matches(entry.payload as BridgeEvents[E]));
+        const found = events.find(
+          (entry) => entry.event === name && matches(entry.payload as BridgeEvents[E]),
+        );
         if (!found) return;
         watchers.delete(look);
         resolve(found.payload as BridgeEvents[E]);
@@ -103,7 +130,12 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     },
     reply,
     event,
-    transferEnded: (transferId) => event('transfer:progress', (transfer) => transfer.id === transferId && ['done', 'failed', 'cancelled'].includes(transfer.state)),
+    transferEnded: (transferId) =>
+      event(
+        'transfer:progress',
+        (transfer) =>
+          transfer.id === transferId && ['done', 'failed', 'cancelled'].includes(transfer.state),
+      ),
     async restart() {
       await app.shutdown();
       return startDesktop({ ...options, reuse: { dir, secrets } });

@@ -11,7 +11,9 @@ export function tempDir(prefix = 'privicore-test-'): string {
 }
 
 /** An engine in the test process on 127.0.0.1 port 0 with a temp data dir. */
-export async function startTestEngine(options: Partial<EngineOptions> = {}): Promise<RunningEngine & { dataDir: string }> {
+export async function startTestEngine(
+  options: Partial<EngineOptions> = {},
+): Promise<RunningEngine & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDir();
   const engine = await startEngine({ port: 0, log: createLogger('silent'), ...options, dataDir });
   return Object.assign(engine, { dataDir });
@@ -29,20 +31,41 @@ export interface EngineProcess {
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /** The real `npm run engine` process (tsx engine/main.ts), waiting for its ready line. */
-export async function spawnEngine(dataDir: string, extraArgs: string[] = []): Promise<EngineProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/main.ts'), '--data-dir', dataDir, '--port', '0', ...extraArgs], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PRIVICORE_LOG_LEVEL: 'info' },
-  });
+export async function spawnEngine(
+  dataDir: string,
+  extraArgs: string[] = [],
+): Promise<EngineProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'engine/main.ts'),
+      '--data-dir',
+      dataDir,
+      '--port',
+      '0',
+      ...extraArgs,
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PRIVICORE_LOG_LEVEL: 'info' },
+    },
+  );
   let errText = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     errText += chunk.toString();
   });
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  );
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<{ apiUrl: string; wsUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`engine did not become ready:\n${errText}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`engine did not become ready:\n${errText}`)),
+      30_000,
+    );
     lines.once('line', (line) => {
       clearTimeout(timer);
       try {
@@ -51,7 +74,9 @@ export async function spawnEngine(dataDir: string, extraArgs: string[] = []): Pr
         reject(new Error(`unexpected first stdout line: ${line}`, { cause: error }));
       }
     });
-    void exited.then((code) => reject(new Error(`engine exited (${String(code)}) before ready:\n${errText}`)));
+    void exited.then((code) =>
+      reject(new Error(`engine exited (${String(code)}) before ready:\n${errText}`)),
+    );
   });
   return { ...ready, child, stderr: () => errText, exited };
 }

@@ -12,7 +12,8 @@ export function formBody(fields: Fields): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(fields)) {
     if (Array.isArray(value)) for (const item of value) params.append(`${name}[]`, item);
-    else if (typeof value === 'object') for (const [key, item] of Object.entries(value)) params.append(`${name}[${key}]`, item);
+    else if (typeof value === 'object')
+      for (const [key, item] of Object.entries(value)) params.append(`${name}[${key}]`, item);
     else params.append(name, String(value));
   }
   return params.toString();
@@ -59,7 +60,12 @@ export function wire(apiUrl: string) {
     },
     async raw(path: string, init: RequestInit & { token?: string } = {}): Promise<WireResponse> {
       const { token, headers, ...rest } = init;
-      return read(await fetch(apiUrl + path, { ...rest, headers: { ...headersFor(token), ...(headers as Record<string, string>) } }));
+      return read(
+        await fetch(apiUrl + path, {
+          ...rest,
+          headers: { ...headersFor(token), ...(headers as Record<string, string>) },
+        }),
+      );
     },
   };
 }

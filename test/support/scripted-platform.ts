@@ -70,7 +70,9 @@ export class ScriptedPlatform implements Platform {
   }
 
   /** Resolves with the first notification (already shown or still to come) that matches. */
-  nextNotification(matches: (notification: ShownNotification) => boolean = () => true): Promise<ShownNotification> {
+  nextNotification(
+    matches: (notification: ShownNotification) => boolean = () => true,
+  ): Promise<ShownNotification> {
     return new Promise((resolve) => {
       const look = () => {
         const found = this.notifications.find(matches);

@@ -1,6 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { EngineContext } from '../../context.ts';
-import { authenticate, changePassword, generateQrToken, reauthorize, registerProfile, revoke } from '../../domain/profile.ts';
+import {
+  authenticate,
+  changePassword,
+  generateQrToken,
+  reauthorize,
+  registerProfile,
+  revoke,
+} from '../../domain/profile.ts';
 import { isoSeconds } from '../../time.ts';
 import { integer, password, text, username } from '../field-schemas.ts';
 import { accepted, route } from '../route.ts';
@@ -9,7 +16,8 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
   route<{ username: string; password: string }>(app, ctx, 'profile.register-profile', {
     fields: { username, password },
     required: ['username', 'password'],
-    handler: async ({ input, reply }) => accepted(reply, await registerProfile(ctx, input.username, input.password)),
+    handler: async ({ input, reply }) =>
+      accepted(reply, await registerProfile(ctx, input.username, input.password)),
   });
 
   route<{ username: string; password: string }>(app, ctx, 'profile.authenticate', {
@@ -17,7 +25,10 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
     required: ['username', 'password'],
     handler: async ({ input }) => {
       const issued = await authenticate(ctx, input.username, input.password);
-      return { authorizationToken: issued.authorizationToken, expiresAt: isoSeconds(issued.expiresAt) };
+      return {
+        authorizationToken: issued.authorizationToken,
+        expiresAt: isoSeconds(issued.expiresAt),
+      };
     },
   });
 
@@ -43,7 +54,10 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
     fields: { ttl: integer(60, 2_592_000) },
     handler: async ({ input, caller }) => {
       const issued = await reauthorize(ctx, caller, input.ttl);
-      return { authorizationToken: issued.authorizationToken, expiresAt: isoSeconds(issued.expiresAt) };
+      return {
+        authorizationToken: issued.authorizationToken,
+        expiresAt: isoSeconds(issued.expiresAt),
+      };
     },
   });
 

@@ -13,7 +13,8 @@ export function registerPublicKeyRoutes(app: FastifyInstance, ctx: EngineContext
     fields: { publicKey: { type: 'string', minLength: 1, maxLength: 1000 } },
     required: ['publicKey'],
     refuseKinds: ['device'],
-    handler: async ({ input, caller, reply }) => accepted(reply, await registerPublicKey(ctx, caller, input.publicKey)),
+    handler: async ({ input, caller, reply }) =>
+      accepted(reply, await registerPublicKey(ctx, caller, input.publicKey)),
   });
 
   route(app, ctx, 'public-key.retrieve-public-key', {

@@ -16,7 +16,9 @@ export function registerUtilityRoutes(app: FastifyInstance, ctx: EngineContext):
       void reply.header('X-DPT-COMMAND-STATUS', String(command.status));
       if (command.reason) void reply.header('X-DPT-CAB-REASON', command.reason);
       // A bare JSON string; fastify would send a returned string as text/plain.
-      return reply.type('application/json; charset=utf-8').send(JSON.stringify(STATUS_WORDS[command.status]));
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(STATUS_WORDS[command.status]));
     },
   });
 }

@@ -44,11 +44,18 @@ afterAll(async () => {
 });
 
 describe('devices', () => {
-  it("adding local storage asks nobody: the built-in engine approves its own devices", async () => {
-    const added = await a.call('storage:addLocal', { dir: join(a.dir, 'extra storage'), name: 'Extra folder' });
+  it('adding local storage asks nobody: the built-in engine approves its own devices', async () => {
+    const added = await a.call('storage:addLocal', {
+      dir: join(a.dir, 'extra storage'),
+      name: 'Extra folder',
+    });
     expect(added).toMatchObject({ name: 'Extra folder', local: true });
     // The engine's DEVICE-PENDING for it is judged after the device is approved: not a question.
-    await a.event('devices:changed', (change) => change.change === 'pending' && change.deviceIdentifier === added!.deviceIdentifier);
+    await a.event(
+      'devices:changed',
+      (change) =>
+        change.change === 'pending' && change.deviceIdentifier === added!.deviceIdentifier,
+    );
     expect(a.events.some((entry) => entry.event === 'devices:pending')).toBe(false);
     expect(a.platform.notifications).toEqual([]);
     expect(await a.call('app:state')).toEqual({ pendingApprovals: 0, transfersPaused: false });
@@ -57,14 +64,31 @@ describe('devices', () => {
   it('B asks to join; A is told, approves; the key reaches B and B opens A’s file', async () => {
     const b = await desktop();
     await b.call('session:signIn', { username, password: PASSWORD });
-    expect(await b.call('vault:keyStatus')).toEqual({ state: 'missing', deviceIdentifier: null, notice: null });
+    expect(await b.call('vault:keyStatus')).toEqual({
+      state: 'missing',
+      deviceIdentifier: null,
+      notice: null,
+    });
 
     // Without the key, B cannot open anything yet.
-    const early = await b.transferEnded((await b.call('files:download', { token, fileName: 'plans.bin', target: join(b.dir, 'early.bin') }))!.id);
-    expect(early).toMatchObject({ state: 'failed', error: expect.stringMatching(/doesn't have the key for this vault/) });
+    const early = await b.transferEnded(
+      (await b.call('files:download', {
+        token,
+        fileName: 'plans.bin',
+        target: join(b.dir, 'early.bin'),
+      }))!.id,
+    );
+    expect(early).toMatchObject({
+      state: 'failed',
+      error: expect.stringMatching(/doesn't have the key for this vault/),
+    });
 
     const asked = await b.call('vault:requestAccess', { deviceName: 'Second laptop' });
-    expect(asked).toEqual({ state: 'waiting-for-approval', deviceIdentifier: expect.stringMatching(/^[0-9a-f-]{36}$/), notice: null });
+    expect(asked).toEqual({
+      state: 'waiting-for-approval',
+      deviceIdentifier: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      notice: null,
+    });
     const id = asked.deviceIdentifier!;
     expect(await b.call('vault:requestAccess', { deviceName: 'Second laptop' })).toEqual(asked);
 
@@ -75,7 +99,10 @@ describe('devices', () => {
       requestedAt: expect.any(String),
     });
     const notice = await a.platform.nextNotification();
-    expect(notice).toMatchObject({ title: 'Approve a new device?', body: 'Second laptop wants to join your vault' });
+    expect(notice).toMatchObject({
+      title: 'Approve a new device?',
+      body: 'Second laptop wants to join your vault',
+    });
     expect(await a.call('app:state')).toEqual({ pendingApprovals: 1, transfersPaused: false });
     expect(a.platform.badgeCounts.at(-1)).toBe(1);
     await a.event('app:state', (state) => state.pendingApprovals === 1);
@@ -83,7 +110,10 @@ describe('devices', () => {
     expect(await a.event('app:navigate')).toEqual({ screen: 'devices' });
 
     // B's own request is no question for B.
-    await b.event('devices:changed', (change) => change.change === 'pending' && change.deviceIdentifier === id);
+    await b.event(
+      'devices:changed',
+      (change) => change.change === 'pending' && change.deviceIdentifier === id,
+    );
     expect(b.events.some((entry) => entry.event === 'devices:pending')).toBe(false);
     expect(b.platform.notifications).toEqual([]);
 
@@ -98,26 +128,53 @@ describe('devices', () => {
       isThisDevice: false,
       keyShared: false,
     });
-    expect((await b.call('devices:list')).find((device) => device.deviceIdentifier === id)?.isThisDevice).toBe(true);
+    expect(
+      (await b.call('devices:list')).find((device) => device.deviceIdentifier === id)?.isThisDevice,
+    ).toBe(true);
 
-    expect(await a.call('devices:approve', { deviceIdentifier: id })).toEqual({ deviceIdentifier: id, dataKeyShared: true, note: null });
-    expect(await b.event('vault:keyStatus', (status) => status.state === 'ready')).toEqual({ state: 'ready', deviceIdentifier: id, notice: null });
-    expect((await loadProfileSecrets(b.secrets, (await b.call('account:get')).profileId)).dataKey?.equals((await loadProfileSecrets(a.secrets, (await a.call('account:get')).profileId)).dataKey!)).toBe(true);
+    expect(await a.call('devices:approve', { deviceIdentifier: id })).toEqual({
+      deviceIdentifier: id,
+      dataKeyShared: true,
+      note: null,
+    });
+    expect(await b.event('vault:keyStatus', (status) => status.state === 'ready')).toEqual({
+      state: 'ready',
+      deviceIdentifier: id,
+      notice: null,
+    });
+    expect(
+      (
+        await loadProfileSecrets(b.secrets, (await b.call('account:get')).profileId)
+      ).dataKey?.equals(
+        (await loadProfileSecrets(a.secrets, (await a.call('account:get')).profileId)).dataKey!,
+      ),
+    ).toBe(true);
     expect(await a.call('app:state')).toEqual({ pendingApprovals: 0, transfersPaused: false });
     expect(a.platform.badgeCounts.at(-1)).toBe(0);
-    expect((await a.call('devices:list')).find((device) => device.deviceIdentifier === id)).toMatchObject({ status: 'approved', keyShared: true, approvedAt: expect.any(String) });
+    expect(
+      (await a.call('devices:list')).find((device) => device.deviceIdentifier === id),
+    ).toMatchObject({ status: 'approved', keyShared: true, approvedAt: expect.any(String) });
 
     const target = join(b.dir, 'plans copy.bin');
-    const fetched = await b.transferEnded((await b.call('files:download', { token, fileName: 'plans.bin', target }))!.id);
+    const fetched = await b.transferEnded(
+      (await b.call('files:download', { token, fileName: 'plans.bin', target }))!.id,
+    );
     expect(fetched.state).toBe('done');
     expect((await readFile(target)).equals(secret)).toBe(true);
 
     // Renamed and removed from A; the list follows.
     await a.call('devices:rename', { deviceIdentifier: id, name: 'Kitchen laptop' });
-    expect((await b.call('devices:list')).find((device) => device.deviceIdentifier === id)?.name).toBe('Kitchen laptop');
+    expect(
+      (await b.call('devices:list')).find((device) => device.deviceIdentifier === id)?.name,
+    ).toBe('Kitchen laptop');
     await a.call('devices:remove', { deviceIdentifier: id });
-    expect((await a.call('devices:list')).some((device) => device.deviceIdentifier === id)).toBe(false);
-    expect(await a.event('devices:changed', (change) => change.change === 'removed')).toEqual({ deviceIdentifier: id, change: 'removed' });
+    expect((await a.call('devices:list')).some((device) => device.deviceIdentifier === id)).toBe(
+      false,
+    );
+    expect(await a.event('devices:changed', (change) => change.change === 'removed')).toEqual({
+      deviceIdentifier: id,
+      change: 'removed',
+    });
     await b.call('session:signOut');
   });
 
@@ -130,15 +187,24 @@ describe('devices', () => {
     expect((await a.call('app:state')).pendingApprovals).toBe(1);
 
     await a.call('devices:reject', { deviceIdentifier: id });
-    expect(await c.event('vault:keyStatus', (status) => status.state === 'missing' && status.notice !== null)).toEqual({
+    expect(
+      await c.event(
+        'vault:keyStatus',
+        (status) => status.state === 'missing' && status.notice !== null,
+      ),
+    ).toEqual({
       state: 'missing',
       deviceIdentifier: null,
       notice: expect.stringMatching(/^Your request to join this vault was declined/),
     });
     expect((await c.call('account:get')).deviceIdentifier).toBeNull();
     expect((await a.call('app:state')).pendingApprovals).toBe(0);
-    expect((await a.call('devices:list')).some((device) => device.deviceIdentifier === id)).toBe(false);
-    await expect(a.call('devices:approve', { deviceIdentifier: id })).rejects.toThrow('That device is no longer part of this account. Refresh the list.');
+    expect((await a.call('devices:list')).some((device) => device.deviceIdentifier === id)).toBe(
+      false,
+    );
+    await expect(a.call('devices:approve', { deviceIdentifier: id })).rejects.toThrow(
+      'That device is no longer part of this account. Refresh the list.',
+    );
     await c.call('session:signOut');
   });
 
@@ -147,13 +213,22 @@ describe('devices', () => {
       ['devices:approve', { deviceIdentifier: 'not-an-id' }],
       ['devices:approve', { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', extra: 1 }],
       ['devices:rename', { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', name: '' }],
-      ['devices:rename', { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', name: 'bell\u0007' }],
-      ['devices:rename', { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', name: 'x'.repeat(256) }],
+      [
+        'devices:rename',
+        { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', name: 'bell\u0007' },
+      ],
+      [
+        'devices:rename',
+        { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', name: 'x'.repeat(256) },
+      ],
       ['vault:requestAccess', { deviceName: '' }],
       ['devices:list', { all: true }],
     ] as const) {
       const reply = await a.reply(channel, input);
-      expect(reply, `${channel} ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { reason: 'bridge.invalid_input' } });
+      expect(reply, `${channel} ${JSON.stringify(input)}`).toMatchObject({
+        ok: false,
+        error: { reason: 'bridge.invalid_input' },
+      });
     }
   });
 });

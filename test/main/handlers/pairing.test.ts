@@ -55,7 +55,9 @@ beforeAll(async () => {
   await a.call('session:signUp', { username: uniqueName('owner'), password: PASSWORD });
   const file = join(a.dir, 'photo.jpg');
   await writeFile(file, secret);
-  const stored = await a.transferEnded((await a.call('files:upload', { paths: [file], context: '/' })).transfers[0]!.id);
+  const stored = await a.transferEnded(
+    (await a.call('files:upload', { paths: [file], context: '/' })).transfers[0]!.id,
+  );
   token = stored.token!;
 });
 
@@ -68,7 +70,11 @@ afterAll(async () => {
 describe('QR pairing', () => {
   it('A shows a code; a fresh installation redeems it, joins A’s engine and gets the key A shares', async () => {
     const qr = await a.call('pairing:createQr');
-    expect(qr.qrPayload).toMatch(new RegExp(`^privicore://authorize\\?token=Q-[A-Za-z0-9_-]+&engine=${encodeURIComponent(engine.apiUrl).replace(/[.]/g, '\\.')}$`));
+    expect(qr.qrPayload).toMatch(
+      new RegExp(
+        `^privicore://authorize\\?token=Q-[A-Za-z0-9_-]+&engine=${encodeURIComponent(engine.apiUrl).replace(/[.]/g, '\\.')}$`,
+      ),
+    );
     expect(Date.parse(qr.expiresAt)).toBeGreaterThan(Date.now());
     expect(qr.localOnly).toBe(true);
     expect(qr.qrImage).toMatch(/^data:image\/png;base64,/);
@@ -79,14 +85,28 @@ describe('QR pairing', () => {
     const keyShared = a.event('devices:changed', (change) => change.change === 'key-shared');
     const result = await b.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Tablet' });
     const profileId = (await a.call('account:get')).profileId;
-    expect(result.session).toMatchObject({ status: 'signed-in', username: null, profileId, engine: { mode: 'remote', apiUrl: engine.apiUrl } });
+    expect(result.session).toMatchObject({
+      status: 'signed-in',
+      username: null,
+      profileId,
+      engine: { mode: 'remote', apiUrl: engine.apiUrl },
+    });
     const deviceIdentifier = result.keyStatus.deviceIdentifier!;
-    expect(result.keyStatus.state === 'waiting-for-approval' || result.keyStatus.state === 'ready').toBe(true);
+    expect(
+      result.keyStatus.state === 'waiting-for-approval' || result.keyStatus.state === 'ready',
+    ).toBe(true);
 
     // A shares the key on DEVICE-PAIRED by itself; B picks it up.
-    expect(await a.event('devices:changed', (change) => change.change === 'paired')).toEqual({ deviceIdentifier, change: 'paired' });
+    expect(await a.event('devices:changed', (change) => change.change === 'paired')).toEqual({
+      deviceIdentifier,
+      change: 'paired',
+    });
     expect((await keyShared).deviceIdentifier).toBe(deviceIdentifier);
-    expect(await b.event('vault:keyStatus', (status) => status.state === 'ready')).toEqual({ state: 'ready', deviceIdentifier, notice: null });
+    expect(await b.event('vault:keyStatus', (status) => status.state === 'ready')).toEqual({
+      state: 'ready',
+      deviceIdentifier,
+      notice: null,
+    });
     expect(await b.call('account:get')).toEqual({
       profileId,
       username: null,
@@ -95,21 +115,51 @@ describe('QR pairing', () => {
       expiresAt: expect.any(String),
       deviceIdentifier,
     });
-    expect((await b.call('devices:list')).find((device) => device.isThisDevice)).toMatchObject({ deviceIdentifier, name: 'Tablet', status: 'approved', keyShared: true });
+    expect((await b.call('devices:list')).find((device) => device.isThisDevice)).toMatchObject({
+      deviceIdentifier,
+      name: 'Tablet',
+      status: 'approved',
+      keyShared: true,
+    });
 
     const target = join(b.dir, 'photo.jpg');
-    expect((await b.transferEnded((await b.call('files:download', { token, fileName: 'photo.jpg', target }))!.id)).state).toBe('done');
+    expect(
+      (
+        await b.transferEnded(
+          (await b.call('files:download', { token, fileName: 'photo.jpg', target }))!.id,
+        )
+      ).state,
+    ).toBe('done');
     expect((await readFile(target)).equals(secret)).toBe(true);
 
     // Restarted, B is still that device, with the key, on A's engine.
     const again = await b.restart();
     opened.push(again);
-    expect(await again.call('session:get')).toMatchObject({ status: 'signed-in', profileId, username: null });
-    expect(await again.call('vault:keyStatus')).toEqual({ state: 'ready', deviceIdentifier, notice: null });
+    expect(await again.call('session:get')).toMatchObject({
+      status: 'signed-in',
+      profileId,
+      username: null,
+    });
+    expect(await again.call('vault:keyStatus')).toEqual({
+      state: 'ready',
+      deviceIdentifier,
+      notice: null,
+    });
     const target2 = join(again.dir, 'photo again.jpg');
-    expect((await again.transferEnded((await again.call('files:download', { token, fileName: 'photo.jpg', target: target2 }))!.id)).state).toBe('done');
+    expect(
+      (
+        await again.transferEnded(
+          (await again.call('files:download', { token, fileName: 'photo.jpg', target: target2 }))!
+            .id,
+        )
+      ).state,
+    ).toBe('done');
 
-    await expect(again.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Tablet' })).rejects.toThrow('This computer is signed in already. Sign out first to join a vault by pairing.');
+    await expect(
+      again.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Tablet' }),
+    ).rejects.toThrow(
+      'This computer is signed in already. Sign out first to join a vault by pairing.',
+    );
   });
 
   it('an installation whose built-in engine the code names stays on it', async () => {
@@ -118,30 +168,46 @@ describe('QR pairing', () => {
     opened.push(c);
     const result = await c.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Desk' });
     expect(result.session.engine).toEqual({ mode: 'embedded', apiUrl: engine.apiUrl });
-    expect(await c.event('vault:keyStatus', (status) => status.state === 'ready')).toMatchObject({ state: 'ready' });
+    expect(await c.event('vault:keyStatus', (status) => status.state === 'ready')).toMatchObject({
+      state: 'ready',
+    });
   });
 
   it('refuses bad, foreign, used and unreachable codes in plain words', async () => {
     const d = await freshInstallation();
-    await expect(d.call('pairing:redeem', { payload: 'https://example.com/?token=Q-abc', deviceName: 'D' })).rejects.toMatchObject({
+    await expect(
+      d.call('pairing:redeem', { payload: 'https://example.com/?token=Q-abc', deviceName: 'D' }),
+    ).rejects.toMatchObject({
       message: "That isn't a Privicore pairing code (those start with privicore://authorize).",
       reason: 'pairing.not-a-pairing-code',
     });
-    await expect(d.call('pairing:redeem', { payload: `privicore://authorize?token=T-abc&engine=${encodeURIComponent(engine.apiUrl)}`, deviceName: 'D' })).rejects.toMatchObject({
+    await expect(
+      d.call('pairing:redeem', {
+        payload: `privicore://authorize?token=T-abc&engine=${encodeURIComponent(engine.apiUrl)}`,
+        deviceName: 'D',
+      }),
+    ).rejects.toMatchObject({
       reason: 'pairing.bad-token',
     });
 
     const qr = await a.call('pairing:createQr');
     await d.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'First' });
     await d.call('session:signOut');
-    await expect(d.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Second' })).rejects.toMatchObject({
-      message: 'That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.',
+    await expect(
+      d.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Second' }),
+    ).rejects.toMatchObject({
+      message:
+        'That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.',
       reason: 'qr.invalid',
     });
 
     const nowhere = `privicore://authorize?token=Q-${'a'.repeat(43)}&engine=${encodeURIComponent('http://127.0.0.1:9')}`;
-    await expect(d.call('pairing:redeem', { payload: nowhere, deviceName: 'D' })).rejects.toMatchObject({
-      message: expect.stringMatching(/^Can't reach the engine at http:\/\/127\.0\.0\.1:9 that the pairing code names\./),
+    await expect(
+      d.call('pairing:redeem', { payload: nowhere, deviceName: 'D' }),
+    ).rejects.toMatchObject({
+      message: expect.stringMatching(
+        /^Can't reach the engine at http:\/\/127\.0\.0\.1:9 that the pairing code names\./,
+      ),
     });
     expect((await d.call('session:get')).status).toBe('signed-out');
     await expect(d.call('pairing:createQr')).rejects.toThrow('You are signed out. Sign in again.');

@@ -26,7 +26,13 @@ beforeAll(async () => {
   for (const name of ['one.bin', 'two.bin']) {
     const file = join(a.dir, name);
     await writeFile(file, randomBytes(40_000));
-    expect((await a.transferEnded((await a.call('files:upload', { paths: [file], context: '/' })).transfers[0]!.id)).state).toBe('done');
+    expect(
+      (
+        await a.transferEnded(
+          (await a.call('files:upload', { paths: [file], context: '/' })).transfers[0]!.id,
+        )
+      ).state,
+    ).toBe('done');
   }
 });
 
@@ -40,7 +46,12 @@ describe('storage', () => {
     const { devices, health } = await a.call('storage:list');
     expect(devices).toHaveLength(3);
     for (const device of devices) {
-      expect(device).toMatchObject({ online: true, storedTokens: 2, local: true, dir: expect.stringContaining(engine.dir) });
+      expect(device).toMatchObject({
+        online: true,
+        storedTokens: 2,
+        local: true,
+        dir: expect.stringContaining(engine.dir),
+      });
       expect(device.storedBytes).toBeGreaterThan(80_000);
     }
     expect(health).toEqual({ files: 2, onlineDevices: 3, fullCopies: 3, warning: null });
@@ -56,10 +67,16 @@ describe('storage', () => {
     expect(added).toMatchObject({ name: 'USB stick', local: true, dir: picked, storedTokens: 0 });
     const id = added!.deviceIdentifier;
 
-    let listed = (await a.call('storage:list')).devices.find((device) => device.deviceIdentifier === id);
+    let listed = (await a.call('storage:list')).devices.find(
+      (device) => device.deviceIdentifier === id,
+    );
     expect(listed).toMatchObject({ name: 'USB stick', storedTokens: 0, local: true, dir: picked });
 
-    expect(await a.call('storage:sync', { deviceIdentifier: id })).toEqual({ deviceIdentifier: id, copied: 2, missing: 0 });
+    expect(await a.call('storage:sync', { deviceIdentifier: id })).toEqual({
+      deviceIdentifier: id,
+      copied: 2,
+      missing: 0,
+    });
     const overview = await a.call('storage:list');
     listed = overview.devices.find((device) => device.deviceIdentifier === id);
     expect(listed?.storedTokens).toBe(2);
@@ -69,26 +86,44 @@ describe('storage', () => {
   it('warns in plain words once fewer than three full copies are online', async () => {
     const local = engine.localStorage((await a.call('account:get')).profileId);
     // Two folders go away (a drive unplugged): the engine sees them offline.
-    for (const device of local.slice(0, 2)) await engine.forgetLocalStorage(device.deviceIdentifier);
-    await eventually(async () => (await a.call('storage:list')).health.onlineDevices === 2, 'two devices are offline');
+    for (const device of local.slice(0, 2))
+      await engine.forgetLocalStorage(device.deviceIdentifier);
+    await eventually(
+      async () => (await a.call('storage:list')).health.onlineDevices === 2,
+      'two devices are offline',
+    );
     const { devices, health } = await a.call('storage:list');
     expect(devices.filter((device) => !device.online)).toHaveLength(2);
-    expect(devices.filter((device) => !device.online).every((device) => !device.local && device.dir === null)).toBe(true);
+    expect(
+      devices
+        .filter((device) => !device.online)
+        .every((device) => !device.local && device.dir === null),
+    ).toBe(true);
     expect(health).toEqual({
       files: 2,
       onlineDevices: 2,
       fullCopies: 2,
-      warning: 'Only 2 online storage devices hold a copy of every file, fewer than the 3 that keep them safe if a disk fails. Connect the ones that are offline, or add another.',
+      warning:
+        'Only 2 online storage devices hold a copy of every file, fewer than the 3 that keep them safe if a disk fails. Connect the ones that are offline, or add another.',
     });
 
     const offline = devices.find((device) => !device.online)!;
-    await expect(a.call('storage:sync', { deviceIdentifier: offline.deviceIdentifier })).rejects.toThrow('That storage device is offline. Connect it and try again.');
+    await expect(
+      a.call('storage:sync', { deviceIdentifier: offline.deviceIdentifier }),
+    ).rejects.toThrow('That storage device is offline. Connect it and try again.');
     await a.call('storage:remove', { deviceIdentifier: offline.deviceIdentifier });
-    expect((await a.call('storage:list')).devices.some((device) => device.deviceIdentifier === offline.deviceIdentifier)).toBe(false);
+    expect(
+      (await a.call('storage:list')).devices.some(
+        (device) => device.deviceIdentifier === offline.deviceIdentifier,
+      ),
+    ).toBe(false);
   });
 
   it('refuses a local folder with a remote engine, in plain words, before any picker opens', async () => {
-    const remote = await startDesktop({ engine: async () => Promise.reject(new Error('unused')), remoteEngine: engine.apiUrl });
+    const remote = await startDesktop({
+      engine: async () => Promise.reject(new Error('unused')),
+      remoteEngine: engine.apiUrl,
+    });
     opened.push(remote);
     await remote.call('session:signIn', { username, password: PASSWORD });
     remote.platform.nextFolder = join(remote.dir, 'never');
@@ -108,7 +143,10 @@ describe('storage', () => {
       ['storage:sync', { deviceIdentifier: '../etc' }],
       ['storage:remove', {}],
     ] as const) {
-      expect(await a.reply(channel, input), `${channel} ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { reason: 'bridge.invalid_input' } });
+      expect(await a.reply(channel, input), `${channel} ${JSON.stringify(input)}`).toMatchObject({
+        ok: false,
+        error: { reason: 'bridge.invalid_input' },
+      });
     }
   });
 });

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { PairingPayloadError, parsePairingPayload, type PairingPayloadProblem } from '../../../client/pairing-payload.ts';
+import {
+  PairingPayloadError,
+  parsePairingPayload,
+  type PairingPayloadProblem,
+} from '../../../client/pairing-payload.ts';
 
 const TOKEN = 'Q-9fHs2LkQ3vXb1nYt7RcWq0eZ5uJm8aDpK4sGhL2oI6';
 const ENGINE = 'https://engine.example:9009';
-const good = (token = TOKEN, engine = encodeURIComponent(ENGINE)) => `privicore://authorize?token=${token}&engine=${engine}`;
+const good = (token = TOKEN, engine = encodeURIComponent(ENGINE)) =>
+  `privicore://authorize?token=${token}&engine=${engine}`;
 
 function problemOf(payload: string): PairingPayloadProblem | 'accepted' {
   try {
@@ -18,19 +23,41 @@ function problemOf(payload: string): PairingPayloadProblem | 'accepted' {
 describe('parsePairingPayload', () => {
   it('reads the payload generate-token-qr hands out', () => {
     expect(parsePairingPayload(good())).toEqual({ qrToken: TOKEN, engineUrl: ENGINE });
-    expect(parsePairingPayload(good(TOKEN, encodeURIComponent('http://127.0.0.1:54321')))).toEqual({ qrToken: TOKEN, engineUrl: 'http://127.0.0.1:54321' });
+    expect(parsePairingPayload(good(TOKEN, encodeURIComponent('http://127.0.0.1:54321')))).toEqual({
+      qrToken: TOKEN,
+      engineUrl: 'http://127.0.0.1:54321',
+    });
   });
 
   it('tolerates what scanners and pastes add: whitespace, a trailing slash, an unencoded engine URL, the parameters swapped', () => {
     expect(parsePairingPayload(`  ${good()}\n`).qrToken).toBe(TOKEN);
-    expect(parsePairingPayload(`privicore://authorize/?token=${TOKEN}&engine=${ENGINE}/`)).toEqual({ qrToken: TOKEN, engineUrl: ENGINE });
-    expect(parsePairingPayload(`privicore://authorize?engine=${encodeURIComponent(ENGINE)}&token=${TOKEN}`).engineUrl).toBe(ENGINE);
-    expect(parsePairingPayload(good(TOKEN, encodeURIComponent('https://host.example/privicore/'))).engineUrl).toBe('https://host.example/privicore');
+    expect(parsePairingPayload(`privicore://authorize/?token=${TOKEN}&engine=${ENGINE}/`)).toEqual({
+      qrToken: TOKEN,
+      engineUrl: ENGINE,
+    });
+    expect(
+      parsePairingPayload(
+        `privicore://authorize?engine=${encodeURIComponent(ENGINE)}&token=${TOKEN}`,
+      ).engineUrl,
+    ).toBe(ENGINE);
+    expect(
+      parsePairingPayload(good(TOKEN, encodeURIComponent('https://host.example/privicore/')))
+        .engineUrl,
+    ).toBe('https://host.example/privicore');
     expect(parsePairingPayload(good().replace('authorize', 'AUTHORIZE')).qrToken).toBe(TOKEN);
   });
 
   it('refuses what is not a pairing code at all', () => {
-    for (const payload of ['', '   ', 'hello', TOKEN, ENGINE, 'https://authorize?token=Q-abc&engine=https%3A%2F%2Fx', 'privicore-vault://authorize?token=Q-abc&engine=x', 'x'.repeat(5000)]) {
+    for (const payload of [
+      '',
+      '   ',
+      'hello',
+      TOKEN,
+      ENGINE,
+      'https://authorize?token=Q-abc&engine=https%3A%2F%2Fx',
+      'privicore-vault://authorize?token=Q-abc&engine=x',
+      'x'.repeat(5000),
+    ]) {
       expect(problemOf(payload), payload).toBe('not-a-pairing-code');
     }
   });
@@ -49,9 +76,21 @@ describe('parsePairingPayload', () => {
   });
 
   it('refuses a missing token, and tokens that are not QR tokens', () => {
-    expect(problemOf(`privicore://authorize?engine=${encodeURIComponent(ENGINE)}`)).toBe('missing-token');
-    expect(problemOf(`privicore://authorize?token=&engine=${encodeURIComponent(ENGINE)}`)).toBe('missing-token');
-    for (const token of ['T-4mZqv8Jc', 'D-abc', 'q-lowercase', 'Q-', 'Q-has space', 'Q-slash/inside', `Q-${'a'.repeat(201)}`]) {
+    expect(problemOf(`privicore://authorize?engine=${encodeURIComponent(ENGINE)}`)).toBe(
+      'missing-token',
+    );
+    expect(problemOf(`privicore://authorize?token=&engine=${encodeURIComponent(ENGINE)}`)).toBe(
+      'missing-token',
+    );
+    for (const token of [
+      'T-4mZqv8Jc',
+      'D-abc',
+      'q-lowercase',
+      'Q-',
+      'Q-has space',
+      'Q-slash/inside',
+      `Q-${'a'.repeat(201)}`,
+    ]) {
       expect(problemOf(good(encodeURIComponent(token))), token).toBe('bad-token');
     }
     expect(problemOf(`${good()}&token=${TOKEN}`)).toBe('bad-token');
@@ -60,15 +99,32 @@ describe('parsePairingPayload', () => {
   it('refuses a missing engine, and engines that are not plain http(s) addresses', () => {
     expect(problemOf(`privicore://authorize?token=${TOKEN}`)).toBe('missing-engine');
     expect(problemOf(`privicore://authorize?token=${TOKEN}&engine=`)).toBe('missing-engine');
-    for (const engine of ['not a url', 'ftp://engine.example', 'file:///etc/passwd', 'javascript:alert(1)', 'wss://engine.example/ws', 'https://user:pw@engine.example', 'https://engine.example/?x=1', 'https://engine.example/#x']) {
+    for (const engine of [
+      'not a url',
+      'ftp://engine.example',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'wss://engine.example/ws',
+      'https://user:pw@engine.example',
+      'https://engine.example/?x=1',
+      'https://engine.example/#x',
+    ]) {
       expect(problemOf(good(TOKEN, encodeURIComponent(engine))), engine).toBe('bad-engine');
     }
-    expect(problemOf(`${good()}&engine=${encodeURIComponent('https://other.example')}`)).toBe('bad-engine');
+    expect(problemOf(`${good()}&engine=${encodeURIComponent('https://other.example')}`)).toBe(
+      'bad-engine',
+    );
   });
 
   it('says what is wrong in plain words', () => {
-    expect(() => parsePairingPayload('hello')).toThrow("That isn't a Privicore pairing code (those start with privicore://authorize).");
-    expect(() => parsePairingPayload(good('T-abc'))).toThrow(/token is not a pairing token \(those start with Q-\)\. Show a new pairing code/);
-    expect(() => parsePairingPayload(`privicore://authorize?token=${TOKEN}`)).toThrow(/doesn't say which engine to join/);
+    expect(() => parsePairingPayload('hello')).toThrow(
+      "That isn't a Privicore pairing code (those start with privicore://authorize).",
+    );
+    expect(() => parsePairingPayload(good('T-abc'))).toThrow(
+      /token is not a pairing token \(those start with Q-\)\. Show a new pairing code/,
+    );
+    expect(() => parsePairingPayload(`privicore://authorize?token=${TOKEN}`)).toThrow(
+      /doesn't say which engine to join/,
+    );
   });
 });

@@ -4,7 +4,12 @@ import { PrivicoreError } from '../../../client/privicore-error.ts';
 import { TransferQueue, type TransferJob } from '../../../client/transfer-queue.ts';
 
 /** A job that reports progress in steps and can be released or failed by the test. */
-function steppedJob(name: string, total: number, outcome: 'ok' | 'fail' = 'ok', steps = 4): TransferJob {
+function steppedJob(
+  name: string,
+  total: number,
+  outcome: 'ok' | 'fail' = 'ok',
+  steps = 4,
+): TransferJob {
   return {
     kind: 'upload',
     name,
@@ -17,7 +22,8 @@ function steppedJob(name: string, total: number, outcome: 'ok' | 'fail' = 'ok', 
         onProgress({ phase: 'upload', bytes: (total * i) / steps, total });
       }
       if (signal.aborted) throw PrivicoreError.cancelled();
-      if (outcome === 'fail') throw new PrivicoreError({ status: 0, reason: 'storage.unavailable', message: 'x' });
+      if (outcome === 'fail')
+        throw new PrivicoreError({ status: 0, reason: 'storage.unavailable', message: 'x' });
       return { token: `D-${name}` };
     },
   };
@@ -26,8 +32,16 @@ function steppedJob(name: string, total: number, outcome: 'ok' | 'fail' = 'ok', 
 describe('TransferQueue', () => {
   it('runs a batch to completion with progress, tokens and a failure in plain words', async () => {
     const changes: Transfer[] = [];
-    const queue = new TransferQueue({ onChange: (t) => changes.push(t), progressIntervalMs: 0, concurrency: 2 });
-    const { batchId, transfers } = queue.enqueue([steppedJob('a', 100), steppedJob('b', 200, 'fail'), steppedJob('c', 300)]);
+    const queue = new TransferQueue({
+      onChange: (t) => changes.push(t),
+      progressIntervalMs: 0,
+      concurrency: 2,
+    });
+    const { batchId, transfers } = queue.enqueue([
+      steppedJob('a', 100),
+      steppedJob('b', 200, 'fail'),
+      steppedJob('c', 300),
+    ]);
     expect(transfers.map((t) => t.state)).toEqual(['queued', 'queued', 'queued']);
     await queue.idle();
     const final = queue.list();
@@ -35,7 +49,9 @@ describe('TransferQueue', () => {
     expect(final.map((t) => t.state)).toEqual(['done', 'failed', 'done']);
     expect(final[0]).toMatchObject({ token: 'D-a', bytes: 100 });
     expect(final[1]!.error).toMatch(/No storage device is online/);
-    const progressOfC = changes.filter((t) => t.name === 'c' && t.state === 'running').map((t) => t.bytes);
+    const progressOfC = changes
+      .filter((t) => t.name === 'c' && t.state === 'running')
+      .map((t) => t.bytes);
     expect(progressOfC.length).toBeGreaterThan(1);
     expect(progressOfC).toEqual([...progressOfC].sort((x, y) => x - y));
   });
@@ -63,7 +79,10 @@ describe('TransferQueue', () => {
 
   it('cancels queued and running transfers', async () => {
     const queue = new TransferQueue({ onChange: () => undefined, concurrency: 1 });
-    const { transfers } = queue.enqueue([steppedJob('running', 10, 'ok', 20), steppedJob('queued', 10)]);
+    const { transfers } = queue.enqueue([
+      steppedJob('running', 10, 'ok', 20),
+      steppedJob('queued', 10),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(queue.cancel(transfers[1]!.id)).toBe(true);
     expect(queue.cancel(transfers[0]!.id)).toBe(true);

@@ -1,22 +1,49 @@
 import { describe, expect, it } from 'vitest';
-import { badgeCount, decidePending, pendingApprovals, pendingNotice, trayView, type PendingFacts } from '../../../main/approval-notices.ts';
+import {
+  badgeCount,
+  decidePending,
+  pendingApprovals,
+  pendingNotice,
+  trayView,
+  type PendingFacts,
+} from '../../../main/approval-notices.ts';
 
 const device = { deviceIdentifier: 'dev-1', deviceName: 'Office laptop' };
-const facts: PendingFacts = { ownDeviceIdentifier: null, stillPending: true, holdsDataKey: true, alreadyNotified: false };
+const facts: PendingFacts = {
+  ownDeviceIdentifier: null,
+  stillPending: true,
+  holdsDataKey: true,
+  alreadyNotified: false,
+};
 
 describe('decidePending', () => {
   it('counts a pending device and notifies once, in plain words', () => {
-    expect(decidePending(device, facts)).toEqual({ track: true, notice: { title: 'Approve a new device?', body: 'Office laptop wants to join your vault' } });
-    expect(decidePending(device, { ...facts, alreadyNotified: true })).toEqual({ track: true, notice: null });
+    expect(decidePending(device, facts)).toEqual({
+      track: true,
+      notice: { title: 'Approve a new device?', body: 'Office laptop wants to join your vault' },
+    });
+    expect(decidePending(device, { ...facts, alreadyNotified: true })).toEqual({
+      track: true,
+      notice: null,
+    });
   });
 
   it("ignores this computer's own request and devices no longer pending (the built-in engine's storage)", () => {
-    expect(decidePending(device, { ...facts, ownDeviceIdentifier: 'dev-1' })).toEqual({ track: false, notice: null });
-    expect(decidePending(device, { ...facts, stillPending: false })).toEqual({ track: false, notice: null });
+    expect(decidePending(device, { ...facts, ownDeviceIdentifier: 'dev-1' })).toEqual({
+      track: false,
+      notice: null,
+    });
+    expect(decidePending(device, { ...facts, stillPending: false })).toEqual({
+      track: false,
+      notice: null,
+    });
   });
 
   it('counts but does not notify on a computer without the data key', () => {
-    expect(decidePending(device, { ...facts, holdsDataKey: false })).toEqual({ track: true, notice: null });
+    expect(decidePending(device, { ...facts, holdsDataKey: false })).toEqual({
+      track: true,
+      notice: null,
+    });
   });
 
   it('names an unnamed device plainly', () => {
@@ -33,13 +60,21 @@ describe('pendingApprovals', () => {
       { deviceIdentifier: 'c', status: 'pending' },
     ];
     expect(pendingApprovals(devices, 'own').map((d) => d.deviceIdentifier)).toEqual(['a', 'c']);
-    expect(pendingApprovals(devices, null).map((d) => d.deviceIdentifier)).toEqual(['a', 'own', 'c']);
+    expect(pendingApprovals(devices, null).map((d) => d.deviceIdentifier)).toEqual([
+      'a',
+      'own',
+      'c',
+    ]);
   });
 });
 
 describe('trayView and badgeCount', () => {
   it('shows the count of approvals waiting and the transfers state', () => {
-    expect(trayView({ pendingApprovals: 0, transfersPaused: false })).toEqual({ tooltip: 'Privicore Vault', title: '', transfersLabel: 'Pause transfers' });
+    expect(trayView({ pendingApprovals: 0, transfersPaused: false })).toEqual({
+      tooltip: 'Privicore Vault',
+      title: '',
+      transfersLabel: 'Pause transfers',
+    });
     expect(trayView({ pendingApprovals: 1, transfersPaused: false })).toEqual({
       tooltip: 'Privicore Vault — 1 device waiting for approval',
       title: '1',

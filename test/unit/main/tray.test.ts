@@ -6,10 +6,17 @@ interface MenuItem {
   click?: () => void;
 }
 
-const created = vi.hoisted(() => ({ trays: [] as { tooltip: string; title: string; menu: MenuItem[]; clicks: (() => void)[] }[] }));
+const created = vi.hoisted(() => ({
+  trays: [] as { tooltip: string; title: string; menu: MenuItem[]; clicks: (() => void)[] }[],
+}));
 vi.mock('electron', () => {
   class Tray {
-    readonly record = { tooltip: '', title: '', menu: [] as MenuItem[], clicks: [] as (() => void)[] };
+    readonly record = {
+      tooltip: '',
+      title: '',
+      menu: [] as MenuItem[],
+      clicks: [] as (() => void)[],
+    };
     constructor() {
       created.trays.push(this.record);
     }
@@ -47,7 +54,12 @@ describe('installTray', () => {
     });
     const drawn = created.trays.at(-1)!;
     expect(drawn.tooltip).toBe('Privicore Vault');
-    expect(drawn.menu.map((item) => item.label ?? item.type)).toEqual(['Open Privicore Vault', 'Pause transfers', 'separator', 'Quit']);
+    expect(drawn.menu.map((item) => item.label ?? item.type)).toEqual([
+      'Open Privicore Vault',
+      'Pause transfers',
+      'separator',
+      'Quit',
+    ]);
 
     tray.show({ pendingApprovals: 2, transfersPaused: false });
     expect(drawn.tooltip).toBe('Privicore Vault — 2 devices waiting for approval');

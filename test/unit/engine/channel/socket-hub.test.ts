@@ -9,7 +9,11 @@ afterEach(() => {
 });
 
 /** A real socket pair: the server side goes into the hub, the client side records frames. */
-async function socketPair(): Promise<{ server: WebSocket; client: WebSocket; received: unknown[] }> {
+async function socketPair(): Promise<{
+  server: WebSocket;
+  client: WebSocket;
+  received: unknown[];
+}> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   servers.push(wss);
   await once(wss, 'listening');
@@ -33,7 +37,11 @@ async function settle(): Promise<void> {
 describe('SocketHub buffering (contract §2)', () => {
   it('keeps at most 1000 messages for an absent recipient, dropping the oldest', async () => {
     const hub = new SocketHub();
-    for (let i = 0; i < 1005; i++) hub.publish({ profileId: 'p' }, { type: 'X-DPT-CAB-ID', id: String(i), command_status: 2, body: 'succeeded' });
+    for (let i = 0; i < 1005; i++)
+      hub.publish(
+        { profileId: 'p' },
+        { type: 'X-DPT-CAB-ID', id: String(i), command_status: 2, body: 'succeeded' },
+      );
     const pair = await socketPair();
     hub.join(joined(pair.server, 'p'));
     await settle();
@@ -47,14 +55,22 @@ describe('SocketHub buffering (contract §2)', () => {
   it('drops buffered messages older than 30 s', async () => {
     let now = 1_000_000;
     const hub = new SocketHub(() => now);
-    hub.publish({ profileId: 'p' }, { type: 'X-DPT-CAB-ID', id: 'old', command_status: 2, body: 'succeeded' });
+    hub.publish(
+      { profileId: 'p' },
+      { type: 'X-DPT-CAB-ID', id: 'old', command_status: 2, body: 'succeeded' },
+    );
     now += 25_000;
-    hub.publish({ profileId: 'p' }, { type: 'X-DPT-CAB-ID', id: 'recent', command_status: 2, body: 'succeeded' });
+    hub.publish(
+      { profileId: 'p' },
+      { type: 'X-DPT-CAB-ID', id: 'recent', command_status: 2, body: 'succeeded' },
+    );
     now += 10_000;
     const pair = await socketPair();
     hub.join(joined(pair.server, 'p', now + 60_000));
     await settle();
-    expect(pair.received.map((frame) => (frame as { data: { id: string } }).data.id)).toEqual(['recent']);
+    expect(pair.received.map((frame) => (frame as { data: { id: string } }).data.id)).toEqual([
+      'recent',
+    ]);
     pair.client.close();
   });
 

@@ -3,7 +3,9 @@ import { parseUrlEncoded } from '../../../../engine/http/form-fields.ts';
 
 describe('parseUrlEncoded (contract §1.2 PHP-style fields)', () => {
   it('reads plain fields, arrays and objects', () => {
-    expect(parseUrlEncoded('a=1&scope[]=x&scope[]=y&configuration[contextPrefix]=%2Ffinance&b=')).toEqual({
+    expect(
+      parseUrlEncoded('a=1&scope[]=x&scope[]=y&configuration[contextPrefix]=%2Ffinance&b='),
+    ).toEqual({
       a: '1',
       scope: ['x', 'y'],
       configuration: { contextPrefix: '/finance' },
@@ -20,7 +22,9 @@ describe('parseUrlEncoded (contract §1.2 PHP-style fields)', () => {
   });
 
   it('drops names that could reach Object.prototype and absurd nesting', () => {
-    const parsed = parseUrlEncoded('__proto__[x]=1&a[constructor][prototype]=2&deep[1][2][3][4][5][6]=3&ok=1');
+    const parsed = parseUrlEncoded(
+      '__proto__[x]=1&a[constructor][prototype]=2&deep[1][2][3][4][5][6]=3&ok=1',
+    );
     expect(parsed).toEqual({ ok: '1' });
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });

@@ -9,7 +9,12 @@ describe('tokens.pruneDeadBefore', () => {
     await store.tokens.insert({ ...base, hash: 'live', expiresAt: 10_000, revokedAt: null });
     await store.tokens.insert({ ...base, hash: 'expired', expiresAt: 500, revokedAt: null });
     await store.tokens.insert({ ...base, hash: 'revoked', expiresAt: 10_000, revokedAt: 400 });
-    await store.tokens.insert({ ...base, hash: 'revoked-late', expiresAt: 10_000, revokedAt: 2_000 });
+    await store.tokens.insert({
+      ...base,
+      hash: 'revoked-late',
+      expiresAt: 10_000,
+      revokedAt: 2_000,
+    });
     expect(await store.tokens.pruneDeadBefore(1_000)).toBe(2);
     expect(await store.tokens.byHash('live')).toBeDefined();
     expect(await store.tokens.byHash('revoked-late')).toBeDefined();
