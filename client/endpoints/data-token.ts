@@ -41,8 +41,10 @@ export interface DataTokenList {
 export interface ListDataTokensQuery {
   page?: number;
   perPage?: number;
-  /** Context prefix. */
+  /** Context prefix, raw: "/tax" also matches "/taxes". */
   context?: string;
+  /** Extension: a folder and its subfolders ("/tax" matches "/tax" and "/tax/2026", never "/taxes"). */
+  folder?: string;
   /** File-name substring, case-insensitive. */
   q?: string;
   sort?: 'createdAt' | 'fileName' | 'size';

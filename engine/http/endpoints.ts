@@ -510,6 +510,8 @@ export const endpoints = [
       p('page', 'query', 'integer', false),
       p('perPage', 'query', 'integer', false),
       p('context', 'query', 'string', false),
+      // Extension (README): a folder and its subfolders, where `context` is a raw prefix.
+      p('folder', 'query', 'string', false),
       p('q', 'query', 'string', false),
       p('sort', 'query', 'string', false),
       p('order', 'query', 'string', false),

@@ -86,6 +86,8 @@ export interface DataTokenQuery {
   page: number;
   perPage: number;
   contextPrefix?: string;
+  /** A folder and its subfolders: context equal to it or starting with it plus "/". */
+  folder?: string;
   fileNameContains?: string;
   sort: 'createdAt' | 'fileName' | 'size';
   order: 'asc' | 'desc';

@@ -165,6 +165,10 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
         where.push('substr(context, 1, length(?)) = ?');
         args.push(query.contextPrefix, query.contextPrefix);
       }
+      if (query.folder !== undefined && query.folder !== '/') {
+        where.push("(context = ? OR substr(context, 1, length(?) + 1) = ? || '/')");
+        args.push(query.folder, query.folder, query.folder);
+      }
       if (query.fileNameContains !== undefined && query.fileNameContains !== '') {
         where.push('instr(privicore_fold(file_name), privicore_fold(?)) > 0');
         args.push(query.fileNameContains);

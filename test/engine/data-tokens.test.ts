@@ -466,6 +466,37 @@ describe('list, update, security-risk meta, delete', () => {
     expect(newestFirst.items.map((item) => item.fileName)).toEqual(['Gamma', 'beta', 'Alpha']);
   });
 
+  it('lists a folder and its subfolders, never a sibling sharing its prefix (folder extension)', async () => {
+    for (const [fileName, context] of [
+      ['t1', '/tax'],
+      ['t2', '/tax/2026'],
+      ['t3', '/taxes'],
+      ['t4', '/tax/2026/q1'],
+      ['t5', '/taxes/2026'],
+    ]) {
+      await storeInline(api, owner.token, randomBytes(8), { fileName, context, size: '8' });
+    }
+    const names = async (query: string) =>
+      (await list(`?${query}&sort=fileName&order=asc&perPage=500`)).items.map(
+        (item) => item.fileName,
+      );
+    expect(await names('folder=/tax')).toEqual(['t1', 't2', 't4']);
+    expect(await names('folder=/tax/')).toEqual(['t1', 't2', 't4']);
+    expect(await names('folder=/tax/2026')).toEqual(['t2', 't4']);
+    expect(await names('folder=/taxes')).toEqual(['t3', 't5']);
+    // The contract's raw prefix is unchanged.
+    expect(await names('context=/tax')).toEqual(['t1', 't2', 't3', 't4', 't5']);
+    // Count and pagination follow the folder filter.
+    const page = await list('?folder=/tax&sort=fileName&order=asc&perPage=2&page=2');
+    expect(page.items.map((item) => item.fileName)).toEqual(['t4']);
+    expect(page.meta).toEqual({ count: 3, page: 2, perPage: 2 });
+    // Combined with a name search.
+    expect(await names('folder=/tax&q=T2')).toEqual(['t2']);
+    const empty = await api.get('/data-token/list-data-tokens?folder=', owner.token);
+    expect(empty.status).toBe(422);
+    expect(empty.body).toMatchObject({ reason: 'validation.failed' });
+  });
+
   it('updates metadata only, and needs at least one field', async () => {
     const none = await api.post(
       '/data-token/update-data-token',

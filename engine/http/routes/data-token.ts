@@ -19,6 +19,12 @@ import { fileExtension, reference } from '../resource-fields.ts';
 import { accepted, route } from '../route.ts';
 
 type TokenRef = { token: string };
+
+/** `folder` with any trailing slashes dropped ("/tax/" is "/tax"; "/" stays the root). */
+function folderPath(folder: string): string {
+  const trimmed = folder.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
 const tokenRef = { fields: { token: reference }, required: ['token'] } as const;
 
 export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext): void {
@@ -91,7 +97,7 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
       accepted(reply, await configureSecurityRiskMeta(ctx, caller, input)),
   });
 
-  route<Partial<DataTokenQuery> & { context?: string; q?: string }>(
+  route<Partial<DataTokenQuery> & { context?: string; folder?: string; q?: string }>(
     app,
     ctx,
     'data-token.list-data-tokens',
@@ -100,6 +106,7 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
         page: integer(1, 1_000_000),
         perPage: integer(1, 500),
         context: text(0, 1024),
+        folder: text(1, 1024),
         q: text(0, 255),
         sort: { type: 'string', enum: ['createdAt', 'fileName', 'size'] },
         order: { type: 'string', enum: ['asc', 'desc'] },
@@ -109,6 +116,7 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
           page: input.page ?? 1,
           perPage: input.perPage ?? 25,
           contextPrefix: input.context,
+          folder: input.folder === undefined ? undefined : folderPath(input.folder),
           fileNameContains: input.q,
           sort: input.sort ?? 'createdAt',
           order: input.order ?? 'desc',
