@@ -467,7 +467,7 @@ describe('list, update, security-risk meta, delete', () => {
   });
 
   it('lists a folder and its subfolders, never a sibling sharing its prefix (folder extension)', async () => {
-    for (const [fileName, context] of [
+    for (const [fileName, context] of <[string, string][]>[
       ['t1', '/tax'],
       ['t2', '/tax/2026'],
       ['t3', '/taxes'],
