@@ -28,6 +28,8 @@ export interface EmbeddedEngineOptions {
   logLevel?: string;
   /** How long start and ensureLocalStorage wait for devices to join the bus. Default 15 s. */
   deviceReadyTimeoutMs?: number;
+  /** The address the engine hands out in its URLs when it is reached through a proxy. */
+  publicUrl?: string;
 }
 
 export interface LocalStorageDevice {
@@ -83,6 +85,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       log,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     });
   } catch (error) {
     releaseLock();
