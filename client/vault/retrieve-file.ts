@@ -10,6 +10,7 @@ import { decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
 import type { DownloadSource } from '../download-source.ts';
 import { download, requestData } from '../endpoints/data-token.ts';
 import { PrivicoreError } from '../privicore-error.ts';
+import { checkDownloadTarget, downloadWriteError } from './download-target.ts';
 import type { ProgressListener } from './transfer-progress.ts';
 import type { VaultContext } from './vault-context.ts';
 
@@ -39,6 +40,8 @@ export async function retrieveFile(
   options: RetrieveFileOptions = {},
 ): Promise<RetrievedFile> {
   const { signal, onProgress } = options;
+  // A target that cannot be written fails now, before the engine fetches anything.
+  await checkDownloadTarget(target);
   onProgress?.({ phase: 'request', bytes: 0, total: undefined });
   const source = await requestDownload(ctx, token, options);
   if (signal?.aborted) throw PrivicoreError.cancelled('Retrieving the file');
@@ -76,7 +79,7 @@ export async function retrieveFile(
     onProgress?.({ phase: 'done', bytes, total: bytes });
     return { target, size: bytes };
   } catch (error) {
-    throw mapDecryptError(error, signal);
+    throw mapDecryptError(error, signal, target);
   }
 }
 
@@ -136,16 +139,21 @@ function verifyDownload(
   });
 }
 
+/**
+ * The engine answered, then the bytes stopped short (the file was deleted meanwhile, a storage
+ * device went away, the connection dropped): a fault of this download, not of reaching the
+ * engine, so it has its own reason.
+ */
 function truncated(cause?: unknown): PrivicoreError {
   return new PrivicoreError({
     status: 0,
-    reason: 'client.network',
+    reason: 'client.download_interrupted',
     message: 'The download ended early; nothing was written. Try again.',
     cause,
   });
 }
 
-function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unknown {
+function mapDecryptError(error: unknown, signal: AbortSignal | undefined, target: string): unknown {
   if (error instanceof PrivicoreError) return error;
   if (error instanceof GcmStreamError) {
     return new PrivicoreError({
@@ -165,5 +173,5 @@ function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unkno
     code === 'ERR_STREAM_PREMATURE_CLOSE'
   )
     return truncated(error);
-  return error;
+  return downloadWriteError(error, target);
 }
