@@ -9,6 +9,7 @@ import type {
   EngineStatus,
   FileDetails,
   FilePage,
+  FolderChange,
   KeyStatus,
   PairingQr,
   PairingResult,
@@ -59,6 +60,7 @@ const absolutePath = z
   .max(4096)
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
 const passphrase = z.string().min(8).max(1024);
+const transferId = z.string().min(1).max(100);
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -87,9 +89,10 @@ export const channels = {
   ),
   'session:signOut': channel<typeof none, SessionState>(none),
 
+  /** One page of a folder and its subfolders (`/tax` lists `/tax/2026`, never `/taxes`). */
   'files:list': channel<
     z.ZodType<{
-      context?: string;
+      folder?: string;
       q?: string;
       page: number;
       perPage: number;
@@ -100,7 +103,7 @@ export const channels = {
   >(
     z
       .object({
-        context: context.optional(),
+        folder: context.optional(),
         q: z.string().max(255).optional(),
         page: z.number().int().min(1).max(1_000_000),
         perPage: z.number().int().min(1).max(500),
@@ -111,8 +114,21 @@ export const channels = {
   ),
   'files:contexts': channel<typeof none, string[]>(none),
   'files:details': channel<z.ZodType<{ token: string }>, FileDetails>(z.object({ token }).strict()),
-  /** Opens the native file chooser; resolves with the chosen paths (empty when cancelled). */
-  'files:choose': channel<typeof none, string[]>(none),
+  /**
+   * Opens the native chooser for files, or for folders; resolves with the chosen paths (empty
+   * when cancelled).
+   */
+  'files:choose': channel<z.ZodType<{ kind?: 'files' | 'folders' } | undefined>, string[]>(
+    z
+      .object({ kind: z.enum(['files', 'folders']).optional() })
+      .strict()
+      .optional(),
+  ),
+  /**
+   * Stores files, and folders as folders of the same name (keeping their tree), into `context`.
+   * A path that cannot be read is listed as a failed transfer; the others go ahead. A name the
+   * folder already holds is kept as "name (2).ext" (Transfer.renamedFrom says so).
+   */
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
   ),
@@ -125,8 +141,34 @@ export const channels = {
       .object({ token, fileName: text(255), target: z.string().min(1).max(4096).optional() })
       .strict(),
   ),
+  /** Downloads several files into a folder picked in the native dialog; null when cancelled. */
+  'files:downloadMany': channel<
+    z.ZodType<{ files: { token: string; fileName: string }[] }>,
+    UploadStarted | null
+  >(
+    z
+      .object({
+        files: z
+          .array(z.object({ token, fileName: text(255) }).strict())
+          .min(1)
+          .max(1000),
+      })
+      .strict(),
+  ),
   'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(
-    z.object({ transferId: z.string().min(1).max(100) }).strict(),
+    z.object({ transferId }).strict(),
+  ),
+  /** Runs a failed or interrupted transfer again (an upload from its original file). */
+  'files:retry': channel<z.ZodType<{ transferId: string }>, UploadStarted>(
+    z.object({ transferId }).strict(),
+  ),
+  /** Shows a finished download in the system's file manager. */
+  'files:showInFolder': channel<z.ZodType<{ transferId: string }>, void>(
+    z.object({ transferId }).strict(),
+  ),
+  /** Drops finished and interrupted transfers from the list (and from after-restart notices). */
+  'files:forget': channel<z.ZodType<{ transferIds: string[] }>, void>(
+    z.object({ transferIds: z.array(transferId).max(1000) }).strict(),
   ),
   'files:transfers': channel<typeof none, Transfer[]>(none),
   'files:rename': channel<
@@ -160,6 +202,14 @@ export const channels = {
       .strict(),
   ),
   'files:delete': channel<z.ZodType<{ token: string }>, void>(z.object({ token }).strict()),
+  /** Moves a folder's files (and its subfolders') under a new path; refused onto a folder with files. */
+  'files:renameFolder': channel<z.ZodType<{ from: string; to: string }>, FolderChange>(
+    z.object({ from: context, to: context }).strict(),
+  ),
+  /** Deletes every file of a folder and its subfolders. */
+  'files:deleteFolder': channel<z.ZodType<{ folder: string }>, FolderChange>(
+    z.object({ folder: context }).strict(),
+  ),
 
   /** Every device of the profile, pending ones included. */
   'devices:list': channel<typeof none, DeviceInfo[]>(none),

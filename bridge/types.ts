@@ -47,7 +47,11 @@ export interface FileDetails extends FileItem {
   storageDevices: { deviceIdentifier: string; name: string; online: boolean }[];
 }
 
-export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/**
+ * `interrupted`: stopped by signing out, quitting or a crash rather than by the person; main
+ * keeps uploads stopped so across a restart, and offers them again (Retry).
+ */
+export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface Transfer {
   id: string;
@@ -63,11 +67,23 @@ export interface Transfer {
   token: string | null;
   /** Where a download was written. */
   target: string | null;
+  /**
+   * The name the file came with, when the folder already held a file of that name and this one
+   * was kept under `name` ("report (2).pdf") instead; null otherwise.
+   */
+  renamedFrom: string | null;
+  /** Main can run it again from its source (files:retry) once it failed or was interrupted. */
+  retryable: boolean;
 }
 
 export interface UploadStarted {
   batchId: string;
   transfers: Transfer[];
+}
+
+/** What a folder operation did: how many files it moved or deleted. */
+export interface FolderChange {
+  files: number;
 }
 
 /** A device of the signed-in profile (contract §8), as the Devices screen shows it. */

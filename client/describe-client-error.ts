@@ -27,7 +27,8 @@ export const CLIENT_ERROR_WORDS: Readonly<Record<string, string>> = {
   'data_token.name_taken':
     'There is already a file named “{name}” in {folder}. Choose another name.',
   'data_token.folder_taken':
-    'There is already a folder {folder}. Choose another name, or move the files one by one.',
+    'There is already a folder {folder} with files in it. Choose another name, or move the files one by one.',
+  'data_token.folder_inside': 'A folder cannot move into its own subfolder. Choose another place.',
   'device.not_found': 'That device is no longer part of this account. Refresh the list.',
   'device.not_pending': 'That device is no longer waiting for approval.',
   'device.not_approved': 'That device has not been approved yet.',
@@ -55,6 +56,8 @@ export const CLIENT_ERROR_WORDS: Readonly<Record<string, string>> = {
   'client.target_not_writable': "This app isn't allowed to save in {folder}. Choose another place.",
   'client.file_missing': '{path} is not there any more. It may have been moved or deleted.',
   'client.not_a_file': '{path} is not a file this app can read.',
+  'client.unreadable': '{path} could not be read.',
+  'client.folder_too_deep': '{path} is nested too deep for the vault to keep its folders.',
   'client.permission': 'Permission denied for {path}. Choose another place.',
   'client.disk_full': 'The disk is full. Free some space and try again.',
 };

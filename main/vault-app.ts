@@ -18,14 +18,16 @@ import { saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
 import type { SecretStore } from '../client/secrets/secret-store.ts';
 import { SessionKeeper, type SessionEnd } from '../client/session-keeper.ts';
 import { wsUrlFor, type VaultSession } from '../client/session.ts';
-import { TransferQueue } from '../client/transfer-queue.ts';
+import { SignInAttempts, WARN_WHEN_LEFT } from '../client/sign-in-attempts.ts';
 import type { LocalStorageDevice } from '../engine/host.ts';
+import { dirname, join } from 'node:path';
 import { badgeCount } from './approval-notices.ts';
 import { DeviceApprovals } from './device-approvals.ts';
 import type { EngineHandle } from './engine-handle.ts';
 import type { Platform } from './platform.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { VaultKeyStatus } from './vault-key-status.ts';
+import { VaultTransfers } from './vault-transfers.ts';
 
 export interface VaultAppOptions {
   settingsFile: string;
@@ -70,7 +72,7 @@ const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: nu
  * flows, session keeping, pairing, key sharing, transfers).
  */
 export class VaultApp {
-  readonly transfers: TransferQueue;
+  readonly transfers: VaultTransfers;
   readonly platform: Platform;
   readonly secrets: SecretStore;
   private settings: Settings = { ...DEFAULT_SETTINGS };
@@ -85,6 +87,7 @@ export class VaultApp {
   private signedIn: SignedInState | undefined;
   private notice: string | null = null;
   private lastBadge = 0;
+  private readonly signInAttempts = new SignInAttempts();
 
   /** Settled once settings are loaded, the engine is up (or known unreachable) and the last session restored. */
   readonly ready: Promise<void>;
@@ -92,8 +95,12 @@ export class VaultApp {
   private constructor(private readonly options: VaultAppOptions) {
     this.platform = options.platform;
     this.secrets = options.secrets;
-    this.transfers = new TransferQueue({
-      onChange: (transfer) => options.emit('transfer:progress', transfer),
+    this.transfers = new VaultTransfers({
+      journalFile: join(dirname(options.settingsFile), 'uploads.json'),
+      platform: options.platform,
+      session: () => this.session(),
+      profileId: () => this.signedIn?.profileId ?? null,
+      emit: options.emit,
     });
     this.ready = this.init();
   }
@@ -161,12 +168,12 @@ export class VaultApp {
   appState(): AppState {
     return {
       pendingApprovals: this.signedIn?.approvals.count ?? 0,
-      transfersPaused: this.transfers.isPaused,
+      transfersPaused: this.transfers.queue.isPaused,
     };
   }
 
   setTransfersPaused(paused: boolean): AppState {
-    this.transfers.setPaused(paused);
+    this.transfers.queue.setPaused(paused);
     return this.appStateChanged();
   }
 
@@ -208,9 +215,33 @@ export class VaultApp {
 
   async signIn(username: string, password: string): Promise<SessionState> {
     await this.ready;
-    return this.begin(
-      await logIn({ ...this.address(), secrets: this.secrets, username, password }),
-    );
+    const address = this.address();
+    const attempts = `${address.apiUrl} ${username}`;
+    let begun;
+    try {
+      begun = await logIn({ ...address, secrets: this.secrets, username, password });
+    } catch (error) {
+      if (!isPrivicoreError(error, 'auth.invalid_credentials')) throw error;
+      const left = this.signInAttempts.fail(attempts);
+      if (left === 0 || left > WARN_WHEN_LEFT) throw error;
+      throw new PrivicoreError({
+        status: error.status,
+        reason: error.reason,
+        message: error.message,
+        details: { attemptsLeft: String(left) },
+      });
+    }
+    this.signInAttempts.succeed(attempts);
+    return this.begin(begun);
+  }
+
+  /**
+   * Whether the app may quit now: with transfers running, the person is asked first (Keep
+   * going, or stop them); stopped uploads are offered again after the next start.
+   */
+  async confirmQuit(): Promise<boolean> {
+    const running = this.transfers.queue.activeCount;
+    return running === 0 || this.platform.confirmQuitWithTransfers(running);
   }
 
   /**
@@ -327,7 +358,7 @@ export class VaultApp {
   async signOut(): Promise<SessionState> {
     const signed = this.signedIn;
     if (signed) {
-      this.transfers.cancelAll();
+      await this.transfers.interruptAll();
       this.end(signed);
       try {
         await logOut(signed.session, this.secrets, signed.profileId);
@@ -342,7 +373,7 @@ export class VaultApp {
 
   async shutdown(): Promise<void> {
     await this.ready.catch(() => undefined);
-    this.transfers.cancelAll();
+    await this.transfers.interruptAll();
     const signed = this.signedIn;
     if (signed) {
       this.end(signed);
@@ -454,7 +485,7 @@ export class VaultApp {
       onRenewed: (token) =>
         saveProfileSecrets(this.secrets, profileId, { authorizationToken: token }),
       onEnded: (why) => {
-        this.transfers.cancelAll();
+        void this.transfers.interruptAll();
         if (this.signedIn) this.end(this.signedIn);
         session.close();
         this.notice = ENDED_NOTICE[why];
@@ -488,6 +519,7 @@ export class VaultApp {
         this.localEngine()?.forgetLocalStorage(deviceIdentifier),
     });
     this.signedIn = { session, keeper, profileId, username, approvals, key };
+    void this.transfers.restore(profileId);
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);
     void approvals.start();
