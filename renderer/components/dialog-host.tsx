@@ -2,6 +2,7 @@ import { uiSelectors, useAppStore } from '../store/index.ts';
 import { ClassifyDialog } from './classify-dialog.tsx';
 import { DeleteDialog } from './delete-dialog.tsx';
 import { ExportKitDialog } from './export-kit-dialog.tsx';
+import { DeleteFolderDialog, RenameFolderDialog, SignOutDialog } from './folder-dialogs.tsx';
 import { ImportKitDialog } from './import-kit-dialog.tsx';
 import { JoinSignedInDialog } from './join-signed-in-dialog.tsx';
 import { MoveDialog } from './move-dialog.tsx';
@@ -20,11 +21,21 @@ export function DialogHost() {
     case 'rename':
       return <RenameDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
     case 'move':
-      return <MoveDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
+      return <MoveDialog files={dialog.files} onClose={closeDialog} />;
     case 'classify':
-      return <ClassifyDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
+      return <ClassifyDialog files={dialog.files} onClose={closeDialog} />;
     case 'delete':
-      return <DeleteDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
+      return <DeleteDialog files={dialog.files} onClose={closeDialog} />;
+    case 'rename-folder':
+      return (
+        <RenameFolderDialog key={dialog.folder} folder={dialog.folder} onClose={closeDialog} />
+      );
+    case 'delete-folder':
+      return (
+        <DeleteFolderDialog key={dialog.folder} folder={dialog.folder} onClose={closeDialog} />
+      );
+    case 'sign-out':
+      return <SignOutDialog running={dialog.running} onClose={closeDialog} />;
     case 'new-folder':
       return <NewFolderDialog onClose={closeDialog} />;
     case 'rename-device':

@@ -88,7 +88,9 @@ export function PairingQrPanel({ onClose }: { onClose: () => void }) {
           ) : null}
           {qr ? (
             <div className="payload-line">
-              <code className="payload" aria-label="Pairing code text">
+              {/* aria-label on <code> is not read out; a hidden word in the text is. */}
+              <code className="payload">
+                <span className="visually-hidden">Pairing code text: </span>
                 {qr.qrPayload}
               </code>
               <CopyButton text={qr.qrPayload} label="Copy pairing code" />

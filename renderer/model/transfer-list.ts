@@ -1,6 +1,11 @@
 import type { Transfer, TransferState } from '../../bridge/types.ts';
 
-const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<TransferState> = new Set([
+  'done',
+  'failed',
+  'cancelled',
+  'interrupted',
+]);
 
 export function isTerminal(state: TransferState): boolean {
   return TERMINAL.has(state);

@@ -75,7 +75,7 @@ describe('desktop app: approving a new computer', () => {
     await bRow.getByRole('button', { name: 'Rename' }).click();
     await shoot(A.page, 'dialog-rename-device');
     await A.page.getByLabel('Device name').fill('Laptop B');
-    await A.page.getByRole('button', { name: 'Confirm' }).click();
+    await A.page.getByRole('dialog').getByRole('button', { name: 'Rename', exact: true }).click();
     await bRow.getByText('Laptop B').waitFor({ timeout: 30_000 });
     await bRow.getByRole('button', { name: 'Remove' }).click();
     await A.page.getByRole('dialog', { name: 'Remove “Laptop B”?' }).waitFor();

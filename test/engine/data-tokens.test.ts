@@ -546,9 +546,9 @@ describe('list, update, security-risk meta, delete', () => {
       });
     }
     const names = async (q: string) =>
-      (
-        await list(`?folder=/search&q=${encodeURIComponent(q)}&sort=fileName&order=asc`)
-      ).items.map((item) => item.fileName);
+      (await list(`?folder=/search&q=${encodeURIComponent(q)}&sort=fileName&order=asc`)).items.map(
+        (item) => item.fileName,
+      );
     expect(await names('report.pdf')).toEqual(['report']);
     expect(await names('.pdf')).toEqual(['report']);
     expect(await names('REPORT')).toEqual(['report', 'report-draft']);

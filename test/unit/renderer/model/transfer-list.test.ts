@@ -21,6 +21,8 @@ function transfer(id: string, change: Partial<Transfer> = {}): Transfer {
     error: null,
     token: null,
     target: null,
+    renamedFrom: null,
+    retryable: true,
     ...change,
   };
 }

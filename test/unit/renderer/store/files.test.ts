@@ -30,11 +30,11 @@ describe('files slice', () => {
     store.getState().goToPage(3);
     await settle();
     expect(vault.callsTo('files:list')).toEqual([
-      { context: '/finance', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
-      { context: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
-      { context: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'asc' },
-      { context: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'desc' },
-      { context: '/finance', q: 'tax', page: 3, perPage: 50, sort: 'fileName', order: 'desc' },
+      { folder: '/finance', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
+      { folder: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
+      { folder: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'asc' },
+      { folder: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'desc' },
+      { folder: '/finance', q: 'tax', page: 3, perPage: 50, sort: 'fileName', order: 'desc' },
     ]);
     const s = store.getState();
     expect(filesSelectors.items(s)).toHaveLength(20);
@@ -139,6 +139,8 @@ describe('files slice', () => {
             error: null,
             token: null,
             target: null,
+            renamedFrom: null,
+            retryable: true,
           })),
         }),
       },

@@ -15,6 +15,8 @@ const transfer = (id: string, change: Partial<Transfer> = {}): Transfer => ({
   error: null,
   token: null,
   target: null,
+  renamedFrom: null,
+  retryable: true,
   ...change,
 });
 
