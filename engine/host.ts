@@ -45,6 +45,8 @@ export interface LocalStorageDevice {
 export interface EmbeddedEngine {
   apiUrl: string;
   wsUrl: string;
+  /** The port it listens on (apiUrl names another with `publicUrl`). */
+  port: number;
   dataDir: string;
   /** The local storage devices this host runs, of one profile or all. */
   localStorage(profileId?: string): LocalStorageDevice[];
@@ -170,6 +172,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
   return {
     apiUrl: engine.apiUrl,
     wsUrl: engine.wsUrl,
+    port: engine.port,
     dataDir,
     localStorage(profileId) {
       return record.devices

@@ -42,6 +42,8 @@ export interface EngineOptions {
 export interface RunningEngine {
   apiUrl: string;
   wsUrl: string;
+  /** The port it listens on (apiUrl names another when a proxy stands in front). */
+  port: number;
   ctx: EngineContext;
   close(): Promise<void>;
 }
@@ -176,6 +178,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   return {
     apiUrl: urls.apiUrl,
     wsUrl: urls.wsUrl,
+    port: port ?? 0,
     ctx,
     close() {
       closing ??= (async () => {

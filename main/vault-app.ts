@@ -460,7 +460,7 @@ export class VaultApp {
     try {
       const session = await resumeSession({ ...this.address(), secrets: this.secrets, profileId });
       const { expiresAt } = await authorizationTokenExpiry(session.http);
-      this.keep({ session, profileId, username, expiresAt });
+      await this.keep({ session, profileId, username, expiresAt });
     } catch (error) {
       if (isPrivicoreError(error) && error.status === 401) this.notice = ENDED_NOTICE.expired;
     }
@@ -470,14 +470,14 @@ export class VaultApp {
     if (this.settings.engine.mode === 'embedded' && this.embedded) {
       await this.embedded.ensureLocalStorage(result.session.authorizationToken);
     }
-    this.keep(result);
+    await this.keep(result);
     this.notice = null;
     this.settings = { ...this.settings, profileId: result.profileId, username: result.username };
     await saveSettings(this.options.settingsFile, this.settings);
     return this.changed();
   }
 
-  private keep(result: Begun): void {
+  private keep(result: Begun): Promise<void> {
     const { session, profileId, username } = result;
     const keeper = new SessionKeeper({
       session,
@@ -519,10 +519,11 @@ export class VaultApp {
         this.localEngine()?.forgetLocalStorage(deviceIdentifier),
     });
     this.signedIn = { session, keeper, profileId, username, approvals, key };
-    void this.transfers.restore(profileId);
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);
     void approvals.start();
+    // Uploads a sign-out, quit or crash cut off are listed before the window asks for them.
+    return this.transfers.restore(profileId);
   }
 
   /** Stops what watched the session; the caller closes or logs out the session itself. */

@@ -73,7 +73,14 @@ export const FileRow = memo(function FileRow({
         )
       }
       onDoubleClick={() => onOpen(file.token)}
-      onFocus={(event) => event.target === event.currentTarget && !selected && onSelect(file.token)}
+      // Keyboard focus (Tab into the list) selects the row; a mouse click selects through
+      // onClick, where Shift and Ctrl are known, so focusing first must not reset the selection.
+      onFocus={(event) =>
+        event.target === event.currentTarget &&
+        !selected &&
+        event.currentTarget.matches(':focus-visible') &&
+        onSelect(file.token)
+      }
     >
       <td className="cell-name">
         <span className="file-name">
