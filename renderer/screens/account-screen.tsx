@@ -165,7 +165,7 @@ export function AccountScreen() {
   const status = useAppStore(accountSelectors.status);
   const error = useAppStore(accountSelectors.error);
   const loadAccount = useAppStore((s) => s.loadAccount);
-  const signOut = useAppStore((s) => s.signOut);
+  const requestSignOut = useAppStore((s) => s.requestSignOut);
   const openDialog = useAppStore((s) => s.openDialog);
 
   useEffect(() => {
@@ -224,7 +224,7 @@ export function AccountScreen() {
             <button
               type="button"
               className="button"
-              onClick={() => void signOut()}
+              onClick={requestSignOut}
               data-testid="account-sign-out"
             >
               <Icon name="sign-out" size={14} />

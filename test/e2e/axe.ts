@@ -21,7 +21,7 @@ interface AxeResult {
  * Waits until no finite CSS animation or transition is running (a dialog fading in), so colours
  * are read at rest; endless ones (spinners) never settle and are left alone.
  */
-async function settle(page: Page): Promise<void> {
+export async function untilStill(page: Page): Promise<void> {
   await page.waitForFunction(() =>
     document
       .getAnimations()
@@ -36,7 +36,7 @@ async function settle(page: Page): Promise<void> {
 /** Every axe violation on the page as it is now, one line each. */
 export async function axeViolations(page: Page, label: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  await settle(page);
+  await untilStill(page);
   const result = await page.evaluate(
     () =>
       (

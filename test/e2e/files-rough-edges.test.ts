@@ -5,14 +5,14 @@
 // storage device, the sign-in lockout, name order and focus. Screenshots of the screens go to
 // test-results/ with the window size in their names.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { tempDir } from '../support/engine.ts';
 import { heldItems } from '../support/storage-devices.ts';
-import { openTab, PASSWORD, sha256, signIn, signUp, uniqueName, SHOTS } from './devices-steps.ts';
+import { openTab, sha256, shoot as shootAt, signIn, signUp, uniqueName } from './devices-steps.ts';
 import { closeBrowser, launchVault, type LaunchedVault } from './harness.ts';
 
 const opened: LaunchedVault[] = [];
@@ -96,13 +96,7 @@ describe.each(SIZES)('Files and Storage at $width×$height', (size) => {
   let dir: string;
   const username = uniqueName(`edges-${size.width}`);
 
-  async function shoot(name: string): Promise<void> {
-    await page.emulateMedia({ colorScheme: 'light' });
-    await page.screenshot({ path: join(SHOTS, `${name}-${tag}-light.png`) });
-    await page.emulateMedia({ colorScheme: 'dark' });
-    await page.screenshot({ path: join(SHOTS, `${name}-${tag}-dark.png`) });
-    await page.emulateMedia({ colorScheme: 'light' });
-  }
+  const shoot = (name: string) => shootAt(page, `${name}-${tag}`);
 
   beforeAll(async () => {
     vault = await launchVault({ viewport: size, gate: true });
@@ -493,13 +487,7 @@ describe.each(SIZES)('Storage and sign-in at $width×$height', (size) => {
     const vault = await launchVault({ viewport: size });
     opened.push(vault);
     const { page } = vault;
-    const shoot = async (name: string) => {
-      for (const colorScheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme });
-        await page.screenshot({ path: join(SHOTS, `${name}-${tag}-${colorScheme}.png`) });
-      }
-      await page.emulateMedia({ colorScheme: 'light' });
-    };
+    const shoot = (name: string) => shootAt(page, `${name}-${tag}`);
     const username = uniqueName(`storage-${size.width}`);
     await signUp(page, username);
     const dir = tempDir('privicore-e2e-last-storage-');
