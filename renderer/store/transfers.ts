@@ -54,7 +54,9 @@ export const createTransfersSlice: StateCreator<AppState, [], [], TransfersSlice
   /** Main forgets them too, so an interrupted upload is not offered again after a restart. */
   const forget = (gone: readonly Transfer[]): void => {
     if (gone.length === 0) return;
-    void api.files.forget({ transferIds: gone.map((t) => t.id) }).catch(() => undefined);
+    void Promise.resolve()
+      .then(() => api.files.forget({ transferIds: gone.map((t) => t.id) }))
+      .catch(() => undefined);
   };
 
   const refreshFilesSoon = (): void => {

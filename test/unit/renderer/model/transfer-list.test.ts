@@ -43,6 +43,14 @@ describe('applyTransfer', () => {
     expect(after).toBe(done);
   });
 
+  it('never moves a running transfer back to queued (the queuing call can answer late)', () => {
+    const list = [transfer('a', { state: 'running', bytes: 30 })];
+    expect(applyTransfer(list, transfer('a', { state: 'queued', bytes: 0 }))[0]).toMatchObject({
+      state: 'running',
+      bytes: 30,
+    });
+  });
+
   it('keeps bytes from going backwards while running', () => {
     const list = [transfer('a', { state: 'running', bytes: 70 })];
     expect(applyTransfer(list, transfer('a', { state: 'running', bytes: 50 }))[0]!.bytes).toBe(70);
