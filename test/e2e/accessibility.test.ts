@@ -1,5 +1,5 @@
-// axe-core over every main screen and every dialog of the desktop app, in light and in dark:
-// any violation fails. The screens are reached the way a person reaches them, with real data
+// axe-core over every main screen and every dialog of the desktop app, in light and in dark, at
+// the smallest window (800×600) and a large one: any violation fails. The screens are reached the way a person reaches them, with real data
 // (files, folders, devices, transfers) so that what is checked is what people see.
 
 import { randomBytes } from 'node:crypto';
@@ -34,9 +34,12 @@ async function checkDialog(page: Page, label: string, open: () => Promise<void>)
   await page.getByRole('dialog').waitFor({ state: 'detached' });
 }
 
-describe('accessibility (axe-core, light and dark)', () => {
+describe.each([
+  { width: 800, height: 600 },
+  { width: 1920, height: 1080 },
+])('accessibility at $width×$height (axe-core, light and dark)', (viewport) => {
   it('has no violation on any main screen or dialog', async () => {
-    const vault = await launchVault({ gate: true });
+    const vault = await launchVault({ gate: true, viewport });
     opened.push(vault);
     const { page, platform } = vault;
     const dir = tempDir('privicore-e2e-axe-');
