@@ -88,9 +88,9 @@ export function PairingQrPanel({ onClose }: { onClose: () => void }) {
           ) : null}
           {qr ? (
             <div className="payload-line">
-              {/* aria-label on <code> is not read out; a hidden word in the text is. */}
-              <code className="payload">
-                <span className="visually-hidden">Pairing code text: </span>
+              {/* aria-label on <code> is not read out; a hidden word before it is. */}
+              <span className="visually-hidden">Pairing code text: </span>
+              <code className="payload" data-testid="pairing-payload">
                 {qr.qrPayload}
               </code>
               <CopyButton text={qr.qrPayload} label="Copy pairing code" />

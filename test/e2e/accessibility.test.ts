@@ -170,6 +170,10 @@ describe.each([
     await checkDialog(page, 'join with a code while signed in', () =>
       page.getByTestId('join-button').click(),
     );
+    await page.getByTestId('pair-button').click();
+    await page.getByTestId('pairing-payload').waitFor({ timeout: 30_000 });
+    await expectAccessible(page, 'devices: pairing code');
+    await page.getByTestId('pair-button').click();
 
     // Storage, with both removal dialogs.
     await openTab(page, 'Storage');

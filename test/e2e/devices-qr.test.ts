@@ -43,7 +43,7 @@ describe('desktop app: pairing by QR code', () => {
     const png = await qr.screenshot();
     const payload = decodePng(png);
     expect(payload).toMatch(/^privicore:\/\/authorize\?token=Q-/);
-    expect(await A.page.getByLabel('Pairing code text').textContent()).toBe(payload);
+    expect(await A.page.getByTestId('pairing-payload').textContent()).toBe(payload);
     const picture = join(a.dir, 'pairing-code.png');
     writeFileSync(picture, png);
 
