@@ -158,7 +158,12 @@ export async function storeStream(
         callback(null, chunk);
       },
     });
-    const body = pipeline(Readable.from(plaintext()), count, encryptStream(dataKey), () => undefined);
+    const body = pipeline(
+      Readable.from(plaintext()),
+      count,
+      encryptStream(dataKey),
+      () => undefined,
+    );
     const stored = await sendStream(ctx, space, body, undefined, options);
     onProgress?.({ phase: 'store', bytes: size, total: size });
     return await finalise(ctx, space, options.name, size, false, stored, options);
@@ -204,10 +209,10 @@ function sendInline(
   options: StoreFileOptions,
 ): Promise<StoredData | undefined> {
   const data = encryptBuffer(dataKey, plaintext);
-  return ctx.run(
-    () => exchangeDataForToken(ctx.http, { temporaryTokenSpace: space.token, data }),
-    { signal: options.signal, timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS },
-  );
+  return ctx.run(() => exchangeDataForToken(ctx.http, { temporaryTokenSpace: space.token, data }), {
+    signal: options.signal,
+    timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+  });
 }
 
 /** One streamed POST to the upstream URL; without a length it goes chunked. */

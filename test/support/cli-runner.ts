@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -134,10 +134,11 @@ export interface SpawnedCli {
 const GNU_TIME = '/usr/bin/time';
 
 /**
- * Starts `privicore-vault` with its standard streams handed to the test (pipes of any size).
- * With measurePeakRss it runs under GNU time (`apt-get install time`), whose report of the
- * kernel's peak RSS for the process goes to a file, not to the CLI's stderr; `child` is then the
- * time process, so send signals only without it.
+ * Starts `privicore-vault` as a shell would, by executing the file (so its #! line and the Node
+ * flags there apply), with its standard streams handed to the test (pipes of any size). With
+ * measurePeakRss it runs under GNU time (`apt-get install time`), whose report of the kernel's
+ * peak RSS for the process goes to a file, not to the CLI's stderr; `child` is then the time
+ * process, so send signals only without it.
  */
 export function spawnCli(
   env: CliEnvironment,
@@ -148,11 +149,16 @@ export function spawnCli(
     ? join(mkdtempSync(join(tmpdir(), 'privicore-cli-rss-')), 'time.txt')
     : undefined;
   const command = report
-    ? [GNU_TIME, '-f', 'peak-rss-kib %M', '-o', report, process.execPath, CLI, ...args]
-    : [process.execPath, CLI, ...args];
+    ? [GNU_TIME, '-f', 'peak-rss-kib %M', '-o', report, CLI, ...args]
+    : [CLI, ...args];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: env.cwd,
-    env: { ...processEnv(env), ...options.env },
+    env: {
+      ...processEnv(env),
+      // `#!/usr/bin/env -S node …` finds node on the PATH: the one running the tests.
+      PATH: `${dirname(process.execPath)}${delimiter}${process.env['PATH'] ?? ''}`,
+      ...options.env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
