@@ -22,6 +22,18 @@ export class TamperProxy {
   private server: Server | undefined;
   private target: URL | undefined;
   private readonly tunnels = new Set<{ destroy(): void }>();
+  private readonly watchers: { matches(method: string, path: string): boolean; seen(): void }[] =
+    [];
+
+  /** Resolves when a request for a path starting with `prefix` arrives (e.g. 'POST /upstream'). */
+  request(method: string, prefix: string): Promise<void> {
+    return new Promise((resolve) =>
+      this.watchers.push({
+        matches: (m, path) => m === method && path.startsWith(prefix),
+        seen: resolve,
+      }),
+    );
+  }
 
   retarget(targetUrl: string): void {
     this.target = new URL(targetUrl);
@@ -31,6 +43,11 @@ export class TamperProxy {
     const proxy = new TamperProxy();
     if (targetUrl !== undefined) proxy.retarget(targetUrl);
     const server = createServer((incoming, outgoing) => {
+      for (const watcher of [...proxy.watchers]) {
+        if (!watcher.matches(incoming.method ?? '', incoming.url ?? '')) continue;
+        proxy.watchers.splice(proxy.watchers.indexOf(watcher), 1);
+        watcher.seen();
+      }
       const target = proxy.target;
       if (!target) {
         outgoing.writeHead(502).end();
@@ -83,6 +100,11 @@ export class TamperProxy {
         },
       );
       upstream.on('error', () => outgoing.destroy());
+      // A client that goes away mid-request (an upload cut short) takes the engine's side down
+      // with it, as a direct connection would.
+      outgoing.on('close', () => {
+        if (!outgoing.writableFinished) upstream.destroy();
+      });
       incoming.pipe(upstream);
     });
     server.on('upgrade', (incoming: IncomingMessage, socket, head: Buffer) => {
