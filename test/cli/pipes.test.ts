@@ -10,8 +10,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { KeychainStore } from '../../client/secrets/keychain.ts';
-import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import {
   runCli,
   spawnCli,
@@ -19,8 +17,8 @@ import {
   type CliResult,
   type SpawnedCli,
 } from '../support/cli-runner.ts';
+import { signedInCliMachine } from '../support/cli-machine.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
-import { PASSWORD, uniqueName } from '../support/profiles.ts';
 import { startVaultEngine } from '../support/vault-engine.ts';
 
 const MiB = 1024 * 1024;
@@ -81,22 +79,9 @@ async function leftInTmp(): Promise<string[]> {
 beforeAll(async () => {
   await requireKeyringSession();
   engine = await startVaultEngine();
-  const base = join(engine.dir, 'machine');
-  env = {
-    configDir: join(base, 'config'),
-    dataDir: join(base, 'data'),
-    cwd: join(base, 'work'),
-    keychainService: `privicore-vault-test-pipes-${randomBytes(4).toString('hex')}`,
-  };
-  tmp = join(base, 'tmp');
-  await mkdir(env.cwd, { recursive: true });
+  env = await signedInCliMachine(engine, 'pipes');
+  tmp = join(engine.dir, 'pipes', 'tmp');
   await mkdir(tmp, { recursive: true });
-  ok(await cli(['signup', uniqueName('pipes'), '--password-stdin'], { input: PASSWORD }));
-  const { profileId } = JSON.parse(ok(await cli(['--json', 'whoami'])).stdout) as {
-    profileId: string;
-  };
-  const secrets = await loadProfileSecrets(new KeychainStore(env.keychainService), profileId);
-  await engine.ensureLocalStorage(secrets.authorizationToken!);
 });
 
 afterAll(async () => {
