@@ -96,19 +96,27 @@ function functionName(program: string): string {
 
 function bashScript(table: CompletionTable): string {
   const fn = `_${functionName(table.program)}`;
-  const cases = table.commands.map((command) => {
+  const cases = table.commands.flatMap((command) => {
     const choiceCases = Object.entries(command.choices).map(
       ([option, values]) =>
         `        ${option}) COMPREPLY=($(compgen -W '${values.join(' ')}' -- "$cur")); return 0 ;;`,
     );
+    const assignments = (
+      [
+        ['options', command.options],
+        ['valued', command.valued],
+        ['actions', command.actions],
+      ] as const
+    ).flatMap(([name, words]) => (words.length > 0 ? [`      ${name}='${words.join(' ')}'`] : []));
+    if (assignments.length === 0) return [];
     return [
-      `    ${command.name})`,
-      `      options='${command.options.join(' ')}'`,
-      `      valued='${command.valued.join(' ')}'`,
-      `      actions='${command.actions.join(' ')}'`,
-      ...(choiceCases.length > 0 ? ['      case "$prev" in', ...choiceCases, '      esac'] : []),
-      '      ;;',
-    ].join('\n');
+      [
+        `    ${command.name})`,
+        ...assignments,
+        ...(choiceCases.length > 0 ? ['      case "$prev" in', ...choiceCases, '      esac'] : []),
+        '      ;;',
+      ].join('\n'),
+    ];
   });
   return `# bash completion for ${table.program}. Load it in this shell with
 #   source <(${table.program} completion bash)
@@ -176,18 +184,26 @@ function zshScript(table: CompletionTable): string {
   const described = table.commands.map(
     (command) => `    ${zshQuote(`${command.name}:${command.summary.replace(/:/g, '\\:')}`)}`,
   );
-  const cases = table.commands.map((command) => {
+  const cases = table.commands.flatMap((command) => {
     const choiceCases = Object.entries(command.choices).map(
       ([option, values]) => `        (${option}) compadd -- ${values.join(' ')}; return ;;`,
     );
+    const assignments = (
+      [
+        ['options', command.options],
+        ['valued', command.valued],
+        ['actions', command.actions],
+      ] as const
+    ).flatMap(([name, words]) => (words.length > 0 ? [`      ${name}=(${words.join(' ')})`] : []));
+    if (assignments.length === 0) return [];
     return [
-      `    (${command.name})`,
-      `      options=(${command.options.join(' ')})`,
-      `      valued=(${command.valued.join(' ')})`,
-      `      actions=(${command.actions.join(' ')})`,
-      ...(choiceCases.length > 0 ? ['      case $prev in', ...choiceCases, '      esac'] : []),
-      '      ;;',
-    ].join('\n');
+      [
+        `    (${command.name})`,
+        ...assignments,
+        ...(choiceCases.length > 0 ? ['      case $prev in', ...choiceCases, '      esac'] : []),
+        '      ;;',
+      ].join('\n'),
+    ];
   });
   return `#compdef ${table.program}
 # zsh completion for ${table.program}. Load it in this shell (after compinit) with
