@@ -18,9 +18,9 @@ const SILENT: ProgressBar = { update: () => undefined, finish: () => undefined }
 export function createProgressBar(
   label: string,
   stream: NodeJS.WriteStream = process.stderr,
-  options: { quiet?: boolean } = {},
+  options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): ProgressBar {
-  if (options.quiet || !isInteractive(stream)) return SILENT;
+  if (options.quiet || !isInteractive(stream, options.env)) return SILENT;
   const started = Date.now();
   let drawn = 0;
   let shown = false;
