@@ -28,10 +28,10 @@ type SortName = keyof typeof SORT_FIELDS;
 const ORDERING_OPTIONS = { sort: { type: 'string' }, order: { type: 'string' } } as const;
 
 const ORDERING_HELP = [
-  '--sort name|size|created  (default created); --order asc|desc (default: asc for name,',
-  'desc, i.e. largest or newest first, otherwise).',
-  '--json prints {"items":[…],"meta":{…}} with every field of each record, as the engine lists them.',
-  '--quiet prints only the tokens, one a line.',
+  '--sort name|size|created (default created) with --order asc|desc; the order defaults to asc',
+  '(A–Z) for name and to desc (newest or largest first) otherwise.',
+  '--json prints {"items":[…],"meta":{…}}, each item with every field of the engine\'s list record',
+  '(with --all, one page holding every item). --quiet prints only the tokens, one a line.',
 ];
 
 export const lsCommand: CommandSpec = {

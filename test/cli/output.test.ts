@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PrivicoreError } from '../../client/privicore-error.ts';
 import { KeychainUnavailableError } from '../../client/secrets/keychain.ts';
 import { describeError } from '../../cli/describe-error.ts';
+import { EXIT_CODE_MEANINGS, exitCode } from '../../cli/exit-codes.ts';
 import { formatBytes, formatTable, formatTime, Output } from '../../cli/output.ts';
 import { createProgressBar } from '../../cli/progress-bar.ts';
 import { terminalStyle } from '../../cli/terminal-style.ts';
@@ -123,5 +126,16 @@ describe('CLI output', () => {
       '/x/y: no such file or directory.',
     );
     expect(describeError(new KeychainUnavailableError('no bus'))).toMatch(/keychain/i);
+  });
+
+  it('the README lists the exit codes --help lists', async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d+)\s+\| (.+?)\s+\|$/gm)].map(([, code, meaning]) => [
+      Number(code),
+      meaning,
+    ]);
+    expect(rows).toEqual(
+      EXIT_CODE_MEANINGS.map(([failure, meaning]) => [exitCode(failure), meaning]),
+    );
   });
 });
