@@ -118,11 +118,11 @@ async function listFiles(
   ]);
   const { count, page, perPage } = list.meta;
   const none =
-    options.search !== undefined
-      ? `No files with "${options.search}" in their name.`
-      : count === 0 || options.all
-        ? 'No files.'
-        : `No files on page ${page} (${count} in all).`;
+    count > 0 && !options.all
+      ? `No files on page ${page} (${count} in all).`
+      : options.search !== undefined
+        ? `No files with "${options.search}" in their name.`
+        : 'No files.';
   const [header = '', ...body] = formatTable(
     ['TOKEN', 'NAME', 'SIZE', 'CONTEXT', 'CREATED', 'CLASSIFICATION'],
     rows,

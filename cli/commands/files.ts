@@ -75,6 +75,8 @@ export const putCommand: CommandSpec = {
         );
       } finally {
         bar.finish();
+        // Stored or failed, nothing more is read: a writer still sending must not keep us alive.
+        process.stdin.destroy();
       }
     }
     for (const file of fromStdin ? [] : positionals) {
