@@ -45,8 +45,8 @@ export interface LocalStorageDevice {
 export interface EmbeddedEngine {
   apiUrl: string;
   wsUrl: string;
-  /** The port it listens on (apiUrl names another with `publicUrl`). */
-  port: number;
+  /** Where it listens; differs from apiUrl only with `publicUrl` (a proxy in front). */
+  listenUrl: string;
   dataDir: string;
   /** The local storage devices this host runs, of one profile or all. */
   localStorage(profileId?: string): LocalStorageDevice[];
@@ -172,7 +172,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
   return {
     apiUrl: engine.apiUrl,
     wsUrl: engine.wsUrl,
-    port: engine.port,
+    listenUrl: engine.listenUrl,
     dataDir,
     localStorage(profileId) {
       return record.devices

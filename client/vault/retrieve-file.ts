@@ -1,12 +1,15 @@
 // Retrieve a file (contract §14 "Retrieve"): request-data → the X-DPT-CAB-REQUEST-ID message
 // with the download (a URL, a bare downstream token, or the payload inline) → stream the
-// ciphertext, checking its length and the ETag's SHA-256 → decrypt into a temporary file beside
-// the target → rename into place only after the GCM tag verifies (decryptToFile). A tampered or
-// truncated payload fails with no file left behind.
+// ciphertext, checking its length and the ETag's SHA-256 → decrypt. retrieveFile decrypts into a
+// temporary file beside the target and renames it into place only after the GCM tag verifies
+// (decryptToFile); a tampered or truncated payload fails with no file left behind. retrieveInto
+// decrypts into any Writable for callers that hold the plaintext somewhere of their own (the CLI's
+// stdout spool) and must not release it before the promise resolves.
 
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
-import { decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
+import { Readable, Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { decryptStream, decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
 import type { DownloadSource } from '../download-source.ts';
 import { download, requestData } from '../endpoints/data-token.ts';
 import { PrivicoreError } from '../privicore-error.ts';
@@ -39,9 +42,72 @@ export async function retrieveFile(
   dataKey: Buffer,
   options: RetrieveFileOptions = {},
 ): Promise<RetrievedFile> {
-  const { signal, onProgress } = options;
   // A target that cannot be written fails now, before the engine fetches anything.
   await checkDownloadTarget(target);
+  try {
+    const { bytes } = await retrieveWith(ctx, token, options, (ciphertext, onBytes) =>
+      decryptToFile(ciphertext, dataKey, target, {
+        onProgress: onBytes,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+    return { target, size: bytes };
+  } catch (error) {
+    // Writing failed (the folder went away meanwhile, a folder took the name): said in terms
+    // of the target, never of the hidden temporary file.
+    throw downloadWriteError(error, target);
+  }
+}
+
+/**
+ * Fetches and decrypts a stored file into `sink`. The sink receives plaintext before the GCM tag
+ * is checked: it must keep what it gets to itself and release it only once this resolves (the
+ * tag verified; `sink` has finished). On any failure `sink` is destroyed.
+ */
+export async function retrieveInto(
+  ctx: VaultContext,
+  token: string,
+  sink: Writable,
+  dataKey: Buffer,
+  options: RetrieveFileOptions = {},
+): Promise<{ size: number }> {
+  try {
+    const { bytes } = await retrieveWith(ctx, token, options, async (ciphertext, onBytes) => {
+      let bytes = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          onBytes(bytes);
+          callback(null, chunk);
+        },
+      });
+      // The sink's final() runs only after decryptStream's flush checked the tag.
+      await pipeline(
+        ciphertext,
+        decryptStream(dataKey),
+        count,
+        sink,
+        options.signal ? { signal: options.signal } : {},
+      );
+      return { bytes };
+    });
+    return { size: bytes };
+  } catch (error) {
+    // Without an error argument: the caller learns of the failure from the rejection, and a sink
+    // with no 'error' listener must not crash the process.
+    if (!sink.destroyed) sink.destroy();
+    throw error;
+  }
+}
+
+/** The request, the download and its checks; `decrypt` consumes the ciphertext stream. */
+async function retrieveWith(
+  ctx: VaultContext,
+  token: string,
+  options: RetrieveFileOptions,
+  decrypt: (ciphertext: Readable, onBytes: (bytes: number) => void) => Promise<{ bytes: number }>,
+): Promise<{ bytes: number }> {
+  const { signal, onProgress } = options;
   onProgress?.({ phase: 'request', bytes: 0, total: undefined });
   const source = await requestDownload(ctx, token, options);
   if (signal?.aborted) throw PrivicoreError.cancelled('Retrieving the file');
@@ -72,14 +138,13 @@ export async function retrieveFile(
 
   onProgress?.({ phase: 'download', bytes: 0, total });
   try {
-    const { bytes } = await decryptToFile(ciphertext, dataKey, target, {
-      onProgress: (bytes) => onProgress?.({ phase: 'download', bytes, total }),
-      ...(signal ? { signal } : {}),
-    });
+    const { bytes } = await decrypt(ciphertext, (bytes) =>
+      onProgress?.({ phase: 'download', bytes, total }),
+    );
     onProgress?.({ phase: 'done', bytes, total: bytes });
-    return { target, size: bytes };
+    return { bytes };
   } catch (error) {
-    throw mapDecryptError(error, signal, target);
+    throw mapDecryptError(error, signal);
   }
 }
 
@@ -153,7 +218,7 @@ function truncated(cause?: unknown): PrivicoreError {
   });
 }
 
-function mapDecryptError(error: unknown, signal: AbortSignal | undefined, target: string): unknown {
+function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unknown {
   if (error instanceof PrivicoreError) return error;
   if (error instanceof GcmStreamError) {
     return new PrivicoreError({
@@ -173,5 +238,5 @@ function mapDecryptError(error: unknown, signal: AbortSignal | undefined, target
     code === 'ERR_STREAM_PREMATURE_CLOSE'
   )
     return truncated(error);
-  return downloadWriteError(error, target);
+  return error;
 }

@@ -144,7 +144,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
       logLevel: 'silent',
       ...(gate ? { publicUrl: gate.url } : {}),
     });
-    gate?.forwardTo({ host: '127.0.0.1', port: engine.port });
+    gate?.forwardTo({ host: '127.0.0.1', port: Number(new URL(engine.listenUrl).port) });
     return inProcessEngineHandle(engine);
   };
   if (options.engine) {
