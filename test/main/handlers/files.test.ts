@@ -215,11 +215,9 @@ describe('files', () => {
   it('says a download target folder is gone, and retries the download once it is back', async () => {
     const [stored] = await upload(a, [await file('dl/y.txt', 1500)], '/dl');
     const folder = join(a.dir, 'not-yet');
-    const transfer = await a.call('files:download', {
-      token: stored!.token!,
-      fileName: 'y.txt',
-      target: join(folder, 'y.txt'),
-    });
+    // Chosen in the save dialog, then the folder went away before the download began.
+    a.platform.nextSaveTarget = join(folder, 'y.txt');
+    const transfer = await a.call('files:download', { token: stored!.token!, fileName: 'y.txt' });
     const failed = await a.transferEnded(transfer!.id);
     expect(failed.state).toBe('failed');
     expect(failed.error).toBe(
