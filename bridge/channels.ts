@@ -5,13 +5,16 @@ import type {
   AppState,
   DeviceApproval,
   DeviceInfo,
+  DeviceReview,
   DevicesChanged,
   EngineStatus,
   FileDetails,
   FilePage,
   KeyStatus,
+  PairingJoin,
   PairingQr,
   PairingResult,
+  PairingStranger,
   PendingDevice,
   SessionState,
   StorageDeviceInfo,
@@ -163,7 +166,17 @@ export const channels = {
 
   /** Every device of the profile, pending ones included. */
   'devices:list': channel<typeof none, DeviceInfo[]>(none),
-  /** Approves a pending device, then shares the data key with it when it holds its own key. */
+  /**
+   * Starts approving a device that asked to join: resolves once both screens show the same code
+   * (or with why they cannot). Nothing is approved or shared yet.
+   */
+  'devices:review': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceReview>(deviceRef),
+  /** Stops a review under way (the dialog was closed). */
+  'devices:cancelReview': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+  /**
+   * The person confirmed the codes match: approves the reviewed device and gives it the keys.
+   * Refused for a device without a review whose codes were shown.
+   */
   'devices:approve': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceApproval>(deviceRef),
   /** Turns a pending device away; its record is deleted. */
   'devices:reject': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
@@ -173,8 +186,17 @@ export const channels = {
   /** Removes a device and revokes its tokens (a local storage folder is left as it is). */
   'devices:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
 
-  /** A single-use pairing code (valid 5 minutes) as text and as a QR image. */
+  /**
+   * A single-use pairing code (valid 5 minutes) as text and as a QR image, for the pairing panel;
+   * a device that joins with it is announced by `pairing:joined` and gets nothing until answered.
+   */
   'pairing:createQr': channel<typeof none, PairingQr>(none),
+  /** The pairing panel closed: its codes verify nothing more. */
+  'pairing:close': channel<typeof none, void>(none),
+  /** The person's answer to `pairing:joined`: give the device the keys, or remove it. */
+  'pairing:answer': channel<z.ZodType<{ deviceIdentifier: string; give: boolean }>, void>(
+    z.object({ deviceIdentifier, give: z.boolean() }).strict(),
+  ),
   /**
    * On a signed-out installation: joins the profile that showed the code, at the engine the code
    * names, as a new device; the data key follows once the other device shares it
@@ -193,6 +215,13 @@ export const channels = {
    */
   'vault:requestAccess': channel<z.ZodType<{ deviceName?: string } | undefined>, KeyStatus>(
     z.object({ deviceName: deviceName.optional() }).strict().optional(),
+  ),
+  /**
+   * In `compare-code`: the person says whether the code here is the one the other screen shows.
+   * A match lets the keys in from that profile key; a mismatch withdraws the request.
+   */
+  'vault:confirmCode': channel<z.ZodType<{ matches: boolean }>, KeyStatus>(
+    z.object({ matches: z.boolean() }).strict(),
   ),
 
   'storage:list': channel<typeof none, StorageOverview>(none),
@@ -221,6 +250,8 @@ export const channels = {
       })
       .strict(),
   ),
+  /** Signs out every other session of the account (computers, phones); this one stays. */
+  'account:signOutEverywhere': channel<typeof none, { revoked: number }>(none),
   /** Writes the recovery kit; the native save dialog opens when `target` is absent. The path, or null when cancelled. */
   'account:exportRecoveryKit': channel<
     z.ZodType<{ passphrase: string; target?: string }>,
@@ -254,6 +285,10 @@ export interface BridgeEvents {
   /** The device list changed (pending, paired, approved, rejected, renamed, removed, key shared): refresh it. */
   'devices:changed': DevicesChanged;
   'vault:keyStatus': KeyStatus;
+  /** A device proved it joined with the code on this computer's pairing panel: ask the person. */
+  'pairing:joined': PairingJoin;
+  /** A device joined with a code of the vault this computer did not show: it got nothing. */
+  'pairing:stranger': PairingStranger;
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
@@ -266,6 +301,8 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'devices:pending',
   'devices:changed',
   'vault:keyStatus',
+  'pairing:joined',
+  'pairing:stranger',
   'app:state',
   'app:navigate',
 ];

@@ -2,7 +2,7 @@
 // started for this run), the OS keychain and a signed-in session, each made when first needed.
 
 import { resumeSession } from '../client/account.ts';
-import { receiveDataKey } from '../client/data-key-share.ts';
+import { receiveGrantedKeys } from '../client/data-key-grant.ts';
 import { PrivicoreError } from '../client/privicore-error.ts';
 import { KEYCHAIN_SERVICE, KeychainStore } from '../client/secrets/keychain.ts';
 import { loadProfileSecrets, saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
@@ -131,17 +131,22 @@ export class CliContext {
       secrets: this.secrets,
     });
     if (!session.dataKey && this.config.deviceIdentifier) {
-      // A machine paired by QR: its data key may have been shared since.
+      // A machine that joined: its keys may have been shared since, by the profile key it trusts.
       const secrets = await loadProfileSecrets(this.secrets, profileId);
-      if (secrets.devicePrivateKey) {
-        const dataKey = await receiveDataKey(
+      if (secrets.devicePrivateKey && secrets.trustedProfileKey) {
+        const keys = await receiveGrantedKeys(
           session.http,
           this.config.deviceIdentifier,
           secrets.devicePrivateKey,
+          secrets.trustedProfileKey,
         ).catch(() => undefined);
-        if (dataKey) {
-          await saveProfileSecrets(this.secrets, profileId, { dataKey });
-          session.setDataKey(dataKey);
+        if (keys) {
+          await saveProfileSecrets(this.secrets, profileId, {
+            dataKey: keys.dataKey,
+            privateKey: keys.profilePrivateKey,
+          });
+          session.setDataKey(keys.dataKey);
+          session.setProfilePrivateKey(keys.profilePrivateKey);
         }
       }
     }

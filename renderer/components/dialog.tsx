@@ -29,6 +29,9 @@ export function Dialog({
   onSubmit,
   confirmLabel = 'Confirm',
   confirmTone = 'primary',
+  cancelLabel = 'Cancel',
+  cancelTone = 'plain',
+  hideConfirm = false,
   busy = false,
   error,
   testId,
@@ -41,6 +44,12 @@ export function Dialog({
   onSubmit: () => void;
   confirmLabel?: string;
   confirmTone?: 'primary' | 'danger';
+  /** The button that closes without confirming (Escape does the same). */
+  cancelLabel?: string;
+  /** `danger` when closing means turning something away (a device asking to join). */
+  cancelTone?: 'plain' | 'danger';
+  /** Only the cancel button (while waiting for something to confirm). */
+  hideConfirm?: boolean;
   busy?: boolean;
   error?: string | null;
   testId: string;
@@ -137,18 +146,25 @@ export function Dialog({
           </p>
         ) : null}
         <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
           <button
-            type="submit"
-            className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
-            aria-busy={busy || undefined}
+            type="button"
+            className={`button ${cancelTone === 'danger' ? 'button-danger' : ''}`.trim()}
+            onClick={onClose}
             disabled={busy}
           >
-            {busy ? <Spinner size={14} /> : null}
-            {confirmLabel}
+            {cancelLabel}
           </button>
+          {hideConfirm ? null : (
+            <button
+              type="submit"
+              className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
+              aria-busy={busy || undefined}
+              disabled={busy}
+            >
+              {busy ? <Spinner size={14} /> : null}
+              {confirmLabel}
+            </button>
+          )}
         </div>
       </form>
     </div>,

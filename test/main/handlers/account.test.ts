@@ -60,6 +60,7 @@ describe('account', () => {
       state: 'ready',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
   });
 
@@ -129,6 +130,7 @@ describe('account', () => {
       state: 'missing',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
     await expect(
       c.call('account:exportRecoveryKit', {
@@ -158,6 +160,7 @@ describe('account', () => {
       state: 'ready',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
     expect(await c.event('vault:keyStatus', (status) => status.state === 'ready')).toBeDefined();
 
