@@ -7,6 +7,7 @@ import {
   type AccessRequest,
 } from '../client/access-request.ts';
 import { awaitDataKey } from '../client/await-data-key.ts';
+import { awaitDevice } from '../client/await-device.ts';
 import { loadProfileSecrets, saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
 import type { SecretStore } from '../client/secrets/secret-store.ts';
 import type { VaultSession } from '../client/session.ts';
@@ -173,6 +174,7 @@ export class VaultKeyStatus {
           this.comparing = { request, fingerprint: result.fingerprint };
           this.code = result.code;
           this.set('compare-code', null);
+          this.watchForRejection(request.deviceIdentifier, waiting);
         } else if (result.state === 'stale') {
           await withdrawAccessRequest(session, secrets, profileId, request.deviceIdentifier);
           await this.forgetDevice();
@@ -185,6 +187,19 @@ export class VaultKeyStatus {
       .catch(() => {
         if (!waiting.signal.aborted) this.set('missing', INTERRUPTED);
       });
+  }
+
+  /** While the person compares codes, the other side may turn the request down: say so. */
+  private watchForRejection(deviceIdentifier: string, waiting: AbortController): void {
+    void awaitDevice(this.options.session, deviceIdentifier, () => undefined, {
+      signal: waiting.signal,
+      ...(this.options.intervalMs === undefined ? {} : { intervalMs: this.options.intervalMs }),
+    }).then(async (result) => {
+      if (waiting.signal.aborted || result.state !== 'device-gone') return;
+      this.comparing = undefined;
+      await this.forgetDevice();
+      this.set('missing', DECLINED);
+    });
   }
 
   /** Waits for keys wrapped to this device by the trusted profile key. */
