@@ -61,7 +61,8 @@ const absolutePath = z
   .min(1)
   .max(4096)
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
-const passphrase = z.string().min(8).max(1024);
+/** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
+const passphrase = z.string().min(15).max(1024);
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -119,15 +120,14 @@ export const channels = {
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
   ),
-  /** Opens the native save dialog unless a target is given; resolves with the transfer. */
+  /**
+   * Opens the native save dialog unless a target is given; resolves with the transfer. A given
+   * target is an absolute path and never replaces an existing file (only the dialog asks).
+   */
   'files:download': channel<
     z.ZodType<{ token: string; fileName: string; target?: string }>,
     Transfer | null
-  >(
-    z
-      .object({ token, fileName: text(255), target: z.string().min(1).max(4096).optional() })
-      .strict(),
-  ),
+  >(z.object({ token, fileName: text(255), target: absolutePath.optional() }).strict()),
   'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(
     z.object({ transferId: z.string().min(1).max(100) }).strict(),
   ),

@@ -47,6 +47,7 @@ const COMMANDS: readonly CommandSpec[] = [
 const GLOBAL_OPTIONS = {
   engine: { type: 'string' },
   ws: { type: 'string' },
+  'insecure-http': { type: 'boolean' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
@@ -85,6 +86,7 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
     }
     const flags: GlobalFlags = {
       json,
+      insecureHttp: values['insecure-http'] === true,
       ...(typeof values['engine'] === 'string' ? { engine: values['engine'] } : {}),
       ...(typeof values['ws'] === 'string' ? { ws: values['ws'] } : {}),
     };
@@ -134,7 +136,7 @@ function synopses(command: CommandSpec): readonly string[] {
 function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return [
-    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--json] <command> [arguments]`,
+    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--insecure-http] [--json] <command> [arguments]`,
     '',
     'Files are encrypted on this machine before they leave it; the token, the private key and the',
     'data key live in the OS keychain. Without --engine the embedded engine runs for each command,',
@@ -146,6 +148,8 @@ function generalHelp(): string {
     'Global options:',
     '  --engine URL   the engine API (saved at signup/login; "embedded" for the embedded one)',
     '  --ws URL       the WebSocket channel, when not API URL + /ws',
+    '  --insecure-http  allow a plain-http engine on another machine (a LAN test setup only:',
+    '                 the password and tokens cross the network unencrypted)',
     '  --json         one JSON document on stdout instead of text',
     '  -h, --help     help for the program or a command',
     '',

@@ -64,8 +64,15 @@ function refuse(problem: PairingPayloadProblem): PairingPayloadError {
   return new PairingPayloadError(problem, WORDS[problem]);
 }
 
-/** Reads a pairing code; throws PairingPayloadError with plain words when it is not one. */
-export function parsePairingPayload(text: string): PairingPayload {
+/**
+ * Reads a pairing code; throws PairingPayloadError with plain words when it is not one.
+ * `allowInsecureHttp` lets a code name a plain-http engine off this machine (the CLI's
+ * --insecure-http, for a LAN test setup).
+ */
+export function parsePairingPayload(
+  text: string,
+  options: { allowInsecureHttp?: boolean } = {},
+): PairingPayload {
   // Scanners and pastes often carry a trailing newline.
   const trimmed = text.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_LENGTH) throw refuse('not-a-pairing-code');
@@ -94,7 +101,7 @@ export function parsePairingPayload(text: string): PairingPayload {
   if (engines.length === 0 || engines[0] === '') throw refuse('missing-engine');
   if (engines.length > 1) throw refuse('bad-engine');
   const engineUrl = engineUrlOf(engines[0]!);
-  if (!isAllowedEngineUrl(engineUrl)) throw refuse('insecure-engine');
+  if (!isAllowedEngineUrl(engineUrl, options)) throw refuse('insecure-engine');
 
   const secrets = url.searchParams.getAll('secret');
   const fingerprints = url.searchParams.getAll('fp');

@@ -13,6 +13,7 @@ import {
   revokeOtherAuthorizationTokens,
 } from '../client/endpoints/profile.ts';
 import { health } from '../client/endpoints/utility.ts';
+import { isAllowedEngineUrl } from '../client/engine-address.ts';
 import { HttpClient } from '../client/http.ts';
 import { PairingPayloadError, parsePairingPayload } from '../client/pairing-payload.ts';
 import { isPrivicoreError, PrivicoreError } from '../client/privicore-error.ts';
@@ -192,6 +193,14 @@ export class VaultApp {
         status: 0,
         reason: 'client.signed_in',
         message: 'Sign out before switching to another engine.',
+      });
+    }
+    if (choice.mode === 'remote' && !isAllowedEngineUrl(choice.apiUrl)) {
+      // The password and tokens would cross the network in clear text.
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.insecure_engine',
+        message: `${choice.apiUrl} is on another computer over plain http, which would send your password unencrypted. Use the engine's https:// address (plain http works only for an engine on this computer).`,
       });
     }
     this.settings = { ...this.settings, engine: choice };

@@ -131,7 +131,7 @@ export const pairCommand: CommandSpec = {
   options: { name: { type: 'string' }, wait: { type: 'string' } },
   async run(ctx, { positionals, values }) {
     expectArgs(positionals, 1, 1, 'pair', 'the pairing payload');
-    const payload = parsePayload(positionals[0]!);
+    const payload = parsePayload(positionals[0]!, ctx.flags.insecureHttp === true);
     const deviceName = stringOption(values, 'name') ?? hostname();
     if (deviceName === '' || deviceName.length > 255)
       throw new UsageError('pair: --name must be 1–255 characters.', 'pair');
@@ -205,9 +205,9 @@ export const pairCommand: CommandSpec = {
   },
 };
 
-function parsePayload(payload: string): PairingPayload {
+function parsePayload(payload: string, allowInsecureHttp: boolean): PairingPayload {
   try {
-    return parsePairingPayload(payload);
+    return parsePairingPayload(payload, { allowInsecureHttp });
   } catch (error) {
     if (error instanceof PairingPayloadError) {
       throw new UsageError(

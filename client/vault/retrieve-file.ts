@@ -23,6 +23,8 @@ export interface RetrieveFileOptions {
   signal?: AbortSignal;
   /** How long the engine may take to find a storage device holding the data. */
   requestTimeoutMs?: number;
+  /** Whether an existing file at the target may be replaced (default true). */
+  replace?: boolean;
 }
 
 export interface RetrievedFile {
@@ -72,6 +74,7 @@ export async function retrieveFile(
     const { bytes } = await decryptToFile(ciphertext, dataKey, target, {
       onProgress: (bytes) => onProgress?.({ phase: 'download', bytes, total }),
       ...(signal ? { signal } : {}),
+      ...(options.replace === undefined ? {} : { replace: options.replace }),
     });
     onProgress?.({ phase: 'done', bytes, total: bytes });
     return { target, size: bytes };
@@ -158,6 +161,14 @@ function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unkno
   if (signal?.aborted || (error as { name?: string }).name === 'AbortError')
     return PrivicoreError.cancelled('Retrieving the file');
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') {
+    return new PrivicoreError({
+      status: 0,
+      reason: 'client.target_exists',
+      message: 'There is a file with that name already; it was left as it is. Choose another name.',
+      cause: error,
+    });
+  }
   if (
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||

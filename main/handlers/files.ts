@@ -88,7 +88,12 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
           total: item?.size ?? 0,
           target: chosen,
           run: async (signal, onProgress) => {
-            const retrieved = await session.retrieveFile(token, chosen, { signal, onProgress });
+            // The save dialog asked before replacing a file; a path from the window never replaces one.
+            const retrieved = await session.retrieveFile(token, chosen, {
+              signal,
+              onProgress,
+              replace: target === undefined,
+            });
             return { target: retrieved.target };
           },
         },
