@@ -3,6 +3,7 @@
 // redeeming a pairing code (redeem-pairing.ts ↔ pairing-host.ts: a proof of the code's secret),
 // then waiting (await-data-key.ts) for keys from the profile key it trusts — and nothing else.
 
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   awaitApprovalCode,
@@ -14,8 +15,13 @@ import { logIn, resumeSession } from '../../client/account.ts';
 import { approveReviewed, reviewJoinRequest } from '../../client/approval-review.ts';
 import { awaitDataKey } from '../../client/await-data-key.ts';
 import { profileKeyFingerprint } from '../../client/crypto/pairing-codes.ts';
-import { signedPublicKeyFromPrivate } from '../../client/crypto/profile-key.ts';
-import { retrieveProfileDevices } from '../../client/endpoints/device.ts';
+import { wrapDataKey } from '../../client/crypto/key-wrap.ts';
+import {
+  generateProfileKeyPair,
+  signedPublicKeyFromPrivate,
+} from '../../client/crypto/profile-key.ts';
+import { META } from '../../client/device-meta.ts';
+import { configureMeta, retrieveProfileDevices } from '../../client/endpoints/device.ts';
 import { parsePairingPayload } from '../../client/pairing-payload.ts';
 import { PairingHost } from '../../client/pairing-host.ts';
 import { isPrivicoreError } from '../../client/privicore-error.ts';
@@ -147,6 +153,63 @@ describe('asking to join', () => {
       const cancelled = awaitApprovalCode(machine.session, again, { signal: abort.signal });
       abort.abort();
       expect(await cancelled).toEqual({ state: 'cancelled' });
+    } finally {
+      machine.session.close();
+    }
+  });
+});
+
+describe('attack (b): a wrap planted in a waiting device’s meta', () => {
+  it('is refused and the device keeps waiting, then takes the owner’s real wrap', async () => {
+    const machine = await secondMachine();
+    try {
+      const request = await requestAccess(
+        machine.session,
+        machine.secrets,
+        owner.profileId,
+        'Target',
+      );
+      const [asked, reviewed] = await Promise.all([
+        awaitApprovalCode(machine.session, request, FAST),
+        reviewJoinRequest(owner.session, request.deviceIdentifier, FAST),
+      ]);
+      if (asked.state !== 'code' || reviewed.state !== 'ready') throw new Error('no codes');
+      const refused: string[] = [];
+      const waiting = awaitDataKey(machine.session, {
+        deviceIdentifier: request.deviceIdentifier,
+        devicePrivateKey: request.devicePrivateKey,
+        trustedProfileKey: asked.fingerprint,
+        onRefused: (error) => refused.push(error.problem),
+        ...FAST,
+      });
+      const deviceKey = signedPublicKeyFromPrivate(request.devicePrivateKey);
+      const plant = async (wrapped: string) =>
+        machine.session.run(() =>
+          configureMeta(machine.session.http, {
+            deviceIdentifier: request.deviceIdentifier,
+            meta: { [META.wrappedDataKey]: wrapped },
+          }),
+        );
+      // A token holder's wraps: by a key pair of its own, and in the old format (the device's
+      // own token, or any other token of the profile, can write the field).
+      await plant(
+        wrapDataKey(
+          { dataKey: randomBytes(32), profilePrivateKey: generateProfileKeyPair().privateKey },
+          deviceKey,
+        ),
+      );
+      await expect.poll(() => refused, { timeout: 15_000 }).toEqual(['wrong-profile']);
+      await plant(`pkw1.${'A'.repeat(43)}.${'A'.repeat(16)}.${'A'.repeat(64)}`);
+      await expect
+        .poll(() => refused, { timeout: 15_000 })
+        .toEqual(['wrong-profile', 'old-format']);
+
+      // Still waiting: the owner's real wrap is the one it takes.
+      await approveReviewed(owner.session, reviewed.review);
+      const result = await waiting;
+      expect(
+        result.state === 'received' && result.keys.dataKey.equals(owner.session.dataKey!),
+      ).toBe(true);
     } finally {
       machine.session.close();
     }

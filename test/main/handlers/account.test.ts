@@ -101,7 +101,7 @@ describe('account', () => {
     expect((await stat(kit)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(kit, 'utf8'))).toMatchObject({
       format: 'privicore-vault-recovery-kit',
-      version: 1,
+      version: 2,
     });
     const written = await readFile(kit, 'utf8');
     await expect(
