@@ -5,14 +5,17 @@ import type {
   AppState,
   DeviceApproval,
   DeviceInfo,
+  DeviceReview,
   DevicesChanged,
   EngineStatus,
   FileDetails,
   FilePage,
   FolderChange,
   KeyStatus,
+  PairingJoin,
   PairingQr,
   PairingResult,
+  PairingStranger,
   PendingDevice,
   SessionState,
   StorageDeviceInfo,
@@ -59,7 +62,8 @@ const absolutePath = z
   .min(1)
   .max(4096)
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
-const passphrase = z.string().min(8).max(1024);
+/** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
+const passphrase = z.string().min(15).max(1024);
 const transferId = z.string().min(1).max(100);
 
 export const channels = {
@@ -132,15 +136,14 @@ export const channels = {
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
     z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
   ),
-  /** Opens the native save dialog unless a target is given; resolves with the transfer. */
+  /**
+   * Opens the native save dialog unless a target is given; resolves with the transfer. A given
+   * target is an absolute path and never replaces an existing file (only the dialog asks).
+   */
   'files:download': channel<
     z.ZodType<{ token: string; fileName: string; target?: string }>,
     Transfer | null
-  >(
-    z
-      .object({ token, fileName: text(255), target: z.string().min(1).max(4096).optional() })
-      .strict(),
-  ),
+  >(z.object({ token, fileName: text(255), target: absolutePath.optional() }).strict()),
   /** Downloads several files into a folder picked in the native dialog; null when cancelled. */
   'files:downloadMany': channel<
     z.ZodType<{ files: { token: string; fileName: string }[] }>,
@@ -213,7 +216,17 @@ export const channels = {
 
   /** Every device of the profile, pending ones included. */
   'devices:list': channel<typeof none, DeviceInfo[]>(none),
-  /** Approves a pending device, then shares the data key with it when it holds its own key. */
+  /**
+   * Starts approving a device that asked to join: resolves once both screens show the same code
+   * (or with why they cannot). Nothing is approved or shared yet.
+   */
+  'devices:review': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceReview>(deviceRef),
+  /** Stops a review under way (the dialog was closed). */
+  'devices:cancelReview': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+  /**
+   * The person confirmed the codes match: approves the reviewed device and gives it the keys.
+   * Refused for a device without a review whose codes were shown.
+   */
   'devices:approve': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceApproval>(deviceRef),
   /** Turns a pending device away; its record is deleted. */
   'devices:reject': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
@@ -223,8 +236,17 @@ export const channels = {
   /** Removes a device and revokes its tokens (a local storage folder is left as it is). */
   'devices:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
 
-  /** A single-use pairing code (valid 5 minutes) as text and as a QR image. */
+  /**
+   * A single-use pairing code (valid 5 minutes) as text and as a QR image, for the pairing panel;
+   * a device that joins with it is announced by `pairing:joined` and gets nothing until answered.
+   */
   'pairing:createQr': channel<typeof none, PairingQr>(none),
+  /** The pairing panel closed: its codes verify nothing more. */
+  'pairing:close': channel<typeof none, void>(none),
+  /** The person's answer to `pairing:joined`: give the device the keys, or remove it. */
+  'pairing:answer': channel<z.ZodType<{ deviceIdentifier: string; give: boolean }>, void>(
+    z.object({ deviceIdentifier, give: z.boolean() }).strict(),
+  ),
   /**
    * On a signed-out installation: joins the profile that showed the code, at the engine the code
    * names, as a new device; the data key follows once the other device shares it
@@ -243,6 +265,13 @@ export const channels = {
    */
   'vault:requestAccess': channel<z.ZodType<{ deviceName?: string } | undefined>, KeyStatus>(
     z.object({ deviceName: deviceName.optional() }).strict().optional(),
+  ),
+  /**
+   * In `compare-code`: the person says whether the code here is the one the other screen shows.
+   * A match lets the keys in from that profile key; a mismatch withdraws the request.
+   */
+  'vault:confirmCode': channel<z.ZodType<{ matches: boolean }>, KeyStatus>(
+    z.object({ matches: z.boolean() }).strict(),
   ),
 
   'storage:list': channel<typeof none, StorageOverview>(none),
@@ -271,6 +300,8 @@ export const channels = {
       })
       .strict(),
   ),
+  /** Signs out every other session of the account (computers, phones); this one stays. */
+  'account:signOutEverywhere': channel<typeof none, { revoked: number }>(none),
   /** Writes the recovery kit; the native save dialog opens when `target` is absent. The path, or null when cancelled. */
   'account:exportRecoveryKit': channel<
     z.ZodType<{ passphrase: string; target?: string }>,
@@ -304,6 +335,10 @@ export interface BridgeEvents {
   /** The device list changed (pending, paired, approved, rejected, renamed, removed, key shared): refresh it. */
   'devices:changed': DevicesChanged;
   'vault:keyStatus': KeyStatus;
+  /** A device proved it joined with the code on this computer's pairing panel: ask the person. */
+  'pairing:joined': PairingJoin;
+  /** A device joined with a code of the vault this computer did not show: it got nothing. */
+  'pairing:stranger': PairingStranger;
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
@@ -316,6 +351,8 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'devices:pending',
   'devices:changed',
   'vault:keyStatus',
+  'pairing:joined',
+  'pairing:stranger',
   'app:state',
   'app:navigate',
 ];

@@ -247,6 +247,7 @@ async function freshBundle(
   // The owner's own authority, as download-device-configuration checks it; no token is issued for it.
   const caller: Caller = {
     profile,
+    device: null,
     token: {
       hash: '',
       kind: 'profile',

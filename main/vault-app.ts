@@ -8,8 +8,12 @@ import type {
   SessionState,
 } from '../bridge/types.ts';
 import { logIn, logOut, resumeSession, signUp } from '../client/account.ts';
-import { authorizationTokenExpiry } from '../client/endpoints/profile.ts';
+import {
+  authorizationTokenExpiry,
+  revokeOtherAuthorizationTokens,
+} from '../client/endpoints/profile.ts';
 import { health } from '../client/endpoints/utility.ts';
+import { isAllowedEngineUrl } from '../client/engine-address.ts';
 import { HttpClient } from '../client/http.ts';
 import { PairingPayloadError, parsePairingPayload } from '../client/pairing-payload.ts';
 import { isPrivicoreError, PrivicoreError } from '../client/privicore-error.ts';
@@ -63,7 +67,7 @@ const ENDED_NOTICE: Record<SessionEnd, string> = {
     'You were signed out because this session was ended elsewhere. Sign in again to continue.',
 };
 
-const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: null };
+const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: null, code: null };
 
 /**
  * The desktop app's state in main: which engine it uses, who is signed in, this computer's hold
@@ -144,9 +148,14 @@ export class VaultApp {
     return this.signed().session;
   }
 
-  /** The signed-in profile's devices (list, approve, reject, rename, remove). */
+  /** The signed-in profile's devices (list, approve, reject, rename, remove, pairing). */
   devices(): DeviceApprovals {
     return this.signed().approvals;
+  }
+
+  /** The devices while signed in; undefined when signed out. */
+  signedInDevices(): DeviceApprovals | undefined {
+    return this.signedIn?.approvals;
   }
 
   account(): AccountInfo {
@@ -191,6 +200,14 @@ export class VaultApp {
         status: 0,
         reason: 'client.signed_in',
         message: 'Sign out before switching to another engine.',
+      });
+    }
+    if (choice.mode === 'remote' && !isAllowedEngineUrl(choice.apiUrl)) {
+      // The password and tokens would cross the network in clear text.
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.insecure_engine',
+        message: `${choice.apiUrl} is on another computer over plain http, which would send your password unencrypted. Use the engine's https:// address (plain http works only for an engine on this computer).`,
       });
     }
     this.settings = { ...this.settings, engine: choice };
@@ -304,12 +321,15 @@ export class VaultApp {
       secrets: this.secrets,
       profileId: redeemed.profileId,
     });
-    const state = await this.begin({
-      session,
-      profileId: redeemed.profileId,
-      username: null,
-      expiresAt: redeemed.expiresAt,
-    });
+    const state = await this.begin(
+      {
+        session,
+        profileId: redeemed.profileId,
+        username: null,
+        expiresAt: redeemed.expiresAt,
+      },
+      redeemed.code,
+    );
     return { session: state, keyStatus: this.keyStatus() };
   }
 
@@ -318,9 +338,19 @@ export class VaultApp {
     return this.signed().key.requestAccess(deviceName);
   }
 
-  /** The data key came from a recovery kit (already in the keychain): use it. */
-  adoptDataKey(dataKey: Buffer): KeyStatus {
-    return this.signed().key.adopt(dataKey);
+  /** In `compare-code`: whether the code here is the one the other screen shows. */
+  confirmCode(matches: boolean): Promise<KeyStatus> {
+    return this.signed().key.confirmCode(matches);
+  }
+
+  /** The keys came from a recovery kit (already in the keychain): use them. */
+  adoptKeys(dataKey: Buffer, profilePrivateKey: string): KeyStatus {
+    return this.signed().key.adopt(dataKey, profilePrivateKey);
+  }
+
+  /** Signs out every other session of the account; this one stays. */
+  async signOutEverywhere(): Promise<{ revoked: number }> {
+    return revokeOtherAuthorizationTokens(this.signed().session.http);
   }
 
   /** The built-in engine, to run a folder as storage; with a remote engine, plain words on why not. */
@@ -466,18 +496,18 @@ export class VaultApp {
     }
   }
 
-  private async begin(result: Begun): Promise<SessionState> {
+  private async begin(result: Begun, pairingCode?: string): Promise<SessionState> {
     if (this.settings.engine.mode === 'embedded' && this.embedded) {
       await this.embedded.ensureLocalStorage(result.session.authorizationToken);
     }
-    await this.keep(result);
+    await this.keep(result, pairingCode);
     this.notice = null;
     this.settings = { ...this.settings, profileId: result.profileId, username: result.username };
     await saveSettings(this.options.settingsFile, this.settings);
     return this.changed();
   }
 
-  private keep(result: Begun): Promise<void> {
+  private keep(result: Begun, pairingCode?: string): Promise<void> {
     const { session, profileId, username } = result;
     const keeper = new SessionKeeper({
       session,
@@ -505,6 +535,7 @@ export class VaultApp {
         await saveSettings(this.options.settingsFile, this.settings);
       },
       onChange: (status) => this.options.emit('vault:keyStatus', status),
+      ...(pairingCode === undefined ? {} : { code: pairingCode }),
       ...(this.options.keyPollIntervalMs === undefined
         ? {}
         : { intervalMs: this.options.keyPollIntervalMs }),
@@ -517,6 +548,9 @@ export class VaultApp {
       onCountChange: () => this.appStateChanged(),
       forgetLocalStorage: async (deviceIdentifier) =>
         this.localEngine()?.forgetLocalStorage(deviceIdentifier),
+      ...(this.options.keyPollIntervalMs === undefined
+        ? {}
+        : { intervalMs: this.options.keyPollIntervalMs }),
     });
     this.signedIn = { session, keeper, profileId, username, approvals, key };
     this.options.emit('vault:keyStatus', key.status());

@@ -98,12 +98,20 @@ export class VaultTransfers {
     return started;
   }
 
-  /** Downloads one file to `target`. */
-  async download(token: string, fileName: string, target: string): Promise<Transfer> {
+  /**
+   * Downloads one file to `target`. `replace`: only a target the save dialog chose (which asked
+   * first) may replace an existing file; a path from the window never does.
+   */
+  async download(
+    token: string,
+    fileName: string,
+    target: string,
+    replace: boolean,
+  ): Promise<Transfer> {
     const session = this.options.session();
     const item = await findDataToken(session.http, token).catch(() => undefined);
     const { transfers } = this.queue.enqueue([
-      this.downloadJob(token, fileName, target, item?.context ?? '/', item?.size ?? 0),
+      this.downloadJob(token, fileName, target, item?.context ?? '/', item?.size ?? 0, replace),
     ]);
     return transfers[0]!;
   }
@@ -131,6 +139,7 @@ export class VaultTransfers {
         join(folder, name),
         item?.context ?? '/',
         item?.size ?? 0,
+        false,
       );
     });
     return this.queue.enqueue(jobs);
@@ -276,6 +285,7 @@ export class VaultTransfers {
     target: string,
     context: string,
     total: number,
+    replace: boolean,
   ): TransferJob {
     return {
       kind: 'download',
@@ -286,7 +296,7 @@ export class VaultTransfers {
       run: async (signal, onProgress) => {
         const retrieved = await this.options
           .session()
-          .retrieveFile(token, target, { signal, onProgress });
+          .retrieveFile(token, target, { signal, onProgress, replace });
         return { target: retrieved.target };
       },
     };

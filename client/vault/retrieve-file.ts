@@ -27,6 +27,8 @@ export interface RetrieveFileOptions {
   signal?: AbortSignal;
   /** How long the engine may take to find a storage device holding the data. */
   requestTimeoutMs?: number;
+  /** Whether an existing file at the target may be replaced (default true). */
+  replace?: boolean;
 }
 
 export interface RetrievedFile {
@@ -49,6 +51,7 @@ export async function retrieveFile(
       decryptToFile(ciphertext, dataKey, target, {
         onProgress: onBytes,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.replace === undefined ? {} : { replace: options.replace }),
       }),
     );
     return { target, size: bytes };
@@ -231,6 +234,14 @@ function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unkno
   if (signal?.aborted || (error as { name?: string }).name === 'AbortError')
     return PrivicoreError.cancelled('Retrieving the file');
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') {
+    return new PrivicoreError({
+      status: 0,
+      reason: 'client.target_exists',
+      message: 'There is a file with that name already; it was left as it is. Choose another name.',
+      cause: error,
+    });
+  }
   if (
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||

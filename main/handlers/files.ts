@@ -76,7 +76,8 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
       app.session();
       const chosen = target ?? (await app.platform.chooseSaveTarget(fileName));
       if (!chosen) return null;
-      return app.transfers.download(token, fileName, chosen);
+      // The save dialog asked before replacing a file; a path from the window never replaces one.
+      return app.transfers.download(token, fileName, chosen, target === undefined);
     },
     'files:downloadMany': ({ files }) => app.transfers.downloadMany(files),
     'files:cancel': async ({ transferId }) => app.transfers.queue.cancel(transferId),

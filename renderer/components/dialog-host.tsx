@@ -1,4 +1,5 @@
 import { uiSelectors, useAppStore } from '../store/index.ts';
+import { ApproveDeviceDialog } from './approve-device-dialog.tsx';
 import { ClassifyDialog } from './classify-dialog.tsx';
 import { DeleteDialog } from './delete-dialog.tsx';
 import { ExportKitDialog } from './export-kit-dialog.tsx';
@@ -7,10 +8,12 @@ import { ImportKitDialog } from './import-kit-dialog.tsx';
 import { JoinSignedInDialog } from './join-signed-in-dialog.tsx';
 import { MoveDialog } from './move-dialog.tsx';
 import { NewFolderDialog } from './new-folder-dialog.tsx';
+import { PairingJoinDialog } from './pairing-join-dialog.tsx';
 import { RemoveDeviceDialog } from './remove-device-dialog.tsx';
 import { RemoveStorageDialog } from './remove-storage-dialog.tsx';
 import { RenameDeviceDialog } from './rename-device-dialog.tsx';
 import { RenameDialog } from './rename-dialog.tsx';
+import { SignOutEverywhereDialog } from './sign-out-everywhere-dialog.tsx';
 
 /** Shows whichever dialog the store says is open; at most one at a time. */
 export function DialogHost() {
@@ -68,5 +71,23 @@ export function DialogHost() {
       return <ImportKitDialog onClose={closeDialog} />;
     case 'join-signed-in':
       return <JoinSignedInDialog onClose={closeDialog} />;
+    case 'approve-device':
+      return (
+        <ApproveDeviceDialog
+          key={dialog.device.deviceIdentifier}
+          device={dialog.device}
+          onClose={closeDialog}
+        />
+      );
+    case 'pairing-join':
+      return (
+        <PairingJoinDialog
+          key={dialog.join.deviceIdentifier}
+          join={dialog.join}
+          onClose={closeDialog}
+        />
+      );
+    case 'sign-out-everywhere':
+      return <SignOutEverywhereDialog onClose={closeDialog} />;
   }
 }

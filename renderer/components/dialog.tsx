@@ -31,6 +31,8 @@ export function Dialog({
   cancelLabel = 'Cancel',
   confirmTone = 'primary',
   confirmDisabled = false,
+  cancelTone = 'plain',
+  hideConfirm = false,
   busy = false,
   error,
   testId,
@@ -47,6 +49,10 @@ export function Dialog({
   confirmTone?: 'primary' | 'danger';
   /** The confirm button waits for something (e.g. a box to tick) before it can be used. */
   confirmDisabled?: boolean;
+  /** `danger` when closing means turning something away (a device asking to join). */
+  cancelTone?: 'plain' | 'danger';
+  /** Only the cancel button (while waiting for something to confirm). */
+  hideConfirm?: boolean;
   busy?: boolean;
   error?: string | null;
   testId: string;
@@ -107,7 +113,7 @@ export function Dialog({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!busy && !confirmDisabled) onSubmit();
+    if (!busy && !confirmDisabled && !hideConfirm) onSubmit();
   };
 
   return createPortal(
@@ -143,18 +149,25 @@ export function Dialog({
             </p>
           ) : null}
           <div className="dialog-actions">
-            <button type="button" className="button" onClick={onClose} disabled={busy}>
+            <button
+              type="button"
+              className={`button ${cancelTone === 'danger' ? 'button-danger' : ''}`.trim()}
+              onClick={onClose}
+              disabled={busy}
+            >
               {cancelLabel}
             </button>
-            <button
-              type="submit"
-              className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
-              aria-busy={busy || undefined}
-              disabled={busy || confirmDisabled}
-            >
-              {busy ? <Spinner size={14} /> : null}
-              {confirmLabel}
-            </button>
+            {hideConfirm ? null : (
+              <button
+                type="submit"
+                className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
+                aria-busy={busy || undefined}
+                disabled={busy || confirmDisabled}
+              >
+                {busy ? <Spinner size={14} /> : null}
+                {confirmLabel}
+              </button>
+            )}
           </div>
         </form>
       </div>

@@ -233,6 +233,27 @@ export function AccountScreen() {
           </div>
         </section>
 
+        <section className="card" aria-labelledby="sessions-title">
+          <h2 id="sessions-title" className="card-title">
+            <Icon name="devices" size={16} /> Sessions
+          </h2>
+          <p className="muted card-intro">
+            Lost a computer, or signed in somewhere you shouldn't have? Sign every other session out
+            at once; this computer stays signed in.
+          </p>
+          <div className="form-actions form-actions-start">
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => openDialog({ kind: 'sign-out-everywhere' })}
+              data-testid="sign-out-everywhere-button"
+            >
+              <Icon name="sign-out" size={14} />
+              Sign out everywhere else
+            </button>
+          </div>
+        </section>
+
         <section className="card" aria-labelledby="password-title">
           <h2 id="password-title" className="card-title">
             <Icon name="lock" size={16} /> Password

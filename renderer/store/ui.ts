@@ -1,5 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { DeviceInfo, FileItem, StorageDeviceInfo } from '../../bridge/types.ts';
+import type {
+  DeviceInfo,
+  FileItem,
+  PairingJoin,
+  PendingDevice,
+  StorageDeviceInfo,
+} from '../../bridge/types.ts';
 import { contextLineage } from '../model/context-tree.ts';
 import type { AppState } from './app-store.ts';
 
@@ -13,7 +19,9 @@ export type DialogState =
   | { kind: 'sign-out'; running: number }
   | { kind: 'rename-device' | 'remove-device'; device: DeviceInfo }
   | { kind: 'remove-storage'; device: StorageDeviceInfo }
-  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' };
+  | { kind: 'approve-device'; device: PendingDevice }
+  | { kind: 'pairing-join'; join: PairingJoin }
+  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' };
 
 export type NoticeTone = 'info' | 'success' | 'warning' | 'error';
 

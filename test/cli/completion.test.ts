@@ -162,6 +162,7 @@ describe('zsh', () => {
     expect(await candidates(['-'])).toEqual([
       '--engine',
       '--ws',
+      '--insecure-http',
       '--json',
       '--quiet',
       '-q',

@@ -39,7 +39,7 @@ describe('desktop app: account and recovery kit', () => {
     await page.getByLabel('Passphrase', { exact: true }).fill('short');
     await page.getByLabel('Confirm passphrase').fill('short');
     await page.getByRole('dialog').getByRole('button', { name: 'Export', exact: true }).click();
-    await page.getByText('Use at least 8 characters').waitFor();
+    await page.getByText('Use at least 15 characters').waitFor();
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
     await shoot(page, 'dialog-export-kit');

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { KeyState } from '../../bridge/types.ts';
 import { tempDir } from '../support/engine.ts';
 import { untilStill } from './axe.ts';
 import { launchVault, type LaunchedVault } from './harness.ts';
@@ -95,7 +96,7 @@ export async function openTab(
   await page.getByRole('tab', { name, exact: true }).click();
 }
 
-export function keyStatus(page: Page, state: 'ready' | 'waiting-for-approval' | 'missing') {
+export function keyStatus(page: Page, state: KeyState) {
   return page.locator(`[data-testid=key-status][data-state="${state}"]`);
 }
 

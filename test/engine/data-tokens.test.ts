@@ -266,11 +266,19 @@ describe('configure-file-meta', () => {
     ).toBe(409);
     clockOffset += 25 * 60 * MINUTE;
     try {
-      // The profile token (8 h) has expired by then; the device token (30 days) acts for the owner.
+      // The profile token (8 h) has expired by then; a fresh sign-in acts for the owner.
+      const fresh = (
+        (
+          await api.post('/profile/authenticate', {
+            username: owner.username,
+            password: owner.password,
+          })
+        ).body as { authorizationToken: string }
+      ).authorizationToken;
       const late = await api.post(
         '/data-token/configure-file-meta',
         { token: reservation.token, fileName: 'late', size: '1' },
-        deviceBundle.deviceToken,
+        fresh,
       );
       expect(late.body).toMatchObject({ status: 404, reason: 'data_token.not_found' });
     } finally {
