@@ -15,6 +15,7 @@ import { resolveCaller } from './domain/authorization.ts';
 import { dataTokenCommands, discardExpiredReservations } from './domain/data-token.ts';
 import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
 import { authenticateDevice, deviceCommands } from './domain/device.ts';
+import { directoryCommands } from './domain/directory.ts';
 import { changePasswordCommand, registerProfileCommand } from './domain/profile.ts';
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
@@ -61,6 +62,7 @@ function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
     ...Object.values(storageCommands(ctx)),
     ...Object.values(dataTokenCommands(ctx)),
     ...Object.values(transferCommands(ctx)),
+    ...Object.values(directoryCommands(ctx)),
   ] as unknown as CommandSpec<never, never>[];
 }
 

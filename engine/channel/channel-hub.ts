@@ -13,4 +13,6 @@ export interface ChannelHub {
   shortenToken(tokenHash: string, expiresAt: number): void;
   /** Closes every socket of a removed device (code 4401). */
   closeDevice(deviceId: string): void;
+  /** Whether a socket joined with one of this device's tokens is open (a computer is online). */
+  isDeviceJoined(deviceId: string): boolean;
 }

@@ -21,7 +21,18 @@ export interface DeviceEventMessage {
   body: Record<string, string>;
 }
 
-export type ServerMessage = CommandMessage | RequestMessage | DeviceEventMessage;
+/**
+ * This engine's extension: an invitation to a directory arrived for the profile. It carries no
+ * decision; the client lists the invitation (list-invites) and a person accepts or declines.
+ */
+export interface InvitationMessage {
+  type: 'DIRECTORY-INVITATION';
+  id: string;
+  body: { directoryId: string; directoryName: string; role: string; invitedAt: string };
+}
+
+export type ServerMessage =
+  CommandMessage | RequestMessage | DeviceEventMessage | InvitationMessage;
 
 /** Who a message is for: every socket of a profile, or the sockets of one device. */
 export type Recipient = { profileId: string } | { deviceId: string };

@@ -79,6 +79,10 @@ export class SocketHub implements ChannelHub {
     for (const socket of [...(this.byDevice.get(deviceId) ?? [])]) this.closeSocket(socket);
   }
 
+  isDeviceJoined(deviceId: string): boolean {
+    return (this.byDevice.get(deviceId)?.size ?? 0) > 0;
+  }
+
   /** Sockets currently joined for a profile (benchmarks and tests observe delivery). */
   joinedCount(profileId: string): number {
     return this.byProfile.get(profileId)?.size ?? 0;

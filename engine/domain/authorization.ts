@@ -61,6 +61,8 @@ export async function issueToken(
     kind: TokenKind;
     profileId: string;
     deviceId: string | null;
+    /** A profile other than `profileId` minting a device token (see TokenRecord.issuedBy). */
+    issuedBy?: string | null;
     ttlMs: number;
     now: number;
   },
@@ -75,6 +77,7 @@ export async function issueToken(
     createdAt: input.now,
     expiresAt,
     revokedAt: null,
+    issuedBy: input.issuedBy ?? null,
   });
   return { authorizationToken, expiresAt };
 }

@@ -7,6 +7,7 @@ import type { DeviceRecord } from '../store/device-store.ts';
 import type { StoreRepos } from '../store/store.ts';
 import { isoSeconds } from '../time.ts';
 import { DEVICE_TOKEN_TTL_MS, issueToken, resolveCaller, type Caller } from './authorization.ts';
+import { directoryMayConfigure } from './directory-reach.ts';
 import { DomainError, invalid, notFound } from './domain-error.ts';
 import { freeFormFields } from './free-form-fields.ts';
 import { perContext } from './per-context.ts';
@@ -194,8 +195,11 @@ export async function retrieveUniqueIdentifier(
 ): Promise<string> {
   if (!isId(commandId)) throw notFound.device();
   const device = await ctx.store.devices.byRequestCommand(caller.profile.id, commandId);
-  if (!device) throw notFound.device();
-  return device.id;
+  if (device) return device.id;
+  // Contract §8: also the caller's directory create-profile-device, whose device is a member's.
+  const provisioned = await ctx.store.provisionedDevices.byCommand(caller.profile.id, commandId);
+  if (!provisioned) throw notFound.device();
+  return provisioned;
 }
 
 export function listDevices(ctx: EngineContext, caller: Caller): Promise<DeviceRecord[]> {
@@ -255,6 +259,26 @@ export async function removeDevice(
 }
 
 /**
+ * Contract §8: download-device-configuration is "open to the owner and to owners/admins of a
+ * directory the owner belongs to". This engine narrows the second half to devices a directory
+ * made for the member (create-profile-device) and to the admins directory-reach.ts lets act on
+ * that member: a device the member made or paired itself stays the member's alone. (Only a
+ * profile token gets this far: token-access.ts.)
+ */
+async function configurableDevice(
+  repos: StoreRepos,
+  caller: Caller,
+  deviceIdentifier: string,
+): Promise<DeviceRecord> {
+  if (!isId(deviceIdentifier)) throw notFound.device();
+  const device = await repos.devices.byId(deviceIdentifier);
+  if (!device) throw notFound.device();
+  if (device.profileId === caller.profile.id) return device;
+  if (await directoryMayConfigure(repos, caller.profile.id, device)) return device;
+  throw notFound.device();
+}
+
+/**
  * Contract §8 download-device-configuration: the bundle a device runtime starts from. Every
  * call issues a new 30-day device token; earlier ones live on until they expire.
  */
@@ -266,7 +290,7 @@ export async function downloadDeviceConfiguration(
   // The check and the issue share one transaction: a removal cannot slip in between and leave
   // a live token for a device that is gone.
   const { device, issued } = await ctx.store.atomic(async (tx) => {
-    const found = await ownDevice(tx, caller, deviceIdentifier);
+    const found = await configurableDevice(tx, caller, deviceIdentifier);
     if (found.status !== 'approved') {
       throw new DomainError(
         409,
@@ -280,6 +304,7 @@ export async function downloadDeviceConfiguration(
         kind: 'device',
         profileId: found.profileId,
         deviceId: found.id,
+        issuedBy: found.profileId === caller.profile.id ? null : caller.profile.id,
         ttlMs: DEVICE_TOKEN_TTL_MS,
         now: ctx.now(),
       }),

@@ -150,6 +150,8 @@ export async function reauthorize(
       kind,
       profileId: caller.profile.id,
       deviceId: caller.token.deviceId,
+      // A token a directory admin minted stays one: reauthorizing must not widen its reach.
+      issuedBy: caller.token.issuedBy ?? null,
       ttlMs,
       now,
     });

@@ -5,6 +5,7 @@ import { BODY_LIMIT, registerBodyParsers } from './body-parsers.ts';
 import { sendError } from './errors.ts';
 import { registerDataTokenRoutes } from './routes/data-token.ts';
 import { registerDeviceRoutes } from './routes/device.ts';
+import { registerDirectoryRoutes } from './routes/directory.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerPublicKeyRoutes } from './routes/public-key.ts';
 import { registerStorageRoutes } from './routes/storage.ts';
@@ -70,5 +71,6 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   registerStorageRoutes(app, ctx);
   registerDataTokenRoutes(app, ctx);
   registerTransferRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
   return app;
 }

@@ -12,13 +12,22 @@
 //                          profile key (contract: register-public-key refuses device tokens)
 //   storage device         the device bus and its own token (expiry, reauthorize, revoke)
 //   authenticator          its own token, the channel (for BALLOT) and cast-vote
+//   provisioned device     a device token a directory owner or admin minted for a member's
+//                          device (issue 12) while the device has no role: its own token only.
+//                          It would otherwise act as the member, and a member's files stay the
+//                          member's. Once the device is a storage device or an authenticator its
+//                          token reaches what that role reaches; reauthorizing keeps the mark.
+// Directory credentials are profile-token business too: create-user sets a new account's
+// password and set-profile-password replaces a member's, so a stolen computer token can do
+// neither.
 // An OAuth access token (issue 10) is a fifth holder whose reach the table gives the same way,
 // with its scope as a second column.
 
 import type { Caller } from '../domain/authorization.ts';
 import { endpoints, type EndpointId } from './endpoints.ts';
 
-export type TokenHolder = 'profile' | 'computer' | 'storage-device' | 'authenticator';
+export type TokenHolder =
+  'profile' | 'computer' | 'storage-device' | 'authenticator' | 'provisioned-device';
 
 /** What a token can reach besides the HTTP endpoints: the channel's join and the device bus. */
 export type Surface = EndpointId | 'websocket.join-channel' | 'device-bus.connect';
@@ -27,7 +36,13 @@ export interface Access {
   readonly holders: ReadonlySet<TokenHolder>;
 }
 
-const ALL: readonly TokenHolder[] = ['profile', 'computer', 'storage-device', 'authenticator'];
+const ALL: readonly TokenHolder[] = [
+  'profile',
+  'computer',
+  'storage-device',
+  'authenticator',
+  'provisioned-device',
+];
 const OWNER: readonly TokenHolder[] = ['profile', 'computer'];
 
 /** Where the default (the owner, by profile or computer token) does not hold. */
@@ -41,6 +56,8 @@ const EXCEPTIONS: Partial<Record<Surface, readonly TokenHolder[]>> = {
   'profile.change-password': ['profile'],
   'device.download-device-configuration': ['profile'],
   'public-key.register-public-key': ['profile'],
+  'directory.create-user': ['profile'],
+  'directory.set-profile-password': ['profile'],
   // Contract §12: only an authenticator's device token votes.
   'voting.cast-vote': ['authenticator'],
   'websocket.join-channel': ['profile', 'computer', 'authenticator'],
@@ -63,8 +80,12 @@ export function tokenHolder(caller: Pick<Caller, 'token' | 'device'>): TokenHold
       return 'storage-device';
     case 'authenticator':
       return 'authenticator';
-    default:
-      return 'computer';
+    default: {
+      const issuedBy = caller.token.issuedBy ?? null;
+      return issuedBy !== null && issuedBy !== caller.token.profileId
+        ? 'provisioned-device'
+        : 'computer';
+    }
   }
 }
 
@@ -77,6 +98,8 @@ const HOLDER_WORDS: Record<TokenHolder, string> = {
   computer: 'device tokens',
   'storage-device': "a storage device's token",
   authenticator: "an authenticator's token",
+  'provisioned-device':
+    'the token of a device a directory set up, until the device is a storage device or an authenticator',
 };
 
 export function notAllowedMessage(

@@ -127,4 +127,48 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (profile_id, day, kind)
   );
   `,
+  // 3: directories — organisations, their members, invitations and the devices a directory
+  // made for a member; tokens remember who minted them (contract §13, issue 12)
+  `
+  ALTER TABLE tokens ADD COLUMN issued_by TEXT;
+  CREATE TABLE directories (
+    id TEXT PRIMARY KEY,
+    owner_profile_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (owner_profile_id, name_key)
+  );
+  CREATE TABLE directory_members (
+    directory_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    managed INTEGER NOT NULL,
+    display_name TEXT,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (directory_id, profile_id)
+  );
+  CREATE INDEX directory_members_profile ON directory_members(profile_id);
+  CREATE TABLE directory_invitations (
+    id TEXT PRIMARY KEY,
+    directory_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    invited_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    processed_at INTEGER
+  );
+  CREATE UNIQUE INDEX directory_invitations_pending ON directory_invitations(directory_id, profile_id)
+    WHERE status = 'pending';
+  CREATE INDEX directory_invitations_profile ON directory_invitations(profile_id, status);
+  CREATE TABLE directory_devices (
+    device_id TEXT PRIMARY KEY,
+    directory_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { createSqliteDataRepos } from './sqlite-data-repos.ts';
 import { createSqliteDeviceRepos } from './sqlite-device-repos.ts';
+import { createSqliteDirectoryRepos } from './sqlite-directory-repos.ts';
 import { json, parsed, type Row } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
 import type {
@@ -33,6 +34,7 @@ const toToken = (row: Row): TokenRecord => ({
   createdAt: row.created_at as number,
   expiresAt: row.expires_at as number,
   revokedAt: (row.revoked_at as number | null) ?? null,
+  issuedBy: (row.issued_by as string | null) ?? null,
 });
 
 const toCommand = (row: Row): CommandRecord => ({
@@ -87,7 +89,7 @@ function profiles(db: Database.Database): Sync<ProfileRepo> {
 
 function tokens(db: Database.Database): Sync<TokenRepo> {
   const insert = db.prepare(
-    'INSERT INTO tokens (hash, kind, profile_id, device_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO tokens (hash, kind, profile_id, device_id, created_at, expires_at, revoked_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
   const revoke = db.prepare(
@@ -114,6 +116,7 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
         t.createdAt,
         t.expiresAt,
         t.revokedAt,
+        t.issuedBy ?? null,
       ),
     byHash: (hash) => {
       const row = byHash.get(hash) as Row | undefined;
@@ -219,5 +222,6 @@ export function createSqliteRepos(db: Database.Database): {
     qrTokens: qrTokens(db),
     ...createSqliteDeviceRepos(db),
     ...createSqliteDataRepos(db),
+    ...createSqliteDirectoryRepos(db),
   };
 }

@@ -2,11 +2,17 @@
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
  * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts). Times are epoch milliseconds.
+ * (device-store.ts, data-store.ts, directory-store.ts). Times are epoch milliseconds.
  */
 
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
 import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
+import type {
+  DirectoryRepo,
+  InvitationRepo,
+  MemberRepo,
+  ProvisionedDeviceRepo,
+} from './directory-store.ts';
 
 export interface ProfileRecord {
   id: string;
@@ -26,6 +32,12 @@ export interface TokenRecord {
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /**
+   * Who minted a device token when it was not the token's own profile: a directory owner or
+   * admin fetching the configuration of a device the directory made for a member. Absent or
+   * null when the profile minted it itself. Reauthorizing keeps it (token-access.ts).
+   */
+  issuedBy?: string | null;
 }
 
 export type CommandStatus = 1 | 2 | 3;
@@ -121,6 +133,10 @@ export interface StoreRepos {
   dataTokens: DataTokenRepo;
   downloadTokens: DownloadTokenRepo;
   transactionCounts: TransactionCountRepo;
+  directories: DirectoryRepo;
+  directoryMembers: MemberRepo;
+  invitations: InvitationRepo;
+  provisionedDevices: ProvisionedDeviceRepo;
 }
 
 export interface Store extends StoreRepos {
