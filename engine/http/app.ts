@@ -26,7 +26,15 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     // Per-request lines would dominate the log at benchmark rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A path id of any length reaches its handler, which answers a malformed one with the
+    // resource's 404 (contract §1.5); Node's header limit bounds the URL anyway.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
+    // Fastify answers a bad percent-encoding (or a longer segment) itself, in its own shape.
+    frameworkErrors: (_error, _request, reply) =>
+      sendError(
+        reply.headers(CORS_HEADERS),
+        new DomainError(400, 'request.malformed', 'The request URL could not be read.'),
+      ),
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
     return503OnClosing: true,
   });

@@ -64,6 +64,8 @@ describe('token access table', () => {
       'profile.change-password',
       'device.download-device-configuration',
       'public-key.register-public-key',
+      'directory.create-user',
+      'directory.set-profile-password',
     ];
     for (const surface of profileOnly) {
       expect(mayReach(profile, surface), surface).toBe(true);
@@ -75,5 +77,28 @@ describe('token access table', () => {
     expect(mayReach(computer, 'voting.cast-vote')).toBe(false);
     expect(mayReach(computer, 'device-bus.connect')).toBe(false);
     expect(mayReach(profile, 'device-bus.connect')).toBe(false);
+  });
+
+  it('gives a device token a directory admin minted for a member only its own token, until a role', () => {
+    const minted = (role: DeviceRole | null) =>
+      ({
+        token: { kind: 'device', profileId: 'member', issuedBy: 'admin' },
+        device: { role },
+      }) as unknown as Pick<Caller, 'token' | 'device'>;
+    expect(tokenHolder(minted(null))).toBe('provisioned-device');
+    expect([...tokenAccess.keys()].filter((s) => mayReach(minted(null), s)).sort()).toEqual([
+      'profile.authorization-token-expiry',
+      'profile.reauthorize-authorization-token',
+      'profile.revoke-authorization-token',
+    ]);
+    // Once the device has a role, the role says what its token reaches.
+    expect(tokenHolder(minted('storage'))).toBe('storage-device');
+    expect(tokenHolder(minted('authenticator'))).toBe('authenticator');
+    // Minted by the member itself: a computer, acting as the member.
+    const own = {
+      token: { kind: 'device', profileId: 'member', issuedBy: 'member' },
+      device: { role: null },
+    } as unknown as Pick<Caller, 'token' | 'device'>;
+    expect(tokenHolder(own)).toBe('computer');
   });
 });
