@@ -30,11 +30,12 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     // resource's 404 (contract §1.5); Node's header limit bounds the URL anyway.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 8192 },
     // Fastify answers a bad percent-encoding (or a longer segment) itself, in its own shape.
-    frameworkErrors: (_error, _request, reply) =>
-      sendError(
+    frameworkErrors: (_error, _request, reply) => {
+      void sendError(
         reply.headers(CORS_HEADERS),
         new DomainError(400, 'request.malformed', 'The request URL could not be read.'),
-      ),
+      );
+    },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
     return503OnClosing: true,
   });
