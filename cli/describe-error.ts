@@ -33,6 +33,19 @@ const HINTS: Record<string, string> = {
   'storage.device_offline': 'That storage device is offline; start it and try again.',
   'storage.no_intact_copy':
     'No intact copy of the data is available on the online storage devices.',
+  'directory.not_found': 'No such organisation among yours (see `privicore-vault org ls`).',
+  'directory.forbidden': "Only the organisation's owner or an admin may do that.",
+  'directory.name_taken': 'You already have an organisation of that name.',
+  'directory.member_not_found':
+    'That profile is not a member of the organisation (see `privicore-vault org members`).',
+  'directory.invitation_not_found':
+    'No such invitation is waiting for you (see `privicore-vault org invites`).',
+  'directory.invitation_closed': 'That invitation was answered already.',
+  'directory.profile_not_found': 'No account has that username.',
+  'directory.already_member': 'That account is a member of the organisation already.',
+  'directory.not_managed':
+    "That member's account was not made by the organisation, so only its owner sets its password.",
+  'directory.owner_immutable': "The owner's role cannot change.",
   'client.no_data_key':
     'This machine has no data key for the profile, so it cannot encrypt or decrypt: run `privicore-vault recovery import FILE`.',
 };

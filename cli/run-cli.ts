@@ -18,6 +18,7 @@ import {
   putCommand,
   rmCommand,
 } from './commands/files.ts';
+import { orgCommand } from './commands/org.ts';
 import { pairCommand, qrCommand } from './commands/pairing.ts';
 import { recoveryCommand } from './commands/recovery.ts';
 import { storageCommand } from './commands/storage.ts';
@@ -58,6 +59,7 @@ const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  orgCommand,
   completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
 ];
 

@@ -34,6 +34,8 @@ export interface ChannelEvents {
   'device-paired': { deviceIdentifier: string; deviceName: string; pairedAt: string };
   ballot: { ballotId: string; poolId: string; subject: string; expiresAt: string };
   'pool-resolved': { poolId: string; status: string; subject: string; resolvedAt: string };
+  /** This engine's extension: an invitation to a directory arrived (a hint to list invitations). */
+  'directory-invitation': { invitationId: string; directoryId: string; directoryName: string };
   /** A command waits for a voting pool (status 1 with `{poolId, policyId}`). */
   'vote-pending': { commandId: string; poolId: string; policyId: string };
   /** Every server message, as received (`data` of the envelope). */
@@ -498,6 +500,15 @@ export class SessionChannel {
             status: String(body['status'] ?? ''),
             subject: String(body['subject'] ?? ''),
             resolvedAt: String(body['resolvedAt'] ?? ''),
+          });
+        }
+        return;
+      case 'DIRECTORY-INVITATION':
+        if (id && isRecord(body)) {
+          this.emit('directory-invitation', {
+            invitationId: id,
+            directoryId: String(body['directoryId'] ?? ''),
+            directoryName: String(body['directoryName'] ?? ''),
           });
         }
         return;

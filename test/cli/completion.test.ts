@@ -31,6 +31,7 @@ const COMMANDS = [
   'qr',
   'pair',
   'recovery',
+  'org',
   'completion',
 ];
 
@@ -117,6 +118,14 @@ describe('bash', () => {
       'remove',
     ]);
     expect(await complete(['storage', 'a'])).toEqual(['add-local']);
+    // A command added to the table completes with no change to the scripts (org, issue 12).
+    expect(await complete(['org', 'a'])).toEqual([
+      'add-user',
+      'accept',
+      'add-device',
+      'add-storage',
+    ]);
+    expect(await complete(['org', 'invite', 'bob', '--role', ''])).toEqual(['member', 'admin']);
     expect(await complete(['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     // Where nothing more specific applies, bash completes file names (complete -o default).
     expect(await complete(['devices', 'approve', ''])).toEqual([]);
