@@ -12,6 +12,11 @@ import type {
   FilePage,
   FolderChange,
   KeyStatus,
+  OrgDetails,
+  OrgDeviceAdded,
+  OrgInvitationHint,
+  OrgOverview,
+  OrgSummary,
   PairingJoin,
   PairingQr,
   PairingResult,
@@ -65,6 +70,16 @@ const absolutePath = z
 /** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
 const passphrase = z.string().min(15).max(1024);
 const transferId = z.string().min(1).max(100);
+/** Contract §1.3 identifiers (directories, profiles, invitations). */
+const identifier = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not an identifier');
+const orgRef = z.object({ directoryId: identifier }).strict();
+/** Contract §13: 1–200 characters; a name of spaces alone names nothing. */
+const orgName = text(200)
+  .regex(/\S/, 'not blank')
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+const grantableRole = z.enum(['admin', 'member']);
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -313,6 +328,105 @@ export const channels = {
     KeyStatus | null
   >(z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict()),
 
+  /** The organisations the profile belongs to and the invitations waiting for its answer. */
+  'org:overview': channel<typeof none, OrgOverview>(none),
+  /** Creates an organisation with the profile as its owner. */
+  'org:create': channel<z.ZodType<{ name: string }>, OrgSummary>(
+    z.object({ name: orgName }).strict(),
+  ),
+  /** Members (with counts for owners and admins), invitations and devices of one organisation. */
+  'org:details': channel<z.ZodType<{ directoryId: string }>, OrgDetails>(orgRef),
+  /**
+   * Makes an account the organisation manages. The first password comes from the window (it
+   * made it and shows it once); main keeps no copy.
+   */
+  'org:addPerson': channel<
+    z.ZodType<{
+      directoryId: string;
+      username: string;
+      password: string;
+      role: 'admin' | 'member';
+      displayName?: string;
+    }>,
+    { profileId: string }
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        username: z.string().min(3).max(254),
+        password: z.string().min(10).max(1024),
+        role: grantableRole,
+        displayName: z.string().max(200).optional(),
+      })
+      .strict(),
+  ),
+  'org:invite': channel<
+    z.ZodType<{ directoryId: string; username: string; role: 'admin' | 'member' }>,
+    void
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        username: z.string().min(1).max(254),
+        role: grantableRole,
+      })
+      .strict(),
+  ),
+  'org:setRole': channel<
+    z.ZodType<{ directoryId: string; profileId: string; role: 'admin' | 'member' }>,
+    void
+  >(z.object({ directoryId: identifier, profileId: identifier, role: grantableRole }).strict()),
+  /** A managed member's new password (made and shown by the window, like addPerson's). */
+  'org:setPassword': channel<
+    z.ZodType<{ directoryId: string; profileId: string; password: string }>,
+    void
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        profileId: identifier,
+        password: z.string().min(10).max(1024),
+      })
+      .strict(),
+  ),
+  /** The person's answer to an invitation; resolves with the overview as it then stands. */
+  'org:answer': channel<z.ZodType<{ invitationId: string; accept: boolean }>, OrgOverview>(
+    z.object({ invitationId: identifier, accept: z.boolean() }).strict(),
+  ),
+  /**
+   * Sets up a device (or a storage device) for a member and writes its configuration file where
+   * the native save dialog says; null when the dialog was cancelled (nothing is created then).
+   * The file's token never crosses to the window.
+   */
+  'org:addDevice': channel<
+    z.ZodType<{ directoryId: string; profileId: string; deviceName: string; storage: boolean }>,
+    OrgDeviceAdded | null
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        profileId: identifier,
+        deviceName,
+        storage: z.boolean(),
+      })
+      .strict(),
+  ),
+  /** Replaces the organisation's details. */
+  'org:saveDetails': channel<
+    z.ZodType<{ directoryId: string; meta: Record<string, string> }>,
+    void
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        meta: z
+          .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().max(1024))
+          .refine((meta) => Object.keys(meta).length <= 50, 'at most 50 fields')
+          .refine((meta) => !('directoryId' in meta), 'directoryId is not a detail'),
+      })
+      .strict(),
+  ),
+
   'app:state': channel<typeof none, AppState>(none),
   /** Queued transfers wait while paused; running ones finish. */
   'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(
@@ -342,6 +456,8 @@ export interface BridgeEvents {
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
+  /** An invitation to an organisation arrived: look at the overview again. */
+  'org:invitation': OrgInvitationHint;
 }
 export type BridgeEvent = keyof BridgeEvents;
 export const bridgeEvents: readonly BridgeEvent[] = [
@@ -355,4 +471,5 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'pairing:stranger',
   'app:state',
   'app:navigate',
+  'org:invitation',
 ];

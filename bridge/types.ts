@@ -265,5 +265,91 @@ export interface AppState {
 
 /** Main asks the window to show a screen (e.g. after a notification was clicked). */
 export interface AppNavigation {
-  screen: 'devices';
+  screen: 'devices' | 'organisation';
+}
+
+/** An organisation (a directory, contract §13) and the signed-in profile's role in it. */
+export type OrgRole = 'owner' | 'admin' | 'member';
+
+export interface OrgSummary {
+  directoryId: string;
+  name: string;
+  role: OrgRole;
+  memberCount: number;
+  ownerProfileId: string;
+  createdAt: string;
+  /** The organisation's details (free-form, e.g. address). */
+  meta: Record<string, string>;
+}
+
+export interface OrgInvitation {
+  invitationId: string;
+  directoryId: string;
+  directoryName: string;
+  username: string;
+  role: 'admin' | 'member';
+  status: 'pending' | 'accepted' | 'declined';
+  /** The profile id of whoever invited. */
+  invitedBy: string;
+  createdAt: string;
+  processedAt: string | null;
+}
+
+/** The organisations the profile belongs to, and the invitations waiting for its answer. */
+export interface OrgOverview {
+  organisations: OrgSummary[];
+  invitations: OrgInvitation[];
+}
+
+/** Counts an owner or admin sees of a member: never a file. */
+export interface OrgMemberCounts {
+  devices: number;
+  storageDevices: number;
+  authenticators: number;
+  files: number;
+  storedBytes: number;
+}
+
+export interface OrgMember {
+  profileId: string;
+  username: string;
+  displayName: string | null;
+  role: OrgRole;
+  /** Made by the organisation (its password can be set there), else invited. */
+  managed: boolean;
+  joinedAt: string;
+  /** Null for a plain member looking (counts are for owners and admins). */
+  counts: OrgMemberCounts | null;
+}
+
+export interface OrgDevice {
+  profileId: string;
+  deviceIdentifier: string;
+  name: string;
+  status: 'pending' | 'approved';
+  role: 'storage' | 'authenticator' | null;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+/** One organisation as its screen shows it; invitations and devices for owners and admins. */
+export interface OrgDetails {
+  organisation: OrgSummary;
+  members: OrgMember[];
+  invitations: OrgInvitation[];
+  devices: OrgDevice[];
+}
+
+/** A device set up for a member; its configuration file was written where the person chose. */
+export interface OrgDeviceAdded {
+  deviceIdentifier: string;
+  name: string;
+  storage: boolean;
+  savedTo: string;
+}
+
+/** An invitation arrived (a hint: the overview says what it is). */
+export interface OrgInvitationHint {
+  invitationId: string;
+  directoryName: string;
 }

@@ -552,6 +552,16 @@ export class VaultApp {
         ? {}
         : { intervalMs: this.options.keyPollIntervalMs }),
     });
+    // An invitation to an organisation: the window looks at its invitations again and shows
+    // them; a notification leads there. Answering is the person's act on the banner.
+    session.channel.on('directory-invitation', ({ invitationId, directoryName }) => {
+      this.options.emit('org:invitation', { invitationId, directoryName });
+      this.platform.notify(
+        `Invitation to ${directoryName}`,
+        'You were invited to join an organisation. Open Privicore Vault to accept or decline.',
+        () => this.options.emit('app:navigate', { screen: 'organisation' }),
+      );
+    });
     this.signedIn = { session, keeper, profileId, username, approvals, key };
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);

@@ -37,6 +37,9 @@ export const api = {
   get account(): VaultApi['account'] {
     return window.vault.account;
   },
+  get org(): VaultApi['org'] {
+    return window.vault.org;
+  },
   get app(): VaultApi['app'] {
     return window.vault.app;
   },

@@ -6,6 +6,7 @@ import { AccountScreen } from './screens/account-screen.tsx';
 import { DevicesScreen } from './screens/devices-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
+import { OrganisationScreen } from './screens/organisation-screen.tsx';
 import { StorageScreen } from './screens/storage-screen.tsx';
 import { navigationSelectors, sessionSelectors, useAppStore } from './store/index.ts';
 
@@ -19,6 +20,8 @@ function SignedIn() {
         <DevicesScreen />
       ) : screen === 'storage' ? (
         <StorageScreen />
+      ) : screen === 'organisation' ? (
+        <OrganisationScreen />
       ) : screen === 'account' ? (
         <AccountScreen />
       ) : (

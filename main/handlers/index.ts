@@ -5,6 +5,7 @@ import { appHandlers } from './app.ts';
 import { deviceHandlers } from './devices.ts';
 import { engineHandlers } from './engine.ts';
 import { fileHandlers } from './files.ts';
+import { organisationHandlers } from './organisation.ts';
 import { pairingHandlers } from './pairing.ts';
 import { sessionHandlers } from './session.ts';
 import { storageHandlers } from './storage.ts';
@@ -21,6 +22,7 @@ export function createHandlers(app: VaultApp): HandlerTable {
     ...vaultHandlers(app),
     ...storageHandlers(app),
     ...accountHandlers(app),
+    ...organisationHandlers(app),
     ...appHandlers(app),
   };
 }

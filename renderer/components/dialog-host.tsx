@@ -8,6 +8,14 @@ import { ImportKitDialog } from './import-kit-dialog.tsx';
 import { JoinSignedInDialog } from './join-signed-in-dialog.tsx';
 import { MoveDialog } from './move-dialog.tsx';
 import { NewFolderDialog } from './new-folder-dialog.tsx';
+import {
+  AddPersonDialog,
+  CreateOrganisationDialog,
+  InvitePersonDialog,
+  MemberDeviceDialog,
+  MemberPasswordDialog,
+  MemberRoleDialog,
+} from './organisation-dialogs.tsx';
 import { PairingJoinDialog } from './pairing-join-dialog.tsx';
 import { RemoveDeviceDialog } from './remove-device-dialog.tsx';
 import { RemoveStorageDialog } from './remove-storage-dialog.tsx';
@@ -89,5 +97,36 @@ export function DialogHost() {
       );
     case 'sign-out-everywhere':
       return <SignOutEverywhereDialog onClose={closeDialog} />;
+    case 'org-create':
+      return <CreateOrganisationDialog onClose={closeDialog} />;
+    case 'org-add-person':
+      return <AddPersonDialog onClose={closeDialog} />;
+    case 'org-invite':
+      return <InvitePersonDialog onClose={closeDialog} />;
+    case 'org-role':
+      return (
+        <MemberRoleDialog
+          key={dialog.member.profileId}
+          member={dialog.member}
+          onClose={closeDialog}
+        />
+      );
+    case 'org-password':
+      return (
+        <MemberPasswordDialog
+          key={dialog.member.profileId}
+          member={dialog.member}
+          onClose={closeDialog}
+        />
+      );
+    case 'org-device':
+      return (
+        <MemberDeviceDialog
+          key={`${dialog.member.profileId}-${String(dialog.storage)}`}
+          member={dialog.member}
+          storage={dialog.storage}
+          onClose={closeDialog}
+        />
+      );
   }
 }

@@ -40,6 +40,8 @@ export type IconName =
   | 'image'
   | 'clipboard'
   | 'user'
+  | 'users'
+  | 'mail'
   | 'devices';
 
 // Feather-style 24px line icons, drawn here so nothing loads from outside the bundle.
@@ -191,6 +193,18 @@ const PATHS: Record<IconName, ReactNode> = {
     <>
       <circle cx="12" cy="8" r="4" />
       <path d="M4 21a8 8 0 0 1 16 0" />
+    </>
+  ),
+  users: (
+    <>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 7M18 14.5a6.5 6.5 0 0 1 3.5 5.5" />
+    </>
+  ),
+  mail: (
+    <>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <path d="m3 7 9 6 9-6" />
     </>
   ),
   devices: (

@@ -10,7 +10,8 @@ import {
   MIN_PASSWORD,
   type PasswordChangeErrors,
 } from '../model/secret-rules.ts';
-import { accountSelectors, useAppStore } from '../store/index.ts';
+import { yourRole } from '../model/organisation-words.ts';
+import { accountSelectors, organisationSelectors, useAppStore } from '../store/index.ts';
 
 function AccountMessageLine() {
   const message = useAppStore(accountSelectors.message);
@@ -159,6 +160,60 @@ function Detail({
   );
 }
 
+/** The organisations the profile belongs to, or where to create one. */
+function OrganisationCard() {
+  const organisations = useAppStore(organisationSelectors.organisations);
+  const openDialog = useAppStore((s) => s.openDialog);
+  const navigate = useAppStore((s) => s.navigate);
+  const selectOrganisation = useAppStore((s) => s.selectOrganisation);
+  return (
+    <section
+      className="card"
+      aria-labelledby="organisation-title"
+      data-testid="account-organisation"
+    >
+      <h2 id="organisation-title" className="card-title">
+        <Icon name="users" size={16} /> Organisation
+      </h2>
+      {organisations.length === 0 ? (
+        <p className="muted card-intro">
+          Run a team? An organisation lets you make accounts for people or invite them, set up their
+          devices and storage, and ask them to vote. Everyone keeps their own files.
+        </p>
+      ) : (
+        <ul className="organisation-links">
+          {organisations.map((o) => (
+            <li key={o.directoryId}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  selectOrganisation(o.directoryId);
+                  navigate('organisation');
+                }}
+              >
+                {o.name}
+              </button>{' '}
+              <span className="muted">{yourRole(o.role)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="form-actions form-actions-start">
+        <button
+          type="button"
+          className="button"
+          onClick={() => openDialog({ kind: 'org-create' })}
+          data-testid="create-organisation-button"
+        >
+          <Icon name="plus" size={14} />
+          Create an organisation
+        </button>
+      </div>
+    </section>
+  );
+}
+
 /** Who is signed in, where, and the things only the account owner does. */
 export function AccountScreen() {
   const account = useAppStore(accountSelectors.account);
@@ -253,6 +308,8 @@ export function AccountScreen() {
             </button>
           </div>
         </section>
+
+        <OrganisationCard />
 
         <section className="card" aria-labelledby="password-title">
           <h2 id="password-title" className="card-title">

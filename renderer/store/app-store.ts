@@ -5,6 +5,7 @@ import { createDevicesSlice, type DevicesSlice } from './devices.ts';
 import { createEngineSlice, type EngineSlice } from './engine.ts';
 import { createFilesSlice, type FilesSlice } from './files.ts';
 import { createNavigationSlice, type NavigationSlice } from './navigation.ts';
+import { createOrganisationSlice, type OrganisationSlice } from './organisation.ts';
 import { createPairingSlice, type PairingSlice } from './pairing.ts';
 import { createSessionSlice, type SessionSlice } from './session.ts';
 import { createStorageSlice, type StorageSlice } from './storage.ts';
@@ -23,7 +24,8 @@ export type AppState = SessionSlice &
   PairingSlice &
   VaultKeySlice &
   StorageSlice &
-  AccountSlice;
+  AccountSlice &
+  OrganisationSlice;
 
 const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
@@ -37,6 +39,7 @@ const createAppState: StateCreator<AppState> = (...args) => ({
   ...createVaultKeySlice(...args),
   ...createStorageSlice(...args),
   ...createAccountSlice(...args),
+  ...createOrganisationSlice(...args),
 });
 
 /** The app's store, as a React hook: `useAppStore(filesSelectors.items)`. */

@@ -5,6 +5,7 @@ export { devicesSelectors } from './devices.ts';
 export { engineSelectors } from './engine.ts';
 export { filesSelectors, PER_PAGE, type BulkOutcome, type SelectMode } from './files.ts';
 export { navigationSelectors, SCREENS, type OnboardingView, type Screen } from './navigation.ts';
+export { organisationSelectors } from './organisation.ts';
 export { pairingSelectors, type JoinStatus } from './pairing.ts';
 export { sessionSelectors, type AuthMode, type AuthOutcome, type EngineChoice } from './session.ts';
 export { describeSyncResult, storageSelectors } from './storage.ts';

@@ -2,9 +2,21 @@ import type { StateCreator } from 'zustand';
 import type { AppState as AppStatus } from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import type { AppState } from './app-store.ts';
+import { organisationSelectors } from './organisation.ts';
 
-export type Screen = 'files' | 'devices' | 'storage' | 'account';
-export const SCREENS: readonly Screen[] = ['files', 'devices', 'storage', 'account'];
+export type Screen = 'files' | 'devices' | 'storage' | 'organisation' | 'account';
+/**
+ * Every signed-in screen, in tab order. The Organisation tab shows only while the profile
+ * belongs to an organisation or is invited to one (navigationSelectors.tabs); the screen itself
+ * is always reachable (Account's "Create an organisation", a notification).
+ */
+export const SCREENS: readonly Screen[] = [
+  'files',
+  'devices',
+  'storage',
+  'organisation',
+  'account',
+];
 
 /** What the signed-out window shows: the sign-in form, or joining a vault by pairing code. */
 export type OnboardingView = 'auth' | 'join';
@@ -53,6 +65,7 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     set({ screen: 'files', onboardingView: 'auth' });
     void get().loadKeyStatus();
     void get().loadAppStatus();
+    void get().loadOrgOverview();
   },
 
   leaveSignedIn: () => {
@@ -62,6 +75,7 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     get().resetAccount();
     get().resetPairing();
     get().resetVaultKey();
+    get().resetOrganisation();
   },
 });
 
@@ -70,4 +84,11 @@ export const navigationSelectors = {
   onboardingView: (s: AppState) => s.onboardingView,
   /** Approvals waiting for this computer's answer (the Devices tab's badge). */
   pendingApprovals: (s: AppState) => s.appStatus?.pendingApprovals ?? 0,
+  /** The tabs shown: Organisation only when there is one to show (or an invitation to one). */
+  tabs: (s: AppState): readonly Screen[] =>
+    organisationSelectors.hasArea(s) || s.screen === 'organisation' ? SCREENS : WITHOUT_ORG,
+  /** Invitations waiting (the Organisation tab's badge). */
+  pendingInvitations: (s: AppState) => organisationSelectors.invitations(s).length,
 };
+
+const WITHOUT_ORG: readonly Screen[] = SCREENS.filter((screen) => screen !== 'organisation');

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand';
 import type {
   DeviceInfo,
   FileItem,
+  OrgMember,
   PairingJoin,
   PendingDevice,
   StorageDeviceInfo,
@@ -21,7 +22,10 @@ export type DialogState =
   | { kind: 'remove-storage'; device: StorageDeviceInfo }
   | { kind: 'approve-device'; device: PendingDevice }
   | { kind: 'pairing-join'; join: PairingJoin }
-  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' };
+  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' }
+  | { kind: 'org-create' | 'org-add-person' | 'org-invite' }
+  | { kind: 'org-role' | 'org-password'; member: OrgMember }
+  | { kind: 'org-device'; member: OrgMember; storage: boolean };
 
 export type NoticeTone = 'info' | 'success' | 'warning' | 'error';
 
