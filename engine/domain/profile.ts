@@ -11,6 +11,7 @@ import {
   type Caller,
 } from './authorization.ts';
 import { DomainError } from './domain-error.ts';
+import { perContext } from './per-context.ts';
 
 /** Contract §4 authenticate: 10 failures within 15 minutes lock the username out. */
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -86,18 +87,31 @@ export async function authenticate(
   );
 }
 
-export const changePasswordCommand: CommandSpec<{
-  currentPasswordValid: boolean;
-  newPasswordHash: string;
-}> = {
-  kind: 'profile.change-password',
-  restart: 'rerun',
-  async commit(tx, { profileId, payload }) {
-    if (!payload.currentPasswordValid) return { ok: false, reason: 'auth.invalid_credentials' };
-    await tx.profiles.setPasswordHash(profileId!, payload.newPasswordHash);
-    return { ok: true };
-  },
-};
+export const changePasswordCommand = perContext(
+  (
+    ctx: EngineContext,
+  ): CommandSpec<{ currentPasswordValid: boolean; newPasswordHash: string }> => ({
+    kind: 'profile.change-password',
+    restart: 'rerun',
+    // Contract §11 profile-governance: a password change may wait for a vote.
+    gate: {
+      async event({ profileId, payload }) {
+        // A wrong current password is rejected anyway: nobody is asked to vote on it.
+        if (!payload.currentPasswordValid) return undefined;
+        const profile = await ctx.store.profiles.byId(profileId!);
+        return {
+          eventId: 'profile.password_changed',
+          attributes: profile ? [['username', profile.username]] : [],
+        };
+      },
+    },
+    async commit(tx, { profileId, payload }) {
+      if (!payload.currentPasswordValid) return { ok: false, reason: 'auth.invalid_credentials' };
+      await tx.profiles.setPasswordHash(profileId!, payload.newPasswordHash);
+      return { ok: true };
+    },
+  }),
+);
 
 export async function changePassword(
   ctx: EngineContext,
@@ -111,7 +125,7 @@ export async function changePassword(
     verifyPassword(current, caller.profile.passwordHash),
     hashPassword(next),
   ]);
-  return ctx.commands.accept(changePasswordCommand, caller.profile.id, {
+  return ctx.commands.accept(changePasswordCommand(ctx), caller.profile.id, {
     currentPasswordValid,
     newPasswordHash,
   });
