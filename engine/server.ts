@@ -97,7 +97,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const now = () => clock.now();
   const secrets = loadEngineSecrets(options.dataDir);
   const store = openSqliteStore(options.dataDir);
-  const hub = new SocketHub();
+  const hub = new SocketHub(now);
   const commands = new CommandRunner(store, hub, log, now);
   const urls = { apiUrl: '', wsUrl: '' };
   const bus = createWsDeviceBus({
