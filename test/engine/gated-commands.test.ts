@@ -68,7 +68,7 @@ async function household(storage = 2): Promise<Household> {
     const added = await addStorageDevice(api, owner.token, `NAS ${i + 1}`);
     devices.push(await startDevice(added.bundle));
   }
-  const voters = [];
+  const voters: Household['voters'] = [];
   for (const name of ['Phone', 'Laptop']) {
     const authenticator = await addAuthenticator(api, owner.token, name);
     voters.push({

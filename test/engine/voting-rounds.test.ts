@@ -152,7 +152,7 @@ describe('generated vote sequences', () => {
         if (ended === 'no_quorum') {
           expectedStatus = round < maxAttempts ? 'pending' : 'expired';
           if (expectedStatus === 'pending') round++;
-        } else expectedStatus = ended;
+        } else expectedStatus = ended!;
         const after = await awaitPool(poolId, (p) => p.status !== 'pending' || p.round === round);
         expect(after.status, label).toBe(expectedStatus);
         expect(after.round, label).toBe(round);
