@@ -19,6 +19,9 @@ import {
 import { pairCommand, qrCommand } from './commands/pairing.ts';
 import { recoveryCommand } from './commands/recovery.ts';
 import { storageCommand } from './commands/storage.ts';
+import { authenticatorsCommand, voteCommand, votesCommand } from './commands/authenticators.ts';
+import { policiesCommand } from './commands/policies.ts';
+import { votingCommand } from './commands/voting.ts';
 import { describeError } from './describe-error.ts';
 import { Output } from './output.ts';
 import { UsageError } from './usage-error.ts';
@@ -42,6 +45,11 @@ const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  authenticatorsCommand,
+  votingCommand,
+  policiesCommand,
+  votesCommand,
+  voteCommand,
 ];
 
 const GLOBAL_OPTIONS = {

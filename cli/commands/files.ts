@@ -13,6 +13,7 @@ import { findDataToken } from '../../client/vault/file-catalog.ts';
 import { joinFileName, splitFileName } from '../../client/vault/file-name.ts';
 import { expectArgs, integerOption, stringOption, type CommandSpec } from '../command-spec.ts';
 import { formatBytes, formatTable, formatTime } from '../output.ts';
+import { holdNotice } from '../hold-notice.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -41,12 +42,16 @@ export const putCommand: CommandSpec = {
     const stored = [];
     for (const file of positionals) {
       const bar = createProgressBar(basename(file));
+      const held = holdNotice(ctx, `put ${basename(file)}`);
       try {
         const result = await session.storeFile(file, {
           context,
           ...(path !== undefined ? { path } : {}),
           signal: ctx.signal,
-          onProgress: (progress) => bar.update(progress.bytes, progress.total),
+          onProgress: (progress) => {
+            if (progress.phase === 'held' && progress.hold) held(progress.hold);
+            else bar.update(progress.bytes, progress.total);
+          },
         });
         stored.push(result);
       } finally {
@@ -98,9 +103,13 @@ export const getCommand: CommandSpec = {
     const bar = createProgressBar(basename(target));
     let size: number;
     try {
+      const held = holdNotice(ctx, `get ${basename(target)}`);
       ({ size } = await session.retrieveFile(token, target, {
         signal: ctx.signal,
-        onProgress: (progress) => bar.update(progress.bytes, progress.total),
+        onProgress: (progress) => {
+          if (progress.phase === 'held' && progress.hold) held(progress.hold);
+          else bar.update(progress.bytes, progress.total);
+        },
       }));
     } finally {
       bar.finish();
@@ -239,7 +248,9 @@ export const rmCommand: CommandSpec = {
     expectArgs(positionals, 1, 1, 'rm', 'the token');
     const token = positionals[0]!;
     const session = await ctx.session();
-    await session.run(() => deleteData(session.http, { token }));
+    await session.run(() => deleteData(session.http, { token }), {
+      onHold: holdNotice(ctx, `rm ${token.slice(0, 12)}…`),
+    });
     ctx.out.result(`Deleted ${token}.`, { token, deleted: true });
   },
 };

@@ -6,18 +6,21 @@
 //   <profileId>/data-key              the AES-256 data key, 64 hex
 //   <profileId>/device-private-key    on a machine paired by QR: its device's own X25519 key,
 //                                     which the data key is wrapped to (key-wrap.ts)
+//   <profileId>/authenticator-token   when this machine votes (contract §10): the device token of
+//                                     its authenticator device
 // A paired machine keeps its device token as the authorization token.
 
 import type { SecretStore } from './secret-store.ts';
 
 export type ProfileSecretName =
-  'authorization-token' | 'private-key' | 'data-key' | 'device-private-key';
+  'authorization-token' | 'private-key' | 'data-key' | 'device-private-key' | 'authenticator-token';
 
 export interface ProfileSecrets {
   authorizationToken?: string;
   privateKey?: string;
   dataKey?: Buffer;
   devicePrivateKey?: string;
+  authenticatorToken?: string;
 }
 
 const HEX_64 = /^[0-9a-f]{64}$/i;
@@ -35,8 +38,10 @@ export async function loadProfileSecrets(
   const privateKey = await store.get(secretAccount(profileId, 'private-key'));
   const dataKey = await store.get(secretAccount(profileId, 'data-key'));
   const devicePrivateKey = await store.get(secretAccount(profileId, 'device-private-key'));
+  const authenticatorToken = await store.get(secretAccount(profileId, 'authenticator-token'));
   return {
     ...(authorizationToken ? { authorizationToken } : {}),
+    ...(authenticatorToken ? { authenticatorToken } : {}),
     ...(devicePrivateKey && HEX_64.test(devicePrivateKey)
       ? { devicePrivateKey: devicePrivateKey.toLowerCase() }
       : {}),
@@ -52,6 +57,8 @@ export async function saveProfileSecrets(
 ): Promise<void> {
   if (secrets.authorizationToken !== undefined)
     await store.set(secretAccount(profileId, 'authorization-token'), secrets.authorizationToken);
+  if (secrets.authenticatorToken !== undefined)
+    await store.set(secretAccount(profileId, 'authenticator-token'), secrets.authenticatorToken);
   if (secrets.privateKey !== undefined) {
     if (!HEX_64.test(secrets.privateKey))
       throw new RangeError('A private key is 64 hex characters.');

@@ -23,7 +23,7 @@ import {
 import { PrivicoreError } from '../privicore-error.ts';
 import { splitFileName } from './file-name.ts';
 import type { ProgressListener } from './transfer-progress.ts';
-import type { VaultContext } from './vault-context.ts';
+import type { CommandHold, VaultContext } from './vault-context.ts';
 
 /** Contract §7 exchange-data-for-token: 1 byte–1 MiB of decoded data. */
 export const INLINE_LIMIT = 1024 * 1024;
@@ -95,6 +95,9 @@ export async function storeFile(
   checkAborted(signal);
 
   const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  // Contract §11: a policy may hold the store for a vote; the wait lasts until the vote ends.
+  const held = (hold: CommandHold) =>
+    onProgress?.({ phase: 'held', bytes: size, total: size, hold });
   let stored: StoredData | undefined;
   const inline = encryptedSize(size) <= INLINE_LIMIT;
   if (inline) {
@@ -105,7 +108,7 @@ export async function storeFile(
     onProgress?.({ phase: 'store', bytes: size, total: size });
     stored = await ctx.run(
       () => exchangeDataForToken(ctx.http, { temporaryTokenSpace: space.token, data }),
-      { signal, timeoutMs: storeTimeoutMs },
+      { signal, timeoutMs: storeTimeoutMs, onHold: held },
     );
   } else {
     const body = encryptedFile(file, size, dataKey, (bytes) =>
@@ -118,7 +121,7 @@ export async function storeFile(
             contentLength: encryptedSize(size),
             ...(signal ? { signal } : {}),
           }),
-        { signal, timeoutMs: storeTimeoutMs },
+        { signal, timeoutMs: storeTimeoutMs, onHold: held },
       );
     } finally {
       body.destroy();
