@@ -4,7 +4,7 @@
 // pipelines (store-file.ts, retrieve-file.ts).
 
 import { randomUUID } from 'node:crypto';
-import type { Transfer } from '../bridge/types.ts';
+import type { Transfer, VoteHold } from '../bridge/types.ts';
 import { describeClientError } from './describe-client-error.ts';
 import type { ProgressListener } from './vault/transfer-progress.ts';
 
@@ -67,6 +67,7 @@ export class TransferQueue {
         error: null,
         token: null,
         target: job.target ?? null,
+        hold: null,
       };
       const entry: Entry = { transfer, job, abort: new AbortController(), lastReport: 0 };
       this.entries.set(transfer.id, entry);
@@ -110,6 +111,15 @@ export class TransferQueue {
     return [...this.entries.values()].map((entry) => ({ ...entry.transfer }));
   }
 
+  /** A vote a transfer waits for moved on (or ended): the transfers held by it show so. */
+  applyHold(hold: VoteHold): void {
+    for (const entry of this.entries.values()) {
+      if (entry.transfer.hold?.poolId !== hold.poolId) continue;
+      entry.transfer.hold = { ...hold };
+      this.report(entry, true);
+    }
+  }
+
   /** Resolves once nothing is queued or running. */
   async idle(): Promise<void> {
     while (this.running > 0 || (this.waiting.length > 0 && !this.paused))
@@ -134,6 +144,12 @@ export class TransferQueue {
       const result = await entry.job.run(entry.abort.signal, (progress) => {
         entry.transfer.bytes = progress.bytes;
         if (progress.total !== undefined) entry.transfer.total = progress.total;
+        // Contract §11: the store or request waits for a vote; applyHold fills in its progress.
+        if (progress.phase === 'held' && progress.hold && !entry.transfer.hold) {
+          entry.transfer.hold = waitingHold(progress.hold.poolId, progress.hold.policyId);
+          this.report(entry, true);
+          return;
+        }
         this.report(entry, false);
       });
       entry.transfer.bytes = entry.transfer.total;
@@ -168,4 +184,20 @@ export class TransferQueue {
     for (const entry of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT)))
       this.entries.delete(entry.transfer.id);
   }
+}
+
+/** A hold as first announced, before its pool was read. */
+function waitingHold(poolId: string, policyId: string): VoteHold {
+  return {
+    poolId,
+    policyId,
+    policyName: null,
+    status: 'pending',
+    approvals: 0,
+    needed: 0,
+    voters: 0,
+    round: 1,
+    expiresAt: null,
+    outcome: null,
+  };
 }

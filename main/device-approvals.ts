@@ -12,6 +12,7 @@ import {
 } from '../client/endpoints/device.ts';
 import type { VaultSession } from '../client/session.ts';
 import { decidePending, pendingApprovals } from './approval-notices.ts';
+import type { HeldOperations } from './held-operations.ts';
 import type { Platform } from './platform.ts';
 
 export interface DeviceApprovalsOptions {
@@ -24,6 +25,8 @@ export interface DeviceApprovalsOptions {
   onCountChange(): void;
   /** Stops a removed device if the built-in engine runs it as local storage. */
   forgetLocalStorage(deviceIdentifier: string): Promise<unknown>;
+  /** Where an approval a device policy holds for a vote is watched (contract §11). */
+  holds?: HeldOperations;
 }
 
 const NO_KEY_NOTE =
@@ -78,7 +81,13 @@ export class DeviceApprovals {
 
   async approve(deviceIdentifier: string): Promise<DeviceApproval> {
     const { session } = this.options;
-    await session.run(() => approveDevice(session.http, { deviceIdentifier }));
+    const name = this.pending.get(deviceIdentifier)?.deviceName ?? 'A device';
+    await session.run(
+      () => approveDevice(session.http, { deviceIdentifier }),
+      this.options.holds
+        ? { onHold: this.options.holds.tracker('device-approval', deviceIdentifier, name) }
+        : {},
+    );
     this.settled(deviceIdentifier, 'approved');
     const dataKey = session.dataKey;
     if (!dataKey) return { deviceIdentifier, dataKeyShared: false, note: NO_KEY_NOTE };

@@ -21,8 +21,10 @@ import { wsUrlFor, type VaultSession } from '../client/session.ts';
 import { TransferQueue } from '../client/transfer-queue.ts';
 import type { LocalStorageDevice } from '../engine/host.ts';
 import { badgeCount } from './approval-notices.ts';
+import { ComputerAuthenticator } from './computer-authenticator.ts';
 import { DeviceApprovals } from './device-approvals.ts';
 import type { EngineHandle } from './engine-handle.ts';
+import { HeldOperations } from './held-operations.ts';
 import type { Platform } from './platform.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { VaultKeyStatus } from './vault-key-status.ts';
@@ -36,6 +38,8 @@ export interface VaultAppOptions {
   emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void;
   /** How often a computer waiting for the data key looks for it (default 1.5 s); tests shorten it. */
   keyPollIntervalMs?: number;
+  /** How often a vote this computer waits for is read (default 2 s); tests shorten it. */
+  holdPollIntervalMs?: number;
 }
 
 interface SignedInState {
@@ -46,6 +50,10 @@ interface SignedInState {
   username: string | null;
   approvals: DeviceApprovals;
   key: VaultKeyStatus;
+  /** Operations of this computer waiting for a vote. */
+  holds: HeldOperations;
+  /** This computer as an authenticator: its ballots. */
+  voting: ComputerAuthenticator;
 }
 
 interface Begun {
@@ -85,6 +93,8 @@ export class VaultApp {
   private signedIn: SignedInState | undefined;
   private notice: string | null = null;
   private lastBadge = 0;
+  /** Settings writes one at a time: each replaces the whole file through one temporary name. */
+  private settingsWrites: Promise<void> = Promise.resolve();
 
   /** Settled once settings are loaded, the engine is up (or known unreachable) and the last session restored. */
   readonly ready: Promise<void>;
@@ -158,9 +168,26 @@ export class VaultApp {
     return this.signedIn?.key.status() ?? { ...NO_KEY };
   }
 
+  /** This computer as an authenticator and its Approvals inbox. */
+  voting(): ComputerAuthenticator {
+    return this.signed().voting;
+  }
+
+  /** Operations of this computer that wait for a vote. */
+  holds(): HeldOperations {
+    return this.signed().holds;
+  }
+
+  /** The device this computer votes as, for the signed-in profile. */
+  authenticatorDevice(): string | null {
+    const mine = this.settings.authenticator;
+    return mine && mine.profileId === this.signedIn?.profileId ? mine.deviceIdentifier : null;
+  }
+
   appState(): AppState {
     return {
       pendingApprovals: this.signedIn?.approvals.count ?? 0,
+      openBallots: this.signedIn?.voting.count ?? 0,
       transfersPaused: this.transfers.isPaused,
     };
   }
@@ -478,6 +505,14 @@ export class VaultApp {
         ? {}
         : { intervalMs: this.options.keyPollIntervalMs }),
     });
+    const holds = new HeldOperations({
+      session,
+      emit: this.options.emit,
+      onHold: (hold) => this.transfers.applyHold(hold),
+      ...(this.options.holdPollIntervalMs === undefined
+        ? {}
+        : { pollMs: this.options.holdPollIntervalMs }),
+    });
     const approvals = new DeviceApprovals({
       session,
       ownDevice: () => key.ownDevice(),
@@ -486,11 +521,35 @@ export class VaultApp {
       onCountChange: () => this.appStateChanged(),
       forgetLocalStorage: async (deviceIdentifier) =>
         this.localEngine()?.forgetLocalStorage(deviceIdentifier),
+      holds,
     });
-    this.signedIn = { session, keeper, profileId, username, approvals, key };
+    const voting = new ComputerAuthenticator({
+      session,
+      secrets: this.secrets,
+      profileId,
+      address: this.address(),
+      platform: this.platform,
+      emit: this.options.emit,
+      onCountChange: () => this.appStateChanged(),
+      holds,
+      settings: () => this.settings,
+      saveSettings: (patch) => this.patchSettings(patch),
+    });
+    this.signedIn = { session, keeper, profileId, username, approvals, key, holds, voting };
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);
     void approvals.start();
+    // Joins with this computer's authenticator token, so ballots arrive while the window is hidden.
+    void voting.start().catch(() => undefined);
+  }
+
+  private patchSettings(patch: Partial<Settings>): Promise<void> {
+    this.settings = { ...this.settings, ...patch };
+    const write = this.settingsWrites.then(() =>
+      saveSettings(this.options.settingsFile, this.settings),
+    );
+    this.settingsWrites = write.catch(() => undefined);
+    return write;
   }
 
   /** Stops what watched the session; the caller closes or logs out the session itself. */
@@ -498,6 +557,8 @@ export class VaultApp {
     signed.keeper.stop();
     signed.approvals.stop();
     signed.key.stop();
+    signed.holds.stop();
+    signed.voting.stop();
     this.signedIn = undefined;
     this.options.emit('vault:keyStatus', { ...NO_KEY });
     this.appStateChanged();

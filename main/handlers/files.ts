@@ -10,6 +10,7 @@ import {
   updateDataToken,
 } from '../../client/endpoints/data-token.ts';
 import { listStorageDevices } from '../../client/endpoints/storage.ts';
+import type { ProgressListener } from '../../client/vault/transfer-progress.ts';
 import type { VaultApp } from '../vault-app.ts';
 
 type FileChannels =
@@ -25,6 +26,20 @@ type FileChannels =
   | 'files:move'
   | 'files:classify'
   | 'files:delete';
+
+/** A transfer's progress, with a vote it waits for watched until it ends (contract §11). */
+function watchHolds(
+  app: VaultApp,
+  operation: 'upload' | 'download',
+  label: string,
+  onProgress: ProgressListener,
+): ProgressListener {
+  return (progress) => {
+    if (progress.phase === 'held' && progress.hold)
+      app.holds().watch(progress.hold, operation, null, label);
+    onProgress(progress);
+  };
+}
 
 export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
   return {
@@ -67,7 +82,11 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
           context,
           total: sizes[index]!,
           run: async (signal, onProgress) => {
-            const stored = await session.storeFile(path, { context, signal, onProgress });
+            const stored = await session.storeFile(path, {
+              context,
+              signal,
+              onProgress: watchHolds(app, 'upload', basename(path), onProgress),
+            });
             return { token: stored.token };
           },
         })),
@@ -88,7 +107,10 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
           total: item?.size ?? 0,
           target: chosen,
           run: async (signal, onProgress) => {
-            const retrieved = await session.retrieveFile(token, chosen, { signal, onProgress });
+            const retrieved = await session.retrieveFile(token, chosen, {
+              signal,
+              onProgress: watchHolds(app, 'download', fileName, onProgress),
+            });
             return { target: retrieved.target };
           },
         },
@@ -120,7 +142,9 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
     },
     'files:delete': async ({ token }) => {
       const session = app.session();
-      await session.run(() => deleteData(session.http, { token }));
+      await session.run(() => deleteData(session.http, { token }), {
+        onHold: app.holds().tracker('delete', token, 'File deletion'),
+      });
     },
   };
 }

@@ -17,6 +17,7 @@ function transfer(change: Partial<Transfer>): Transfer {
     error: null,
     token: null,
     target: null,
+    hold: null,
     ...change,
   };
 }

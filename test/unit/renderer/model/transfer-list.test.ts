@@ -21,6 +21,7 @@ function transfer(id: string, change: Partial<Transfer> = {}): Transfer {
     error: null,
     token: null,
     target: null,
+    hold: null,
     ...change,
   };
 }

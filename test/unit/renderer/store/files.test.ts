@@ -139,6 +139,7 @@ describe('files slice', () => {
             error: null,
             token: null,
             target: null,
+            hold: null,
           })),
         }),
       },

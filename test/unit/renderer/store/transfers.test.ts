@@ -15,6 +15,7 @@ const transfer = (id: string, change: Partial<Transfer> = {}): Transfer => ({
   error: null,
   token: null,
   target: null,
+  hold: null,
   ...change,
 });
 
