@@ -35,6 +35,11 @@ export interface ComputerAuthenticatorOptions {
   holds: HeldOperations;
   settings(): Settings;
   saveSettings(patch: Partial<Settings>): Promise<void>;
+  /**
+   * Runs work that makes a device of the profile on purpose, so this computer's own
+   * DEVICE-PENDING is not put to the user as a question (DeviceApprovals.hold).
+   */
+  holdDeviceEvents<T>(work: Promise<T>): Promise<T>;
   /** Channel tuning for the inbox (tests shorten reconnect delays). */
   channel?: Partial<Omit<SessionChannelOptions, 'wsUrl' | 'http' | 'token'>>;
 }
@@ -117,10 +122,12 @@ export class ComputerAuthenticator {
   /** This computer becomes an authenticator (the approval may itself wait for a vote). */
   async enable(deviceName: string): Promise<ApprovalsState> {
     if (this.configured()) return this.state();
-    const made = await becomeAuthenticator(this.options.session, {
-      deviceName,
-      onHold: this.options.holds.tracker('authenticator', null, 'This computer as an approver'),
-    });
+    const made = await this.options.holdDeviceEvents(
+      becomeAuthenticator(this.options.session, {
+        deviceName,
+        onHold: this.options.holds.tracker('authenticator', null, 'This computer as an approver'),
+      }),
+    );
     await saveProfileSecrets(this.options.secrets, this.options.profileId, {
       authenticatorToken: made.deviceToken,
     });

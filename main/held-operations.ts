@@ -22,6 +22,8 @@ interface Watched {
   label: string;
   hold: VoteHold;
   timer: NodeJS.Timeout | undefined;
+  /** Reads overlap (a poll and a POOL-RESOLVED); only the latest one counts. */
+  reads: number;
 }
 
 const DEFAULT_POLL_MS = 2_000;
@@ -77,6 +79,7 @@ export class HeldOperations {
         outcome: null,
       },
       timer: undefined,
+      reads: 0,
     });
     void this.refresh(hold.poolId).catch(() => undefined);
   }
@@ -97,28 +100,32 @@ export class HeldOperations {
     const entry = this.watched.get(poolId);
     if (!entry || this.stopped) return;
     clearTimeout(entry.timer);
+    const read = ++entry.reads;
     const { session } = this.options;
     let pool: PoolRecord;
     try {
       pool = await checkPoolStatus(session.http, poolId);
     } catch {
       // Unreadable for now (a dropped connection): the next look tries again.
-      this.schedule(entry, poolId);
+      if (read === entry.reads) this.schedule(entry, poolId);
       return;
     }
     const progress = votingProgress(pool);
+    const policyName = await this.policyName(entry.hold.policyId);
+    const outcome = pool.status === 'pending' ? null : await this.outcomeWords(pool);
+    // A later read overtook this one, or the vote already ended: this answer is stale.
+    if (this.stopped || read !== entry.reads || this.watched.get(poolId) !== entry) return;
     entry.hold = {
       ...entry.hold,
-      policyName: await this.policyName(entry.hold.policyId),
+      policyName,
       status: pool.status,
       approvals: progress.approvals,
       needed: progress.needed,
       voters: progress.voters,
       round: pool.round,
       expiresAt: pool.expiresAt,
-      outcome: pool.status === 'pending' ? null : await this.outcomeWords(pool),
+      outcome,
     };
-    if (this.stopped) return;
     this.options.onHold({ ...entry.hold });
     this.options.emit('votes:held', this.view(entry));
     if (pool.status === 'pending') this.schedule(entry, poolId);

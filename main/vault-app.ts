@@ -534,6 +534,7 @@ export class VaultApp {
       holds,
       settings: () => this.settings,
       saveSettings: (patch) => this.patchSettings(patch),
+      holdDeviceEvents: (work) => approvals.hold(work),
     });
     this.signedIn = { session, keeper, profileId, username, approvals, key, holds, voting };
     this.options.emit('vault:keyStatus', key.status());

@@ -70,6 +70,7 @@ export function AppNav() {
               aria-selected={selected}
               aria-controls={screenPanelId(name)}
               aria-label={TABS[name].label}
+              title={TABS[name].label}
               aria-describedby={showBadge ? `${badgeId}-${name}` : undefined}
               tabIndex={selected ? 0 : -1}
               className="app-tab"
@@ -77,7 +78,7 @@ export function AppNav() {
               onClick={() => navigate(name)}
             >
               <Icon name={TABS[name].icon} size={15} />
-              <span>{TABS[name].label}</span>
+              <span className="app-tab-label">{TABS[name].label}</span>
               {showBadge ? (
                 <span className="nav-badge" data-testid={`${name}-badge`} id={`${badgeId}-${name}`}>
                   {count}

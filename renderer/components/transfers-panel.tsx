@@ -12,7 +12,10 @@ function stateWords(transfer: Transfer): string {
       return 'Waiting';
     case 'running':
       // Contract §11: a policy holds it until the vote ends (HeldStatus says how far it is).
-      if (transfer.hold?.status === 'pending') return 'Awaiting approval';
+      if (transfer.hold?.status === 'pending')
+        return transfer.hold.policyName
+          ? `Held by the policy “${transfer.hold.policyName}”`
+          : 'Held by a policy';
       return transfer.kind === 'upload' ? 'Encrypting and uploading' : 'Downloading and checking';
     case 'done':
       return transfer.kind === 'upload' ? 'Secured' : 'Saved';

@@ -36,7 +36,7 @@ export function durationWords(seconds: number): string {
 
 /**
  * What a policy holds, in one sentence: "Data upload and Data deletion under /finance wait for
- * a vote (board-approval)".
+ * a vote, decided by “board-approval”".
  */
 export function policySentence(
   policy: PolicyInfo,
@@ -51,6 +51,7 @@ export function policySentence(
       ? (labels[0] ?? 'Nothing')
       : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
   const where = policy.contextPrefix ? ` under ${policy.contextPrefix}` : '';
-  const how = configurationName ? ` (${configurationName})` : ' (voting defaults)';
-  return `${what}${where} wait for a vote${how}`;
+  const verb = labels.length === 1 ? 'waits' : 'wait';
+  const how = configurationName ? `“${configurationName}”` : 'the voting defaults';
+  return `${what}${where} ${verb} for a vote, decided by ${how}`;
 }

@@ -202,7 +202,11 @@ describe('account', () => {
       openBallots: 0,
       transfersPaused: true,
     });
-    expect(await a.call('app:state')).toEqual({ pendingApprovals: 0, openBallots: 0, transfersPaused: true });
+    expect(await a.call('app:state')).toEqual({
+      pendingApprovals: 0,
+      openBallots: 0,
+      transfersPaused: true,
+    });
     const file = join(a.dir, 'later.txt');
     await writeFile(file, 'later');
     const queued = (await a.call('files:upload', { paths: [file], context: '/' })).transfers[0]!;
