@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommandSpec } from '../../engine/commands/command-runner.ts';
 import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
 import type { TestChannel } from '../support/channel.ts';
 import { finalize, reserve, storeInline } from '../support/data-tokens.ts';
@@ -583,6 +584,41 @@ describe('several pools, expiry, cancellation and missing authenticators', () =>
     await runCommand(api, '/policy/delete', { name: 'dormant' }, home.owner.token);
     await voteAll(home, pool!.poolId, 'yes');
     expect(await outcome(home.profile, commandId(held))).toMatchObject({ status: 2 });
+    await home.close();
+  });
+});
+
+describe('the gate is one property of a command spec', () => {
+  it('holds any command that names its event, such as oauth.application_registered', async () => {
+    const home = await household(0);
+    await activePolicy(api, home.owner.token, {
+      policyTemplateId: 'profile-governance',
+      applyingEventIds: ['oauth.application_registered'],
+    });
+    let ran = 0;
+    // What the OAuth issue adds to its register command: the event and its voting attributes.
+    const spec: CommandSpec<{ name: string }> = {
+      kind: 'test.oauth-application-register',
+      restart: 'rerun',
+      gate: {
+        event: async ({ payload }) => ({
+          eventId: 'oauth.application_registered',
+          attributes: [['applicationName', payload.name]],
+        }),
+      },
+      async commit() {
+        ran++;
+        return { ok: true, result: { applicationId: 'x' } };
+      },
+    };
+    const id = await engine.ctx.commands.accept(spec, home.owner.profileId, { name: 'Budget app' });
+    const [held] = await heldPools(home.profile, id);
+    const ballot = await ballotFor(home.voters[0]!.channel, held!.poolId);
+    expect(ballot.subject).toBe('oauth.application_registered applicationName=Budget%20app');
+    expect(ran).toBe(0);
+    await voteAll(home, held!.poolId, 'yes');
+    expect(await outcome(home.profile, id)).toEqual({ status: 2, body: { applicationId: 'x' } });
+    expect(ran).toBe(1);
     await home.close();
   });
 });

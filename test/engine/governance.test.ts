@@ -806,8 +806,17 @@ describe('pools and ballots', () => {
     expect(closed.status).toBe(409);
     expect(closed.body).toMatchObject({ reason: 'voting.pool_closed' });
 
-    // Another profile cannot see the pool.
+    // Another profile's authenticator cannot vote on it, nor see it.
     const stranger = await createProfile(api);
+    const strangerPhone = await addAuthenticator(api, stranger.token, 'Stranger phone');
+    const foreignVote = await castVote(
+      api,
+      strangerPhone.deviceToken,
+      laptopBallot.ballotId,
+      'yes',
+    );
+    expect(foreignVote.status).toBe(404);
+    expect(foreignVote.body).toMatchObject({ reason: 'voting.ballot_not_found' });
     const hidden = await api.get(`/voting/check-pool-status/${poolId}`, stranger.token);
     expect(hidden.status).toBe(404);
     expect(hidden.body).toMatchObject({ reason: 'voting.pool_not_found' });
