@@ -4,14 +4,31 @@ import { runCli } from './run-cli.ts';
 
 const controller = new AbortController();
 let interrupted = false;
-process.on('SIGINT', () => {
-  // The first Ctrl-C cancels cleanly (partial downloads are removed); a second one does not wait.
-  if (interrupted) process.exit(130);
+const interrupt = (code: number) => () => {
+  // The first signal cancels cleanly (partial downloads and spools are removed); a second one does
+  // not wait (what is left of a spool goes with the process: plaintext-spool.ts).
+  if (interrupted) process.exit(code);
   interrupted = true;
+  controller.abort();
+};
+process.on('SIGINT', interrupt(130));
+process.on('SIGTERM', interrupt(143));
+
+// A reader that stops reading (`privicore-vault ls | head -1`) closes the pipe: later writes fail
+// with EPIPE, which is no failure of ours. Any other stdout error ends the run as a failure.
+let stdoutError: NodeJS.ErrnoException | undefined;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  // After Ctrl-C the command tears its output down itself; that is no write failure.
+  if (error.code === 'EPIPE' || interrupted || error.name === 'AbortError') return;
+  stdoutError ??= error;
   controller.abort();
 });
 
-const code = await runCli(process.argv.slice(2), controller.signal);
+let code = await runCli(process.argv.slice(2), controller.signal);
+if (stdoutError) {
+  process.stderr.write(`privicore-vault: cannot write to standard output (${stdoutError.code}).\n`);
+  code = 1;
+}
 process.exitCode = code;
 // Everything is closed by now; a handle someone forgot must not keep the CLI from exiting.
 setTimeout(() => process.exit(code), 3_000).unref();

@@ -1,6 +1,7 @@
 // A signed-in session: one HTTP client and one channel for one token, the profile's data key,
 // and the vault pipelines over them. The CLI opens one per run; the desktop app keeps one.
 
+import type { Readable, Writable } from 'node:stream';
 import type { AcceptedCommand } from './accepted-command.ts';
 import { awaitCommand } from './await-command.ts';
 import { SessionChannel, type SessionChannelOptions } from './channel.ts';
@@ -9,10 +10,16 @@ import { HttpClient } from './http.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import {
   retrieveFile,
+  retrieveInto,
   type RetrievedFile,
   type RetrieveFileOptions,
 } from './vault/retrieve-file.ts';
-import { storeFile, type StoredFile, type StoreFileOptions } from './vault/store-file.ts';
+import {
+  storeFile,
+  storeStream,
+  type StoredFile,
+  type StoreFileOptions,
+} from './vault/store-file.ts';
 import type { RunOptions, VaultContext } from './vault/vault-context.ts';
 
 export interface SessionOptions {
@@ -115,6 +122,23 @@ export class VaultSession implements VaultContext {
   /** Encrypts and stores a file; resolves with its permanent data token. */
   storeFile(file: string, options: StoreFileOptions): Promise<StoredFile> {
     return storeFile(this, file, this.requireDataKey(), options);
+  }
+
+  /** Encrypts and stores a stream of any length (standard input) under `options.name`. */
+  storeStream(source: Readable, options: StoreFileOptions & { name: string }): Promise<StoredFile> {
+    return storeStream(this, source, this.requireDataKey(), options);
+  }
+
+  /**
+   * Fetches and decrypts a stored file into `sink`, which must hold the plaintext back until this
+   * resolves (the GCM tag verified).
+   */
+  retrieveInto(
+    token: string,
+    sink: Writable,
+    options: RetrieveFileOptions = {},
+  ): Promise<{ size: number }> {
+    return retrieveInto(this, token, sink, this.requireDataKey(), options);
   }
 
   /** Fetches, verifies and decrypts a stored file into `target`. */

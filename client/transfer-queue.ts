@@ -142,14 +142,16 @@ export class TransferQueue {
     this.report(entry, true);
     try {
       const result = await entry.job.run(entry.abort.signal, (progress) => {
-        entry.transfer.bytes = progress.bytes;
-        if (progress.total !== undefined) entry.transfer.total = progress.total;
         // Contract §11: the store or request waits for a vote; applyHold fills in its progress.
-        if (progress.phase === 'held' && progress.hold && !entry.transfer.hold) {
-          entry.transfer.hold = waitingHold(progress.hold.poolId, progress.hold.policyId);
-          this.report(entry, true);
+        if (progress.phase === 'held') {
+          if (progress.hold && !entry.transfer.hold) {
+            entry.transfer.hold = waitingHold(progress.hold.poolId, progress.hold.policyId);
+            this.report(entry, true);
+          }
           return;
         }
+        entry.transfer.bytes = progress.bytes;
+        if (progress.total !== undefined) entry.transfer.total = progress.total;
         this.report(entry, false);
       });
       entry.transfer.bytes = entry.transfer.total;

@@ -54,6 +54,8 @@ export interface EngineOptions {
 export interface RunningEngine {
   apiUrl: string;
   wsUrl: string;
+  /** Where it listens; differs from apiUrl only behind a publicUrl (a proxy in front). */
+  listenUrl: string;
   ctx: EngineContext;
   close(): Promise<void>;
 }
@@ -193,7 +195,8 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  urls.apiUrl = (options.publicUrl ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
+  const listenUrl = `http://${hostForUrl}:${port}`;
+  urls.apiUrl = (options.publicUrl ?? listenUrl).replace(/\/+$/, '');
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
 
   await commands.resume(commandSpecs(ctx));
@@ -222,6 +225,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   return {
     apiUrl: urls.apiUrl,
     wsUrl: urls.wsUrl,
+    listenUrl,
     ctx,
     close() {
       closing ??= (async () => {
