@@ -99,7 +99,13 @@ export class ComputerAuthenticator {
       this.options.profileId,
     );
     if (!authenticatorToken) return;
-    await this.connect(authenticatorToken, mine.tokenExpiresAt);
+    try {
+      await this.connect(authenticatorToken, mine.tokenExpiresAt);
+    } catch (error) {
+      // The engine refuses the token: the device was removed elsewhere (or the token revoked).
+      if (isPrivicoreError(error) && error.status === 401) await this.forget();
+      throw error;
+    }
   }
 
   stop(): void {
@@ -156,6 +162,12 @@ export class ComputerAuthenticator {
       // Already removed elsewhere: forgetting it here is what is left to do.
       if (!isPrivicoreError(error, 'device.not_found')) throw error;
     }
+    await this.forget();
+    return this.changed();
+  }
+
+  /** Forgets this computer's authenticator: connection, open ballots, token and setting. */
+  private async forget(): Promise<void> {
     this.inbox?.close();
     this.inbox = undefined;
     this.connected = false;
@@ -163,7 +175,7 @@ export class ComputerAuthenticator {
     await deleteProfileSecret(this.options.secrets, this.options.profileId, 'authenticator-token');
     await this.options.saveSettings({ authenticator: null });
     this.options.onCountChange();
-    return this.changed();
+    this.changed();
   }
 
   /** The person's vote on a ballot of this computer; votes are final. */
@@ -206,6 +218,8 @@ export class ComputerAuthenticator {
     inbox.on('closed', ({ ballotId, why }) => void this.closed(ballotId, why));
     inbox.on('pool-resolved', (resolved) => void this.resolved(resolved.poolId, resolved.status));
     inbox.on('state', (state) => {
+      // The channel gave up on a refused token (device removed elsewhere): stop offering to vote.
+      if (state === 'failed' && this.inbox === inbox) void this.forget().catch(() => undefined);
       const connected = state === 'joined';
       if (connected === this.connected) return;
       this.connected = connected;

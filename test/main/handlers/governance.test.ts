@@ -215,4 +215,16 @@ describe('this computer as an authenticator', () => {
     expect((await loadProfileSecrets(b.secrets, profileId)).authenticatorToken).toBeUndefined();
     expect((await a.call('voting:get')).authenticators).toEqual([]);
   });
+
+  it('B forgets its authenticator when A removes that device', async () => {
+    const enabled = await b.call('approvals:enable', { deviceName: 'Laptop B again' });
+    await a.call('devices:remove', { deviceIdentifier: enabled.deviceIdentifier! });
+    // Its channel is closed (4401) and the token refused on rejoin: B stops offering to vote.
+    await expect
+      .poll(async () => (await loadProfileSecrets(b.secrets, profileId)).authenticatorToken, {
+        timeout: 15_000,
+      })
+      .toBeUndefined();
+    expect(await b.call('approvals:get')).toMatchObject({ enabled: false, deviceIdentifier: null });
+  });
 });
