@@ -43,6 +43,10 @@ const CLASS_BY_REASON: Readonly<Record<string, FailureClass>> = {
   'directory.forbidden': 'auth',
   'oauth.scope_denied': 'auth',
   'client.network': 'network',
+  // The engine answered, then the download stopped short: try again later, like the network.
+  'client.download_interrupted': 'network',
+  'client.file_missing': 'notFound',
+  'client.target_folder_missing': 'notFound',
   'client.timeout': 'network',
   'client.closed': 'network',
   'server.error': 'network',

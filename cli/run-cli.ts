@@ -36,6 +36,7 @@ const VERSION = '0.1.0';
 const GLOBAL_OPTIONS = {
   engine: { type: 'string' },
   ws: { type: 'string' },
+  'insecure-http': { type: 'boolean' },
   json: { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   help: { type: 'boolean', short: 'h' },
@@ -100,6 +101,7 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
       throw new UsageError('--json and --quiet do not go together; choose one.', command.name);
     const flags: GlobalFlags = {
       json,
+      insecureHttp: values['insecure-http'] === true,
       ...(typeof values['engine'] === 'string' ? { engine: values['engine'] } : {}),
       ...(typeof values['ws'] === 'string' ? { ws: values['ws'] } : {}),
     };
@@ -151,7 +153,7 @@ function synopses(command: CommandSpec): readonly string[] {
 function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return [
-    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--json | --quiet] <command> [arguments]`,
+    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--insecure-http] [--json | --quiet] <command> [arguments]`,
     '',
     'Files are encrypted on this machine before they leave it; the token, the private key and the',
     'data key live in the OS keychain. Without --engine the embedded engine runs for each command,',
@@ -163,6 +165,8 @@ function generalHelp(): string {
     'Global options:',
     '  --engine URL   the engine API (saved at signup/login; "embedded" for the embedded one)',
     '  --ws URL       the WebSocket channel, when not API URL + /ws',
+    '  --insecure-http  allow a plain-http engine on another machine (a LAN test setup only:',
+    '                 the password and tokens cross the network unencrypted)',
     '  --json         one JSON document on stdout instead of text',
     '  -q, --quiet    only the tokens a command made or listed, one a line (or nothing); no notes',
     '  -h, --help     help for the program or a command',

@@ -29,6 +29,8 @@ export interface SessionOptions {
   authorizationToken: string;
   /** The profile's AES-256 data key; needed only to store and retrieve files. */
   dataKey?: Buffer;
+  /** The profile's X25519 private key (64 hex); needed only to share the keys with a device. */
+  profilePrivateKey?: string;
   /** How long a command may take before `client.timeout` (default 60 s). */
   commandTimeoutMs?: number;
   /** Channel tuning (heartbeat, reconnect delays); tests shorten them. */
@@ -48,6 +50,7 @@ export class VaultSession implements VaultContext {
   readonly wsUrl: string;
   private token: string;
   private dataKeyValue: Buffer | undefined;
+  private profilePrivateKeyValue: string | undefined;
   private readonly commandTimeoutMs: number;
 
   private constructor(options: SessionOptions) {
@@ -55,6 +58,7 @@ export class VaultSession implements VaultContext {
     this.wsUrl = options.wsUrl ?? wsUrlFor(this.apiUrl);
     this.token = options.authorizationToken;
     this.dataKeyValue = options.dataKey;
+    this.profilePrivateKeyValue = options.profilePrivateKey;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.http = new HttpClient({ apiUrl: this.apiUrl, token: () => this.token });
     this.channel = new SessionChannel({
@@ -88,6 +92,16 @@ export class VaultSession implements VaultContext {
   setDataKey(dataKey: Buffer): void {
     if (dataKey.length !== 32) throw new RangeError('The data key is 32 bytes.');
     this.dataKeyValue = dataKey;
+  }
+
+  get profilePrivateKey(): string | undefined {
+    return this.profilePrivateKeyValue;
+  }
+
+  setProfilePrivateKey(privateKey: string): void {
+    if (!/^[0-9a-f]{64}$/i.test(privateKey))
+      throw new RangeError('A private key is 64 hex characters.');
+    this.profilePrivateKeyValue = privateKey.toLowerCase();
   }
 
   /**

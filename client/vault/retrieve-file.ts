@@ -13,6 +13,7 @@ import { decryptStream, decryptToFile, GcmStreamError } from '../crypto/gcm-stre
 import type { DownloadSource } from '../download-source.ts';
 import { download, requestData } from '../endpoints/data-token.ts';
 import { PrivicoreError } from '../privicore-error.ts';
+import { checkDownloadTarget, downloadWriteError } from './download-target.ts';
 import type { ProgressListener } from './transfer-progress.ts';
 import type { VaultContext } from './vault-context.ts';
 
@@ -26,6 +27,8 @@ export interface RetrieveFileOptions {
   signal?: AbortSignal;
   /** How long the engine may take to find a storage device holding the data. */
   requestTimeoutMs?: number;
+  /** Whether an existing file at the target may be replaced (default true). */
+  replace?: boolean;
 }
 
 export interface RetrievedFile {
@@ -41,13 +44,22 @@ export async function retrieveFile(
   dataKey: Buffer,
   options: RetrieveFileOptions = {},
 ): Promise<RetrievedFile> {
-  const { bytes } = await retrieveWith(ctx, token, options, (ciphertext, onBytes) =>
-    decryptToFile(ciphertext, dataKey, target, {
-      onProgress: onBytes,
-      ...(options.signal ? { signal: options.signal } : {}),
-    }),
-  );
-  return { target, size: bytes };
+  // A target that cannot be written fails now, before the engine fetches anything.
+  await checkDownloadTarget(target);
+  try {
+    const { bytes } = await retrieveWith(ctx, token, options, (ciphertext, onBytes) =>
+      decryptToFile(ciphertext, dataKey, target, {
+        onProgress: onBytes,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.replace === undefined ? {} : { replace: options.replace }),
+      }),
+    );
+    return { target, size: bytes };
+  } catch (error) {
+    // Writing failed (the folder went away meanwhile, a folder took the name): said in terms
+    // of the target, never of the hidden temporary file.
+    throw downloadWriteError(error, target);
+  }
 }
 
 /**
@@ -210,10 +222,15 @@ function verifyDownload(
   });
 }
 
+/**
+ * The engine answered, then the bytes stopped short (the file was deleted meanwhile, a storage
+ * device went away, the connection dropped): a fault of this download, not of reaching the
+ * engine, so it has its own reason.
+ */
 function truncated(cause?: unknown): PrivicoreError {
   return new PrivicoreError({
     status: 0,
-    reason: 'client.network',
+    reason: 'client.download_interrupted',
     message: 'The download ended early; nothing was written. Try again.',
     cause,
   });
@@ -232,6 +249,14 @@ function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unkno
   if (signal?.aborted || (error as { name?: string }).name === 'AbortError')
     return PrivicoreError.cancelled('Retrieving the file');
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') {
+    return new PrivicoreError({
+      status: 0,
+      reason: 'client.target_exists',
+      message: 'There is a file with that name already; it was left as it is. Choose another name.',
+      cause: error,
+    });
+  }
   if (
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||

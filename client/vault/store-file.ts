@@ -75,6 +75,7 @@ export async function storeFile(
       status: 0,
       reason: 'client.not_a_file',
       message: `${file} is not a regular file.`,
+      details: { path: file },
     });
   const size = info.size;
   checkAborted(signal);

@@ -10,8 +10,10 @@ import { isId } from '../ids.ts';
  *
  * engine → device  {op:'put', id, itemId, index, defer?} + chunk, {op:'get', id, itemId, index},
  *                  {op:'flush', id, itemId}, {op:'delete', id, itemId}, {op:'list', id},
- *                  {op:'welcome', deviceIdentifier}
- * device → engine  {op:'hello', deviceToken, flush?} (first frame), {op:'ok', id},
+ *                  {op:'welcome', deviceIdentifier},
+ *                  {op:'challenge', nonce, enginePublicKey} (slot-proof.ts)
+ * device → engine  {op:'hello', deviceToken, flush?} (first frame), {op:'proof', proof},
+ *                  {op:'ok', id},
  *                  {op:'data', id} + chunk, {op:'missing', id}, {op:'items', id, itemIds},
  *                  {op:'error', id, message}
  *
@@ -61,6 +63,7 @@ export interface BallotFrame {
 export type EngineFrame =
   | EngineRequest
   | { op: 'welcome'; deviceIdentifier: string }
+  | { op: 'challenge'; nonce: string; enginePublicKey: string }
   | BallotFrame
   | { op: 'voted'; ref: number; reason?: string };
 
@@ -77,7 +80,10 @@ export interface VoteFrame {
   vote: 'yes' | 'no';
 }
 export type DeviceFrame =
-  { op: 'hello'; deviceToken: string; flush?: true } | DeviceReply | VoteFrame;
+  | { op: 'hello'; deviceToken: string; flush?: true }
+  | { op: 'proof'; proof: string }
+  | DeviceReply
+  | VoteFrame;
 
 export interface Decoded<H> {
   header: H;
@@ -149,6 +155,16 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
         payload,
         false,
       );
+    case 'challenge':
+      return withPayload(
+        {
+          op,
+          nonce: shortText(header.nonce, 'nonce', 128),
+          enginePublicKey: shortText(header.enginePublicKey, 'enginePublicKey', 200),
+        },
+        payload,
+        false,
+      );
     case 'ballot':
       return withPayload(
         {
@@ -192,6 +208,13 @@ export function decodeDeviceFrame(raw: RawData, isBinary: boolean): Decoded<Devi
         payload,
         false,
       );
+    }
+    case 'proof': {
+      // Empty when the device has no private key to prove with.
+      const proof = header.proof;
+      if (typeof proof !== 'string' || proof.length > 128)
+        throw new FrameError('proof needs a proof of at most 128 characters');
+      return withPayload({ op, proof }, payload, false);
     }
     case 'ok':
     case 'missing':
@@ -279,18 +302,20 @@ function withPayload<H>(header: H, payload: Buffer, allowed: boolean): Decoded<H
 }
 
 function requestId(header: Record<string, unknown>): number {
-  return positiveInteger(header.id, String(header.op), 'id');
+  const id = header.id;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) {
+    throw new FrameError(`${String(header.op)} needs an id that is a positive integer`);
+  }
+  return id;
 }
 
 function positiveInteger(value: unknown, op: string, name: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new FrameError(
-      `${op} needs ${name === 'id' ? 'an' : 'a'} ${name} that is a positive integer`,
-    );
-  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw new FrameError(`${op} needs a ${name} that is a positive integer`);
   return value;
 }
 
+/** A string of at most `max` characters (may be empty). */
 function boundedText(value: unknown, name: string, max: number): string {
   if (typeof value !== 'string' || value.length > max)
     throw new FrameError(`${name} must be a string of at most ${max} characters`);
@@ -300,6 +325,12 @@ function boundedText(value: unknown, name: string, max: number): string {
 function itemId(value: unknown, name = 'itemId'): string {
   if (!isId(value))
     throw new FrameError(`${name} must be a lowercase UUID, got ${describe(value)}`);
+  return value;
+}
+
+function shortText(value: unknown, name: string, max: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max)
+    throw new FrameError(`${name} must be 1–${max} characters`);
   return value;
 }
 

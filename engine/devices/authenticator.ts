@@ -9,6 +9,7 @@ import {
   decodeEngineFrame,
   encodeFrame,
 } from '../bus/bus-frames.ts';
+import { proveSlot } from '../bus/slot-proof.ts';
 import { isId } from '../ids.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { DeviceBundle } from './device-bundle.ts';
@@ -155,6 +156,21 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
         header = decodeEngineFrame(raw, isBinary).header;
       } catch (error) {
         return violate(error instanceof FrameError ? error.message : 'undecodable frame');
+      }
+      if (header.op === 'challenge') {
+        // Another connection of this device is alive: prove this one is the device, with the
+        // private key when the bundle carries it (an empty proof otherwise: the engine refuses).
+        if (welcomed) return violate('a challenge after the welcome');
+        const proof = bundle.keys.private
+          ? proveSlot(
+              bundle.keys.private,
+              header.enginePublicKey,
+              bundle.deviceIdentifier,
+              header.nonce,
+            )
+          : undefined;
+        ws.send(encodeFrame({ op: 'proof', proof: proof ?? '' }));
+        return;
       }
       if (header.op === 'welcome') {
         if (welcomed) return violate('a second welcome');

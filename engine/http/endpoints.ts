@@ -206,6 +206,20 @@ export const endpoints = [
     extension: false,
   },
   {
+    // Not in the contract: this engine's own extension (README "Extensions to the contract").
+    id: 'profile.revoke-other-authorization-tokens',
+    area: 'profile',
+    method: 'POST',
+    path: '/profile/revoke-other-authorization-tokens',
+    aliases: [],
+    auth: 'token',
+    kind: 'sync',
+    body: 'none',
+    params: [],
+    success: 200,
+    extension: true,
+  },
+  {
     id: 'oauth.register-application',
     area: 'oauth',
     method: 'POST',

@@ -4,6 +4,7 @@ import { resolveCaller } from '../domain/authorization.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import type { EngineContext } from '../context.ts';
 import { endpoint as lookup, type Endpoint, type EndpointId } from './endpoints.ts';
+import { mayReach, notAllowedMessage } from './token-access.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -24,8 +25,6 @@ export interface RouteDefinition<I> {
   required?: readonly string[];
   /** Free-form endpoints keep fields they do not list (contract §1.2). */
   additional?: JsonSchema | boolean;
-  /** Token kinds refused here (contract §1.4 "Token kinds"). */
-  refuseKinds?: readonly ('device' | 'profile')[];
   handler(route: RouteInput<I>): Promise<unknown>;
 }
 
@@ -40,6 +39,7 @@ const KEY_GATE_EXEMPT = new Set<string>([
   'profile.reauthorize-authorization-token',
   'profile.revoke-authorization-token',
   'profile.change-password',
+  'profile.revoke-other-authorization-tokens',
 ]);
 
 function fastifyPath(path: string): string {
@@ -81,6 +81,8 @@ export function route<I = Record<string, unknown>>(
           : { body: objectSchema }
         : {},
       onRequest: async (request) => {
+        // Authentication and authorisation, in the contract's order (§1.5): credentials (401),
+        // then what this kind of token may reach (token-access.ts), then key gating (403).
         if (ep.auth !== 'token') return;
         const header = request.headers['x-dpt-authorization'];
         const caller = await resolveCaller(
@@ -88,12 +90,8 @@ export function route<I = Record<string, unknown>>(
           Array.isArray(header) ? header[0] : header,
           ctx.now(),
         );
-        if (definition.refuseKinds?.includes(caller.token.kind)) {
-          throw new DomainError(
-            403,
-            'auth.token_kind_not_allowed',
-            `This endpoint does not accept ${caller.token.kind} tokens.`,
-          );
+        if (!mayReach(caller, ep.id as EndpointId)) {
+          throw new DomainError(403, 'auth.token_kind_not_allowed', notAllowedMessage(caller));
         }
         if (caller.profile.publicKey === null && !KEY_GATE_EXEMPT.has(ep.id)) {
           throw new DomainError(

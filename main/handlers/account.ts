@@ -10,6 +10,7 @@ import type { VaultApp } from '../vault-app.ts';
 type AccountChannels =
   | 'account:get'
   | 'account:changePassword'
+  | 'account:signOutEverywhere'
   | 'account:exportRecoveryKit'
   | 'account:importRecoveryKit';
 
@@ -21,6 +22,7 @@ export function accountHandlers(app: VaultApp): Pick<HandlerTable, AccountChanne
         // A profile policy may hold the change for a vote; the Account screen shows the wait.
         onHold: app.holds().tracker('password-change', null, 'Password change'),
       }),
+    'account:signOutEverywhere': () => app.signOutEverywhere(),
     'account:exportRecoveryKit': async ({ passphrase, target }) => {
       const { profileId, username } = app.account();
       const file =
@@ -38,7 +40,7 @@ export function accountHandlers(app: VaultApp): Pick<HandlerTable, AccountChanne
       const file = path ?? (await app.platform.openRecoveryKit());
       if (!file) return null;
       const kit = await importRecoveryKit(app.secrets, file, passphrase, profileId);
-      return app.adoptDataKey(kit.dataKey);
+      return app.adoptKeys(kit.dataKey, kit.privateKey);
     },
   };
 }

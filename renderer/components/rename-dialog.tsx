@@ -51,6 +51,7 @@ export function RenameDialog({ file, onClose }: { file: FileItem; onClose: () =>
       onClose={onClose}
       onSubmit={() => void submit()}
       busy={busy}
+      confirmLabel="Rename"
       testId="rename-dialog"
     >
       <TextField

@@ -260,6 +260,11 @@ describe('privicore-vault, end to end', () => {
   }, 120_000);
 
   it('logout revokes; afterwards commands say to log in, and login restores access', async () => {
+    // --others signs out every other session and keeps this one.
+    expect(ok(await cli(['logout', '--others'])).stdout).toMatch(
+      /^Signed out \d+ other sessions?; this one stays signed in\.\n$/,
+    );
+    expect(json<{ username: string }>(await cli(['--json', 'whoami'])).username).toBe(username);
     expect(ok(await cli(['logout'])).stdout).toBe(`Logged out ${username}.\n`);
     const after = await cli(['ls']);
     expect(after.code).toBe(4);
@@ -280,7 +285,7 @@ describe('privicore-vault, end to end', () => {
     );
     expect(JSON.parse(await readFile(kit, 'utf8'))).toMatchObject({
       format: 'privicore-vault-recovery-kit',
-      version: 1,
+      version: 2,
     });
     const again = await cli(['recovery', 'export', kit, '--passphrase-stdin'], {
       input: 'a long passphrase',
@@ -314,6 +319,7 @@ describe('privicore-vault, end to end', () => {
       [['recovery', 'shred', 'x'], /recovery: use `recovery export FILE`/],
       [['pair', 'https://example.com'], /pair: the payload must be privicore:\/\/authorize/],
       [['put', 'no-such-file.txt'], /no-such-file.txt: no such file/],
+      [['--engine', 'http://192.0.2.1:9009', 'ls'], /over plain http.*--insecure-http/],
     ];
     for (const [args, message] of cases) {
       const result = await cli(args);

@@ -167,6 +167,7 @@ describe('zsh', () => {
     expect(await candidates(['-'])).toEqual([
       '--engine',
       '--ws',
+      '--insecure-http',
       '--json',
       '--quiet',
       '-q',

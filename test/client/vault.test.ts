@@ -295,7 +295,7 @@ describe('tampered downloads', () => {
       'client.integrity',
     ],
     ['a flipped tag byte, no ETag', { flipAt: size + 27, dropEtag: true }, 'client.integrity'],
-    ['a body cut short', { truncateAt: 1_500_000 }, 'client.network'],
+    ['a body cut short', { truncateAt: 1_500_000 }, 'client.download_interrupted'],
   ])('%s: an error, and no output file', async (_label, mode, reason) => {
     proxy.mode = mode;
     const target = join(engine.dir, 'tampered.out');

@@ -18,6 +18,12 @@ afterAll(async () => {
   await closeBrowser();
 });
 
+/** Closes the passing notices so a screenshot shows what is under them. */
+async function clearNotices(page: Page): Promise<void> {
+  const dismiss = page.locator('.notice-stack').getByRole('button', { name: 'Dismiss' });
+  while ((await dismiss.count()) > 0) await dismiss.first().click();
+}
+
 async function tab(page: Page, name: string): Promise<void> {
   await page.getByRole('tab', { name, exact: true }).click();
 }
@@ -64,13 +70,14 @@ describe('desktop app: a held upload decided by votes', () => {
       .locator('[data-testid=policy-row][data-active=true]')
       .filter({ hasText: 'finance-uploads' })
       .waitFor({ timeout: 30_000 });
+    await clearNotices(A.page);
     await shoot(A.page, 'policies-screen');
 
     // A uploads into /finance: the transfer waits for the vote.
     await tab(A.page, 'Files');
     await A.page.getByRole('button', { name: 'New folder' }).click();
     await A.page.getByLabel('Folder name').fill('finance');
-    await A.page.getByRole('button', { name: 'Confirm' }).click();
+    await A.page.getByRole('dialog').getByRole('button', { name: 'Create', exact: true }).click();
     const ledger = join(a.dir, 'ledger-2026.csv');
     writeFileSync(ledger, 'date,amount\n2026-11-26,48213\n'.repeat(200));
     A.platform.nextFiles = [ledger];
@@ -96,6 +103,7 @@ describe('desktop app: a held upload decided by votes', () => {
       .poll(() => ballot.getByTestId('ballot-countdown').textContent())
       .toMatch(/^\d:\d\d left$/);
     await B.page.getByTestId('approvals-badge').waitFor();
+    await clearNotices(B.page);
     await shoot(B.page, 'approvals-inbox');
     await ballot.getByRole('button', { name: 'Approve upload' }).click();
     await B.page.getByTestId('no-ballots').waitFor({ timeout: 30_000 });
@@ -106,6 +114,7 @@ describe('desktop app: a held upload decided by votes', () => {
       .getByTestId('held-headline')
       .filter({ hasText: 'Awaiting approval — 1 of 2' })
       .waitFor({ timeout: 30_000 });
+    await clearNotices(A.page);
     await shoot(A.page, 'held-upload');
 
     // A's own vote completes it.
@@ -153,6 +162,7 @@ describe('desktop app: a held upload decided by votes', () => {
       .filter({ hasText: 'Rejected by Laptop B' })
       .waitFor({ timeout: 30_000 });
     await denied.getByText('Your authenticators voted no').waitFor();
+    await clearNotices(A.page);
     await shoot(A.page, 'held-upload-rejected');
     await expect
       .poll(() => B.page.getByTestId('ballot-outcome').first().textContent(), { timeout: 30_000 })

@@ -46,7 +46,7 @@ const served = endpoints.filter((e: Endpoint) => ROUTED_AREAS.has(e.area));
 describe('endpoint table', () => {
   it('lists every area of the contract with unique ids', () => {
     expect(new Set(endpoints.map((e) => e.id)).size).toBe(endpoints.length);
-    expect(endpoints.length).toBe(93);
+    expect(endpoints.length).toBe(94);
   });
 
   it.each(

@@ -32,9 +32,11 @@ function processEnv(env: CliEnvironment): NodeJS.ProcessEnv {
 }
 
 export interface RunningCli {
-  /** Resolves with the first stdout line matching, as soon as it is printed. */
+  /** Resolves with the first stdout or stderr line matching, as soon as it is printed. */
   line(pattern: RegExp, timeoutMs?: number): Promise<string>;
   result: Promise<CliResult>;
+  /** Types a line on its stdin (a code to compare, an answer). */
+  type(line: string): void;
   kill(): void;
 }
 
@@ -43,14 +45,14 @@ export function startCli(env: CliEnvironment, args: readonly string[]): RunningC
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: env.cwd,
     env: processEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   const watchers: { pattern: RegExp; resolve(line: string): void }[] = [];
   const check = () => {
     for (const watcher of [...watchers]) {
-      const found = stdout.split('\n').find((line) => watcher.pattern.test(line));
+      const found = `${stdout}\n${stderr}`.split('\n').find((line) => watcher.pattern.test(line));
       if (found === undefined) continue;
       watchers.splice(watchers.indexOf(watcher), 1);
       watcher.resolve(found);
@@ -60,7 +62,10 @@ export function startCli(env: CliEnvironment, args: readonly string[]): RunningC
     stdout += chunk.toString();
     check();
   });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    check();
+  });
   const result = new Promise<CliResult>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
@@ -82,6 +87,7 @@ export function startCli(env: CliEnvironment, args: readonly string[]): RunningC
       });
     },
     result,
+    type: (line) => void child.stdin.write(`${line}\n`),
     kill: () => child.kill('SIGKILL'),
   };
 }

@@ -64,8 +64,8 @@ export function registerVotingRoutes(app: FastifyInstance, ctx: EngineContext): 
   route<{ ballotId: string; vote: Vote }>(app, ctx, 'voting.cast-vote', {
     fields: { ballotId: reference, vote: { type: 'string', enum: ['yes', 'no'] } },
     required: ['ballotId', 'vote'],
-    // Contract §1.4: cast-vote takes only an authenticator's device token.
-    refuseKinds: ['profile'],
+    // Contract §1.4: cast-vote takes only an authenticator's device token (token-access.ts;
+    // the domain checks the ballot is that authenticator's).
     handler: async ({ input, caller }) => {
       await castVoteAs(ctx, caller, input.ballotId, input.vote);
       return { accepted: true };

@@ -71,6 +71,8 @@ describe('held operations in words', () => {
       error: null,
       token: 'D-x',
       target: null,
+      renamedFrom: null,
+      retryable: false,
       hold: hold(),
     };
     const late = {
