@@ -21,6 +21,20 @@ export interface DeviceEventMessage {
   body: Record<string, string>;
 }
 
+/** Contract §2 extension: a ballot for one authenticator device. */
+export interface BallotMessage {
+  type: 'BALLOT';
+  id: string;
+  body: { poolId: string; subject: string; expiresAt: string };
+}
+
+/** Contract §2 extension: a voting pool ended, for the pool's profile. */
+export interface PoolResolvedMessage {
+  type: 'POOL-RESOLVED';
+  id: string;
+  body: { status: string; subject: string; resolvedAt: string };
+}
+
 /**
  * This engine's extension: an invitation to a directory arrived for the profile. It carries no
  * decision; the client lists the invitation (list-invites) and a person accepts or declines.
@@ -32,7 +46,12 @@ export interface InvitationMessage {
 }
 
 export type ServerMessage =
-  CommandMessage | RequestMessage | DeviceEventMessage | InvitationMessage;
+  | CommandMessage
+  | RequestMessage
+  | DeviceEventMessage
+  | BallotMessage
+  | PoolResolvedMessage
+  | InvitationMessage;
 
 /** Who a message is for: every socket of a profile, or the sockets of one device. */
 export type Recipient = { profileId: string } | { deviceId: string };

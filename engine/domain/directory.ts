@@ -277,6 +277,7 @@ export const directoryCommands = perContext((ctx: EngineContext) => {
         createdAt: now,
         approvedAt: now,
         storageSince: null,
+        authenticatorSince: null,
         lastSeenAt: null,
       });
       await tx.provisionedDevices.insert({

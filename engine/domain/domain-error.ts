@@ -34,6 +34,15 @@ export const notFound = {
     ),
   invitation: () =>
     new DomainError(404, 'directory.invitation_not_found', 'The invitation was not found.'),
+  votingConfiguration: () =>
+    new DomainError(
+      404,
+      'voting_configuration.not_found',
+      'The voting configuration was not found.',
+    ),
+  policy: () => new DomainError(404, 'policy.not_found', 'The policy was not found.'),
+  pool: () => new DomainError(404, 'voting.pool_not_found', 'The voting pool was not found.'),
+  ballot: () => new DomainError(404, 'voting.ballot_not_found', 'The ballot was not found.'),
 };
 
 /** Contract §13: a member of the directory without the role the endpoint needs. */

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { createSqliteDataRepos } from './sqlite-data-repos.ts';
 import { createSqliteDeviceRepos } from './sqlite-device-repos.ts';
 import { createSqliteDirectoryRepos } from './sqlite-directory-repos.ts';
+import { createSqliteVotingRepos } from './sqlite-voting-repos.ts';
 import { json, parsed, type Row } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
 import type {
@@ -223,5 +224,6 @@ export function createSqliteRepos(db: Database.Database): {
     ...createSqliteDeviceRepos(db),
     ...createSqliteDataRepos(db),
     ...createSqliteDirectoryRepos(db),
+    ...createSqliteVotingRepos(db),
   };
 }

@@ -2,7 +2,8 @@
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
  * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts, directory-store.ts). Times are epoch milliseconds.
+ * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts). Times are epoch
+ * milliseconds.
  */
 
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
@@ -13,6 +14,14 @@ import type {
   MemberRepo,
   ProvisionedDeviceRepo,
 } from './directory-store.ts';
+import type {
+  BallotRepo,
+  CommandHoldRepo,
+  PolicyRepo,
+  PoolRepo,
+  VotingConfigurationRepo,
+  VotingDefaultsRepo,
+} from './voting-store.ts';
 
 export interface ProfileRecord {
   id: string;
@@ -137,6 +146,12 @@ export interface StoreRepos {
   directoryMembers: MemberRepo;
   invitations: InvitationRepo;
   provisionedDevices: ProvisionedDeviceRepo;
+  votingDefaults: VotingDefaultsRepo;
+  votingConfigurations: VotingConfigurationRepo;
+  policies: PolicyRepo;
+  pools: PoolRepo;
+  ballots: BallotRepo;
+  holds: CommandHoldRepo;
 }
 
 export interface Store extends StoreRepos {

@@ -4,9 +4,12 @@ import { Icon, type IconName } from './icons.tsx';
 
 const TABS: Record<Screen, { label: string; icon: IconName }> = {
   files: { label: 'Files', icon: 'files' },
+  approvals: { label: 'Approvals', icon: 'check' },
   devices: { label: 'Devices', icon: 'devices' },
   storage: { label: 'Storage', icon: 'drive' },
   organisation: { label: 'Organisation', icon: 'users' },
+  policies: { label: 'Policies', icon: 'lock' },
+  voting: { label: 'Voting', icon: 'key' },
   account: { label: 'Account', icon: 'user' },
 };
 
@@ -17,16 +20,23 @@ export const screenTabId = (screen: Screen) => `tab-${screen}`;
 /**
  * The signed-in screens as tabs: arrow keys move between them (and open them, as tabs do),
  * Home and End jump to the ends. The Devices tab carries the count of approvals waiting, the
- * Organisation tab the invitations waiting.
+ * Approvals tab the ballots, the Organisation tab the invitations. A count is drawn by CSS, so a
+ * tab's name stays its label, and screen readers hear it as the tab's description.
  */
 export function AppNav() {
   const screen = useAppStore(navigationSelectors.screen);
   const pending = useAppStore(navigationSelectors.pendingApprovals);
+  const ballots = useAppStore(navigationSelectors.openBallots);
   const invitations = useAppStore(navigationSelectors.pendingInvitations);
   const tabs = useAppStore(navigationSelectors.tabs);
   const navigate = useAppStore((s) => s.navigate);
   const refs = useRef<Partial<Record<Screen, HTMLButtonElement | null>>>({});
   const badgeId = useId();
+  const counts: Partial<Record<Screen, number>> = {
+    devices: pending,
+    approvals: ballots,
+    organisation: invitations,
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
     const index = tabs.indexOf(screen);
@@ -47,7 +57,7 @@ export function AppNav() {
       <div role="tablist" aria-label="Sections" className="app-tabs" onKeyDown={onKeyDown}>
         {tabs.map((name) => {
           const selected = name === screen;
-          const count = name === 'devices' ? pending : name === 'organisation' ? invitations : 0;
+          const count = counts[name] ?? 0;
           const showBadge = count > 0;
           return (
             <button
@@ -61,6 +71,7 @@ export function AppNav() {
               aria-selected={selected}
               aria-controls={screenPanelId(name)}
               aria-label={TABS[name].label}
+              title={TABS[name].label}
               aria-describedby={showBadge ? `${badgeId}-${name}` : undefined}
               tabIndex={selected ? 0 : -1}
               className="app-tab"
@@ -68,10 +79,8 @@ export function AppNav() {
               onClick={() => navigate(name)}
             >
               <Icon name={TABS[name].icon} size={15} />
-              <span>{TABS[name].label}</span>
+              <span className="app-tab-label">{TABS[name].label}</span>
               {showBadge ? (
-                // The number is for the eye, drawn by CSS so it is no text of the tab's (whose
-                // name stays its label); screen readers get the words (described below).
                 <span
                   className="nav-badge"
                   data-testid={`${name}-badge`}
@@ -84,20 +93,23 @@ export function AppNav() {
         })}
       </div>
       {/* Outside the tabs, so a tab's name stays its label and the count is its description. */}
-      {pending > 0 ? (
-        <span className="visually-hidden" id={`${badgeId}-devices`}>
-          {pending === 1
-            ? '1 device waiting for approval'
-            : `${pending} devices waiting for approval`}
-        </span>
-      ) : null}
-      {invitations > 0 ? (
-        <span className="visually-hidden" id={`${badgeId}-organisation`}>
-          {invitations === 1
-            ? '1 invitation waiting for your answer'
-            : `${invitations} invitations waiting for your answer`}
-        </span>
-      ) : null}
+      {tabs.map((name) =>
+        (counts[name] ?? 0) > 0 ? (
+          <span key={name} className="visually-hidden" id={`${badgeId}-${name}`}>
+            {badgeWords(name, counts[name]!)}
+          </span>
+        ) : null,
+      )}
     </nav>
   );
+}
+
+function badgeWords(screen: Screen, count: number): string {
+  const [one, many] =
+    screen === 'devices'
+      ? ['device waiting for approval', 'devices waiting for approval']
+      : screen === 'approvals'
+        ? ['vote waiting for you', 'votes waiting for you']
+        : ['invitation waiting for your answer', 'invitations waiting for your answer'];
+  return `${count} ${count === 1 ? one : many}`;
 }

@@ -1,9 +1,12 @@
 import { create } from 'zustand';
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { createAccountSlice, type AccountSlice } from './account.ts';
+import { createApprovalsSlice, type ApprovalsSlice } from './approvals.ts';
 import { createDevicesSlice, type DevicesSlice } from './devices.ts';
 import { createEngineSlice, type EngineSlice } from './engine.ts';
 import { createFilesSlice, type FilesSlice } from './files.ts';
+import { createGovernanceSlice, type GovernanceSlice } from './governance.ts';
+import { createHoldsSlice, type HoldsSlice } from './holds.ts';
 import { createNavigationSlice, type NavigationSlice } from './navigation.ts';
 import { createOrganisationSlice, type OrganisationSlice } from './organisation.ts';
 import { createPairingSlice, type PairingSlice } from './pairing.ts';
@@ -25,6 +28,9 @@ export type AppState = SessionSlice &
   VaultKeySlice &
   StorageSlice &
   AccountSlice &
+  ApprovalsSlice &
+  GovernanceSlice &
+  HoldsSlice &
   OrganisationSlice;
 
 const createAppState: StateCreator<AppState> = (...args) => ({
@@ -39,6 +45,9 @@ const createAppState: StateCreator<AppState> = (...args) => ({
   ...createVaultKeySlice(...args),
   ...createStorageSlice(...args),
   ...createAccountSlice(...args),
+  ...createApprovalsSlice(...args),
+  ...createGovernanceSlice(...args),
+  ...createHoldsSlice(...args),
   ...createOrganisationSlice(...args),
 });
 

@@ -4,7 +4,15 @@ import { api } from '../api.ts';
 import type { AppState } from './app-store.ts';
 import { organisationSelectors } from './organisation.ts';
 
-export type Screen = 'files' | 'devices' | 'storage' | 'organisation' | 'account';
+export type Screen =
+  | 'files'
+  | 'approvals'
+  | 'devices'
+  | 'storage'
+  | 'policies'
+  | 'voting'
+  | 'organisation'
+  | 'account';
 /**
  * Every signed-in screen, in tab order. The Organisation tab shows only while the profile
  * belongs to an organisation or is invited to one (navigationSelectors.tabs); the screen itself
@@ -12,8 +20,11 @@ export type Screen = 'files' | 'devices' | 'storage' | 'organisation' | 'account
  */
 export const SCREENS: readonly Screen[] = [
   'files',
+  'approvals',
   'devices',
   'storage',
+  'policies',
+  'voting',
   'organisation',
   'account',
 ];
@@ -65,6 +76,7 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     set({ screen: 'files', onboardingView: 'auth' });
     void get().loadKeyStatus();
     void get().loadAppStatus();
+    void get().loadApprovals();
     void get().loadOrgOverview();
   },
 
@@ -75,6 +87,9 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     get().resetAccount();
     get().resetPairing();
     get().resetVaultKey();
+    get().resetApprovals();
+    get().resetGovernance();
+    get().resetHolds();
     get().resetOrganisation();
   },
 });
@@ -84,6 +99,8 @@ export const navigationSelectors = {
   onboardingView: (s: AppState) => s.onboardingView,
   /** Approvals waiting for this computer's answer (the Devices tab's badge). */
   pendingApprovals: (s: AppState) => s.appStatus?.pendingApprovals ?? 0,
+  /** Ballots waiting for this computer's vote (the Approvals tab's badge). */
+  openBallots: (s: AppState) => s.appStatus?.openBallots ?? 0,
   /** The tabs shown: Organisation only when there is one to show (or an invitation to one). */
   tabs: (s: AppState): readonly Screen[] =>
     organisationSelectors.hasArea(s) || s.screen === 'organisation' ? SCREENS : WITHOUT_ORG,
