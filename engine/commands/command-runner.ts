@@ -22,6 +22,11 @@ export interface GateEvent {
   eventId: string;
   context?: string;
   attributes: [name: string, value: string | number][];
+  /**
+   * The profile whose policies hold it, when not the command's own: a directory admin
+   * registering storage for a member (issue 12) meets the member's policies, not its own.
+   */
+  governedBy?: string;
 }
 
 /**

@@ -27,6 +27,8 @@ import { directoryForbidden, notFound } from './domain-error.ts';
 import { freeFormFields } from './free-form-fields.ts';
 import { perContext } from './per-context.ts';
 import { storageCommands } from './storage.ts';
+import { resolveVotingConfiguration } from './voting-configuration.ts';
+import { openPool, runEffects, votingDefaults, type Effects } from './voting-pool.ts';
 
 export type GrantableRole = Exclude<DirectoryRole, 'owner'>;
 
@@ -290,6 +292,84 @@ export const directoryCommands = perContext((ctx: EngineContext) => {
     },
   };
 
+  /**
+   * Contract §13 add-storage-device-to-profile: storage register on the member's behalf. The
+   * member's device-governance policies hold it (the storage is the member's, and would get the
+   * member's ciphertext), not the caller's; the outcome goes to the caller.
+   */
+  const addStorage: CommandSpec<{ deviceId: string; memberProfileId: string }> = {
+    kind: 'directory.add-storage-device-to-profile',
+    restart: 'rerun',
+    gate: {
+      async event(input) {
+        const register = storageCommands(ctx).register;
+        const event = await register.gate!.event(input, undefined);
+        return event && { ...event, governedBy: input.payload.memberProfileId };
+      },
+    },
+    commit: (tx, input) => storageCommands(ctx).register.commit(tx, input, undefined),
+  };
+
+  /**
+   * Contract §13 create-voting-pool: ballots to every authenticator of the chosen members; the
+   * rules (strategy, percentage, time limit) from the caller's configuration, else the caller's
+   * defaults, and quorum and rounds from the caller's defaults (as contract §10 has it for a
+   * profile's pool). The pool is the caller's: POOL-RESOLVED goes to it.
+   */
+  const createPool: CommandSpec<{
+    directoryId: string;
+    subject: string;
+    context: string | null;
+    profileIds: string[];
+    votingConfigurationId: string | null;
+  }> = {
+    kind: 'directory.create-voting-pool',
+    restart: 'rerun',
+    async commit(tx, { commandId, profileId, payload, now }) {
+      const caller = profileId!;
+      const defaults = await votingDefaults(tx, caller);
+      const found = payload.votingConfigurationId
+        ? await tx.votingConfigurations.byId(payload.votingConfigurationId)
+        : undefined;
+      // Deleted since the request: the defaults, as for any pool whose configuration is gone.
+      const configuration = found && found.profileId === caller ? found : undefined;
+      const deviceIds: string[] = [];
+      for (const member of payload.profileIds) {
+        if (!(await tx.directoryMembers.get(payload.directoryId, member))) continue;
+        for (const device of await tx.devices.authenticators(member)) deviceIds.push(device.id);
+      }
+      if (deviceIds.length === 0 || deviceIds.length < defaults.quorumSize)
+        return { ok: false, reason: 'voting.no_authenticators' };
+      const effects: Effects = [];
+      await openPool(
+        tx,
+        ctx,
+        {
+          strategy: configuration?.strategy ?? defaults.strategy,
+          percentageRequired: configuration
+            ? configuration.percentageRequired
+            : defaults.percentageRequired,
+          quorumSize: defaults.quorumSize,
+          maxAttempts: defaults.maxAttempts,
+          timeLimit: configuration?.timeLimit ?? defaults.timeLimit,
+          deviceIds,
+        },
+        {
+          id: commandId,
+          profileId: caller,
+          subject: payload.subject,
+          context: payload.context,
+          commandId: null,
+          policyId: null,
+        },
+        now,
+        effects,
+      );
+      await tx.directoryPools.insert(commandId, payload.directoryId);
+      return { ok: true, result: { poolId: commandId }, after: () => runEffects(ctx, effects) };
+    },
+  };
+
   const storeMeta: CommandSpec<{ directoryId: string; meta: Record<string, string> }> = {
     kind: 'directory.store-meta',
     restart: 'rerun',
@@ -307,6 +387,8 @@ export const directoryCommands = perContext((ctx: EngineContext) => {
     setPassword,
     processInvitation,
     createDevice,
+    addStorage,
+    createPool,
     storeMeta,
   };
 });
@@ -511,8 +593,9 @@ export async function addStorageDeviceToProfile(
   if (!isId(input.deviceIdentifier)) throw notFound.device();
   const device = await ctx.store.devices.byId(input.deviceIdentifier);
   if (!device || device.profileId !== target.profileId) throw notFound.device();
-  return ctx.commands.accept(storageCommands(ctx).register, caller.profile.id, {
+  return ctx.commands.accept(directoryCommands(ctx).addStorage, caller.profile.id, {
     deviceId: device.id,
+    memberProfileId: target.profileId,
   });
 }
 
@@ -534,6 +617,42 @@ export async function listDirectoryDevices(
     // socket of its token is joined on the channel.
     const online = ctx.bus.isOnline(device.id) || ctx.hub.isDeviceJoined(device.id);
     return { device, online, lastSeenAt: online ? now : device.lastSeenAt };
+  });
+}
+
+/**
+ * Contract §13 create-voting-pool. `profileIds` absent (or empty: form encoding cannot tell the
+ * two apart) means every member; each one named must be a member.
+ */
+export async function createDirectoryVotingPool(
+  ctx: EngineContext,
+  caller: Caller,
+  input: {
+    directoryId: string;
+    subject: string;
+    context?: string;
+    profileIds?: string[];
+    votingConfigurationId?: string;
+  },
+): Promise<string> {
+  const access = await directoryAccess(ctx.store, caller, input.directoryId, 'admin');
+  const members = await ctx.store.directoryMembers.list(access.directory.id);
+  let voters = members.map((member) => member.profileId);
+  if (input.profileIds !== undefined && input.profileIds.length > 0) {
+    for (const profileId of input.profileIds)
+      if (!voters.includes(profileId)) throw notFound.member();
+    voters = [...new Set(input.profileIds)];
+  }
+  const configuration =
+    input.votingConfigurationId === undefined
+      ? undefined
+      : await resolveVotingConfiguration(ctx.store, caller, input.votingConfigurationId);
+  return ctx.commands.accept(directoryCommands(ctx).createPool, caller.profile.id, {
+    directoryId: access.directory.id,
+    subject: input.subject,
+    context: input.context ?? null,
+    profileIds: voters,
+    votingConfigurationId: configuration?.id ?? null,
   });
 }
 

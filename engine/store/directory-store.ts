@@ -1,7 +1,7 @@
 /**
  * Store seam for directories (contract §13): organisations owned by one profile, their members
- * (the owner included, as a member with role `owner`), invitations, and the devices a directory
- * created for its members. Times are epoch milliseconds; see store.ts for the conventions.
+ * (the owner included, as a member with role `owner`), invitations, the devices a directory
+ * created for its members and the voting pools it opened. Times are epoch milliseconds; see store.ts for the conventions.
  */
 
 import type { DeviceRecord } from './device-store.ts';
@@ -124,4 +124,13 @@ export interface ProvisionedDeviceRepo {
   byDevice(deviceId: string): Promise<ProvisionedDeviceRecord | undefined>;
   /** The device a create-profile-device command of `createdBy` made (retrieve-unique-identifier). */
   byCommand(createdBy: string, commandId: string): Promise<string | undefined>;
+}
+
+/** A voting pool a directory opened across its members' authenticators (create-voting-pool). */
+export interface DirectoryPoolRepo {
+  insert(poolId: string, directoryId: string): Promise<void>;
+  /** The directory a pool belongs to; undefined for a profile's own pool. */
+  directoryOf(poolId: string): Promise<string | undefined>;
+  /** Pending directory pools this device votes in. */
+  pendingWithVoter(deviceId: string): Promise<string[]>;
 }

@@ -209,8 +209,9 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
-  // 4: directories — organisations, their members, invitations and the devices a directory
-  // made for a member; tokens remember who minted them (contract §13, issue 12)
+  // 4: directories — organisations, their members, invitations, the devices a directory made
+  // for a member and the voting pools it opened; tokens remember who minted them (contract §13,
+  // issue 12)
   `
   ALTER TABLE tokens ADD COLUMN issued_by TEXT;
   CREATE TABLE directories (
@@ -251,6 +252,10 @@ export const migrations: readonly string[] = [
     directory_id TEXT NOT NULL,
     created_by TEXT NOT NULL,
     created_at INTEGER NOT NULL
+  );
+  CREATE TABLE directory_pools (
+    pool_id TEXT PRIMARY KEY,
+    directory_id TEXT NOT NULL
   );
   `,
 ];

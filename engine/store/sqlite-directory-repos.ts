@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { toDevice } from './sqlite-device-repos.ts';
 import type {
+  DirectoryPoolRepo,
   DirectoryRecord,
   DirectoryRepo,
   DirectoryView,
@@ -246,16 +247,35 @@ function provisionedDevices(db: Database.Database): Sync<ProvisionedDeviceRepo> 
   };
 }
 
+function directoryPools(db: Database.Database): Sync<DirectoryPoolRepo> {
+  const insert = db.prepare('INSERT INTO directory_pools (pool_id, directory_id) VALUES (?, ?)');
+  const directoryOf = db.prepare('SELECT directory_id FROM directory_pools WHERE pool_id = ?');
+  const withVoter = db.prepare(
+    `SELECT p.id FROM directory_pools d JOIN pools p ON p.id = d.pool_id
+     WHERE p.status = 'pending' AND EXISTS (SELECT 1 FROM json_each(p.device_ids) WHERE value = ?)
+     ORDER BY p.created_at, p.id`,
+  );
+  return {
+    insert: (poolId, directoryId) => void insert.run(poolId, directoryId),
+    directoryOf: (poolId) =>
+      (directoryOf.get(poolId) as Row | undefined)?.directory_id as string | undefined,
+    pendingWithVoter: (deviceId) =>
+      (withVoter.all(deviceId) as Row[]).map((row) => row.id as string),
+  };
+}
+
 export function createSqliteDirectoryRepos(db: Database.Database): {
   directories: Sync<DirectoryRepo>;
   directoryMembers: Sync<MemberRepo>;
   invitations: Sync<InvitationRepo>;
   provisionedDevices: Sync<ProvisionedDeviceRepo>;
+  directoryPools: Sync<DirectoryPoolRepo>;
 } {
   return {
     directories: directories(db),
     directoryMembers: members(db),
     invitations: invitations(db),
     provisionedDevices: provisionedDevices(db),
+    directoryPools: directoryPools(db),
   };
 }

@@ -9,6 +9,7 @@
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
 import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
 import type {
+  DirectoryPoolRepo,
   DirectoryRepo,
   InvitationRepo,
   MemberRepo,
@@ -146,6 +147,7 @@ export interface StoreRepos {
   directoryMembers: MemberRepo;
   invitations: InvitationRepo;
   provisionedDevices: ProvisionedDeviceRepo;
+  directoryPools: DirectoryPoolRepo;
   votingDefaults: VotingDefaultsRepo;
   votingConfigurations: VotingConfigurationRepo;
   policies: PolicyRepo;

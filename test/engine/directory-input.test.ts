@@ -18,10 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-const directoryEndpoints = endpoints.filter(
-  // TODO(issue 12): directory.create-voting-pool once issue 11's pools land.
-  (e) => e.area === 'directory' && e.id !== 'directory.create-voting-pool',
-);
+const directoryEndpoints = endpoints.filter((e) => e.area === 'directory');
 const postEndpoints = directoryEndpoints.filter((e) => e.method === 'POST');
 const getWithPath = directoryEndpoints.filter((e) => e.method === 'GET' && e.path.includes('{'));
 

@@ -237,6 +237,16 @@ const ROWS: Row[] = [
     expected: ADMINS(200),
   },
   {
+    endpoint: 'directory.create-voting-pool',
+    call: (api, token, f) =>
+      api.post(
+        '/directory/create-voting-pool',
+        { directoryId: f.org.directoryId, subject: 'Lunch on Friday?' },
+        token,
+      ),
+    expected: ADMINS(202),
+  },
+  {
     endpoint: 'directory.store-meta',
     call: (api, token, f) =>
       api.post('/directory/store-meta', { directoryId: f.org.directoryId, city: 'Oslo' }, token),
@@ -278,10 +288,8 @@ afterAll(() => engine.close());
 describe('directory role matrix', () => {
   it('covers every directory endpoint of the endpoint table', () => {
     const directoryEndpoints = endpoints.filter((e) => e.area === 'directory').map((e) => e.id);
-    // TODO(issue 12): directory.create-voting-pool joins the matrix once issue 11's pools land.
-    expect(new Set(ROWS.map((row) => row.endpoint))).toEqual(
-      new Set(directoryEndpoints.filter((id) => id !== 'directory.create-voting-pool')),
-    );
+    expect(new Set(ROWS.map((row) => row.endpoint))).toEqual(new Set(directoryEndpoints));
+    expect(directoryEndpoints).toHaveLength(18);
   });
 
   it.each(

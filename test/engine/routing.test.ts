@@ -15,6 +15,7 @@ const ROUTED_AREAS = new Set([
   'verified-authenticator',
   'policy',
   'voting',
+  'directory',
 ]);
 
 const DUMMY_ID = '01900000-0000-7000-8000-000000000000';

@@ -1,9 +1,28 @@
 // Directory fixtures for wire tests (contract §13): an organisation with an owner, an admin and a
 // member, made through the endpoints themselves.
 import { generateSignedKeyPair } from '../../engine/crypto/signed-key.ts';
-import type { Wire } from './http.ts';
-import { PASSWORD, createProfile, uniqueName, type TestProfile } from './profiles.ts';
-import { runCommand } from './storage-devices.ts';
+import type { Fields, Wire } from './http.ts';
+import {
+  PASSWORD,
+  awaitStatus,
+  commandId,
+  createProfile,
+  uniqueName,
+  type TestProfile,
+} from './profiles.ts';
+
+/** Sends an async command (arrays allowed) and waits for its outcome word. */
+async function runCommand(
+  api: Wire,
+  path: string,
+  fields: Fields,
+  token: string,
+): Promise<{ id: string; outcome: 'succeeded' | 'rejected' }> {
+  const response = await api.post(path, fields, token);
+  if (response.status !== 202) throw new Error(`${path}: ${response.status} ${response.text}`);
+  const id = commandId(response);
+  return { id, outcome: await awaitStatus(api, id, 30_000) };
+}
 
 export interface Organisation {
   directoryId: string;
@@ -17,7 +36,7 @@ export interface Organisation {
 export async function succeed(
   api: Wire,
   path: string,
-  fields: Record<string, string>,
+  fields: Fields,
   token: string,
 ): Promise<string> {
   const { id, outcome } = await runCommand(api, path, fields, token);
@@ -32,7 +51,7 @@ export async function succeed(
 export async function rejection(
   api: Wire,
   path: string,
-  fields: Record<string, string>,
+  fields: Fields,
   token: string,
 ): Promise<string | null> {
   const { id, outcome } = await runCommand(api, path, fields, token);

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EngineContext } from '../../context.ts';
 import {
   addStorageDeviceToProfile,
+  createDirectoryVotingPool,
   createProfileDevice,
   createUser,
   inviteProfile,
@@ -239,6 +240,25 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
         online: view.online,
         lastSeenAt: view.lastSeenAt === null ? null : isoSeconds(view.lastSeenAt),
       })),
+  });
+
+  route<{
+    directoryId: string;
+    subject: string;
+    context?: string;
+    profileIds?: string[];
+    votingConfigurationId?: string;
+  }>(app, ctx, 'directory.create-voting-pool', {
+    fields: {
+      directoryId: reference,
+      subject: text(1, 500),
+      context: text(0, 1024),
+      profileIds: { type: 'array', items: reference, maxItems: 1000 },
+      votingConfigurationId: reference,
+    },
+    required: ['directoryId', 'subject'],
+    handler: async ({ input, caller, reply }) =>
+      accepted(reply, await createDirectoryVotingPool(ctx, caller, input)),
   });
 
   route<Record<string, unknown>>(app, ctx, 'directory.store-meta', {
