@@ -270,6 +270,32 @@ export async function listDirectoryDevices(
   ).data;
 }
 
+/**
+ * POST /directory/create-voting-pool: a pool whose ballots go to every authenticator of the
+ * chosen members (all members when `profileIds` is absent); status 2 `{poolId}`, and
+ * POOL-RESOLVED comes to the caller. The pool id is the command id (contract §1.6).
+ */
+export async function createDirectoryVotingPool(
+  http: HttpClient,
+  input: {
+    directoryId: string;
+    subject: string;
+    context?: string;
+    profileIds?: readonly string[];
+    votingConfigurationId?: string;
+  },
+): Promise<AcceptedCommand<{ poolId: string }>> {
+  const { profileIds, ...rest } = input;
+  return acceptCommand(
+    await http.request({
+      method: 'POST',
+      path: '/directory/create-voting-pool',
+      form: profileIds === undefined ? rest : { ...rest, profileIds: [...profileIds] },
+    }),
+    async (commandId) => ({ poolId: commandId }),
+  );
+}
+
 /** POST /directory/store-meta: the fields replace the directory's meta. */
 export async function storeDirectoryMeta(
   http: HttpClient,

@@ -7,6 +7,7 @@ import { downloadDeviceConfiguration } from '../../../client/endpoints/device.ts
 import {
   addStorageDeviceToProfile,
   createDirectoryUser,
+  createDirectoryVotingPool,
   createProfileDevice,
   directoryProfilesInfo,
   inviteProfile,
@@ -30,7 +31,10 @@ import {
   myOrganisations,
   organisationMembers,
 } from '../../../client/organisation-overview.ts';
+import { checkPoolStatus } from '../../../client/endpoints/voting.ts';
 import { isPrivicoreError } from '../../../client/privicore-error.ts';
+import { addAuthenticator, ballotFor, castVote, joinedChannel } from '../../support/governance.ts';
+import { wire } from '../../support/http.ts';
 import { MemorySecretStore } from '../../support/memory-secrets.ts';
 import { uniqueName } from '../../support/profiles.ts';
 import { signUpVaultUser, startVaultEngine, type VaultUser } from '../../support/vault-engine.ts';
@@ -175,5 +179,46 @@ describe('directory endpoints (client)', () => {
     expect(findOrganisation([...all, { ...all[0]!, directoryId: 'x' }], 'Client Co')).toBe(
       'ambiguous',
     );
+  });
+
+  it('asks the chosen members to vote; POOL-RESOLVED reaches the caller', async () => {
+    const s = owner.session;
+    // The owner has no authenticator: a pool of the owner alone cannot open.
+    const none = await s
+      .run(() =>
+        createDirectoryVotingPool(s.http, {
+          directoryId,
+          subject: 'Nobody',
+          profileIds: [owner.profileId],
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(isPrivicoreError(none, 'voting.no_authenticators')).toBe(true);
+
+    const api = wire(engine.apiUrl);
+    const phone = await addAuthenticator(api, invitee.session.authorizationToken, 'Phone');
+    const phoneChannel = await joinedChannel(engine.wsUrl, phone.deviceToken);
+    try {
+      const resolved = new Promise<{ poolId: string; status: string }>((resolve) =>
+        s.channel.on('pool-resolved', resolve),
+      );
+      const accepted = await createDirectoryVotingPool(s.http, {
+        directoryId,
+        subject: 'New office?',
+        context: 'Bergen or Oslo',
+        profileIds: [invitee.profileId],
+      });
+      const { poolId } = await pollCommand(s.http, accepted, { timeoutMs: 15_000 });
+      expect(poolId).toBe(accepted.commandId);
+      const pending = await checkPoolStatus(s.http, poolId);
+      expect(pending).toMatchObject({ status: 'pending', subject: 'New office?' });
+      expect(pending.ballots.map((b) => b.deviceIdentifier)).toEqual([phone.deviceId]);
+      const ballot = await ballotFor(phoneChannel, poolId);
+      expect((await castVote(api, phone.deviceToken, ballot.ballotId, 'yes')).status).toBe(200);
+      expect(await resolved).toMatchObject({ poolId, status: 'approved' });
+      expect((await checkPoolStatus(s.http, poolId)).status).toBe('approved');
+    } finally {
+      phoneChannel.close();
+    }
   });
 });
