@@ -55,7 +55,7 @@ const HINTS: Record<string, string> = {
   'policy.not_found': 'No policy with that name or id (see `privicore-vault policies`).',
   'policy.name_taken': 'A policy with that name exists; choose another.',
   'voting.no_authenticators':
-    'A policy asks for a vote, but fewer authenticators than the quorum can vote: add one with `privicore-vault authenticators add`.',
+    'Fewer authenticators than the vote needs can vote: add one with `privicore-vault authenticators add` (for an organisation vote, the members chosen each add their own).',
   'voting.already_voted': 'That ballot was already cast; votes are final.',
   'voting.pool_closed': 'That vote is over (decided, expired or cancelled).',
   'voting.ballot_not_found':

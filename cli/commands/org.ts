@@ -8,6 +8,7 @@
 import { resolve } from 'node:path';
 import {
   createDirectoryUser,
+  createDirectoryVotingPool,
   inviteProfile,
   listDirectoryDevices,
   listDirectoryUsers,
@@ -23,6 +24,7 @@ import {
   type InvitationRecord,
   type MemberRecord,
 } from '../../client/endpoints/directory.ts';
+import { checkPoolStatus, type PoolRecord } from '../../client/endpoints/voting.ts';
 import { generateInitialPassword } from '../../client/initial-password.ts';
 import { setUpMemberDevice, writeDeviceConfiguration } from '../../client/member-device.ts';
 import {
@@ -30,6 +32,7 @@ import {
   myOrganisations,
   organisationMembers,
 } from '../../client/organisation-overview.ts';
+import { awaitPoolResolution } from '../../client/pool-resolution.ts';
 import { PrivicoreError } from '../../client/privicore-error.ts';
 import type { VaultSession } from '../../client/session.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -52,6 +55,7 @@ const ACTIONS = [
   'devices',
   'add-device',
   'add-storage',
+  'vote',
   'meta',
 ] as const;
 type Action = (typeof ACTIONS)[number];
@@ -74,6 +78,8 @@ export const orgCommand: CommandSpec = {
     'org devices [--org ORG]',
     'org add-device USER NAME [--org ORG] [--out FILE]',
     'org add-storage USER NAME [--org ORG] [--out FILE]',
+    'org vote SUBJECT [--org ORG] [--member USER]... [--config NAME] [--context TEXT] [--wait]',
+    'org vote --pool POOL [--wait]',
     'org meta [KEY=VALUE...] [--org ORG]',
   ],
   summary:
@@ -87,7 +93,10 @@ export const orgCommand: CommandSpec = {
     'NAME.device.json, readable by you only; it holds the device’s token): a storage device runs',
     'it with `npm run storage-device -- --config FILE --dir FOLDER`. Owners and admins see how',
     'many files and bytes each member has, never the files. meta KEY=VALUE… replaces the',
-    'organisation’s details; an empty list shows them.',
+    'organisation’s details; an empty list shows them. vote asks the members (all, or each',
+    '--member) to vote on SUBJECT from their authenticators, by the rules of your voting',
+    'configuration --config (default: your voting defaults); --wait waits for the result, and',
+    '--pool POOL shows (or with --wait awaits) a pool you asked.',
   ],
   options: {
     org: { type: 'string' },
@@ -95,6 +104,11 @@ export const orgCommand: CommandSpec = {
     'display-name': { type: 'string' },
     'password-stdin': { type: 'boolean' },
     out: { type: 'string' },
+    member: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    context: { type: 'string' },
+    pool: { type: 'string' },
+    wait: { type: 'boolean' },
   },
   async run(ctx, { positionals, values }) {
     const [word = 'ls', ...rest] = positionals;
@@ -128,6 +142,8 @@ export const orgCommand: CommandSpec = {
       case 'add-device':
       case 'add-storage':
         return addDevice(ctx, action, rest, values);
+      case 'vote':
+        return vote(ctx, rest, values);
       case 'meta':
         return meta(ctx, rest, values);
     }
@@ -149,11 +165,12 @@ const OPTIONS_OF: Record<Action, readonly string[]> = {
   devices: ['org'],
   'add-device': ['org', 'out'],
   'add-storage': ['org', 'out'],
+  vote: ['org', 'member', 'config', 'context', 'pool', 'wait'],
   meta: ['org'],
 };
 
 function checkOptions(action: Action, values: OptionValues): void {
-  for (const name of ['org', 'role', 'display-name', 'password-stdin', 'out']) {
+  for (const name of Object.keys(orgCommand.options ?? {})) {
     if (values[name] !== undefined && !OPTIONS_OF[action].includes(name))
       throw new UsageError(`org ${action}: --${name} does not go with ${action}.`, 'org');
   }
@@ -612,5 +629,96 @@ async function meta(ctx: CliContext, rest: string[], values: OptionValues): Prom
       ...(entries.length === 0 ? ['No details yet.'] : entries.map(([k, v]) => `${k}: ${v}`)),
     ],
     directoryJson(directory),
+  );
+}
+
+function poolJson(pool: PoolRecord, directoryId: string | undefined) {
+  const cast = pool.ballots.filter((b) => b.vote !== null);
+  return {
+    poolId: pool.poolId,
+    ...(directoryId === undefined ? {} : { directoryId }),
+    status: pool.status,
+    subject: pool.subject,
+    context: pool.context,
+    strategy: pool.strategy,
+    percentageRequired: pool.percentageRequired,
+    quorumSize: pool.quorumSize,
+    round: pool.round,
+    voters: pool.ballots.length,
+    yes: cast.filter((b) => b.vote === 'yes').length,
+    no: cast.filter((b) => b.vote === 'no').length,
+    expiresAt: pool.expiresAt,
+    resolvedAt: pool.resolvedAt,
+  };
+}
+
+function poolLines(pool: PoolRecord): string[] {
+  const v = poolJson(pool, undefined);
+  const tally = `${v.yes} yes, ${v.no} no of ${v.voters} voter${v.voters === 1 ? '' : 's'}`;
+  return [
+    `“${pool.subject}” (${pool.poolId})`,
+    pool.status === 'pending'
+      ? `Open, round ${pool.round}: ${tally}; closes ${formatTime(pool.expiresAt)}.`
+      : `${pool.status[0]!.toUpperCase()}${pool.status.slice(1)} ${formatTime(pool.resolvedAt)}: ${tally}.`,
+  ];
+}
+
+/**
+ * org vote: a directory voting pool (contract §13 create-voting-pool). Ballots go to the chosen
+ * members' authenticators; this profile hears POOL-RESOLVED, so --wait needs nothing else.
+ */
+async function vote(ctx: CliContext, rest: string[], values: OptionValues): Promise<void> {
+  const poolId = stringOption(values, 'pool');
+  const wait = values.wait === true;
+  const session = await ctx.session();
+  if (poolId !== undefined) {
+    expectArgs(rest, 0, 0, 'org vote --pool', '');
+    for (const name of ['org', 'member', 'config', 'context'])
+      if (values[name] !== undefined)
+        throw new UsageError(`org vote: --${name} does not go with --pool.`, 'org');
+    const pool = wait
+      ? await awaitPoolResolution(session, poolId)
+      : await checkPoolStatus(session.http, poolId);
+    ctx.out.result(poolLines(pool), poolJson(pool, undefined), [pool.poolId]);
+    return;
+  }
+  expectArgs(rest, 1, 1, 'org vote', 'the subject to vote on');
+  const subject = rest[0]!;
+  if (subject.trim() === '' || subject.length > 500)
+    throw new UsageError('org vote: the subject must be 1–500 characters.', 'org');
+  const context = stringOption(values, 'context');
+  if (context !== undefined && context.length > 1024)
+    throw new UsageError('org vote: --context is at most 1024 characters.', 'org');
+  const directory = await chosenOrganisation(ctx, session, values);
+  const named = (values.member as string[] | undefined) ?? [];
+  const profileIds: string[] = [];
+  for (const who of named) {
+    const { profileId } = await chosenMember(session, directory, who);
+    if (!profileIds.includes(profileId)) profileIds.push(profileId);
+  }
+  const config = stringOption(values, 'config');
+  const created = await session.run(() =>
+    createDirectoryVotingPool(session.http, {
+      directoryId: directory.directoryId,
+      subject,
+      ...(context === undefined ? {} : { context }),
+      ...(profileIds.length === 0 ? {} : { profileIds }),
+      ...(config === undefined ? {} : { votingConfigurationId: config }),
+    }),
+  );
+  if (wait)
+    ctx.out.note(`Asked ${directory.name} (pool ${created.poolId}); waiting for the votes…`);
+  const pool = wait
+    ? await awaitPoolResolution(session, created.poolId)
+    : await checkPoolStatus(session.http, created.poolId);
+  ctx.out.result(
+    wait
+      ? poolLines(pool)
+      : [
+          ...poolLines(pool),
+          `Members vote from their authenticators; see the result with \`privicore-vault org vote --pool ${pool.poolId} --wait\`.`,
+        ],
+    poolJson(pool, directory.directoryId),
+    [pool.poolId],
   );
 }

@@ -8,8 +8,12 @@ import { stat, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeychainStore } from '../../client/secrets/keychain.ts';
+import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import { parseDeviceBundle } from '../../engine/devices/device-bundle.ts';
 import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
+import { addAuthenticator, ballotFor, castVote, joinedChannel } from '../support/governance.ts';
+import { wire } from '../support/http.ts';
 import { signedInCliMachine } from '../support/cli-machine.ts';
 import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
@@ -263,6 +267,61 @@ describe('privicore-vault org', () => {
     expect(after).toMatchObject({ name: 'Acme Ltd', meta: { city: 'Oslo', phone: '+47 555' } });
     const bad = await runCli(owner, ['org', 'meta', 'no-equals-sign']);
     expect(bad.code).toBe(2);
+  });
+
+  it('org vote asks the chosen members’ authenticators and --wait prints the result', async () => {
+    // Nobody but the owner, who has no authenticator: the pool cannot open.
+    const none = await runCli(owner, ['org', 'vote', 'Nobody votes', '--member', owner.username]);
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/authenticator/i);
+    const badSubject = await runCli(owner, ['org', 'vote', 'x'.repeat(501)]);
+    expect(badSubject.code).toBe(2);
+    expect((await runCli(owner, ['org', 'vote', 'x', '--out', 'f'])).code).toBe(2);
+
+    // Bob (an admin by now) registers an authenticator; its channel receives the ballot.
+    const api = wire(engine.apiUrl);
+    const secrets = await loadProfileSecrets(new KeychainStore(bob.keychainService), bob.profileId);
+    const phone = await addAuthenticator(api, secrets.authorizationToken!, 'Bob phone');
+    const phoneChannel = await joinedChannel(engine.wsUrl, phone.deviceToken);
+    try {
+      const asked = await json<{ poolId: string; status: string; voters: number; yes: number }>(
+        owner,
+        ['org', 'vote', 'Open on Saturdays?', '--member', bob.username, '--context', 'Summer'],
+      );
+      expect(asked).toMatchObject({ directoryId, status: 'pending', voters: 1, yes: 0 });
+      const waiting = runCli(owner, ['--json', 'org', 'vote', '--pool', asked.poolId, '--wait']);
+      const ballot = await ballotFor(phoneChannel, asked.poolId);
+      expect(ballot.subject).toBe('Open on Saturdays?');
+      expect((await castVote(api, phone.deviceToken, ballot.ballotId, 'yes')).status).toBe(200);
+      const result = JSON.parse(ok(await waiting).stdout) as Record<string, unknown>;
+      expect(result).toMatchObject({
+        poolId: asked.poolId,
+        status: 'approved',
+        subject: 'Open on Saturdays?',
+        context: 'Summer',
+        voters: 1,
+        yes: 1,
+        no: 0,
+      });
+
+      // Asked and awaited in one go: a no vote rejects it.
+      const inOne = runCli(owner, ['--json', 'org', 'vote', 'Move to Bergen?', '--wait']);
+      const next = await phoneChannel.waitFor(
+        (f) =>
+          f.data?.type === 'BALLOT' &&
+          (f.data.body as { subject: string }).subject === 'Move to Bergen?',
+      );
+      expect((await castVote(api, phone.deviceToken, next.data!.id as string, 'no')).status).toBe(
+        200,
+      );
+      expect(JSON.parse(ok(await inOne).stdout)).toMatchObject({
+        status: 'rejected',
+        voters: 1,
+        no: 1,
+      });
+    } finally {
+      phoneChannel.close();
+    }
   });
 
   it('names the organisation when there are several, and says so when --org is unknown', async () => {
