@@ -18,6 +18,7 @@ import type {
   OrgDeviceAdded,
   OrgInvitationHint,
   OrgOverview,
+  OrgPoll,
   OrgSummary,
   PairingJoin,
   PairingQr,
@@ -538,6 +539,36 @@ export const channels = {
       .strict(),
   ),
 
+  /**
+   * Ask the team: ballots go to the authenticators of the chosen members (every member when
+   * `profileIds` is absent), by the rules of one of this profile's voting configurations (its
+   * defaults when absent). Resolves once the ballots are out; `org:poll` follows the result.
+   */
+  'org:ask': channel<
+    z.ZodType<{
+      directoryId: string;
+      subject: string;
+      context?: string;
+      profileIds?: string[];
+      votingConfigurationId?: string;
+    }>,
+    OrgPoll
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        subject: text(500).regex(/\S/, 'not blank'),
+        context: z.string().max(1024).optional(),
+        profileIds: z.array(identifier).min(1).max(1000).optional(),
+        votingConfigurationId: identifier.optional(),
+      })
+      .strict(),
+  ),
+  /** A pool asked in an organisation, as it stands now. */
+  'org:poll': channel<z.ZodType<{ directoryId: string; poolId: string }>, OrgPoll>(
+    z.object({ directoryId: identifier, poolId: identifier }).strict(),
+  ),
+
   'app:state': channel<typeof none, AppState>(none),
   /** Queued transfers wait while paused; running ones finish. */
   'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(
@@ -573,6 +604,8 @@ export interface BridgeEvents {
   'votes:held': HeldOperation;
   /** An invitation to an organisation arrived: look at the overview again. */
   'org:invitation': OrgInvitationHint;
+  /** A pool this window asked ended (POOL-RESOLVED): its result. */
+  'org:poll': OrgPoll;
 }
 export type BridgeEvent = keyof BridgeEvents;
 export const bridgeEvents: readonly BridgeEvent[] = [
@@ -589,4 +622,5 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'approvals:changed',
   'votes:held',
   'org:invitation',
+  'org:poll',
 ];

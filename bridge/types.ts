@@ -501,6 +501,26 @@ export interface OrgDeviceAdded {
   savedTo: string;
 }
 
+/**
+ * "Ask the team": a directory voting pool (contract §13 create-voting-pool) as the window shows
+ * it — the tally of the current round and how many yes votes approve it whatever else happens.
+ */
+export interface OrgPoll {
+  poolId: string;
+  directoryId: string;
+  subject: string;
+  context: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  strategy: 'unanimous' | 'consensus' | 'affirmative' | 'minimum_percentage';
+  round: number;
+  voters: number;
+  approvals: number;
+  rejections: number;
+  needed: number;
+  expiresAt: string;
+  resolvedAt: string | null;
+}
+
 /** An invitation arrived (a hint: the overview says what it is). */
 export interface OrgInvitationHint {
   invitationId: string;

@@ -156,6 +156,11 @@ export class VaultApp {
   }
 
   /** The signed-in session, or a clear error when there is none. */
+  /** Tells the window something (handlers that follow work past their own reply). */
+  emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void {
+    this.options.emit(event, payload);
+  }
+
   session(): VaultSession {
     return this.signed().session;
   }

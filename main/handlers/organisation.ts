@@ -3,11 +3,13 @@ import type {
   OrgInvitation,
   OrgMember,
   OrgOverview,
+  OrgPoll,
   OrgSummary,
 } from '../../bridge/types.ts';
 import type { HandlerTable } from '../../bridge/vault-api.ts';
 import {
   createDirectoryUser,
+  createDirectoryVotingPool,
   inviteProfile,
   listDirectoryDevices,
   listInvites,
@@ -20,6 +22,9 @@ import {
   type DirectoryRecord,
   type InvitationRecord,
 } from '../../client/endpoints/directory.ts';
+import { checkPoolStatus, type PoolRecord } from '../../client/endpoints/voting.ts';
+import { awaitPoolResolution } from '../../client/pool-resolution.ts';
+import { votingProgress } from '../../client/voting-progress.ts';
 import { setUpMemberDevice, writeDeviceConfiguration } from '../../client/member-device.ts';
 import {
   administers,
@@ -39,7 +44,9 @@ type OrgChannels =
   | 'org:setPassword'
   | 'org:answer'
   | 'org:addDevice'
-  | 'org:saveDetails';
+  | 'org:saveDetails'
+  | 'org:ask'
+  | 'org:poll';
 
 const summary = (d: DirectoryRecord): OrgSummary => ({
   directoryId: d.directoryId,
@@ -50,6 +57,25 @@ const summary = (d: DirectoryRecord): OrgSummary => ({
   createdAt: d.createdAt,
   meta: d.meta,
 });
+
+function poll(directoryId: string, pool: PoolRecord): OrgPoll {
+  const progress = votingProgress(pool);
+  return {
+    poolId: pool.poolId,
+    directoryId,
+    subject: pool.subject,
+    context: pool.context,
+    status: pool.status,
+    strategy: pool.strategy,
+    round: pool.round,
+    voters: progress.voters,
+    approvals: progress.approvals,
+    rejections: progress.rejections,
+    needed: progress.needed,
+    expiresAt: pool.expiresAt,
+    resolvedAt: pool.resolvedAt,
+  };
+}
 
 const invitation = (i: InvitationRecord): OrgInvitation => ({ ...i });
 
@@ -176,5 +202,28 @@ export function organisationHandlers(app: VaultApp): Pick<HandlerTable, OrgChann
       const session = app.session();
       await session.run(() => storeDirectoryMeta(session.http, { directoryId, meta }));
     },
+
+    'org:ask': async ({ directoryId, subject, context, profileIds, votingConfigurationId }) => {
+      const session = app.session();
+      const { poolId } = await session.run(() =>
+        createDirectoryVotingPool(session.http, {
+          directoryId,
+          subject: subject.trim(),
+          ...(context?.trim() ? { context: context.trim() } : {}),
+          ...(profileIds ? { profileIds } : {}),
+          ...(votingConfigurationId ? { votingConfigurationId } : {}),
+        }),
+      );
+      // POOL-RESOLVED comes to this profile: the window hears the result without asking. A
+      // session that ends first (sign-out) leaves the wait unanswered, which is harmless.
+      awaitPoolResolution(session, poolId).then(
+        (pool) => app.emit('org:poll', poll(directoryId, pool)),
+        () => undefined,
+      );
+      return poll(directoryId, await checkPoolStatus(session.http, poolId));
+    },
+
+    'org:poll': async ({ directoryId, poolId }) =>
+      poll(directoryId, await checkPoolStatus(app.session().http, poolId)),
   };
 }

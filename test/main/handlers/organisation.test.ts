@@ -205,4 +205,50 @@ describe('organisation handlers', () => {
     );
     expect(forbidden.reason).toBe('directory.forbidden');
   });
+
+  it('asks the team: the chosen member votes from its computer, the owner hears the result', async () => {
+    const details = await owner.call('org:details', { directoryId });
+    const guestId = details.members.find((m) => m.username === guestName)!.profileId;
+    // Nobody has an authenticator yet: the pool cannot open.
+    const none = await failure(
+      owner.call('org:ask', { directoryId, subject: 'Anyone?', profileIds: [guestId] }),
+    );
+    expect(none.reason).toBe('voting.no_authenticators');
+    // Bad input stops at the bridge.
+    expect((await owner.reply('org:ask', { directoryId, subject: '  ' })).ok).toBe(false);
+    expect((await owner.reply('org:ask', { directoryId, subject: 'x', profileIds: [] })).ok).toBe(
+      false,
+    );
+    expect((await owner.reply('org:poll', { directoryId, poolId: 'nope' })).ok).toBe(false);
+
+    await guest.call('approvals:enable', { deviceName: 'Guest laptop' });
+    const asked = await owner.call('org:ask', {
+      directoryId,
+      subject: 'Close on Friday?',
+      context: '  the summer  ',
+      profileIds: [guestId],
+    });
+    expect(asked).toMatchObject({
+      directoryId,
+      subject: 'Close on Friday?',
+      context: 'the summer',
+      status: 'pending',
+      voters: 1,
+      approvals: 0,
+      needed: 1,
+    });
+    const inbox = await guest.event('approvals:changed', (state) =>
+      state.open.some((b) => b.poolId === asked.poolId),
+    );
+    const ballot = inbox.open.find((b) => b.poolId === asked.poolId)!;
+    await guest.call('approvals:vote', { ballotId: ballot.ballotId, vote: 'yes' });
+    const resolved = await owner.event('org:poll', (p) => p.poolId === asked.poolId);
+    expect(resolved).toMatchObject({ status: 'approved', approvals: 1, rejections: 0 });
+    expect(await owner.call('org:poll', { directoryId, poolId: asked.poolId })).toMatchObject({
+      status: 'approved',
+    });
+    // A plain member cannot ask the team.
+    const forbidden = await failure(guest.call('org:ask', { directoryId, subject: 'Mine?' }));
+    expect(forbidden.reason).toBe('directory.forbidden');
+  });
 });
