@@ -10,6 +10,7 @@ import { MoveDialog } from './move-dialog.tsx';
 import { NewFolderDialog } from './new-folder-dialog.tsx';
 import {
   AddPersonDialog,
+  AskTeamDialog,
   CreateOrganisationDialog,
   InvitePersonDialog,
   MemberDeviceDialog,
@@ -103,6 +104,8 @@ export function DialogHost() {
       return <AddPersonDialog onClose={closeDialog} />;
     case 'org-invite':
       return <InvitePersonDialog onClose={closeDialog} />;
+    case 'org-ask':
+      return <AskTeamDialog onClose={closeDialog} />;
     case 'org-role':
       return (
         <MemberRoleDialog

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { OrgMember } from '../../bridge/types.ts';
 import { checkDeviceName } from '../model/device-words.ts';
 import { generateInitialPassword } from '../model/initial-password.ts';
@@ -377,6 +377,130 @@ export function MemberDeviceDialog({
         autoComplete="off"
         data-autofocus=""
       />
+    </Dialog>
+  );
+}
+
+/**
+ * Ask the team: a subject, who votes (everyone ticked by default) and by which of this
+ * profile's voting configurations. Each chosen member votes from their own authenticators; a
+ * member without one is simply not asked, and nobody able to vote is the engine's error.
+ */
+export function AskTeamDialog({ onClose }: { onClose: () => void }) {
+  const askTeam = useAppStore((s) => s.askTeam);
+  const loadConfigurations = useAppStore((s) => s.orgVotingConfigurations);
+  const details = useAppStore(organisationSelectors.details);
+  const organisation = useAppStore(organisationSelectors.selected);
+  const members = details?.members ?? [];
+  const [subject, setSubject] = useState('');
+  const [context, setContext] = useState('');
+  const [voters, setVoters] = useState<string[]>(() => members.map((m) => m.profileId));
+  const [configurations, setConfigurations] = useState<
+    { votingConfigurationId: string; name: string }[]
+  >([]);
+  const [configuration, setConfiguration] = useState('');
+  const { busy, error, setError, run } = useDialogAction(onClose);
+  const selectId = useId();
+  useEffect(() => {
+    let live = true;
+    void loadConfigurations().then((found) => {
+      if (live) setConfigurations(found);
+    });
+    return () => {
+      live = false;
+    };
+  }, [loadConfigurations]);
+  const submit = async () => {
+    const typed = subject.trim();
+    if (typed === '') return setError('Say what the team votes on.');
+    if (typed.length > 500) return setError('The question is at most 500 characters.');
+    if (context.length > 1024) return setError('The details are at most 1024 characters.');
+    if (voters.length === 0) return setError('Tick at least one person to vote.');
+    const everyone = voters.length === members.length;
+    await run(() =>
+      askTeam({
+        subject: typed,
+        context,
+        profileIds: everyone ? [] : voters,
+        votingConfigurationId: configuration || null,
+      }),
+    );
+  };
+  return (
+    <Dialog
+      title={`Ask ${organisation?.name ?? 'the team'} to vote`}
+      description={
+        <p>
+          Each person you tick votes yes or no from their authenticators. You see the tally here
+          while the vote is open, then the result.
+        </p>
+      }
+      onClose={onClose}
+      onSubmit={() => void submit()}
+      busy={busy}
+      error={error}
+      confirmLabel="Ask the team"
+      testId="ask-team-dialog"
+      fallbackFocus={FALLBACK}
+    >
+      <TextField
+        label="Question"
+        value={subject}
+        onChange={(value) => {
+          setSubject(value);
+          setError(null);
+        }}
+        hint="For example: Close the office on Friday?"
+        testId="ask-subject"
+        data-autofocus=""
+      />
+      <TextField
+        label="Details (optional)"
+        value={context}
+        onChange={(value) => {
+          setContext(value);
+          setError(null);
+        }}
+        testId="ask-context"
+      />
+      <fieldset className="field checkbox-group">
+        <legend className="section-label">Who votes</legend>
+        {members.map((m) => (
+          <label key={m.profileId} className="checkbox">
+            <input
+              type="checkbox"
+              checked={voters.includes(m.profileId)}
+              data-testid="ask-voter"
+              onChange={(event) => {
+                setError(null);
+                setVoters((current) =>
+                  event.target.checked
+                    ? [...current, m.profileId]
+                    : current.filter((id) => id !== m.profileId),
+                );
+              }}
+            />
+            {memberLabel(m)}
+          </label>
+        ))}
+      </fieldset>
+      <div className="field">
+        <label htmlFor={selectId}>How the vote is decided</label>
+        <select
+          id={selectId}
+          className="input"
+          value={configuration}
+          onChange={(event) => setConfiguration(event.target.value)}
+          data-testid="ask-configuration"
+        >
+          <option value="">Your voting defaults</option>
+          {configurations.map((c) => (
+            <option key={c.votingConfigurationId} value={c.votingConfigurationId}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </div>
     </Dialog>
   );
 }

@@ -1,9 +1,11 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { OrgDevice, OrgInvitation, OrgMember } from '../../bridge/types.ts';
+import type { OrgDevice, OrgInvitation, OrgMember, OrgPoll } from '../../bridge/types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { Spinner } from '../components/spinner.tsx';
+import { useNow } from '../components/use-now.ts';
+import { describeCountdown, formatCountdown, secondsUntil } from '../model/countdown.ts';
 import { deviceLabel } from '../model/device-words.ts';
 import { formatDate } from '../model/format-date.ts';
 import { formatSize } from '../model/format-size.ts';
@@ -460,6 +462,90 @@ function DetailsCard() {
   );
 }
 
+const POLL_WORDS: Record<OrgPoll['status'], string> = {
+  pending: 'Open',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  expired: 'Expired — not enough votes in time',
+  cancelled: 'Cancelled',
+};
+
+function PollItem({ poll }: { poll: OrgPoll }) {
+  const open = poll.status === 'pending';
+  const now = useNow(open);
+  const left = open ? secondsUntil(poll.expiresAt, now) : null;
+  const tally = `${poll.approvals} yes · ${poll.rejections} no · ${poll.voters} ${poll.voters === 1 ? 'voter' : 'voters'}`;
+  return (
+    <li
+      className="poll-item"
+      data-testid="org-poll"
+      data-pool-id={poll.poolId}
+      data-status={poll.status}
+    >
+      <div className="poll-head">
+        <span className="poll-subject">{poll.subject}</span>
+        <span className={`chip poll-status poll-${poll.status}`} data-testid="org-poll-status">
+          {POLL_WORDS[poll.status]}
+        </span>
+      </div>
+      {poll.context ? <p className="muted poll-context">{poll.context}</p> : null}
+      <p className="poll-tally" aria-live="polite" data-testid="org-poll-tally">
+        {open
+          ? `Waiting for approval — ${poll.approvals} of ${poll.needed} yes votes needed (${tally})`
+          : `${tally}${poll.resolvedAt ? ` · ${formatDate(poll.resolvedAt)}` : ''}`}
+        {left !== null ? (
+          <span className="muted poll-countdown" aria-label={describeCountdown(left)}>
+            {' '}
+            · {left > 0 ? `${formatCountdown(left)} left` : 'closing'}
+            {poll.round > 1 ? ` · round ${poll.round}` : ''}
+          </span>
+        ) : null}
+      </p>
+    </li>
+  );
+}
+
+/** Ask the team: directory votes asked from this window, their live tally and result. */
+function PollsCard({ directoryId }: { directoryId: string }) {
+  const administers = useAppStore(organisationSelectors.administers);
+  const all = useAppStore(organisationSelectors.polls);
+  const openDialog = useAppStore((s) => s.openDialog);
+  const polls = all.filter((p) => p.directoryId === directoryId);
+  if (!administers) return null;
+  return (
+    <section className="card" aria-labelledby="org-polls-title" data-testid="org-polls-card">
+      <div className="card-header">
+        <h2 id="org-polls-title" className="card-title">
+          <Icon name="check" size={16} /> Ask the team
+        </h2>
+        <div className="card-actions">
+          <button
+            type="button"
+            className="button button-small button-primary"
+            onClick={() => openDialog({ kind: 'org-ask' })}
+            data-testid="ask-team-button"
+          >
+            <Icon name="plus" size={13} />
+            Ask the team
+          </button>
+        </div>
+      </div>
+      {polls.length === 0 ? (
+        <p className="muted card-intro">
+          Put a question to the members: each votes yes or no from their authenticators, by the
+          rules of your voting settings.
+        </p>
+      ) : (
+        <ul className="poll-list">
+          {polls.map((poll) => (
+            <PollItem key={poll.poolId} poll={poll} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 function NoOrganisation() {
   const openDialog = useAppStore((s) => s.openDialog);
   return (
@@ -495,6 +581,7 @@ export function OrganisationScreen() {
   const loadOrgOverview = useAppStore((s) => s.loadOrgOverview);
   const loadOrgDetails = useAppStore((s) => s.loadOrgDetails);
   const selectOrganisation = useAppStore((s) => s.selectOrganisation);
+  const refreshOrgPolls = useAppStore((s) => s.refreshOrgPolls);
   const [now, setNow] = useState(() => Date.now());
   const selectedId = selected?.directoryId ?? null;
   const pickerId = useId();
@@ -511,9 +598,11 @@ export function OrganisationScreen() {
     const timer = setInterval(() => {
       setNow(Date.now());
       void loadOrgDetails();
+      // Open votes' tallies move without an event (only the result has one).
+      void refreshOrgPolls();
     }, REFRESH_EVERY_MS);
     return () => clearInterval(timer);
-  }, [selectedId, loadOrgDetails]);
+  }, [selectedId, loadOrgDetails, refreshOrgPolls]);
 
   return (
     <PageLayout
@@ -565,6 +654,7 @@ export function OrganisationScreen() {
           {details.organisation.role !== 'member' ? (
             <DevicesCard devices={details.devices} members={details.members} now={now} />
           ) : null}
+          <PollsCard directoryId={details.organisation.directoryId} />
           <DetailsCard />
         </>
       ) : null}

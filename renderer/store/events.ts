@@ -21,6 +21,7 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('app:state', (state) => store.getState().applyAppStatus(state)),
     api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
     api.on('org:invitation', () => void store.getState().loadOrgOverview()),
+    api.on('org:poll', (poll) => store.getState().orgPollChanged(poll)),
     api.on('approvals:changed', (state) => store.getState().applyApprovals(state)),
     api.on('votes:held', (operation) => store.getState().applyHeldOperation(operation)),
   ];

@@ -4,6 +4,7 @@ import type {
   OrgDeviceAdded,
   OrgInvitation,
   OrgOverview,
+  OrgPoll,
   OrgSummary,
 } from '../../bridge/types.ts';
 import { api } from '../api.ts';
@@ -41,6 +42,21 @@ export interface OrganisationSlice {
     storage: boolean,
   ): Promise<{ added: OrgDeviceAdded | null; error: PlainError | null }>;
   saveOrgDetails(meta: Record<string, string>): Promise<PlainError | null>;
+  /** Pools asked from this window ("Ask the team"), newest first. */
+  orgPolls: OrgPoll[];
+  /** Ask the team: a vote of the chosen members (all when `profileIds` is empty). */
+  askTeam(input: {
+    subject: string;
+    context: string;
+    profileIds: string[];
+    votingConfigurationId: string | null;
+  }): Promise<PlainError | null>;
+  /** Looks at the shown organisation's open polls again (their live tally). */
+  refreshOrgPolls(): Promise<void>;
+  /** A poll's new state (org:poll event or a fresh look). */
+  orgPollChanged(poll: OrgPoll): void;
+  /** The voting configurations of this profile the ask dialog offers. */
+  orgVotingConfigurations(): Promise<{ votingConfigurationId: string; name: string }[]>;
   resetOrganisation(): void;
 }
 
@@ -52,6 +68,7 @@ const initialOrganisation = {
   orgDetailsStatus: 'idle' as LoadStatus,
   orgDetailsError: null,
   orgAnswering: {} as Record<string, 'accept' | 'decline'>,
+  orgPolls: [] as OrgPoll[],
 };
 
 export const createOrganisationSlice: StateCreator<AppState, [], [], OrganisationSlice> = (
@@ -201,6 +218,65 @@ export const createOrganisationSlice: StateCreator<AppState, [], [], Organisatio
         void get().loadOrgOverview();
       }),
 
+    askTeam: async ({ subject, context, profileIds, votingConfigurationId }) => {
+      const directoryId = selectedId();
+      if (!directoryId) return { message: 'Choose an organisation first.', reason: null };
+      try {
+        const poll = await api.org.ask({
+          directoryId,
+          subject,
+          ...(context.trim() ? { context } : {}),
+          ...(profileIds.length > 0 ? { profileIds } : {}),
+          ...(votingConfigurationId ? { votingConfigurationId } : {}),
+        });
+        get().orgPollChanged(poll);
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
+
+    refreshOrgPolls: async () => {
+      const directoryId = selectedId();
+      const open = get().orgPolls.filter(
+        (p) => p.directoryId === directoryId && p.status === 'pending',
+      );
+      await Promise.all(
+        open.map(async (p) => {
+          try {
+            get().orgPollChanged(
+              await api.org.poll({ directoryId: p.directoryId, poolId: p.poolId }),
+            );
+          } catch {
+            // The next look (or the org:poll event) tells.
+          }
+        }),
+      );
+    },
+
+    orgPollChanged: (poll) =>
+      set((s) => {
+        const known = s.orgPolls.find((p) => p.poolId === poll.poolId);
+        // A late reply about an open round never undoes a result already shown.
+        if (known && known.status !== 'pending' && poll.status === 'pending') return {};
+        return {
+          orgPolls: known
+            ? s.orgPolls.map((p) => (p.poolId === poll.poolId ? poll : p))
+            : [poll, ...s.orgPolls],
+        };
+      }),
+
+    orgVotingConfigurations: async () => {
+      try {
+        return (await api.voting.get()).configurations.map((c) => ({
+          votingConfigurationId: c.votingConfigurationId,
+          name: c.name,
+        }));
+      } catch {
+        return [];
+      }
+    },
+
     resetOrganisation: () => {
       overviewRequest += 1;
       detailsRequest += 1;
@@ -238,6 +314,8 @@ export const organisationSelectors = {
     return role === 'owner' || role === 'admin';
   },
   isOwner: (s: AppState) => selectedOf(s)?.role === 'owner',
+  /** Every poll asked from this window; the screen keeps the shown organisation's. */
+  polls: (s: AppState): readonly OrgPoll[] => s.orgPolls,
   answering: (invitationId: string) => (s: AppState) => s.orgAnswering[invitationId] ?? null,
 };
 

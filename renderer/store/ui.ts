@@ -23,7 +23,7 @@ export type DialogState =
   | { kind: 'approve-device'; device: PendingDevice }
   | { kind: 'pairing-join'; join: PairingJoin }
   | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' }
-  | { kind: 'org-create' | 'org-add-person' | 'org-invite' }
+  | { kind: 'org-create' | 'org-add-person' | 'org-invite' | 'org-ask' }
   | { kind: 'org-role' | 'org-password'; member: OrgMember }
   | { kind: 'org-device'; member: OrgMember; storage: boolean };
 

@@ -4,6 +4,7 @@ import type {
   OrgDetails,
   OrgInvitation,
   OrgOverview,
+  OrgPoll,
   OrgSummary,
   SessionState,
 } from '../../../../bridge/types.ts';
@@ -16,7 +17,7 @@ import {
   organisationSelectors,
   subscribeToBridgeEvents,
 } from '../../../../renderer/store/index.ts';
-import { installVaultStandIn, settle, signedOut } from './vault-stand-in.ts';
+import { StandInError, installVaultStandIn, settle, signedOut } from './vault-stand-in.ts';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -153,6 +154,109 @@ describe('organisation slice', () => {
     store.getState().leaveSignedIn();
     expect(organisationSelectors.overview(store.getState())).toBeNull();
     expect(organisationSelectors.invitations(store.getState())).toEqual([]);
+  });
+});
+
+describe('ask the team', () => {
+  const poll = (n: number, change: Partial<OrgPoll> = {}): OrgPoll => ({
+    poolId: id(300 + n),
+    directoryId: id(101),
+    subject: `Question ${n}`,
+    context: null,
+    status: 'pending',
+    strategy: 'consensus',
+    round: 1,
+    voters: 2,
+    approvals: 0,
+    rejections: 0,
+    needed: 2,
+    expiresAt: '2026-01-01T00:05:00+00:00',
+    resolvedAt: null,
+    ...change,
+  });
+
+  it('asks, shows the tally, takes the result from the event and keeps it', async () => {
+    let next = poll(1);
+    const vault = installVaultStandIn({
+      ...workspace,
+      'org:overview': async () => ({ organisations: [org(1)], invitations: [] }),
+      'org:ask': async () => next,
+      'org:poll': async () => poll(1, { approvals: 1 }),
+    });
+    const store = createAppStore();
+    const off = subscribeToBridgeEvents(store);
+    await store.getState().loadSession();
+    await settle();
+    expect(
+      await store.getState().askTeam({
+        subject: 'Question 1',
+        context: '  ',
+        profileIds: [],
+        votingConfigurationId: null,
+      }),
+    ).toBeNull();
+    // Everyone: no profileIds; blank details and no configuration are left out.
+    expect(vault.callsTo('org:ask')).toEqual([{ directoryId: id(101), subject: 'Question 1' }]);
+    expect(organisationSelectors.polls(store.getState())).toEqual([poll(1)]);
+
+    next = poll(2);
+    await store.getState().askTeam({
+      subject: 'Question 2',
+      context: 'why',
+      profileIds: [id(5)],
+      votingConfigurationId: id(6),
+    });
+    expect(vault.callsTo('org:ask')[1]).toEqual({
+      directoryId: id(101),
+      subject: 'Question 2',
+      context: 'why',
+      profileIds: [id(5)],
+      votingConfigurationId: id(6),
+    });
+    expect(organisationSelectors.polls(store.getState()).map((p) => p.poolId)).toEqual([
+      id(302),
+      id(301),
+    ]);
+
+    // The result arrives as an event; a look that answered late with the open round is ignored.
+    vault.emit('org:poll', poll(1, { status: 'approved', approvals: 2 }));
+    await settle();
+    store.getState().orgPollChanged(poll(1, { approvals: 1 }));
+    const first = organisationSelectors.polls(store.getState()).find((p) => p.poolId === id(301));
+    expect(first).toMatchObject({ status: 'approved', approvals: 2 });
+
+    // Only open polls are looked at again.
+    await store.getState().refreshOrgPolls();
+    expect(vault.callsTo('org:poll')).toEqual([{ directoryId: id(101), poolId: id(302) }]);
+
+    store.getState().leaveSignedIn();
+    expect(organisationSelectors.polls(store.getState())).toEqual([]);
+    off();
+  });
+
+  it('says why the engine refused', async () => {
+    installVaultStandIn({
+      ...workspace,
+      'org:overview': async () => ({ organisations: [org(1)], invitations: [] }),
+      'org:ask': async () => {
+        throw new StandInError({
+          message: 'Nobody can vote.',
+          reason: 'voting.no_authenticators',
+          status: 422,
+        });
+      },
+    });
+    const store = createAppStore();
+    await store.getState().loadSession();
+    await settle();
+    const failure = await store.getState().askTeam({
+      subject: 'x',
+      context: '',
+      profileIds: [],
+      votingConfigurationId: null,
+    });
+    expect(failure?.reason).toBe('voting.no_authenticators');
+    expect(organisationSelectors.polls(store.getState())).toEqual([]);
   });
 });
 
