@@ -2,7 +2,8 @@
 // owner creates an organisation from the Account screen, invites an existing user, who accepts
 // from the banner on their own computer; the owner then sees the new member, sets up a device
 // for them (its configuration file saved where the person chose), makes an account for someone
-// new (its first password shown once) and fills in the details. Screenshots in test-results/.
+// new (its first password shown once), fills in the details and asks the team a question that
+// the member approves from their own computer. Screenshots in test-results/.
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -153,10 +154,46 @@ describe('desktop app: an organisation', () => {
     });
     await shoot(A.page, 'organisation-details');
 
+    // Ask the team: B votes from its own computer; A sees the tally, then the result.
+    await B.page.getByRole('tab', { name: 'Approvals', exact: true }).click();
+    const voteHere = B.page.getByTestId('vote-here');
+    await voteHere.waitFor({ timeout: 30_000 });
+    await voteHere.getByLabel('Name it').fill('Bob laptop B');
+    await voteHere.getByRole('button', { name: 'Vote on this computer' }).click();
+    await B.page.getByTestId('no-ballots').waitFor({ timeout: 30_000 });
+    await screen.getByTestId('ask-team-button').click();
+    const ask = A.page.getByTestId('ask-team-dialog');
+    await ask.waitFor();
+    await ask.getByLabel('Question').fill('Close the office on Friday?');
+    await ask.getByLabel('Details (optional)').fill('Summer hours');
+    expect(await ask.getByTestId('ask-voter').count()).toBe(3);
+    await shoot(A.page, 'organisation-ask-team-dialog');
+    await ask.getByRole('button', { name: 'Ask the team' }).click();
+    await ask.waitFor({ state: 'detached', timeout: 30_000 });
+    const question = (status: string) =>
+      screen
+        .locator(`[data-testid=org-poll][data-status=${status}]`)
+        .filter({ hasText: 'Close the office on Friday?' });
+    await question('pending')
+      .getByTestId('org-poll-tally')
+      .filter({ hasText: 'Waiting for approval — 0 of 1' })
+      .waitFor({ timeout: 30_000 });
+    await shoot(A.page, 'organisation-ask-team-open');
+    const ballot = B.page.getByTestId('ballot').filter({ hasText: 'Close the office on Friday?' });
+    await ballot.waitFor({ timeout: 30_000 });
+    await ballot.getByRole('button', { name: 'Approve', exact: true }).click();
+    await question('approved')
+      .getByTestId('org-poll-tally')
+      .filter({ hasText: '1 yes · 0 no · 1 voter' })
+      .waitFor({ timeout: 30_000 });
+    await shoot(A.page, 'organisation-ask-team-result');
+    await expectAccessible(A.page, 'organisation screen with a vote');
+
     // Back on B: the details are visible to members too.
+    await B.page.getByRole('tab', { name: 'Organisation' }).click();
     await bScreen.getByTestId('org-detail').filter({ hasText: 'Oslo' }).waitFor({
       timeout: 30_000,
     });
     await openTab(B.page, 'Files');
-  });
+  }, 180_000);
 });
