@@ -46,10 +46,10 @@ async function json<T>(env: CliEnvironment, args: readonly string[], input?: str
 beforeAll(async () => {
   await requireKeyringSession();
   engine = await startVaultEngine();
-  [owner, bob] = await Promise.all([
-    signedInCliMachine(engine, 'owner'),
-    signedInCliMachine(engine, 'bob'),
-  ]);
+  // One after the other: the engine host's record file is rewritten by each, and two rewrites at
+  // once from one process raced on its temporary file (ENOENT on rename).
+  owner = await signedInCliMachine(engine, 'owner');
+  bob = await signedInCliMachine(engine, 'bob');
   const base = join(engine.dir, 'dana');
   dana = {
     configDir: join(base, 'config'),
