@@ -20,6 +20,8 @@ export interface GlobalFlags {
   json: boolean;
   /** --insecure-http: a plain-http engine off this machine is allowed (with a warning). */
   insecureHttp?: boolean;
+  /** --pin: the SPKI fingerprint the engine's TLS certificate must have (`sha256:…`). */
+  pin?: string;
 }
 
 export interface EngineConnection {

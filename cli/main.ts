@@ -1,4 +1,4 @@
-// The `privicore-vault` process (bin/privicore-vault.js loads it through tsx).
+// The `privicore-vault` process: bin/privicore-vault.js runs its compiled form (out/cli/main.mjs).
 
 import { runCli } from './run-cli.ts';
 

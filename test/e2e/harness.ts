@@ -6,10 +6,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describeClientError } from '../../client/describe-client-error.ts';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { dispatch } from '../../bridge/vault-api.ts';
-import { startEmbeddedEngine } from '../../engine/host.ts';
 import { inProcessEngineHandle, type EngineHandle } from '../../main/engine-handle.ts';
 import { createHandlers } from '../../main/handlers/index.ts';
 import { VaultApp } from '../../main/vault-app.ts';
+import { compiledHost } from '../support/compiled.ts';
 import { tempDir } from '../support/engine.ts';
 import { GatedProxy } from '../support/gate-proxy.ts';
 import { ScriptedPlatform } from '../support/scripted-platform.ts';
@@ -94,7 +94,7 @@ function sharedBrowser(): Promise<Browser> {
  */
 export async function launchVault(options: LaunchOptions = {}): Promise<LaunchedVault> {
   if (!existsSync(join(RENDERER, 'index.html')))
-    throw new Error('out/renderer is missing: run `npm run build:renderer` first');
+    throw new Error('out/renderer is missing: run `npm run build` first');
   const dataDir = options.dataDir ?? tempDir('privicore-vault-app-');
   const keychainService = options.keychainService ?? `privicore-vault-e2e-${randomUUID()}`;
   const platform = new HarnessPlatform();
@@ -139,7 +139,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
         stop: async () => undefined,
       };
     }
-    const engine = await startEmbeddedEngine({
+    const engine = await compiledHost.startEmbeddedEngine({
       dataDir: join(dataDir, 'engine'),
       logLevel: 'silent',
       ...(gate ? { publicUrl: gate.url } : {}),

@@ -24,8 +24,8 @@ import {
   type StorageDeviceState,
 } from '../../engine/devices/storage-device.ts';
 import { createLogger } from '../../engine/log.ts';
+import { ROOT, STORAGE_DEVICE_MAIN } from '../support/compiled.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const log = createLogger('silent');
 const PROFILE = '0193a5c3-0000-7000-8000-0000000000aa';
 const publicKey = generateSignedKeyPair().public;
@@ -608,9 +608,7 @@ describe('embedded device bus with a real storage device', () => {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        join(ROOT, 'engine/devices/storage-device-main.ts'),
+        STORAGE_DEVICE_MAIN,
         '--config',
         config,
         '--dir',
@@ -649,7 +647,7 @@ describe('embedded device bus with a real storage device', () => {
     const run = (args: string[]) => {
       const child = spawn(
         process.execPath,
-        ['--import', 'tsx', join(ROOT, 'engine/devices/storage-device-main.ts'), ...args],
+        [STORAGE_DEVICE_MAIN, ...args],
         {
           cwd: ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],

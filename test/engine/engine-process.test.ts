@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENGINE_MAIN, ROOT } from '../support/compiled.ts';
 import { spawnEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
 import { PASSWORD, createProfile } from '../support/profiles.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 
 describe('engine process', () => {
   it('prints exactly one ready line with the API and channel URLs', async () => {
@@ -64,7 +63,7 @@ describe('engine process', () => {
     const first = await spawnEngine(dataDir);
     const second = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'engine/main.ts'), '--data-dir', dataDir, '--port', '0'],
+      [ENGINE_MAIN, '--data-dir', dataDir, '--port', '0'],
       {
         cwd: ROOT,
         encoding: 'utf8',
@@ -84,7 +83,7 @@ describe('engine process', () => {
 
   it('refuses bad arguments with a usage message and exit code 2', () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/main.ts'), ...args], {
+      spawnSync(process.execPath, [ENGINE_MAIN, ...args], {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 30_000,
