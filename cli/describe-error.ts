@@ -48,6 +48,8 @@ export function describeError(error: unknown): string {
     if (error.reason === 'auth.rate_limited' && error.retryAfterSeconds !== undefined) {
       return `Too many failed logins; try again in ${Math.ceil(error.retryAfterSeconds / 60)} min.`;
     }
+    if (error.reason === 'client.tls_pin_mismatch')
+      return `${error.message} If its certificate was replaced on purpose, check the engine's new "tlsPin" and run again with --pin.`;
     const hint = HINTS[error.reason];
     if (hint) return hint;
     if (error.reason.startsWith('client.')) return error.message;

@@ -13,6 +13,7 @@ import type { HttpClient } from './http.ts';
 import { isRecord } from './is-record.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import { requestStatus } from './endpoints/utility.ts';
+import { tlsError } from './tls/tls-errors.ts';
 
 export type CommandOutcome =
   | { status: 2; body: unknown; via: 'message' }
@@ -244,9 +245,13 @@ export class SessionChannel {
         reason: 'auth.missing_token',
         message: 'The session has no authorization token.',
       });
+    // Through the engine's pinned agent when it has a pin: the upgrade (and the join with the
+    // token after it) goes out only on a connection that presented the pinned key.
+    const agent = this.config.http.webSocketAgent();
     const ws = new WebSocket(this.config.wsUrl, {
       perMessageDeflate: false,
       handshakeTimeout: this.options.joinTimeoutMs,
+      ...(agent ? { agent } : {}),
     });
     this.ws = ws;
     // Failures after the open arrive as 'close'; this keeps a late 'error' from being unhandled.
@@ -255,12 +260,13 @@ export class SessionChannel {
       ws.once('open', () => resolve());
       ws.once('error', (error) =>
         reject(
-          new PrivicoreError({
-            status: 0,
-            reason: 'client.network',
-            message: `Could not open the channel ${this.config.wsUrl} (${(error as NodeJS.ErrnoException).code ?? error.message}).`,
-            cause: error,
-          }),
+          tlsError(error, this.config.http.apiUrl) ??
+            new PrivicoreError({
+              status: 0,
+              reason: 'client.network',
+              message: `Could not open the channel ${this.config.wsUrl} (${(error as NodeJS.ErrnoException).code ?? error.message}).`,
+              cause: error,
+            }),
         ),
       );
     });
@@ -365,7 +371,11 @@ export class SessionChannel {
       await this.dialAndJoin();
     } catch (error) {
       if ((this.stateValue as ChannelState) === 'closed') return;
-      if (error instanceof PrivicoreError && error.status === 401) {
+      // A refused token, or an engine that is no longer the pinned one: trying again changes nothing.
+      if (
+        error instanceof PrivicoreError &&
+        (error.status === 401 || error.reason === 'client.tls_pin_mismatch')
+      ) {
         this.setState('failed');
         this.failAll(error);
         return;

@@ -19,8 +19,12 @@ export interface EngineContext {
   readonly commands: CommandRunner;
   readonly secrets: EngineSecrets;
   readonly log: Logger;
-  /** Public URLs the engine hands out (contract §1.1). */
-  readonly urls: { apiUrl: string; wsUrl: string };
+  /**
+   * Public URLs the engine hands out (contract §1.1), and the pin of its own self-signed
+   * certificate: configuration bundles carry it. A real certificate's pin is not handed out,
+   * since its key may change on renewal (clients check such a certificate as usual).
+   */
+  readonly urls: { apiUrl: string; wsUrl: string; tlsPin?: string };
   readonly now: () => number;
   /** Storage devices (contract §9). */
   readonly bus: EngineBus;

@@ -1,7 +1,9 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock } from './data-dir-lock.ts';
+import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import type { Server as SecureServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { verifySlotProof } from './bus/slot-proof.ts';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
@@ -22,6 +24,7 @@ import { buildApp } from './http/app.ts';
 import { mayReach, notAllowedMessage } from './http/token-access.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import { loadEngineTls, type EngineTls, type TlsSetting } from './tls/engine-tls.ts';
 import { createTransferServices } from './transfer/transfer-services.ts';
 
 export interface EngineOptions {
@@ -31,6 +34,11 @@ export interface EngineOptions {
   port?: number;
   /** The public API URL handed out in links, when it differs from the listening address. */
   publicUrl?: string;
+  /**
+   * Serve https and wss on the one origin: with the data folder's self-signed certificate
+   * (tls/self-signed.ts) or with certificate and key files. Absent: plain http.
+   */
+  tls?: TlsSetting;
   /** Channel and device-bus ping interval (contract: 30 s); tests shorten it. */
   pingIntervalMs?: number;
   /** Contract §9: a storage device silent this long is skipped (60 s). */
@@ -47,7 +55,14 @@ export interface RunningEngine {
   wsUrl: string;
   /** Where it listens; differs from apiUrl only behind a publicUrl (a proxy in front). */
   listenUrl: string;
+  /** With TLS: the pin of the certificate served (`sha256:…`), which clients check. */
+  tlsPin: string | undefined;
   ctx: EngineContext;
+  /**
+   * Calls the engine's own HTTP API in-process (fastify's inject): the same routes, checks and
+   * answers as over the network, without a socket or TLS. engine/host.ts provisions through it.
+   */
+  inject: FastifyInstance['inject'];
   close(): Promise<void>;
 }
 
@@ -65,6 +80,8 @@ function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
 }
 
 const COMMAND_RETENTION_MS = 48 * 3600_000;
+/** How often the certificate is looked at again: renewed (self-signed) or reloaded (files). */
+const TLS_CHECK_MS = 3600_000;
 const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
@@ -85,10 +102,13 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const log = options.log ?? createLogger();
   const now = options.now ?? Date.now;
   const secrets = loadEngineSecrets(options.dataDir);
+  let tls: EngineTls | undefined = options.tls
+    ? loadEngineTls(options.tls, options.dataDir, now())
+    : undefined;
   const store = openSqliteStore(options.dataDir);
   const hub = new SocketHub();
   const commands = new CommandRunner(store, hub, log, now);
-  const urls = { apiUrl: '', wsUrl: '' };
+  const urls: { apiUrl: string; wsUrl: string; tlsPin?: string } = { apiUrl: '', wsUrl: '' };
   const bus = createWsDeviceBus({
     log,
     authenticate: async (deviceToken) => {
@@ -136,7 +156,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   );
   await recoverInterruptedUploads(ctx);
 
-  const app = buildApp(ctx);
+  const app = buildApp(ctx, tls ? { key: tls.key, cert: tls.cert } : undefined);
   const channel = createWsChannel({
     hub,
     log,
@@ -182,9 +202,10 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const listenUrl = `http://${hostForUrl}:${port}`;
+  const listenUrl = `${tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
   urls.apiUrl = (options.publicUrl ?? listenUrl).replace(/\/+$/, '');
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
+  if (tls?.kind === 'self-signed') urls.tlsPin = tls.pin;
 
   await commands.resume(commandSpecs(ctx));
 
@@ -206,15 +227,39 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   }, 60_000);
   maintenance.unref();
 
+  // A self-signed certificate near its end is renewed (same key, same pin); certificate files
+  // replaced on disk (a Let's Encrypt renewal) are taken up, without a restart either way.
+  const tlsCheck = setInterval(() => {
+    if (!options.tls || !tls) return;
+    try {
+      const next = loadEngineTls(options.tls, options.dataDir, now());
+      if (next.cert === tls.cert && next.key === tls.key) return;
+      (app.server as unknown as SecureServer).setSecureContext({ key: next.key, cert: next.cert });
+      if (next.pin !== tls.pin)
+        log.warn(
+          { tlsPin: next.pin, previousTlsPin: tls.pin },
+          'the TLS certificate has a new key: clients that pinned the old one will refuse it',
+        );
+      else log.info({ notAfter: next.notAfter.toISOString() }, 'TLS certificate renewed');
+      tls = next;
+    } catch (err) {
+      log.error({ err }, 'the TLS certificate could not be renewed or reloaded');
+    }
+  }, TLS_CHECK_MS);
+  tlsCheck.unref();
+
   let closing: Promise<void> | undefined;
   return {
     apiUrl: urls.apiUrl,
     wsUrl: urls.wsUrl,
     listenUrl,
+    tlsPin: tls?.pin,
     ctx,
+    inject: app.inject.bind(app),
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        clearInterval(tlsCheck);
         for (const client of channel.clients) client.close(1001, 'engine shutting down');
         // Devices first: transfers waiting on them fail fast instead of holding up the rest.
         await bus.close();

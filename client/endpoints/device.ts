@@ -15,7 +15,12 @@ export interface DeviceRecord {
 
 export interface DeviceConfiguration {
   deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
+  /**
+   * `tlsPin` (not in the contract; DESIGN "Reach"): the pin of the engine's TLS certificate the
+   * device must check before it sends its token. The engine adds it for its own self-signed
+   * certificate; a client that pins the engine writes its own pin here (device-bundle-file.ts).
+   */
+  engine: { apiUrl: string; wsUrl: string; tlsPin?: string };
   bus: {
     kind: 'embedded' | 'amqp';
     url: string;

@@ -1,5 +1,6 @@
 import { checkSignedPublicKey } from '../crypto/signed-key.ts';
 import { isId } from '../ids.ts';
+import { normalizePin } from '../tls/tls-pin.ts';
 
 /**
  * The configuration bundle of contract §8 (device.download-device-configuration), as a device
@@ -8,7 +9,11 @@ import { isId } from '../ids.ts';
  */
 export interface DeviceBundle {
   deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
+  /**
+   * `tlsPin`: the engine's TLS pin (engine/tls/tls-pin.ts). With it, the device connects only to
+   * a certificate with that key, and sends its token on nothing else.
+   */
+  engine: { apiUrl: string; wsUrl: string; tlsPin?: string };
   bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
   deviceToken: string;
   deviceTokenExpiresAt: string;
@@ -45,6 +50,12 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   if (isObject(engine)) {
     check(isUrl(engine.apiUrl, ['http:', 'https:']), 'engine.apiUrl must be an http(s) URL');
     check(isUrl(engine.wsUrl, ['ws:', 'wss:']), 'engine.wsUrl must be a ws(s) URL');
+    check(
+      engine.tlsPin === undefined ||
+        engine.tlsPin === null ||
+        (typeof engine.tlsPin === 'string' && normalizePin(engine.tlsPin) !== undefined),
+      'engine.tlsPin must be a TLS pin (sha256:…) when present',
+    );
   } else problems.push('engine must be an object with apiUrl and wsUrl');
 
   const bus = value.bus;
@@ -92,11 +103,20 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
 
   if (problems.length > 0) throw new BundleError(problems);
 
-  const okEngine = engine as { apiUrl: string; wsUrl: string };
+  const okEngine = engine as { apiUrl: string; wsUrl: string; tlsPin?: string | null };
+  const tlsPin = typeof okEngine.tlsPin === 'string' ? normalizePin(okEngine.tlsPin) : undefined;
+  if (tlsPin && !(bus as { url: string }).url.startsWith('wss:'))
+    throw new BundleError([
+      'engine.tlsPin needs a wss:// bus URL: a pin has nothing to check on ws://',
+    ]);
   const okKeys = keys as { public: string; private?: string | null };
   return {
     deviceIdentifier: value.deviceIdentifier as string,
-    engine: { apiUrl: okEngine.apiUrl, wsUrl: okEngine.wsUrl },
+    engine: {
+      apiUrl: okEngine.apiUrl,
+      wsUrl: okEngine.wsUrl,
+      ...(tlsPin ? { tlsPin } : {}),
+    },
     bus: {
       kind: 'embedded',
       url: (bus as { url: string }).url,

@@ -9,8 +9,8 @@ import { stopOnSignals } from '../stop-on-signals.ts';
  * The standalone storage device process:
  *   npm run storage-device -- --config BUNDLE.json --dir FOLDER
  * Prints exactly one JSON line on stdout once first connected; logs go to stderr. Exit codes:
- * 0 after SIGTERM/SIGINT, 1 when the device cannot run (token refused, folder unusable),
- * 2 for bad arguments or a bad bundle.
+ * 0 after SIGTERM/SIGINT, 1 when the device cannot run (token refused, folder unusable, the
+ * engine's certificate is not the bundle's pinned one), 2 for bad arguments or a bad bundle.
  */
 const usage = 'usage: npm run storage-device -- --config BUNDLE.json --dir FOLDER';
 
@@ -79,6 +79,16 @@ device.onStateChange((state) => {
         exitWith(
           1,
           'the engine refused the device token (revoked, expired or device removed); download a new configuration bundle',
+        ),
+      );
+  } else if (state === 'untrusted') {
+    const mismatch = device.pinMismatch;
+    void device
+      .stop()
+      .finally(() =>
+        exitWith(
+          1,
+          `${mismatch?.message ?? 'the engine presented a TLS certificate other than the pinned one'} Check the engine's "tlsPin"; if its certificate was replaced on purpose, download a new configuration bundle`,
         ),
       );
   } else if (state === 'replaced') {

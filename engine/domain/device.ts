@@ -24,7 +24,8 @@ export interface NewDeviceKeys {
 
 export interface DeviceConfiguration {
   deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
+  /** `tlsPin`: the engine's self-signed certificate's pin (EngineContext.urls). */
+  engine: { apiUrl: string; wsUrl: string; tlsPin?: string };
   bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
   deviceToken: string;
   deviceTokenExpiresAt: string;
@@ -288,7 +289,11 @@ export async function downloadDeviceConfiguration(
   const wsBase = ctx.urls.apiUrl.replace(/^http/, 'ws');
   return {
     deviceIdentifier: device.id,
-    engine: { apiUrl: ctx.urls.apiUrl, wsUrl: ctx.urls.wsUrl },
+    engine: {
+      apiUrl: ctx.urls.apiUrl,
+      wsUrl: ctx.urls.wsUrl,
+      ...(ctx.urls.tlsPin ? { tlsPin: ctx.urls.tlsPin } : {}),
+    },
     bus: {
       kind: 'embedded',
       url: `${wsBase}/device-bus`,

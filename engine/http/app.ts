@@ -18,9 +18,16 @@ const CORS_HEADERS = {
     'X-DPT-CAB-ID, X-DPT-CAB-REQUEST-ID, X-DPT-COMMAND-STATUS, X-DPT-CAB-REASON, ETag, Content-Range, Content-Length, Retry-After',
 };
 
-/** Builds the HTTP API without listening, so tests can `inject` and server.ts can listen. */
-export function buildApp(ctx: EngineContext): FastifyInstance {
+/**
+ * Builds the HTTP API without listening, so tests can `inject` and server.ts can listen; with
+ * `https`, the server speaks TLS (the WebSocket upgrades on it are then wss).
+ */
+export function buildApp(
+  ctx: EngineContext,
+  https?: { key: string; cert: string },
+): FastifyInstance {
   const app = Fastify({
+    ...(https ? { https } : {}),
     loggerInstance: ctx.log as FastifyBaseLogger,
     // Per-request lines would dominate the log at benchmark rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),

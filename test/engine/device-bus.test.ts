@@ -607,13 +607,7 @@ describe('embedded device bus with a real storage device', () => {
     writeFileSync(config, JSON.stringify(bundleFor(shared.url, device)));
     const child = spawn(
       process.execPath,
-      [
-        STORAGE_DEVICE_MAIN,
-        '--config',
-        config,
-        '--dir',
-        folder,
-      ],
+      [STORAGE_DEVICE_MAIN, '--config', config, '--dir', folder],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -645,14 +639,10 @@ describe('embedded device bus with a real storage device', () => {
 
   it('the process exits 2 with one line for bad arguments and bad bundles, 1 when refused', async () => {
     const run = (args: string[]) => {
-      const child = spawn(
-        process.execPath,
-        [STORAGE_DEVICE_MAIN, ...args],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, [STORAGE_DEVICE_MAIN, ...args], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       let stdout = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

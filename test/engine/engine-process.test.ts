@@ -5,7 +5,6 @@ import { spawnEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
 import { PASSWORD, createProfile } from '../support/profiles.ts';
 
-
 describe('engine process', () => {
   it('prints exactly one ready line with the API and channel URLs', async () => {
     const engine = await spawnEngine(tempDir());
