@@ -28,6 +28,8 @@ export async function startTestEngine(
 export interface EngineProcess {
   apiUrl: string;
   wsUrl: string;
+  /** With --tls: the ready line's pin. */
+  tlsPin?: string;
   child: ChildProcess;
   stderr(): string;
   /** Resolves with the exit code (or signal name). */
@@ -56,22 +58,24 @@ export async function spawnEngine(
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ apiUrl: string; wsUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`engine did not become ready:\n${errText}`)),
-      30_000,
-    );
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line) as { apiUrl: string; wsUrl: string });
-      } catch (error) {
-        reject(new Error(`unexpected first stdout line: ${line}`, { cause: error }));
-      }
-    });
-    void exited.then((code) =>
-      reject(new Error(`engine exited (${String(code)}) before ready:\n${errText}`)),
-    );
-  });
+  const ready = await new Promise<{ apiUrl: string; wsUrl: string; tlsPin?: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`engine did not become ready:\n${errText}`)),
+        30_000,
+      );
+      lines.once('line', (line) => {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(line) as { apiUrl: string; wsUrl: string; tlsPin?: string });
+        } catch (error) {
+          reject(new Error(`unexpected first stdout line: ${line}`, { cause: error }));
+        }
+      });
+      void exited.then((code) =>
+        reject(new Error(`engine exited (${String(code)}) before ready:\n${errText}`)),
+      );
+    },
+  );
   return { ...ready, child, stderr: () => errText, exited };
 }
