@@ -17,6 +17,8 @@ import type {
   PairingResult,
   PairingStranger,
   PendingDevice,
+  ReachStatus,
+  RemoteStorageAdded,
   SessionState,
   StorageDeviceInfo,
   StorageOverview,
@@ -65,19 +67,34 @@ const absolutePath = z
 /** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
 const passphrase = z.string().min(15).max(1024);
 const transferId = z.string().min(1).max(100);
+/** An engine's TLS pin: `sha256:` and the key's SHA-256 in base64url, base64 or hex. */
+const tlsPin = z
+  .string()
+  .max(200)
+  .regex(/^sha256:([A-Za-z0-9+/_-]{43}=?|[0-9a-fA-F:]{64,95})$/, 'not a sha256: fingerprint');
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
 
   'session:get': channel<typeof none, SessionState>(none),
+  /**
+   * Points the app at an engine. A remote https engine whose certificate no trusted authority
+   * vouches for, and that comes without `tlsPin`, is refused with `client.tls_untrusted` and its
+   * fingerprint (`details.fingerprint`): the window asks the person to confirm it, then calls
+   * again with that pin. A certificate that does not match a given pin is refused naming both.
+   */
   'session:useEngine': channel<
-    z.ZodType<{ mode: 'embedded' } | { mode: 'remote'; apiUrl: string }>,
+    z.ZodType<{ mode: 'embedded' } | { mode: 'remote'; apiUrl: string; tlsPin?: string }>,
     SessionState
   >(
     z.discriminatedUnion('mode', [
       z.object({ mode: z.literal('embedded') }).strict(),
       z
-        .object({ mode: z.literal('remote'), apiUrl: z.url({ protocol: /^https?$/ }).max(2048) })
+        .object({
+          mode: z.literal('remote'),
+          apiUrl: z.url({ protocol: /^https?$/ }).max(2048),
+          tlsPin: tlsPin.optional(),
+        })
         .strict(),
     ]),
   ),
@@ -283,10 +300,29 @@ export const channels = {
     z.ZodType<{ dir?: string; name?: string } | undefined>,
     StorageDeviceInfo | null
   >(z.object({ dir: absolutePath.optional(), name: deviceName.optional() }).strict().optional()),
+  /**
+   * Makes a storage device for another computer (a NAS, a server) and saves its configuration
+   * (device token and the engine's TLS pin) where the native save dialog says; null when it was
+   * cancelled. Only while other computers can reach the engine.
+   */
+  'storage:addRemote': channel<z.ZodType<{ name: string }>, RemoteStorageAdded | null>(
+    z.object({ name: deviceName }).strict(),
+  ),
   /** Copies every file the device lacks to it from the others. */
   'storage:sync': channel<z.ZodType<{ deviceIdentifier: string }>, StorageSyncResult>(deviceRef),
   /** The device stops being a storage device (a local folder is left as it is). */
   'storage:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+
+  /** "Let my other computers connect": where the built-in engine answers. */
+  'reach:get': channel<typeof none, ReachStatus>(none),
+  /**
+   * Opens the built-in engine to the local network (TLS, fixed port) or closes it to this
+   * computer again. The engine restarts; a signed-in session carries on. Refused while
+   * transfers run, and with a remote engine.
+   */
+  'reach:setOpen': channel<z.ZodType<{ open: boolean }>, ReachStatus>(
+    z.object({ open: z.boolean() }).strict(),
+  ),
 
   'account:get': channel<typeof none, AccountInfo>(none),
   'account:changePassword': channel<
@@ -342,6 +378,8 @@ export interface BridgeEvents {
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
+  /** The built-in engine opened to other computers or closed again. */
+  'reach:changed': ReachStatus;
 }
 export type BridgeEvent = keyof BridgeEvents;
 export const bridgeEvents: readonly BridgeEvent[] = [
@@ -355,4 +393,5 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'pairing:stranger',
   'app:state',
   'app:navigate',
+  'reach:changed',
 ];

@@ -180,8 +180,37 @@ export interface PairingQr {
   expiresAt: string;
   /** The QR code as a PNG data URL (`data:image/png;base64,…`). */
   qrImage: string;
-  /** The code names the built-in engine, which answers only on this computer. */
+  /**
+   * The code names the built-in engine while it answers only on this computer ("Let my other
+   * computers connect" is off).
+   */
   localOnly: boolean;
+}
+
+/**
+ * "Let my other computers connect": whether the built-in engine answers other computers on the
+ * local network (over TLS with its own certificate, on a fixed port), and how they reach it.
+ */
+export interface ReachStatus {
+  /** The app uses its built-in engine, so the switch applies. */
+  available: boolean;
+  open: boolean;
+  /** The port it listens on for other computers (while open), or would. */
+  port: number;
+  /** The addresses other computers use, `https://192.168.1.20:9009` (while open). */
+  urls: string[];
+  /** The certificate's pin every other computer checks (while open). */
+  tlsPin: string | null;
+}
+
+/** A storage device made for another computer: its configuration file was written. */
+export interface RemoteStorageAdded {
+  deviceIdentifier: string;
+  name: string;
+  /** Where the configuration bundle was saved. */
+  bundlePath: string;
+  /** The command to run on that computer. */
+  command: string;
 }
 
 /**

@@ -60,6 +60,10 @@ export const CLIENT_ERROR_WORDS: Readonly<Record<string, string>> = {
   'client.folder_too_deep': '{path} is nested too deep for the vault to keep its folders.',
   'client.permission': 'Permission denied for {path}. Choose another place.',
   'client.disk_full': 'The disk is full. Free some space and try again.',
+  'client.tls_pin_mismatch':
+    "The engine at {host} presented a certificate with fingerprint {actual}, not the one this computer trusts for it ({expected}). Nothing was sent. If the engine's certificate was replaced on purpose, enter its new fingerprint.",
+  'client.tls_untrusted':
+    "The engine at {engineUrl} has a certificate this computer can't verify. Its fingerprint is {fingerprint}. Nothing was sent.",
 };
 
 /** "{folder}" slots filled from details; null when a slot has no value to fill it. */
@@ -129,6 +133,10 @@ export function describeClientError(error: unknown, engineUrl?: string | null): 
       message: (template && fill(template, details)) ?? error.message,
       reason: error.reason,
       status: error.status || null,
+      // Only what the window acts on: the fingerprint a person is asked to confirm.
+      ...(error.reason === 'client.tls_untrusted' && error.details?.['fingerprint']
+        ? { details: { fingerprint: error.details['fingerprint'] } }
+        : {}),
     };
   }
   if (error instanceof KeychainUnavailableError)

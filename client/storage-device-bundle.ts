@@ -6,7 +6,7 @@
 // engine, so the device trusts exactly the certificate this computer trusts. The file holds the
 // device token, so it is written 0600 and never over another file.
 
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import {
   approveDevice,
   downloadDeviceConfiguration,
@@ -30,7 +30,19 @@ export async function createStorageDeviceBundle(
   return { ...bundle, engine: { ...bundle.engine, ...(pin ? { tlsPin: pin } : {}) } };
 }
 
-/** Writes a bundle for the device's host: owner-only, and never over an existing file. */
-export async function writeDeviceBundle(path: string, bundle: DeviceConfiguration): Promise<void> {
-  await writeFile(path, `${JSON.stringify(bundle, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+/**
+ * Writes a bundle for the device's host, owner-only; never over an existing file unless
+ * `replace` (a save dialog that asked the person first).
+ */
+export async function writeDeviceBundle(
+  path: string,
+  bundle: DeviceConfiguration,
+  options: { replace?: boolean } = {},
+): Promise<void> {
+  await writeFile(path, `${JSON.stringify(bundle, null, 2)}\n`, {
+    mode: 0o600,
+    flag: options.replace ? 'w' : 'wx',
+  });
+  // A replaced file keeps its old mode; the device token in it must not be readable by others.
+  await chmod(path, 0o600);
 }

@@ -33,6 +33,8 @@ export interface EmbeddedEngineOptions {
   publicUrl?: string;
   /** Serve https/wss (the desktop app's "Let my other computers connect" uses self-signed). */
   tls?: TlsSetting;
+  /** The address handed out in URLs with the listening port (server.ts `publicHost`). */
+  publicHost?: string;
 }
 
 export interface LocalStorageDevice {
@@ -94,6 +96,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       log,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
       ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.publicHost ? { publicHost: options.publicHost } : {}),
     });
   } catch (error) {
     releaseLock();

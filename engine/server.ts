@@ -35,6 +35,11 @@ export interface EngineOptions {
   /** The public API URL handed out in links, when it differs from the listening address. */
   publicUrl?: string;
   /**
+   * The host name or address handed out in links, with the port the engine listens on (an
+   * engine on 0.0.0.0 handing out this computer's LAN address). publicUrl wins over it.
+   */
+  publicHost?: string;
+  /**
    * Serve https and wss on the one origin: with the data folder's self-signed certificate
    * (tls/self-signed.ts) or with certificate and key files. Absent: plain http.
    */
@@ -201,9 +206,14 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   await app.listen({ host, port: options.port ?? 9009 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const listenUrl = `${tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
-  urls.apiUrl = (options.publicUrl ?? listenUrl).replace(/\/+$/, '');
+  const forUrl = (name: string) => (name.includes(':') ? `[${name}]` : name);
+  const hostForUrl = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const scheme = tls ? 'https' : 'http';
+  const listenUrl = `${scheme}://${forUrl(hostForUrl)}:${port}`;
+  const advertised = options.publicHost
+    ? `${scheme}://${forUrl(options.publicHost)}:${port}`
+    : listenUrl;
+  urls.apiUrl = (options.publicUrl ?? advertised).replace(/\/+$/, '');
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
   if (tls?.kind === 'self-signed') urls.tlsPin = tls.pin;
 

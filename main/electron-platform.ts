@@ -93,6 +93,12 @@ export function electronPlatform(
         defaultPath: join(homedir(), 'Documents', defaultName),
         filters: KIT_FILTERS,
       }),
+    chooseDeviceBundleTarget: (defaultName) =>
+      saveDialog({
+        title: 'Save the storage device configuration',
+        defaultPath: join(homedir(), 'Documents', defaultName),
+        filters: [{ name: 'Device configuration', extensions: ['json'] }],
+      }),
     async openRecoveryKit() {
       const [file] = await openDialog({
         title: 'Open a recovery kit',

@@ -96,8 +96,8 @@ async function start(): Promise<void> {
     settingsFile: join(userData, 'settings.json'),
     secrets: new KeychainStore(),
     platform: electronPlatform(() => window, showWindow),
-    startEmbeddedEngine: () =>
-      startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine')),
+    startEmbeddedEngine: (start) =>
+      startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine'), start),
     emit: (event, payload) => {
       window?.webContents.send(event, payload);
       if (event === 'app:state') tray?.show(payload as AppState);

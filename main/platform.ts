@@ -23,6 +23,8 @@ export interface Platform {
   chooseFolder(): Promise<string | null>;
   /** Native save dialog for a recovery kit; null when cancelled. */
   chooseRecoveryKitTarget(defaultName: string): Promise<string | null>;
+  /** Native save dialog for a storage device's configuration file; null when cancelled. */
+  chooseDeviceBundleTarget(defaultName: string): Promise<string | null>;
   /** Native open dialog for a recovery kit; null when cancelled. */
   openRecoveryKit(): Promise<string | null>;
   /** The clipboard's image as a PNG data URL; null when it holds none. */

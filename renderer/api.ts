@@ -37,6 +37,9 @@ export const api = {
   get account(): VaultApi['account'] {
     return window.vault.account;
   },
+  get reach(): VaultApi['reach'] {
+    return window.vault.reach;
+  },
   get app(): VaultApi['app'] {
     return window.vault.app;
   },

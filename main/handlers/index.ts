@@ -6,6 +6,7 @@ import { deviceHandlers } from './devices.ts';
 import { engineHandlers } from './engine.ts';
 import { fileHandlers } from './files.ts';
 import { pairingHandlers } from './pairing.ts';
+import { reachHandlers } from './reach.ts';
 import { sessionHandlers } from './session.ts';
 import { storageHandlers } from './storage.ts';
 import { vaultHandlers } from './vault.ts';
@@ -21,6 +22,7 @@ export function createHandlers(app: VaultApp): HandlerTable {
     ...vaultHandlers(app),
     ...storageHandlers(app),
     ...accountHandlers(app),
+    ...reachHandlers(app),
     ...appHandlers(app),
   };
 }

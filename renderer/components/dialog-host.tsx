@@ -1,4 +1,5 @@
 import { uiSelectors, useAppStore } from '../store/index.ts';
+import { AddRemoteStorageDialog } from './add-remote-storage-dialog.tsx';
 import { ApproveDeviceDialog } from './approve-device-dialog.tsx';
 import { ClassifyDialog } from './classify-dialog.tsx';
 import { DeleteDialog } from './delete-dialog.tsx';
@@ -89,5 +90,7 @@ export function DialogHost() {
       );
     case 'sign-out-everywhere':
       return <SignOutEverywhereDialog onClose={closeDialog} />;
+    case 'add-remote-storage':
+      return <AddRemoteStorageDialog onClose={closeDialog} />;
   }
 }

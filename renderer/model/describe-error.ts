@@ -3,6 +3,8 @@ export interface PlainError {
   message: string;
   reason: string | null;
   fields?: Record<string, string>;
+  /** Facts main sent along (a certificate fingerprint to confirm). */
+  details?: Record<string, string>;
 }
 
 export interface ErrorSituation {
@@ -85,6 +87,9 @@ export function describeError(error: unknown, situation: ErrorSituation = {}): P
         ]),
       )
     : undefined;
+
+  const details = field<Record<string, string>>(error, 'details');
+  if (details && reason === 'client.tls_untrusted') return { reason, message, details };
 
   if (fields && Object.keys(fields).length > 0) {
     const generic = !message || reason === 'bridge.invalid_input';

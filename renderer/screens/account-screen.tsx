@@ -3,6 +3,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { PasswordField } from '../components/password-field.tsx';
+import { ReachCard } from '../components/reach-card.tsx';
 import { Spinner } from '../components/spinner.tsx';
 import { formatDate } from '../model/format-date.ts';
 import {
@@ -253,6 +254,8 @@ export function AccountScreen() {
             </button>
           </div>
         </section>
+
+        <ReachCard />
 
         <section className="card" aria-labelledby="password-title">
           <h2 id="password-title" className="card-title">

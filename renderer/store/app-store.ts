@@ -6,6 +6,7 @@ import { createEngineSlice, type EngineSlice } from './engine.ts';
 import { createFilesSlice, type FilesSlice } from './files.ts';
 import { createNavigationSlice, type NavigationSlice } from './navigation.ts';
 import { createPairingSlice, type PairingSlice } from './pairing.ts';
+import { createReachSlice, type ReachSlice } from './reach.ts';
 import { createSessionSlice, type SessionSlice } from './session.ts';
 import { createStorageSlice, type StorageSlice } from './storage.ts';
 import { createTransfersSlice, type TransfersSlice } from './transfers.ts';
@@ -23,7 +24,8 @@ export type AppState = SessionSlice &
   PairingSlice &
   VaultKeySlice &
   StorageSlice &
-  AccountSlice;
+  AccountSlice &
+  ReachSlice;
 
 const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
@@ -37,6 +39,7 @@ const createAppState: StateCreator<AppState> = (...args) => ({
   ...createVaultKeySlice(...args),
   ...createStorageSlice(...args),
   ...createAccountSlice(...args),
+  ...createReachSlice(...args),
 });
 
 /** The app's store, as a React hook: `useAppStore(filesSelectors.items)`. */

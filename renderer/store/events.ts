@@ -20,6 +20,7 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('pairing:stranger', (stranger) => store.getState().applyPairingStranger(stranger)),
     api.on('app:state', (state) => store.getState().applyAppStatus(state)),
     api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
+    api.on('reach:changed', (status) => store.getState().applyReach(status)),
   ];
   unsubscribe = () => {
     for (const off of offs) off();

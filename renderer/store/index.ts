@@ -6,7 +6,14 @@ export { engineSelectors } from './engine.ts';
 export { filesSelectors, PER_PAGE, type BulkOutcome, type SelectMode } from './files.ts';
 export { navigationSelectors, SCREENS, type OnboardingView, type Screen } from './navigation.ts';
 export { pairingSelectors, type JoinStatus } from './pairing.ts';
-export { sessionSelectors, type AuthMode, type AuthOutcome, type EngineChoice } from './session.ts';
+export { reachSelectors } from './reach.ts';
+export {
+  sessionSelectors,
+  type AuthMode,
+  type AuthOutcome,
+  type EngineChoice,
+  type EngineTrustQuestion,
+} from './session.ts';
 export { describeSyncResult, storageSelectors } from './storage.ts';
 export { transfersSelectors } from './transfers.ts';
 export { uiSelectors, type DialogState } from './ui.ts';

@@ -21,7 +21,14 @@ export type DialogState =
   | { kind: 'remove-storage'; device: StorageDeviceInfo }
   | { kind: 'approve-device'; device: PendingDevice }
   | { kind: 'pairing-join'; join: PairingJoin }
-  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' };
+  | {
+      kind:
+        | 'export-kit'
+        | 'import-kit'
+        | 'join-signed-in'
+        | 'sign-out-everywhere'
+        | 'add-remote-storage';
+    };
 
 export type NoticeTone = 'info' | 'success' | 'warning' | 'error';
 

@@ -6,7 +6,12 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describeClientError } from '../../client/describe-client-error.ts';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { dispatch } from '../../bridge/vault-api.ts';
-import { inProcessEngineHandle, type EngineHandle } from '../../main/engine-handle.ts';
+import {
+  embeddedEngineOptions,
+  inProcessEngineHandle,
+  type EngineHandle,
+  type EngineStart,
+} from '../../main/engine-handle.ts';
 import { createHandlers } from '../../main/handlers/index.ts';
 import { VaultApp } from '../../main/vault-app.ts';
 import { compiledHost } from '../support/compiled.ts';
@@ -125,7 +130,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
       .catch(() => undefined);
   };
 
-  const startEngine = async (): Promise<EngineHandle> => {
+  const startEngine = async (start: EngineStart): Promise<EngineHandle> => {
     if (options.engine) {
       // Switching to "built-in" in such a test reaches the given engine, with no local storage of its own.
       return {
@@ -142,6 +147,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
     const engine = await compiledHost.startEmbeddedEngine({
       dataDir: join(dataDir, 'engine'),
       logLevel: 'silent',
+      ...embeddedEngineOptions(start),
       ...(gate ? { publicUrl: gate.url } : {}),
     });
     gate?.forwardTo({ host: '127.0.0.1', port: Number(new URL(engine.listenUrl).port) });
@@ -161,6 +167,8 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
     secrets: new KeychainStore(keychainService),
     platform,
     startEmbeddedEngine: startEngine,
+    // "Let my other computers connect" takes any free port here: tests never use a fixed one.
+    reachPort: 0,
     emit,
   });
   const handlers = createHandlers(app);

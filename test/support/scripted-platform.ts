@@ -21,6 +21,8 @@ export class ScriptedPlatform implements Platform {
   readonly shownInFolder: string[] = [];
   nextSaveTarget: string | null = null;
   nextFolder: string | null = null;
+  /** What the next device configuration save dialog answers. */
+  nextDeviceBundleTarget: string | null = null;
   nextRecoveryKitTarget: string | null = null;
   nextRecoveryKitFile: string | null = null;
   clipboardImage: string | null = null;
@@ -74,6 +76,13 @@ export class ScriptedPlatform implements Platform {
     this.dialogDefaults.push(defaultName);
     const target = this.nextRecoveryKitTarget;
     this.nextRecoveryKitTarget = null;
+    return target;
+  }
+
+  async chooseDeviceBundleTarget(defaultName: string): Promise<string | null> {
+    this.dialogDefaults.push(defaultName);
+    const target = this.nextDeviceBundleTarget;
+    this.nextDeviceBundleTarget = null;
     return target;
   }
 
