@@ -12,13 +12,16 @@ import { certificatePin } from '../../engine/tls/tls-pin.ts';
  * key must complete no request here: `received()` stays empty, so no header, token, password or
  * WebSocket hello reached it (it would read them in plain text).
  */
-export class TlsRecorder {
-  private readonly chunks: Buffer[] = [];
-  private handshakeCount = 0;
-  private connectionCount = 0;
+interface Seen {
+  chunks: Buffer[];
+  handshakes: number;
+  connections: number;
+}
 
+export class TlsRecorder {
   private constructor(
     private readonly server: Server,
+    private readonly seen: Seen,
     readonly url: string,
     /** The impostor's own pin (not the engine's). */
     readonly pin: string,
@@ -27,39 +30,38 @@ export class TlsRecorder {
   static async start(): Promise<TlsRecorder> {
     const made = loadSelfSignedCertificate(mkdtempSync(join(tmpdir(), 'privicore-impostor-')));
     const sockets = new Set<TLSSocket>();
-    let recorder: TlsRecorder | undefined;
+    const seen: Seen = { chunks: [], handshakes: 0, connections: 0 };
     const server = createServer({ key: made.keyPem, cert: made.certPem }, (socket) => {
       sockets.add(socket);
-      recorder!.handshakeCount += 1;
-      socket.on('data', (chunk: Buffer) => recorder!.chunks.push(chunk));
+      seen.handshakes += 1;
+      socket.on('data', (chunk: Buffer) => seen.chunks.push(chunk));
       socket.on('error', () => undefined);
       socket.on('close', () => sockets.delete(socket));
     });
-    server.on('connection', () => (recorder!.connectionCount += 1));
+    server.on('connection', () => (seen.connections += 1));
     // A client that drops the connection mid-handshake (on a pin mismatch) is no server error.
     server.on('tlsClientError', () => undefined);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    recorder = new TlsRecorder(server, `https://127.0.0.1:${port}`, certificatePin(made.certPem));
     server.on('close', () => {
       for (const socket of sockets) socket.destroy();
     });
-    return recorder;
+    return new TlsRecorder(server, seen, `https://127.0.0.1:${port}`, certificatePin(made.certPem));
   }
 
   /** TCP connections accepted: the client did come here. */
   get connections(): number {
-    return this.connectionCount;
+    return this.seen.connections;
   }
 
   /** TLS handshakes the server side completed. */
   get handshakes(): number {
-    return this.handshakeCount;
+    return this.seen.handshakes;
   }
 
   /** Everything the clients sent after their handshakes. */
   received(): Buffer {
-    return Buffer.concat(this.chunks);
+    return Buffer.concat(this.seen.chunks);
   }
 
   close(): Promise<void> {
