@@ -116,7 +116,7 @@ describe('bash', () => {
       'rename',
       'remove',
     ]);
-    expect(await complete(['storage', 'a'])).toEqual(['add-local']);
+    expect(await complete(['storage', 'a'])).toEqual(['add-local', 'add-remote']);
     expect(await complete(['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     // Where nothing more specific applies, bash completes file names (complete -o default).
     expect(await complete(['devices', 'approve', ''])).toEqual([]);
@@ -162,6 +162,7 @@ describe('zsh', () => {
     expect(await candidates(['-'])).toEqual([
       '--engine',
       '--ws',
+      '--pin',
       '--insecure-http',
       '--json',
       '--quiet',
