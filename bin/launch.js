@@ -1,6 +1,6 @@
 // Runs one of the compiled Node programs, building it first when it is missing or stale:
-//   node bin/launch.js engine|storage-device [ARGS...]
-// (`npm run engine` and `npm run storage-device`). The program runs in this process, so signals
+//   node bin/launch.js engine|storage-device|authenticator [ARGS...]
+// (`npm run engine`, `npm run storage-device`, `npm run authenticator`). The program runs in this process, so signals
 // sent to it reach it directly.
 import process from 'node:process';
 import { compiledPath, ensureBuilt } from './compiled.js';
@@ -8,6 +8,7 @@ import { compiledPath, ensureBuilt } from './compiled.js';
 const PROGRAMS = {
   engine: 'engine/main.mjs',
   'storage-device': 'engine/storage-device.mjs',
+  authenticator: 'engine/authenticator.mjs',
 };
 
 const name = process.argv[2];

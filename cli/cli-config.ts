@@ -19,6 +19,8 @@ const CliConfigSchema = z.object({
    * connects), so it lives here and not in the keychain.
    */
   tlsPins: z.record(z.string(), z.string()).optional(),
+  /** Set once this machine is a verified authenticator: its device (the token is in the keychain). */
+  authenticatorDeviceId: z.string().optional(),
 });
 
 export type CliConfig = z.infer<typeof CliConfigSchema>;

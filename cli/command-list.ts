@@ -3,6 +3,7 @@
 
 import type { CommandSpec } from './command-spec.ts';
 import { loginCommand, logoutCommand, signupCommand, whoamiCommand } from './commands/account.ts';
+import { authenticatorsCommand, voteCommand, votesCommand } from './commands/authenticators.ts';
 import { completionCommand } from './commands/completion.ts';
 import { devicesCommand } from './commands/devices.ts';
 import { findCommand, lsCommand } from './commands/file-list.ts';
@@ -15,8 +16,10 @@ import {
   rmCommand,
 } from './commands/files.ts';
 import { pairCommand, qrCommand } from './commands/pairing.ts';
+import { policiesCommand } from './commands/policies.ts';
 import { recoveryCommand } from './commands/recovery.ts';
 import { storageCommand } from './commands/storage.ts';
+import { votingCommand } from './commands/voting.ts';
 import { GLOBAL_OPTIONS, PROGRAM } from './global-options.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -37,5 +40,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  authenticatorsCommand,
+  votingCommand,
+  policiesCommand,
+  votesCommand,
+  voteCommand,
   completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
 ];

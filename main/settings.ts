@@ -37,6 +37,35 @@ const Settings = z.object({
   reach: z
     .object({ open: z.boolean(), port: z.number().int().min(1).max(65535) })
     .default({ open: false, port: DEFAULT_REACH_PORT }),
+  /**
+   * This computer as a verified authenticator of a profile (contract §10): its device. The
+   * device token is in the OS keychain, never here.
+   */
+  authenticator: z
+    .object({
+      profileId: z.string(),
+      deviceIdentifier: z.string(),
+      tokenExpiresAt: z.string(),
+    })
+    .nullable()
+    .default(null),
+  /** Ballots this computer was sent, and what came of them: the trace a vote leaves. */
+  ballotHistory: z
+    .array(
+      z.object({
+        profileId: z.string(),
+        ballotId: z.string(),
+        poolId: z.string(),
+        title: z.string(),
+        facts: z.array(z.object({ label: z.string(), value: z.string() })),
+        myVote: z.enum(['yes', 'no']).nullable(),
+        outcome: z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']).nullable(),
+        outcomeWords: z.string(),
+        receivedAt: z.string(),
+        decidedAt: z.string().nullable(),
+      }),
+    )
+    .default([]),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -46,6 +75,8 @@ export const DEFAULT_SETTINGS: Settings = {
   username: null,
   device: null,
   reach: { open: false, port: DEFAULT_REACH_PORT },
+  authenticator: null,
+  ballotHistory: [],
 };
 
 export async function loadSettings(file: string): Promise<Settings> {

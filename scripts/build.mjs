@@ -6,6 +6,7 @@
 //           out/cli/main.mjs                 the privicore-vault CLI (bin/privicore-vault.js)
 //           out/engine/main.mjs              the standalone engine (npm run engine)
 //           out/engine/storage-device.mjs    a storage device (npm run storage-device)
+//           out/engine/authenticator.mjs     the headless authenticator (npm run authenticator)
 //           out/lib/*.mjs                    engine/server.ts, engine/host.ts and the storage
 //                                            device runtime, for the tests to run the build
 //         with shared code in out/chunks/ (code splitting: `--version` loads no engine code).
@@ -58,6 +59,7 @@ async function buildNode() {
       'cli/main': 'cli/main.ts',
       'engine/main': 'engine/main.ts',
       'engine/storage-device': 'engine/devices/storage-device-main.ts',
+      'engine/authenticator': 'engine/devices/authenticator-main.ts',
       'lib/engine-server': 'engine/server.ts',
       'lib/engine-host': 'engine/host.ts',
       'lib/storage-device': 'engine/devices/storage-device.ts',

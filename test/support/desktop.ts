@@ -83,6 +83,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       username: null,
       device: null,
       reach: { open: false, port: 9009 },
+      authenticator: null,
+      ballotHistory: [],
     };
     await saveSettings(settingsFile, settings);
   }
