@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
 import { startEngine } from './server.ts';
@@ -8,6 +9,7 @@ import type { TlsSetting } from './tls/engine-tls.ts';
  * The standalone engine process:
  *   npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]
  *                     [--tls self-signed | --tls-cert FILE --tls-key FILE]
+ *                     [--trust-proxy PROXY_ADDRESS]
  *   npm run engine -- backup --data-dir DIR --to FILE
  *   npm run engine -- restore --from FILE --data-dir DIR
  * Serving prints exactly one JSON line on stdout when ready; logs go to stderr. Exit codes: 0
@@ -16,6 +18,7 @@ import type { TlsSetting } from './tls/engine-tls.ts';
 const usage = [
   'usage: npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]',
   '                         [--tls self-signed | --tls-cert FILE --tls-key FILE]',
+  '                         [--trust-proxy PROXY_ADDRESS]',
   '       npm run engine -- backup --data-dir DIR --to FILE',
   '       npm run engine -- restore --from FILE --data-dir DIR',
 ].join('\n');
@@ -94,6 +97,7 @@ async function serve(args: string[]): Promise<void> {
     tls?: string;
     'tls-cert'?: string;
     'tls-key'?: string;
+    'trust-proxy'?: string;
     help?: boolean;
   }>(
     {
@@ -104,6 +108,7 @@ async function serve(args: string[]): Promise<void> {
       tls: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      'trust-proxy': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     args,
@@ -113,6 +118,8 @@ async function serve(args: string[]): Promise<void> {
     process.exit(0);
   }
   if (!values['data-dir']) fail('--data-dir is required');
+  if (values['trust-proxy'] !== undefined && !isIP(values['trust-proxy']))
+    fail(`--trust-proxy takes the proxy's IP address, got "${values['trust-proxy']}"`);
   const port = values.port === undefined ? 9009 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     fail(`--port must be 0–65535, got "${values.port}"`);
@@ -127,6 +134,7 @@ async function serve(args: string[]): Promise<void> {
       port,
       publicUrl: values['public-url'],
       ...(tls ? { tls } : {}),
+      ...(values['trust-proxy'] ? { trustProxy: values['trust-proxy'] } : {}),
       log,
     });
     if (!tls && !isLoopback(host))

@@ -47,6 +47,11 @@ export interface EngineOptions {
    */
   publicHost?: string;
   /**
+   * The address of a reverse proxy in front (e.g. 127.0.0.1): requests from it name the client
+   * in X-Forwarded-For, which the per-address limits then count. Absent: the peer's address.
+   */
+  trustProxy?: string;
+  /**
    * Serve https and wss on the one origin: with the data folder's self-signed certificate
    * (tls/self-signed.ts) or with certificate and key files. Absent: plain http.
    */
@@ -194,7 +199,10 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   );
   await recoverInterruptedUploads(ctx);
 
-  const app = buildApp(ctx, tls ? { key: tls.key, cert: tls.cert } : undefined);
+  const app = buildApp(ctx, {
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+  });
   const channel = createWsChannel({
     hub,
     log,

@@ -23,14 +23,16 @@ const CORS_HEADERS = {
 
 /**
  * Builds the HTTP API without listening, so tests can `inject` and server.ts can listen; with
- * `https`, the server speaks TLS (the WebSocket upgrades on it are then wss).
+ * `https`, the server speaks TLS (the WebSocket upgrades on it are then wss). `trustProxy`: the
+ * reverse proxy whose X-Forwarded-For names the client (request.ip).
  */
 export function buildApp(
   ctx: EngineContext,
-  https?: { key: string; cert: string },
+  options: { https?: { key: string; cert: string }; trustProxy?: string } = {},
 ): FastifyInstance {
   const app = Fastify({
-    ...(https ? { https } : {}),
+    ...(options.https ? { https: options.https } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
     loggerInstance: ctx.log as FastifyBaseLogger,
     // Per-request lines would dominate the log at benchmark rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
