@@ -130,7 +130,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const now = () => clock.now();
   const secrets = loadEngineSecrets(options.dataDir);
   let tls: EngineTls | undefined = options.tls
-    ? loadEngineTls(options.tls, options.dataDir, now())
+    ? await loadEngineTls(options.tls, options.dataDir, now())
     : undefined;
   const store = openSqliteStore(options.dataDir);
   const hub = new SocketHub(now);
@@ -293,10 +293,10 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
 
   // A self-signed certificate near its end is renewed (same key, same pin); certificate files
   // replaced on disk (a Let's Encrypt renewal) are taken up, without a restart either way.
-  const tlsCheck = setInterval(() => {
+  const checkTls = async (): Promise<void> => {
     if (!options.tls || !tls) return;
     try {
-      const next = loadEngineTls(options.tls, options.dataDir, now());
+      const next = await loadEngineTls(options.tls, options.dataDir, now());
       if (next.cert === tls.cert && next.key === tls.key) return;
       (app.server as unknown as SecureServer).setSecureContext({ key: next.key, cert: next.cert });
       if (next.pin !== tls.pin)
@@ -309,7 +309,8 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     } catch (err) {
       log.error({ err }, 'the TLS certificate could not be renewed or reloaded');
     }
-  }, TLS_CHECK_MS);
+  };
+  const tlsCheck = setInterval(() => void checkTls(), TLS_CHECK_MS);
   tlsCheck.unref();
 
   let closing: Promise<void> | undefined;

@@ -50,6 +50,10 @@ const common = {
   write: false,
   // Linked source maps: `node --enable-source-maps` (or PRIVICORE_VAULT_DEBUG stacks) map back.
   sourcemap: 'linked',
+  // Whitespace and syntax only (names stay, for readable stacks): V8 keeps every loaded
+  // module's source in memory, so a smaller bundle is a smaller idle engine (issue 13: < 80 MB).
+  minifyWhitespace: true,
+  minifySyntax: true,
 };
 
 async function buildNode() {

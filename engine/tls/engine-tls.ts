@@ -25,9 +25,13 @@ export class TlsSetupError extends Error {
 }
 
 /** Reads (or for `self-signed`, makes or renews) the certificate; a clear error when it cannot. */
-export function loadEngineTls(setting: TlsSetting, dataDir: string, now = Date.now()): EngineTls {
+export async function loadEngineTls(
+  setting: TlsSetting,
+  dataDir: string,
+  now = Date.now(),
+): Promise<EngineTls> {
   if (setting.kind === 'self-signed') {
-    const made = loadSelfSignedCertificate(dataDir, {
+    const made = await loadSelfSignedCertificate(dataDir, {
       now,
       ...(setting.names ? { names: setting.names } : {}),
     });

@@ -9,13 +9,18 @@
 // tls-pin.ts) never changes and no client that pinned it has to be told anything. Clients do not
 // check the certificate's names (they check the pin), but the names still list this machine's
 // own, for tools that look.
+//
+// node-forge is loaded only to make a certificate (a dynamic import, its own chunk in the build):
+// evaluated, it holds some 10 MB that an engine serving a certificate it already has, or plain
+// http, would carry for nothing (issue 13: an idle engine under 80 MB). Checking the kept
+// certificate needs only node:crypto.
 
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import forge from 'node-forge';
 import { isIP } from 'node:net';
+import type { pki } from 'node-forge';
 
 const VALID_DAYS = 825;
 const RENEW_BEFORE_DAYS = 30;
@@ -34,10 +39,10 @@ export interface SelfSignedCertificate {
 }
 
 /** Loads the data folder's self-signed certificate, making or renewing it when needed. */
-export function loadSelfSignedCertificate(
+export async function loadSelfSignedCertificate(
   dataDir: string,
   options: { now?: number; names?: readonly string[] } = {},
-): SelfSignedCertificate {
+): Promise<SelfSignedCertificate> {
   const now = options.now ?? Date.now();
   const dir = join(dataDir, 'tls');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -61,7 +66,7 @@ export function loadSelfSignedCertificate(
     const current = currentCertificate(certPem, keyPem, now);
     if (current) return { keyPem, certPem, keyFile, certFile, notAfter: current, renewed: false };
   }
-  const made = makeCertificate(keyPem, now, options.names ?? []);
+  const made = await makeCertificate(keyPem, now, options.names ?? []);
   writeAtomically(certFile, made.certPem, 0o644);
   return {
     keyPem,
@@ -79,22 +84,20 @@ function currentCertificate(certPem: string, keyPem: string, now: number): Date 
     const certificate = new X509Certificate(certPem);
     const notAfter = new Date(certificate.validTo);
     if (notAfter.getTime() - now < RENEW_BEFORE_DAYS * DAY_MS) return undefined;
-    const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-    const forgeCert = forge.pki.certificateFromPem(certPem);
-    const publicKey = forgeCert.publicKey as forge.pki.rsa.PublicKey;
-    if (publicKey.n.compareTo(forgeKey.n) !== 0) return undefined;
+    if (!certificate.checkPrivateKey(createPrivateKey(keyPem))) return undefined;
     return notAfter;
   } catch {
     return undefined;
   }
 }
 
-function makeCertificate(
+async function makeCertificate(
   keyPem: string,
   now: number,
   extraNames: readonly string[],
-): { certPem: string; notAfter: Date } {
-  const privateKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+): Promise<{ certPem: string; notAfter: Date }> {
+  const { default: forge } = await import('node-forge');
+  const privateKey = forge.pki.privateKeyFromPem(keyPem) as pki.rsa.PrivateKey;
   const publicKey = forge.pki.setRsaPublicKey(privateKey.n, privateKey.e);
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = publicKey;

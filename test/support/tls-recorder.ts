@@ -28,7 +28,9 @@ export class TlsRecorder {
   ) {}
 
   static async start(): Promise<TlsRecorder> {
-    const made = loadSelfSignedCertificate(mkdtempSync(join(tmpdir(), 'privicore-impostor-')));
+    const made = await loadSelfSignedCertificate(
+      mkdtempSync(join(tmpdir(), 'privicore-impostor-')),
+    );
     const sockets = new Set<TLSSocket>();
     const seen: Seen = { chunks: [], handshakes: 0, connections: 0 };
     const server = createServer({ key: made.keyPem, cert: made.certPem }, (socket) => {
