@@ -15,6 +15,7 @@ import { resolveCaller } from './domain/authorization.ts';
 import { dataTokenCommands, discardExpiredReservations } from './domain/data-token.ts';
 import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
 import { authenticateDevice, deviceCommands } from './domain/device.ts';
+import { oauthCommands } from './domain/oauth.ts';
 import { changePasswordCommand, registerProfileCommand } from './domain/profile.ts';
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
@@ -61,6 +62,7 @@ function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
     ...Object.values(storageCommands(ctx)),
     ...Object.values(dataTokenCommands(ctx)),
     ...Object.values(transferCommands(ctx)),
+    ...Object.values(oauthCommands(ctx)),
   ] as unknown as CommandSpec<never, never>[];
 }
 
@@ -157,6 +159,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
           tokenHash: caller.token.hash,
           profileId: caller.profile.id,
           deviceId: caller.token.deviceId,
+          grantId: caller.oauth?.grantId ?? null,
           expiresAt: caller.token.expiresAt,
         };
       } catch {
@@ -199,6 +202,10 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
     void store.tokens
       .pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS)
+      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    // A rotated refresh token is kept until it would have expired, to notice its reuse.
+    void store.oauthRefreshTokens
+      .pruneExpiredBefore(at)
       .catch((err: unknown) => log.warn({ err }, 'prune failed'));
     void discardExpiredReservations(ctx).catch((err: unknown) =>
       log.warn({ err }, 'reservation expiry failed'),
