@@ -1,5 +1,7 @@
 // Contract §5 over real HTTP: every OAuth endpoint with each of its errors, the lifetimes of
 // codes and tokens (on the engine's clock), refresh rotation, revocation and replays.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../engine/http/endpoints.ts';
 import { TestChannel } from '../support/channel.ts';
@@ -763,6 +765,30 @@ describe('the channel', () => {
     appChannel.close();
     ownerChannel.close();
     await nas.stop();
+  });
+});
+
+describe('at rest', () => {
+  it('keeps client secrets, codes, access and refresh tokens only as digests', async () => {
+    const owner = await createProfile(api);
+    const app = await registerApp(api, owner.token, { scopes: ['profile:read'] });
+    const { requestId, nonce } = await consent(api, owner.token, app.clientId, ['profile:read']);
+    const code = await retrieveCode(api, app, requestId, nonce);
+    const pair = await exchange(api, app, code);
+    const rotated = (await refresh(api, pair.token, pair.refreshToken)).body as typeof pair;
+    const files = readdirSync(engine.dataDir).filter((name) => name.startsWith('engine.sqlite'));
+    const stored = Buffer.concat(files.map((name) => readFileSync(join(engine.dataDir, name))));
+    for (const secret of [
+      app.clientSecret,
+      code,
+      pair.token,
+      pair.refreshToken,
+      rotated.token,
+      rotated.refreshToken,
+    ]) {
+      expect(stored.includes(secret), secret.slice(0, 2)).toBe(false);
+      expect(stored.includes(secret.slice(2)), secret.slice(0, 2)).toBe(false);
+    }
   });
 });
 
