@@ -142,40 +142,43 @@ export type ConsentReview =
     };
 
 /**
- * Looks the link up at the engine: the registered name and redirect URI, and what would be
- * granted. A link whose redirect_uri is not the registered one, or whose registered redirect URI
- * this computer will not open, is refused.
+ * Looks a consent request up at the engine: the registered name and redirect URI, and what would
+ * be granted. A link names a redirect_uri, which must be the registered one; where this computer
+ * opens it afterwards (`opensRedirect`, the desktop app) it must also be one it will open. The
+ * CLI names none and opens nothing: the registered one is shown.
  */
 export async function reviewConsent(
   session: Pick<VaultSession, 'http'>,
-  link: ConsentLink,
+  request: Omit<ConsentLink, 'redirectUri'> & { redirectUri?: string },
+  options: { opensRedirect: boolean },
 ): Promise<ConsentReview> {
   let application: OAuthApplicationDescription;
   try {
-    application = await describeApplication(session.http, { clientId: link.clientId });
+    application = await describeApplication(session.http, { clientId: request.clientId });
   } catch (error) {
     if ((error as { reason?: string }).reason === 'oauth.application_not_found')
       return {
         state: 'refused',
         message:
-          'No application is registered under this link’s client id (it may have been removed). Nothing was shared.',
+          'No application is registered under this client id (it may have been removed). Nothing was shared.',
         application: null,
       };
     throw error;
   }
-  if (link.redirectUri !== application.redirectUri)
+  const redirectUri = request.redirectUri ?? application.redirectUri;
+  if (redirectUri !== application.redirectUri)
     return {
       state: 'refused',
-      message: `The link would send you to ${link.redirectUri}, but “${application.name}” is registered with ${application.redirectUri}. The link may not come from “${application.name}”; nothing was shared.`,
+      message: `The link would send you to ${redirectUri}, but “${application.name}” is registered with ${application.redirectUri}. The link may not come from “${application.name}”; nothing was shared.`,
       application,
     };
-  if (!isOpenableRedirect(application.redirectUri))
+  if (options.opensRedirect && !isOpenableRedirect(application.redirectUri))
     return {
       state: 'refused',
       message: `“${application.name}” is registered with ${application.redirectUri}, which this app does not open: only https addresses, or http on this computer.`,
       application,
     };
-  const scopes = grantedScopes(application.scopes, link.scopes);
+  const scopes = grantedScopes(application.scopes, request.scopes);
   if (scopes.length === 0)
     return {
       state: 'refused',
@@ -184,7 +187,7 @@ export async function reviewConsent(
     };
   return {
     state: 'ready',
-    link,
+    link: { ...request, redirectUri },
     application,
     scopes: scopes.map((scope) => ({ scope, words: SCOPE_WORDS[scope] })),
   };
