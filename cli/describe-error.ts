@@ -40,6 +40,27 @@ const HINTS: Record<string, string> = {
   'oauth.scope_denied': 'The application was not given the scope this needs.',
   'client.no_data_key':
     'This machine has no data key for the profile, so it cannot encrypt or decrypt: run `privicore-vault recovery import FILE`.',
+  'policy.vote_rejected': 'Your authenticators voted no, so it was not done.',
+  'policy.vote_expired':
+    'Not enough authenticators voted in time, so it was not done; try again and vote sooner.',
+  'policy.vote_cancelled': 'The vote was cancelled, so it was not done.',
+  'policy.not_found': 'No policy with that name or id (see `privicore-vault policies`).',
+  'policy.name_taken': 'A policy with that name exists; choose another.',
+  'voting.no_authenticators':
+    'A policy asks for a vote, but fewer authenticators than the quorum can vote: add one with `privicore-vault authenticators add`.',
+  'voting.already_voted': 'That ballot was already cast; votes are final.',
+  'voting.pool_closed': 'That vote is over (decided, expired or cancelled).',
+  'voting.ballot_not_found':
+    'No open ballot with that id for this machine (see `privicore-vault votes`).',
+  'voting.pool_not_found': 'No voting pool with that id.',
+  'voting_configuration.not_found':
+    'No voting configuration with that name or id (see `privicore-vault voting config`).',
+  'voting_configuration.name_taken': 'A voting configuration with that name exists.',
+  'voting_configuration.in_use':
+    'A policy uses that voting configuration; remove or change the policy first.',
+  'device.not_authenticator':
+    'That device is not an authenticator (see `privicore-vault authenticators`).',
+  'auth.token_kind_not_allowed': 'This credential may not do that.',
 };
 
 export function describeError(error: unknown): string {

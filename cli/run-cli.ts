@@ -22,6 +22,9 @@ import {
 import { pairCommand, qrCommand } from './commands/pairing.ts';
 import { recoveryCommand } from './commands/recovery.ts';
 import { storageCommand } from './commands/storage.ts';
+import { authenticatorsCommand, voteCommand, votesCommand } from './commands/authenticators.ts';
+import { policiesCommand } from './commands/policies.ts';
+import { votingCommand } from './commands/voting.ts';
 import { describeError } from './describe-error.ts';
 import { EXIT_CODE_MEANINGS, EXIT_OK, exitCode, exitCodeFor } from './exit-codes.ts';
 import { Output } from './output.ts';
@@ -61,6 +64,11 @@ const COMMANDS: readonly CommandSpec[] = [
   recoveryCommand,
   appsCommand,
   authorizeCommand,
+  authenticatorsCommand,
+  votingCommand,
+  policiesCommand,
+  votesCommand,
+  voteCommand,
   completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
 ];
 

@@ -90,6 +90,8 @@ export class SessionChannel {
   private epochValue = 0;
   private channelIdValue: string | undefined;
   private readonly outcomes = new Map<string, Remembered>();
+  /** Commands the engine said wait for a vote (status 1 `{poolId, policyId}`), by command id. */
+  private readonly holds = new Map<string, { poolId: string; policyId: string }[]>();
   private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly listeners = new Map<keyof ChannelEvents, Set<Listener<never>>>();
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -168,6 +170,11 @@ export class SessionChannel {
     return this.wait<RequestOutcome>('request', requestId, options);
   }
 
+  /** The pools a command waits for, as the engine announced them (empty when none). */
+  holdsOf(commandId: string): { poolId: string; policyId: string }[] {
+    return [...(this.holds.get(commandId) ?? [])];
+  }
+
   /** Forgets a remembered outcome (a request whose URL was used, so a retry waits afresh). */
   forget(id: string): void {
     this.outcomes.delete(id);
@@ -186,6 +193,7 @@ export class SessionChannel {
       return Promise.reject(PrivicoreError.cancelled('Waiting for the command'));
 
     return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const finish = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
@@ -206,10 +214,13 @@ export class SessionChannel {
       } as Waiter;
       const onAbort = () => waiter.fail(PrivicoreError.cancelled('Waiting for the command'));
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(
-        () => void this.timeOut(id, waiter, options.timeoutMs),
-        options.timeoutMs,
-      );
+      const arm = () => {
+        timer = setTimeout(
+          () => void this.timeOut(id, waiter, options.timeoutMs, arm),
+          options.timeoutMs,
+        );
+      };
+      arm();
       const set = this.waiters.get(id) ?? new Set<Waiter>();
       set.add(waiter);
       this.waiters.set(id, set);
@@ -223,10 +234,23 @@ export class SessionChannel {
     });
   }
 
-  /** A last look at /request-status before giving up, for a message lost on a live connection. */
-  private async timeOut(id: string, waiter: Waiter, timeoutMs: number): Promise<void> {
+  /**
+   * A last look at /request-status before giving up, for a message lost on a live connection.
+   * A command held for a vote is waited for as long as the engine still reports it started:
+   * the engine itself ends it at the pool's deadline (contract §10), so the wait is re-armed.
+   */
+  private async timeOut(
+    id: string,
+    waiter: Waiter,
+    timeoutMs: number,
+    rearm: () => void,
+  ): Promise<void> {
     await this.reconcile([id], 0);
     if (!this.waiters.get(id)?.has(waiter)) return;
+    if (this.holds.has(id) && this.stateValue === 'joined') {
+      rearm();
+      return;
+    }
     waiter.fail(
       new PrivicoreError({
         status: 0,
@@ -419,11 +443,14 @@ export class SessionChannel {
         if (!id) return;
         if (status === 1) {
           if (isRecord(body) && typeof body['poolId'] === 'string') {
-            this.emit('vote-pending', {
-              commandId: id,
-              poolId: body['poolId'],
-              policyId: String(body['policyId'] ?? ''),
-            });
+            const hold = { poolId: body['poolId'], policyId: String(body['policyId'] ?? '') };
+            const known = this.holds.get(id) ?? [];
+            if (!known.some((entry) => entry.poolId === hold.poolId)) known.push(hold);
+            this.holds.delete(id);
+            this.holds.set(id, known);
+            while (this.holds.size > this.options.outcomeCacheSize)
+              this.holds.delete(this.holds.keys().next().value as string);
+            this.emit('vote-pending', { commandId: id, ...hold });
           }
           return;
         }

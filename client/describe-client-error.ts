@@ -48,6 +48,23 @@ export const CLIENT_ERROR_WORDS: Readonly<Record<string, string>> = {
     'The file failed its integrity check, so nothing was saved. Try again; if it keeps failing, the stored copy is damaged.',
   'client.timeout': 'The engine took too long to answer. Check that it is running and try again.',
   'client.cancelled': 'Cancelled.',
+  'policy.vote_rejected': 'Your authenticators voted no, so this was not done.',
+  'policy.vote_expired':
+    'Not enough authenticators voted in time, so this was not done. Try again and vote sooner.',
+  'policy.vote_cancelled': 'The vote was cancelled, so this was not done.',
+  'policy.not_found': 'That policy no longer exists. Refresh the list.',
+  'policy.name_taken': 'A policy with that name already exists. Choose another name.',
+  'voting.no_authenticators':
+    'A policy asks for a vote, but there are fewer authenticators than the vote needs. Add one in Settings → Voting.',
+  'voting.already_voted': 'This ballot was already cast. Votes are final.',
+  'voting.pool_closed': 'This vote is already over.',
+  'voting.ballot_not_found': 'This ballot is no longer open.',
+  'voting_configuration.name_taken':
+    'A voting configuration with that name already exists. Choose another name.',
+  'voting_configuration.in_use':
+    'A policy uses this voting configuration. Change or delete the policy first.',
+  'voting_configuration.not_found': 'That voting configuration no longer exists. Refresh the list.',
+  'device.not_authenticator': 'That device is not an authenticator any more.',
   'client.download_interrupted':
     'The download stopped before it finished, so nothing was saved. Try again.',
   'client.target_folder_missing':

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { ChannelHub } from './channel-hub.ts';
+import type { ChannelHub, PublishOptions } from './channel-hub.ts';
 import type { Recipient, ServerMessage } from './messages.ts';
 
 /** A socket that joined a channel with a valid authorization token. */
@@ -40,15 +40,16 @@ export class SocketHub implements ChannelHub {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  publish(recipient: Recipient, message: ServerMessage): void {
+  publish(recipient: Recipient, message: ServerMessage, options: PublishOptions = {}): void {
     const text = JSON.stringify({ data: message });
+    const buffer = options.buffer !== false;
     if ('deviceId' in recipient) {
-      this.deliver(`d:${recipient.deviceId}`, this.byDevice.get(recipient.deviceId), text);
+      this.deliver(`d:${recipient.deviceId}`, this.byDevice.get(recipient.deviceId), text, buffer);
       return;
     }
-    this.deliver(`p:${recipient.profileId}`, this.byProfile.get(recipient.profileId), text);
+    this.deliver(`p:${recipient.profileId}`, this.byProfile.get(recipient.profileId), text, buffer);
     if (recipient.grantId)
-      this.deliver(`g:${recipient.grantId}`, this.byGrant.get(recipient.grantId), text);
+      this.deliver(`g:${recipient.grantId}`, this.byGrant.get(recipient.grantId), text, buffer);
   }
 
   join(socket: JoinedSocket): void {
@@ -91,22 +92,37 @@ export class SocketHub implements ChannelHub {
     for (const socket of [...(this.byDevice.get(deviceId) ?? [])]) this.closeSocket(socket);
   }
 
+  /** Sends to one joined socket only (what a join is owed, such as its open ballots). */
+  sendTo(socket: JoinedSocket, message: ServerMessage): void {
+    if (socket.ws.readyState === socket.ws.OPEN) socket.ws.send(JSON.stringify({ data: message }));
+  }
+
+  isDeviceJoined(deviceId: string): boolean {
+    return (this.byDevice.get(deviceId)?.size ?? 0) > 0;
+  }
+
   /** Sockets currently joined for a profile (benchmarks and tests observe delivery). */
   joinedCount(profileId: string): number {
     return this.byProfile.get(profileId)?.size ?? 0;
   }
 
   /** Sends to the joined sockets, or buffers for the next one to join (contract §2). */
-  private deliver(key: string, sockets: Set<JoinedSocket> | undefined, text: string): void {
+  private deliver(
+    key: string,
+    sockets: Set<JoinedSocket> | undefined,
+    text: string,
+    buffer: boolean,
+  ): void {
     if (sockets && sockets.size > 0) {
       for (const socket of sockets) socket.ws.send(text);
       return;
     }
+    if (!buffer) return;
     const now = this.now();
-    const buffer = (this.buffers.get(key) ?? []).filter((entry) => entry.at >= now - BUFFER_MS);
-    buffer.push({ at: now, text });
-    if (buffer.length > BUFFER_LIMIT) buffer.splice(0, buffer.length - BUFFER_LIMIT);
-    this.buffers.set(key, buffer);
+    const kept = (this.buffers.get(key) ?? []).filter((entry) => entry.at >= now - BUFFER_MS);
+    kept.push({ at: now, text });
+    if (kept.length > BUFFER_LIMIT) kept.splice(0, kept.length - BUFFER_LIMIT);
+    this.buffers.set(key, kept);
     // Recipients that never join (an application polling request-status) must not pile up.
     if (this.buffers.size > SWEEP_ABOVE) this.sweep(now);
   }

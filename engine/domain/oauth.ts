@@ -62,45 +62,47 @@ interface RegisterPayload {
   scopes: OAuthScope[];
 }
 
-/**
- * Contract §11: the event policies may gate registration on, with the template's voting
- * attributes the operation has. Issue 11's command gate hooks it onto the command below.
- */
-export function applicationRegisteredEvent(username: string, payload: RegisterPayload) {
+/** Contract §5 register, held by any active policy on `oauth.application_registered` (§11). */
+function registerApplicationCommand(ctx: EngineContext): CommandSpec<RegisterPayload> {
   return {
-    eventId: 'oauth.application_registered',
-    attributes: [
-      ['username', username],
-      ['applicationName', payload.name],
-    ] as [string, string][],
+    kind: 'oauth.register-application',
+    restart: 'rerun',
+    // Contract §11 profile-governance: the ballot names the profile and the application.
+    gate: {
+      async event({ profileId, payload }) {
+        const profile = await ctx.store.profiles.byId(profileId!);
+        return {
+          eventId: 'oauth.application_registered',
+          attributes: [
+            ...(profile ? [['username', profile.username] as [string, string]] : []),
+            ['applicationName', payload.name],
+          ],
+        };
+      },
+    },
+    async commit(tx, { commandId, profileId, payload, now }) {
+      await tx.oauthApplications.insert({
+        id: commandId,
+        profileId: profileId!,
+        clientId: newId(),
+        name: payload.name,
+        redirectUri: payload.redirectUri,
+        scopes: payload.scopes,
+        secretHash: null,
+        createdAt: now,
+        revokedAt: null,
+      });
+      return { ok: true, result: { applicationId: commandId } };
+    },
   };
 }
-
-export const registerApplicationCommand: CommandSpec<RegisterPayload> = {
-  kind: 'oauth.register-application',
-  restart: 'rerun',
-  async commit(tx, { commandId, profileId, payload, now }) {
-    await tx.oauthApplications.insert({
-      id: commandId,
-      profileId: profileId!,
-      clientId: newId(),
-      name: payload.name,
-      redirectUri: payload.redirectUri,
-      scopes: payload.scopes,
-      secretHash: null,
-      createdAt: now,
-      revokedAt: null,
-    });
-    return { ok: true, result: { applicationId: commandId } };
-  },
-};
 
 export async function registerApplication(
   ctx: EngineContext,
   caller: Caller,
   input: RegisterPayload,
 ): Promise<string> {
-  return ctx.commands.accept(registerApplicationCommand, caller.profile.id, {
+  return ctx.commands.accept(oauthCommands(ctx).register, caller.profile.id, {
     name: input.name,
     redirectUri: checkRedirectUri(input.redirectUri),
     scopes: input.scopes,
@@ -181,7 +183,11 @@ export const oauthCommands = perContext((ctx: EngineContext) => {
       return { ok: true, after: () => closeSockets(ctx, ended) };
     },
   };
-  return { register: registerApplicationCommand, revoke, consent: requestAuthorizationCodeCommand };
+  return {
+    register: registerApplicationCommand(ctx),
+    revoke,
+    consent: requestAuthorizationCodeCommand,
+  };
 });
 
 export async function revokeApplication(

@@ -7,11 +7,14 @@ import { parseUrlEncoded } from './form-fields.ts';
 import { registerDataTokenRoutes } from './routes/data-token.ts';
 import { registerDeviceRoutes } from './routes/device.ts';
 import { registerOAuthRoutes } from './routes/oauth.ts';
+import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerPublicKeyRoutes } from './routes/public-key.ts';
 import { registerStorageRoutes } from './routes/storage.ts';
 import { registerTransferRoutes } from './routes/transfer.ts';
 import { registerUtilityRoutes } from './routes/utility.ts';
+import { registerVerifiedAuthenticatorRoutes } from './routes/verified-authenticator.ts';
+import { registerVotingRoutes } from './routes/voting.ts';
 
 /** Contract §1.1 CORS. */
 const CORS_HEADERS = {
@@ -78,5 +81,8 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   registerStorageRoutes(app, ctx);
   registerDataTokenRoutes(app, ctx);
   registerTransferRoutes(app, ctx);
+  registerVerifiedAuthenticatorRoutes(app, ctx);
+  registerPolicyRoutes(app, ctx);
+  registerVotingRoutes(app, ctx);
   return app;
 }

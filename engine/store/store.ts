@@ -2,7 +2,7 @@
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
  * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts). Times are epoch milliseconds.
+ * (device-store.ts, data-store.ts, voting-store.ts, oauth-store.ts). Times are epoch milliseconds.
  */
 
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
@@ -13,6 +13,14 @@ import type {
   OAuthRefreshRepo,
   OAuthRequestRepo,
 } from './oauth-store.ts';
+import type {
+  BallotRepo,
+  CommandHoldRepo,
+  PolicyRepo,
+  PoolRepo,
+  VotingConfigurationRepo,
+  VotingDefaultsRepo,
+} from './voting-store.ts';
 
 export interface ProfileRecord {
   id: string;
@@ -137,6 +145,12 @@ export interface StoreRepos {
   oauthRequests: OAuthRequestRepo;
   oauthGrants: OAuthGrantRepo;
   oauthRefreshTokens: OAuthRefreshRepo;
+  votingDefaults: VotingDefaultsRepo;
+  votingConfigurations: VotingConfigurationRepo;
+  policies: PolicyRepo;
+  pools: PoolRepo;
+  ballots: BallotRepo;
+  holds: CommandHoldRepo;
 }
 
 export interface Store extends StoreRepos {

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { HeldStatus } from '../components/held-status.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { PasswordField } from '../components/password-field.tsx';
@@ -10,7 +11,7 @@ import {
   MIN_PASSWORD,
   type PasswordChangeErrors,
 } from '../model/secret-rules.ts';
-import { accountSelectors, useAppStore } from '../store/index.ts';
+import { accountSelectors, holdsSelectors, useAppStore } from '../store/index.ts';
 
 function AccountMessageLine() {
   const message = useAppStore(accountSelectors.message);
@@ -40,6 +41,9 @@ function AccountMessageLine() {
 
 function ChangePasswordForm() {
   const changePassword = useAppStore((s) => s.changePassword);
+  // A profile policy may hold the change for a vote (contract §11): the form says so.
+  const held = useAppStore(holdsSelectors.held('password-change', null));
+  const forgetHeldOperation = useAppStore((s) => s.forgetHeldOperation);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -62,6 +66,7 @@ function ChangePasswordForm() {
       return;
     }
     setBusy(true);
+    forgetHeldOperation('password-change', null);
     const failure = await changePassword(current, next);
     setBusy(false);
     if (!failure) {
@@ -138,6 +143,7 @@ function ChangePasswordForm() {
           Change password
         </button>
       </div>
+      {held && (busy || held.hold.status !== 'pending') ? <HeldStatus hold={held.hold} /> : null}
     </form>
   );
 }

@@ -33,6 +33,11 @@ const COMMANDS = [
   'recovery',
   'apps',
   'authorize',
+  'authenticators',
+  'voting',
+  'policies',
+  'votes',
+  'vote',
   'completion',
 ];
 
