@@ -15,6 +15,7 @@ import {
   type OAuthApplicationDescription,
   type OAuthScope,
 } from './endpoints/oauth.ts';
+import { SCOPE_WORDS } from '../bridge/oauth-scopes.ts';
 import type { VaultSession } from './session.ts';
 
 /** The longest consent link read; longer ones are refused unread. */
@@ -36,18 +37,7 @@ export class ConsentLinkError extends Error {
   }
 }
 
-/** Contract §1.4 scopes in plain words, for every consent prompt. */
-export const SCOPE_WORDS: Readonly<Record<OAuthScope, string>> = {
-  all: 'Everything your account can do: your files, devices, storage and settings',
-  'data-token:read':
-    "Read your files' list (names, folders, sizes) and download them — still encrypted; only your devices hold the key",
-  'data-token:write': 'Add files to your vault, rename, move and delete them',
-  'device:read': 'See the devices of your account',
-  'device:write': 'Add, approve, rename and remove devices of your account',
-  'storage:read': 'See your storage devices and how full they are',
-  'storage:write': 'Add, synchronise and remove storage devices',
-  'profile:read': 'See your account id and its public key',
-};
+export { SCOPE_WORDS } from '../bridge/oauth-scopes.ts';
 
 /**
  * Parses and checks a consent link (untrusted input: from a browser, another app, the clipboard).

@@ -7,22 +7,7 @@
 import { acceptCommand, type AcceptedCommand } from '../accepted-command.ts';
 import type { HttpClient } from '../http.ts';
 
-/** Contract §1.4 scopes. */
-export const OAUTH_SCOPES = [
-  'all',
-  'data-token:read',
-  'data-token:write',
-  'device:read',
-  'device:write',
-  'storage:read',
-  'storage:write',
-  'profile:read',
-] as const;
-export type OAuthScope = (typeof OAUTH_SCOPES)[number];
-
-export function isOAuthScope(value: string): value is OAuthScope {
-  return (OAUTH_SCOPES as readonly string[]).includes(value);
-}
+export { isOAuthScope, OAUTH_SCOPES, type OAuthScope } from '../../bridge/oauth-scopes.ts';
 
 export interface OAuthApplication {
   applicationId: string;
