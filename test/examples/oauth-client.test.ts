@@ -80,7 +80,7 @@ describe('the example application', () => {
     const refreshed = await browser('/files');
     expect(refreshed.html).toContain('The tokens were refreshed');
     expect(refreshed.html).toContain('tax-return.pdf');
-    // The rotated pair is the one in use: the first access token no longer works.
+    // Rotation keeps the consent alive: the new pair is the one in use.
     const consents = await api.get('/profile/retrieve-oauth-application-consent-list', owner.token);
     expect((consents.body as { items: { state: string }[] }).items[0]!.state).toBe('active');
   });
