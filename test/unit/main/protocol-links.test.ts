@@ -1,26 +1,13 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import {
-  installProtocolLinks,
-  linkFromArgv,
-  type ProtocolApp,
-} from '../../../main/protocol-links.ts';
-
-/** Electron's `app` at the seam: the events main listens to and the scheme registration. */
-class FakeElectronApp extends EventEmitter {
-  readonly registered: unknown[][] = [];
-  setAsDefaultProtocolClient(...args: unknown[]): boolean {
-    this.registered.push(args);
-    return true;
-  }
-}
+import { installProtocolLinks, linkFromArgv } from '../../../main/protocol-links.ts';
+import { FakeElectronApp } from '../../support/electron-app-seam.ts';
 
 const LINK = 'privicore://oauth/authorize?client_id=c&nonce=n-12345678&scope[]=all&redirect_uri=x';
 
 function install(argv: string[], options: { defaultApp?: boolean } = {}) {
   const electron = new FakeElectronApp();
   let shown = 0;
-  const links = installProtocolLinks(electron as unknown as ProtocolApp, {
+  const links = installProtocolLinks(electron.asProtocolApp(), {
     argv,
     defaultApp: options.defaultApp ?? false,
     execPath: '/opt/electron',
