@@ -3,6 +3,7 @@
 
 import type { CommandSpec } from './command-spec.ts';
 import { loginCommand, logoutCommand, signupCommand, whoamiCommand } from './commands/account.ts';
+import { appsCommand, authorizeCommand } from './commands/apps.ts';
 import { authenticatorsCommand, voteCommand, votesCommand } from './commands/authenticators.ts';
 import { completionCommand } from './commands/completion.ts';
 import { devicesCommand } from './commands/devices.ts';
@@ -40,6 +41,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  appsCommand,
+  authorizeCommand,
   authenticatorsCommand,
   votingCommand,
   policiesCommand,

@@ -33,6 +33,11 @@ const HINTS: Record<string, string> = {
   'storage.device_offline': 'That storage device is offline; start it and try again.',
   'storage.no_intact_copy':
     'No intact copy of the data is available on the online storage devices.',
+  'oauth.application_not_found':
+    'No OAuth application with that id or client id (see `privicore-vault apps`); it may have been revoked.',
+  'oauth.already_retrieved':
+    'The client secret was already shown once and cannot be shown again; revoke the application and register it anew.',
+  'oauth.scope_denied': 'The application was not given the scope this needs.',
   'client.no_data_key':
     'This machine has no data key for the profile, so it cannot encrypt or decrypt: run `privicore-vault recovery import FILE`.',
   'policy.vote_rejected': 'Your authenticators voted no, so it was not done.',

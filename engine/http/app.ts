@@ -3,8 +3,10 @@ import type { EngineContext } from '../context.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { BODY_LIMIT, registerBodyParsers } from './body-parsers.ts';
 import { sendError } from './errors.ts';
+import { parseUrlEncoded } from './form-fields.ts';
 import { registerDataTokenRoutes } from './routes/data-token.ts';
 import { registerDeviceRoutes } from './routes/device.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerPublicKeyRoutes } from './routes/public-key.ts';
@@ -37,7 +39,12 @@ export function buildApp(
     // Per-request lines would dominate the log at benchmark rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      maxParamLength: 200,
+      // Contract §1.2: query strings use PHP-style arrays too (`scope[]=a&scope[]=b`).
+      querystringParser: parseUrlEncoded,
+    },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
     return503OnClosing: true,
   });
@@ -77,6 +84,7 @@ export function buildApp(
 
   registerUtilityRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerOAuthRoutes(app, ctx);
   registerPublicKeyRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerStorageRoutes(app, ctx);
