@@ -17,6 +17,7 @@ import { changePasswordCommand, registerProfileCommand } from './domain/profile.
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
 import { buildApp } from './http/app.ts';
+import { endWithError } from './http/raw-error-response.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { createTransferServices } from './transfer/transfer-services.ts';
@@ -142,7 +143,11 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
       bus.handleUpgrade(request, socket, head);
       return;
     }
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    endWithError(socket, {
+      status: 404,
+      reason: 'route.not_found',
+      message: `No WebSocket endpoint at ${path || '/'}.`,
+    });
   });
 
   await app.listen({ host, port: options.port ?? 9009 });

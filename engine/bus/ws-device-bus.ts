@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { endWithError } from '../http/raw-error-response.ts';
 import type { Logger } from '../log.ts';
 import {
   CLOSE_GOING_AWAY,
@@ -438,9 +439,11 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 
     handleUpgrade(request, socket, head) {
       if (closed) {
-        socket.end(
-          'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-        );
+        endWithError(socket, {
+          status: 503,
+          reason: 'server.error',
+          message: 'The engine is shutting down; try again shortly.',
+        });
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));

@@ -3,7 +3,12 @@ import type { Caller } from '../domain/authorization.ts';
 import { resolveCaller } from '../domain/authorization.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import type { EngineContext } from '../context.ts';
-import { endpoint as lookup, type Endpoint, type EndpointId } from './endpoints.ts';
+import {
+  endpoint as lookup,
+  type Endpoint,
+  type EndpointId,
+  type EndpointParam,
+} from './endpoints.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -19,9 +24,11 @@ export interface RouteInput<I> {
 }
 
 export interface RouteDefinition<I> {
-  /** JSON schema of each field; a string-keyed object schema is built from it. */
+  /**
+   * JSON schema of each field the endpoint table lists for the body (or the query of a GET);
+   * which of them are required comes from the table.
+   */
   fields?: Record<string, JsonSchema>;
-  required?: readonly string[];
   /** Free-form endpoints keep fields they do not list (contract §1.2). */
   additional?: JsonSchema | boolean;
   /** Token kinds refused here (contract §1.4 "Token kinds"). */
@@ -47,6 +54,30 @@ function fastifyPath(path: string): string {
 }
 
 /**
+ * The fields a route validates: the table's body or query parameters, less the transfer
+ * credential of query-auth endpoints (checked as a credential, 401, not as a field).
+ */
+function fieldParams(ep: Endpoint): readonly EndpointParam[] {
+  return ep.params.filter(
+    (p) =>
+      (p.in === 'form' || p.in === 'json' || p.in === 'query') &&
+      !(ep.auth === 'query-auth' && p.name === 'auth'),
+  );
+}
+
+/** A route's field schemas must name exactly the table's parameters, so neither drifts. */
+function checkFields(ep: Endpoint, fields: Record<string, JsonSchema> | undefined): void {
+  const listed = fieldParams(ep).map((p) => p.name);
+  const schemas = Object.keys(fields ?? {});
+  const unlisted = schemas.filter((name) => !listed.includes(name));
+  const unchecked = listed.filter((name) => !schemas.includes(name));
+  if (unlisted.length > 0 || unchecked.length > 0)
+    throw new Error(
+      `${ep.id}: field schemas and the endpoint table disagree (not in the table: ${unlisted.join(', ') || 'none'}; no schema: ${unchecked.join(', ') || 'none'})`,
+    );
+}
+
+/**
  * Registers one contract endpoint and its aliases from the endpoint table, so the routes can
  * never drift from it: authentication and gating in onRequest (before the body is read, as the
  * contract's check order requires), then body parsing, schema validation and the handler.
@@ -58,11 +89,14 @@ export function route<I = Record<string, unknown>>(
   definition: RouteDefinition<I>,
 ): void {
   const ep: Endpoint = lookup(id);
+  checkFields(ep, definition.fields);
   const objectSchema: JsonSchema | undefined = definition.fields
     ? {
         type: 'object',
         properties: definition.fields,
-        required: [...(definition.required ?? [])],
+        required: fieldParams(ep)
+          .filter((p) => p.required)
+          .map((p) => p.name),
         ...(definition.additional !== undefined
           ? { additionalProperties: definition.additional }
           : {}),

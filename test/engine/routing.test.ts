@@ -67,9 +67,20 @@ describe('endpoint table', () => {
     },
   );
 
-  it('accepts a trailing slash on every route', async () => {
-    const response = await api.get('/health/');
-    expect(response.status).toBe(200);
+  it.each(
+    served
+      .filter((e) => e.id !== 'websocket.channel')
+      .flatMap((e) => [
+        { id: e.id, method: e.method, path: e.path },
+        ...e.aliases.map((a) => ({ id: `${e.id} (alias)`, ...a })),
+      ]),
+  )('accepts a trailing slash on $id ($method $path/)', async ({ method, path }) => {
+    const plain = await call(method, path);
+    const slashed = await call(method, `${path}/`);
+    expect(slashed.status).toBe(plain.status);
+    expect((slashed.body as { reason?: string } | undefined)?.reason).toBe(
+      (plain.body as { reason?: string } | undefined)?.reason,
+    );
   });
 
   it('answers unknown routes with route.not_found in the error shape', async () => {

@@ -15,14 +15,12 @@ import { accepted, route } from '../route.ts';
 export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext): void {
   route<{ username: string; password: string }>(app, ctx, 'profile.register-profile', {
     fields: { username, password },
-    required: ['username', 'password'],
     handler: async ({ input, reply }) =>
       accepted(reply, await registerProfile(ctx, input.username, input.password)),
   });
 
   route<{ username: string; password: string }>(app, ctx, 'profile.authenticate', {
     fields: { username: text(1, 254), password: text(1, 1024) },
-    required: ['username', 'password'],
     handler: async ({ input }) => {
       const issued = await authenticate(ctx, input.username, input.password);
       return {
@@ -38,7 +36,6 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
 
   route<{ currentPassword: string; newPassword: string }>(app, ctx, 'profile.change-password', {
     fields: { currentPassword: text(1, 1024), newPassword: password },
-    required: ['currentPassword', 'newPassword'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await changePassword(ctx, caller, input.currentPassword, input.newPassword)),
   });
