@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
+import { printReadyLine } from './ready-line.ts';
 import { startEngine } from './server.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 
@@ -55,9 +56,7 @@ try {
     publicUrl: values['public-url'],
     log,
   });
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', apiUrl: engine.apiUrl, wsUrl: engine.wsUrl })}\n`,
-  );
+  printReadyLine({ apiUrl: engine.apiUrl, wsUrl: engine.wsUrl });
   stopOnSignals(log, () => engine.close());
 } catch (error) {
   log.error({ err: error }, 'engine failed to start');

@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
+import { printReadyLine } from '../ready-line.ts';
 import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
 import { startStorageDevice, type RunningStorageDevice } from './storage-device.ts';
 import { stopOnSignals } from '../stop-on-signals.ts';
@@ -66,9 +67,7 @@ let announced = false;
 device.onReady(() => {
   if (announced) return;
   announced = true;
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', deviceIdentifier: device.deviceIdentifier })}\n`,
-  );
+  printReadyLine({ deviceIdentifier: device.deviceIdentifier });
 });
 
 device.onStateChange((state) => {
