@@ -48,7 +48,7 @@ export interface RunningEngine {
 }
 
 /** Every command kind a restarted engine may find at status 1. */
-function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
+export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
   return [
     registerProfileCommand,
     changePasswordCommand,
