@@ -69,17 +69,17 @@ describe('SessionChannel', () => {
     const { session } = user;
     // The ack is heard by the channel (only as a raw message) before anyone waits for it.
     const seen = new Set<string>();
-    let wanted: string | undefined;
+    const wanted: { id?: string } = {};
     let heard!: () => void;
     const ackHeard = new Promise<void>((resolve) => (heard = resolve));
     const stop = session.channel.on('message', (data) => {
       if (data['type'] !== 'X-DPT-CAB-ID') return;
       seen.add(String(data['id']));
-      if (data['id'] === wanted) heard();
+      if (data['id'] === wanted.id) heard();
     });
     const accepted = await reserveTokenSpace(session.http, { context: '/early' });
-    wanted = accepted.commandId;
-    if (seen.has(wanted)) heard();
+    wanted.id = accepted.commandId;
+    if (seen.has(wanted.id)) heard();
     await ackHeard;
     stop();
     // Only now does anyone wait: the remembered message answers, with its body.
