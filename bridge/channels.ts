@@ -1,4 +1,18 @@
 import { z } from 'zod';
+import {
+  LIMITS,
+  absolutePathSchema,
+  classificationFieldsSchema,
+  contextSchema,
+  deviceNameSchema,
+  extensionSchema,
+  fileNameSchema,
+  newPassphraseSchema,
+  newPasswordSchema,
+  tokenSchema,
+  typedSecretSchema,
+  usernameSchema,
+} from './field-rules.ts';
 import type {
   AccountInfo,
   AppNavigation,
@@ -39,9 +53,8 @@ function channel<I extends z.ZodType, R>(input: I): ChannelSpec<I, R> {
 }
 
 const none = z.undefined().or(z.object({}).strict()).optional();
-const token = z.string().min(3).max(200);
-const text = (max: number) => z.string().min(1).max(max);
-const context = z.string().min(1).max(1024).startsWith('/');
+const token = tokenSchema;
+const context = contextSchema;
 /** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
 const deviceIdentifier = z
   .string()
@@ -50,15 +63,9 @@ const deviceIdentifier = z
     'not a device identifier',
   );
 const deviceRef = z.object({ deviceIdentifier }).strict();
-/** Contract §8: device names are 1–255 characters; control characters have no place in one. */
-const deviceName = text(255).regex(/^[^\p{Cc}]+$/u, 'no control characters');
-/** A path main opens or writes: absolute (POSIX, drive letter or UNC), since main has no cwd to resolve against. */
-const absolutePath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
-const passphrase = z.string().min(8).max(1024);
+const deviceName = deviceNameSchema;
+const absolutePath = absolutePathSchema;
+const passphrase = newPassphraseSchema;
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -76,13 +83,14 @@ export const channels = {
     ]),
   ),
   'session:signUp': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
-    z
-      .object({ username: z.string().min(3).max(254), password: z.string().min(10).max(1024) })
-      .strict(),
+    z.object({ username: usernameSchema, password: newPasswordSchema }).strict(),
   ),
   'session:signIn': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
     z
-      .object({ username: z.string().min(1).max(254), password: z.string().min(1).max(1024) })
+      .object({
+        username: z.string().min(1).max(LIMITS.usernameMax),
+        password: typedSecretSchema,
+      })
       .strict(),
   ),
   'session:signOut': channel<typeof none, SessionState>(none),
@@ -101,7 +109,7 @@ export const channels = {
     z
       .object({
         context: context.optional(),
-        q: z.string().max(255).optional(),
+        q: z.string().max(LIMITS.searchMax).optional(),
         page: z.number().int().min(1).max(1_000_000),
         perPage: z.number().int().min(1).max(500),
         sort: z.enum(['createdAt', 'fileName', 'size']),
@@ -114,7 +122,12 @@ export const channels = {
   /** Opens the native file chooser; resolves with the chosen paths (empty when cancelled). */
   'files:choose': channel<typeof none, string[]>(none),
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
-    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
+    z
+      .object({
+        paths: z.array(z.string().min(1).max(LIMITS.pathMax)).min(1).max(1000),
+        context,
+      })
+      .strict(),
   ),
   /** Opens the native save dialog unless a target is given; resolves with the transfer. */
   'files:download': channel<
@@ -122,7 +135,11 @@ export const channels = {
     Transfer | null
   >(
     z
-      .object({ token, fileName: text(255), target: z.string().min(1).max(4096).optional() })
+      .object({
+        token,
+        fileName: fileNameSchema,
+        target: z.string().min(1).max(LIMITS.pathMax).optional(),
+      })
       .strict(),
   ),
   'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(
@@ -136,13 +153,8 @@ export const channels = {
     z
       .object({
         token,
-        fileName: text(255),
-        extension: z
-          .string()
-          .max(32)
-          .regex(/^[^.]*$/, 'no dot')
-          .nullable()
-          .optional(),
+        fileName: fileNameSchema,
+        extension: extensionSchema.nullable().optional(),
       })
       .strict(),
   ),
@@ -153,9 +165,7 @@ export const channels = {
     z
       .object({
         token,
-        fields: z
-          .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().max(1024))
-          .refine((fields) => Object.keys(fields).length <= 49, 'at most 49 fields'),
+        fields: classificationFieldsSchema,
       })
       .strict(),
   ),
@@ -216,8 +226,8 @@ export const channels = {
   >(
     z
       .object({
-        currentPassword: z.string().min(1).max(1024),
-        newPassword: z.string().min(10).max(1024),
+        currentPassword: typedSecretSchema,
+        newPassword: newPasswordSchema,
       })
       .strict(),
   ),
@@ -230,7 +240,7 @@ export const channels = {
   'account:importRecoveryKit': channel<
     z.ZodType<{ passphrase: string; path?: string }>,
     KeyStatus | null
-  >(z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict()),
+  >(z.object({ passphrase: typedSecretSchema, path: absolutePath.optional() }).strict()),
 
   'app:state': channel<typeof none, AppState>(none),
   /** Queued transfers wait while paused; running ones finish. */

@@ -1,38 +1,10 @@
-// Plain words for the desktop app: what went wrong and what to do next. The CLI has its own
-// wording (cli/describe-error.ts) because its next steps are commands.
+// Plain words for the desktop app: what went wrong and what to do next, from the one wording
+// table (bridge/error-words.ts) the renderer and the CLI use too.
 
+import { errorWords } from '../bridge/error-words.ts';
 import type { BridgeErrorInfo } from '../bridge/vault-api.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import { KeychainUnavailableError } from './secrets/keychain.ts';
-
-const WORDS: Record<string, string> = {
-  'auth.invalid_credentials': "That username and password don't match. Check them and try again.",
-  'auth.invalid_token': 'Your session has ended. Sign in again.',
-  'auth.missing_token': 'You are signed out. Sign in again.',
-  'auth.rate_limited':
-    'Too many failed sign-ins for this username. Wait a few minutes and try again.',
-  'profile.username_taken': 'That username is already taken. Choose another one.',
-  'profile.public_key_required': 'This account is not fully set up yet. Sign in again to finish.',
-  'data_token.not_found': 'This file no longer exists in the vault. Refresh the list.',
-  'device.not_found': 'That device is no longer part of this account. Refresh the list.',
-  'device.not_pending': 'That device is no longer waiting for approval.',
-  'device.not_approved': 'That device has not been approved yet.',
-  'device.role_taken': 'That device already has a role.',
-  'storage.none_registered':
-    'There is no storage device to keep your files. Add one on the Storage screen.',
-  'storage.unavailable':
-    'No storage device is online right now. Start one (or reconnect the drive) and try again.',
-  'storage.no_intact_copy':
-    'No intact copy of this file is reachable right now. Bring its storage devices online and try again.',
-  'storage.device_offline': 'That storage device is offline. Connect it and try again.',
-  'storage.not_registered': 'That device is not a storage device of this account.',
-  'client.no_data_key':
-    "This computer doesn't have the key for this vault yet. Import your recovery kit (Account screen) or approve this device from another one.",
-  'client.integrity':
-    'The file failed its integrity check, so nothing was saved. Try again; if it keeps failing, the stored copy is damaged.',
-  'client.timeout': 'The engine took too long to answer. Check that it is running and try again.',
-  'client.cancelled': 'Cancelled.',
-};
 
 export function describeClientError(error: unknown, engineUrl?: string | null): BridgeErrorInfo {
   if (error instanceof PrivicoreError) {
@@ -55,7 +27,7 @@ export function describeClientError(error: unknown, engineUrl?: string | null): 
       };
     }
     return {
-      message: WORDS[error.reason] ?? error.message,
+      message: errorWords(error.reason, 'app') ?? error.message,
       reason: error.reason,
       status: error.status || null,
     };
