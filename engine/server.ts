@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock } from './data-dir-lock.ts';
+import { acquireLock, type LockOwner } from './lock-file.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
@@ -48,6 +48,12 @@ export interface RunningEngine {
 }
 
 /** Every command kind a restarted engine may find at status 1. */
+/** The refusal of a data folder another engine or host has open. */
+export function inUse(dataDir: string, owner: LockOwner): string {
+  const who = owner === 'this process' ? 'this process' : `pid ${owner.pid}`;
+  return `Another Privicore Vault process (${who}) is using ${dataDir}; stop it or wait for it to finish.`;
+}
+
 export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
   return [
     registerProfileCommand,
@@ -66,7 +72,9 @@ const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'));
+  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'), (owner) =>
+    inUse(options.dataDir, owner),
+  );
   try {
     return await runEngine(options, releaseLock);
   } catch (error) {

@@ -187,7 +187,9 @@ export class StorageDeviceProcess {
   /** SIGKILL to the whole group (npm, tsx and node): a crash, nothing is flushed. */
   async kill(): Promise<void> {
     const lock = join(this.dir, 'lock');
-    const runtimePid = existsSync(lock) ? Number(readFileSync(lock, 'utf8').trim()) : undefined;
+    const runtimePid = existsSync(lock)
+      ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid
+      : undefined;
     if (this.child.exitCode === null && this.child.signalCode === null)
       process.kill(-this.child.pid!, 'SIGKILL');
     await this.exited;
@@ -209,7 +211,7 @@ async function releaseStaleLock(lock: string, pid: number): Promise<void> {
     }
   };
   await eventually(() => state() === undefined || state() === 'Z', `process ${pid} died`);
-  if (existsSync(lock) && Number(readFileSync(lock, 'utf8').trim()) === pid)
+  if (existsSync(lock) && (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid === pid)
     rmSync(lock, { force: true });
 }
 
