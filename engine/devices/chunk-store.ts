@@ -1,14 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  chmod,
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  rename,
-  rm,
-  rmdir,
-} from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isId } from '../ids.ts';
 import { acquireLock } from '../lock-file.ts';
