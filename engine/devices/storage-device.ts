@@ -14,7 +14,7 @@ import {
 } from '../bus/bus-frames.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ChunkStore } from './chunk-store.ts';
-import type { DeviceBundle } from './device-bundle.ts';
+import type { EmbeddedDeviceBundle } from './device-bundle.ts';
 
 /**
  * connecting → connected → (connection lost) → connecting …; the last three are final:
@@ -26,7 +26,7 @@ export type StorageDeviceState =
   'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'stopped';
 
 export interface StorageDeviceOptions {
-  bundle: DeviceBundle;
+  bundle: EmbeddedDeviceBundle;
   /** The device folder: at-rest key and chunks (chunk-store.ts). */
   dir: string;
   log?: Logger;

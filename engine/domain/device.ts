@@ -2,6 +2,7 @@ import type { CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { generateSignedKeyPair } from '../crypto/signed-key.ts';
+import type { EmbeddedDeviceBundle } from '../devices/device-bundle.ts';
 import { hashToken } from '../crypto/tokens.ts';
 import { isId, newId } from '../ids.ts';
 import type { DeviceRecord } from '../store/device-store.ts';
@@ -21,15 +22,6 @@ export interface NewDeviceKeys {
   deviceId: string;
   publicKey: string;
   privateKeySealed: string | null;
-}
-
-export interface DeviceConfiguration {
-  deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
-  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
-  deviceToken: string;
-  deviceTokenExpiresAt: string;
-  keys: { public: string; private?: string };
 }
 
 /** The sealed private key of a device binds its id, so it cannot be replayed onto another. */
@@ -263,7 +255,7 @@ export async function downloadDeviceConfiguration(
   ctx: EngineContext,
   caller: Caller,
   deviceIdentifier: string,
-): Promise<DeviceConfiguration> {
+): Promise<EmbeddedDeviceBundle> {
   const device = await ownDevice(ctx.store, caller, deviceIdentifier);
   if (device.status !== 'approved') {
     throw new DomainError(

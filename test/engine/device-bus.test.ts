@@ -18,7 +18,7 @@ import {
 import { BusError, type ConnectedDevice } from '../../engine/bus/device-bus.ts';
 import { createWsDeviceBus, type WsDeviceBus } from '../../engine/bus/ws-device-bus.ts';
 import { generateSignedKeyPair } from '../../engine/crypto/signed-key.ts';
-import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
+import type { EmbeddedDeviceBundle } from '../../engine/devices/device-bundle.ts';
 import {
   startStorageDevice,
   type RunningStorageDevice,
@@ -85,7 +85,7 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'privicore-device-'));
 }
 
-function bundleFor(url: string, device: { token: string; deviceId: string }): DeviceBundle {
+function bundleFor(url: string, device: { token: string; deviceId: string }): EmbeddedDeviceBundle {
   return {
     deviceIdentifier: device.deviceId,
     engine: {

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseDeviceBundle, type DeviceBundle } from '../../engine/devices/device-bundle.ts';
+import {
+  parseDeviceBundle,
+  type EmbeddedDeviceBundle,
+} from '../../engine/devices/device-bundle.ts';
 import {
   startStorageDevice,
   type RunningStorageDevice,
@@ -45,7 +48,7 @@ export async function addStorageDevice(
   api: Wire,
   token: string,
   deviceName = 'Test NAS',
-): Promise<{ deviceId: string; bundle: DeviceBundle }> {
+): Promise<{ deviceId: string; bundle: EmbeddedDeviceBundle }> {
   const deviceId = await requestDevice(api, token, deviceName);
   if (
     (await runCommand(api, '/device/approve-device', { deviceIdentifier: deviceId }, token))
@@ -105,7 +108,7 @@ export async function awaitStorage(
 
 /** A storage device runtime in the test process, connected. */
 export async function startDevice(
-  bundle: DeviceBundle,
+  bundle: EmbeddedDeviceBundle,
   dir = tempDir('privicore-storage-'),
 ): Promise<RunningStorageDevice & { dir: string }> {
   const device = await startStorageDevice({
@@ -129,7 +132,7 @@ export class StorageDeviceProcess {
   ) {}
 
   static async spawn(
-    bundle: DeviceBundle,
+    bundle: EmbeddedDeviceBundle,
     dir = tempDir('privicore-storage-'),
   ): Promise<StorageDeviceProcess> {
     const config = join(tempDir('privicore-bundle-'), 'bundle.json');
