@@ -17,7 +17,7 @@ import { changePasswordCommand, registerProfileCommand } from './domain/profile.
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
 import { buildApp } from './http/app.ts';
-import { endWithError } from './http/raw-error-response.ts';
+import { endWithError, upgradeProblem } from './http/raw-error-response.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { createTransferServices } from './transfer/transfer-services.ts';
@@ -143,6 +143,11 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    const problem = upgradeProblem(request.headers);
+    if (problem && (path === '/ws' || path === '/device-bus')) {
+      endWithError(socket, { status: 400, reason: 'request.malformed', message: problem });
+      return;
+    }
     if (path === '/ws') {
       channel.handleUpgrade(request, socket, head, (ws) => channel.emit('connection', ws, request));
       return;

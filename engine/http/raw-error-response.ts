@@ -61,3 +61,23 @@ export function clientErrorBody(error: { code?: string; rawPacket?: unknown }): 
     message: 'The request is malformed and could not be read.',
   };
 }
+
+const WEBSOCKET_KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/**
+ * What the WebSocket library would refuse in an upgrade request with its own plain-text 400,
+ * checked first so the refusal is in the error shape; undefined when the handshake may go on.
+ */
+export function upgradeProblem(
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
+  const upgrade = String(headers['upgrade'] ?? '').toLowerCase();
+  if (upgrade !== 'websocket') return 'The Upgrade header must be "websocket".';
+  const key = headers['sec-websocket-key'];
+  if (typeof key !== 'string' || !WEBSOCKET_KEY.test(key.trim()))
+    return 'The Sec-WebSocket-Key header is missing or invalid.';
+  const version = headers['sec-websocket-version'];
+  if (version !== '13' && version !== '8')
+    return 'The Sec-WebSocket-Version header must be 13 (or 8).';
+  return undefined;
+}

@@ -142,6 +142,18 @@ describe('framework errors, in the contract error shape', () => {
       404,
       'route.not_found',
     ],
+    [
+      'a channel upgrade without a key',
+      'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      400,
+      'request.malformed',
+    ],
+    [
+      'a device-bus upgrade of an unknown WebSocket version',
+      'GET /device-bus HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      400,
+      'request.malformed',
+    ],
   ];
 
   it.each(cases.map(([what, bytes, status, reason]) => ({ what, bytes, status, reason })))(
