@@ -19,13 +19,17 @@ import type {
   AppState,
   DeviceApproval,
   DeviceInfo,
+  DeviceReview,
   DevicesChanged,
   EngineStatus,
   FileDetails,
   FilePage,
+  FolderChange,
   KeyStatus,
+  PairingJoin,
   PairingQr,
   PairingResult,
+  PairingStranger,
   PendingDevice,
   SessionState,
   StorageDeviceInfo,
@@ -66,6 +70,7 @@ const deviceRef = z.object({ deviceIdentifier }).strict();
 const deviceName = deviceNameSchema;
 const absolutePath = absolutePathSchema;
 const passphrase = newPassphraseSchema;
+const transferId = z.string().min(1).max(100);
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -95,9 +100,10 @@ export const channels = {
   ),
   'session:signOut': channel<typeof none, SessionState>(none),
 
+  /** One page of a folder and its subfolders (`/tax` lists `/tax/2026`, never `/taxes`). */
   'files:list': channel<
     z.ZodType<{
-      context?: string;
+      folder?: string;
       q?: string;
       page: number;
       perPage: number;
@@ -108,7 +114,7 @@ export const channels = {
   >(
     z
       .object({
-        context: context.optional(),
+        folder: context.optional(),
         q: z.string().max(LIMITS.searchMax).optional(),
         page: z.number().int().min(1).max(1_000_000),
         perPage: z.number().int().min(1).max(500),
@@ -119,8 +125,21 @@ export const channels = {
   ),
   'files:contexts': channel<typeof none, string[]>(none),
   'files:details': channel<z.ZodType<{ token: string }>, FileDetails>(z.object({ token }).strict()),
-  /** Opens the native file chooser; resolves with the chosen paths (empty when cancelled). */
-  'files:choose': channel<typeof none, string[]>(none),
+  /**
+   * Opens the native chooser for files, or for folders; resolves with the chosen paths (empty
+   * when cancelled).
+   */
+  'files:choose': channel<z.ZodType<{ kind?: 'files' | 'folders' } | undefined>, string[]>(
+    z
+      .object({ kind: z.enum(['files', 'folders']).optional() })
+      .strict()
+      .optional(),
+  ),
+  /**
+   * Stores files, and folders as folders of the same name (keeping their tree), into `context`.
+   * A path that cannot be read is listed as a failed transfer; the others go ahead. A name the
+   * folder already holds is kept as "name (2).ext" (Transfer.renamedFrom says so).
+   */
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
     z
       .object({
@@ -129,21 +148,42 @@ export const channels = {
       })
       .strict(),
   ),
-  /** Opens the native save dialog unless a target is given; resolves with the transfer. */
+  /**
+   * Opens the native save dialog unless a target is given; resolves with the transfer. A given
+   * target is an absolute path and never replaces an existing file (only the dialog asks).
+   */
   'files:download': channel<
     z.ZodType<{ token: string; fileName: string; target?: string }>,
     Transfer | null
+  >(z.object({ token, fileName: fileNameSchema, target: absolutePath.optional() }).strict()),
+  /** Downloads several files into a folder picked in the native dialog; null when cancelled. */
+  'files:downloadMany': channel<
+    z.ZodType<{ files: { token: string; fileName: string }[] }>,
+    UploadStarted | null
   >(
     z
       .object({
-        token,
-        fileName: fileNameSchema,
-        target: z.string().min(1).max(LIMITS.pathMax).optional(),
+        files: z
+          .array(z.object({ token, fileName: fileNameSchema }).strict())
+          .min(1)
+          .max(1000),
       })
       .strict(),
   ),
   'files:cancel': channel<z.ZodType<{ transferId: string }>, boolean>(
-    z.object({ transferId: z.string().min(1).max(100) }).strict(),
+    z.object({ transferId }).strict(),
+  ),
+  /** Runs a failed or interrupted transfer again (an upload from its original file). */
+  'files:retry': channel<z.ZodType<{ transferId: string }>, UploadStarted>(
+    z.object({ transferId }).strict(),
+  ),
+  /** Shows a finished download in the system's file manager. */
+  'files:showInFolder': channel<z.ZodType<{ transferId: string }>, void>(
+    z.object({ transferId }).strict(),
+  ),
+  /** Drops finished and interrupted transfers from the list (and from after-restart notices). */
+  'files:forget': channel<z.ZodType<{ transferIds: string[] }>, void>(
+    z.object({ transferIds: z.array(transferId).max(1000) }).strict(),
   ),
   'files:transfers': channel<typeof none, Transfer[]>(none),
   'files:rename': channel<
@@ -170,10 +210,28 @@ export const channels = {
       .strict(),
   ),
   'files:delete': channel<z.ZodType<{ token: string }>, void>(z.object({ token }).strict()),
+  /** Moves a folder's files (and its subfolders') under a new path; refused onto a folder with files. */
+  'files:renameFolder': channel<z.ZodType<{ from: string; to: string }>, FolderChange>(
+    z.object({ from: context, to: context }).strict(),
+  ),
+  /** Deletes every file of a folder and its subfolders. */
+  'files:deleteFolder': channel<z.ZodType<{ folder: string }>, FolderChange>(
+    z.object({ folder: context }).strict(),
+  ),
 
   /** Every device of the profile, pending ones included. */
   'devices:list': channel<typeof none, DeviceInfo[]>(none),
-  /** Approves a pending device, then shares the data key with it when it holds its own key. */
+  /**
+   * Starts approving a device that asked to join: resolves once both screens show the same code
+   * (or with why they cannot). Nothing is approved or shared yet.
+   */
+  'devices:review': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceReview>(deviceRef),
+  /** Stops a review under way (the dialog was closed). */
+  'devices:cancelReview': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+  /**
+   * The person confirmed the codes match: approves the reviewed device and gives it the keys.
+   * Refused for a device without a review whose codes were shown.
+   */
   'devices:approve': channel<z.ZodType<{ deviceIdentifier: string }>, DeviceApproval>(deviceRef),
   /** Turns a pending device away; its record is deleted. */
   'devices:reject': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
@@ -183,8 +241,17 @@ export const channels = {
   /** Removes a device and revokes its tokens (a local storage folder is left as it is). */
   'devices:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
 
-  /** A single-use pairing code (valid 5 minutes) as text and as a QR image. */
+  /**
+   * A single-use pairing code (valid 5 minutes) as text and as a QR image, for the pairing panel;
+   * a device that joins with it is announced by `pairing:joined` and gets nothing until answered.
+   */
   'pairing:createQr': channel<typeof none, PairingQr>(none),
+  /** The pairing panel closed: its codes verify nothing more. */
+  'pairing:close': channel<typeof none, void>(none),
+  /** The person's answer to `pairing:joined`: give the device the keys, or remove it. */
+  'pairing:answer': channel<z.ZodType<{ deviceIdentifier: string; give: boolean }>, void>(
+    z.object({ deviceIdentifier, give: z.boolean() }).strict(),
+  ),
   /**
    * On a signed-out installation: joins the profile that showed the code, at the engine the code
    * names, as a new device; the data key follows once the other device shares it
@@ -203,6 +270,13 @@ export const channels = {
    */
   'vault:requestAccess': channel<z.ZodType<{ deviceName?: string } | undefined>, KeyStatus>(
     z.object({ deviceName: deviceName.optional() }).strict().optional(),
+  ),
+  /**
+   * In `compare-code`: the person says whether the code here is the one the other screen shows.
+   * A match lets the keys in from that profile key; a mismatch withdraws the request.
+   */
+  'vault:confirmCode': channel<z.ZodType<{ matches: boolean }>, KeyStatus>(
+    z.object({ matches: z.boolean() }).strict(),
   ),
 
   'storage:list': channel<typeof none, StorageOverview>(none),
@@ -231,6 +305,8 @@ export const channels = {
       })
       .strict(),
   ),
+  /** Signs out every other session of the account (computers, phones); this one stays. */
+  'account:signOutEverywhere': channel<typeof none, { revoked: number }>(none),
   /** Writes the recovery kit; the native save dialog opens when `target` is absent. The path, or null when cancelled. */
   'account:exportRecoveryKit': channel<
     z.ZodType<{ passphrase: string; target?: string }>,
@@ -264,6 +340,10 @@ export interface BridgeEvents {
   /** The device list changed (pending, paired, approved, rejected, renamed, removed, key shared): refresh it. */
   'devices:changed': DevicesChanged;
   'vault:keyStatus': KeyStatus;
+  /** A device proved it joined with the code on this computer's pairing panel: ask the person. */
+  'pairing:joined': PairingJoin;
+  /** A device joined with a code of the vault this computer did not show: it got nothing. */
+  'pairing:stranger': PairingStranger;
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
@@ -276,6 +356,8 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'devices:pending',
   'devices:changed',
   'vault:keyStatus',
+  'pairing:joined',
+  'pairing:stranger',
   'app:state',
   'app:navigate',
 ];

@@ -5,14 +5,21 @@ import { LIMITS } from './field-rules.ts';
  * its errors with it, the renderer falls back to it) and the CLI. Each says what went wrong and
  * what to do next; the next step differs between the app (a screen, a button) and the CLI (a
  * command), so each reason has words per surface. A surface without words for a reason shows the
- * engine's own message.
+ * engine's own message. `{name}` slots are filled from the error's details (a folder, a file
+ * name, a wait); some reasons have variants (`reason.variant`) for when the details say more.
  */
 export type ErrorSurface = 'app' | 'cli';
 
-const REASON_WORDS: Record<string, Partial<Record<ErrorSurface, string>>> = {
+const REASON_WORDS: Readonly<Record<string, Partial<Record<ErrorSurface, string>>>> = {
   'auth.invalid_credentials': {
     app: "That username and password don't match. Check them and try again.",
     cli: 'Wrong username or password.',
+  },
+  'auth.invalid_credentials.few_left': {
+    app: "That username and password don't match. {attemptsLeft} more wrong tries lock sign-in for this username for 15 minutes.",
+  },
+  'auth.invalid_credentials.last_left': {
+    app: "That username and password don't match. One more wrong try locks sign-in for this username for 15 minutes.",
   },
   'auth.invalid_token': {
     app: 'Your session has ended. Sign in again.',
@@ -26,6 +33,9 @@ const REASON_WORDS: Record<string, Partial<Record<ErrorSurface, string>>> = {
     app: 'Too many failed sign-ins for this username. Wait a few minutes and try again.',
     cli: 'Too many failed logins; wait a while and try again.',
   },
+  'auth.rate_limited.wait': {
+    app: 'Too many failed sign-ins for this username. Try again in {wait}, or sign in from a computer that is signed in already.',
+  },
   'profile.username_taken': {
     app: 'That username is already taken. Choose another one.',
     cli: 'That username is taken; choose another.',
@@ -34,19 +44,18 @@ const REASON_WORDS: Record<string, Partial<Record<ErrorSurface, string>>> = {
     app: 'This account is not fully set up yet. Sign in again to finish.',
     cli: 'The profile has no public key yet: run `privicore-vault login <username>` to finish setting it up.',
   },
-  'qr.invalid': {
-    cli: 'That pairing code is used, expired or unknown: show a new one with `privicore-vault qr`.',
-  },
-  'request.too_large': {
-    app: 'That is more than the engine accepts in one go. Try fewer or smaller files.',
-  },
   'data_token.not_found': {
     app: 'This file no longer exists in the vault. Refresh the list.',
     cli: 'No file with that token (it is unknown, deleted, or not yours).',
   },
-  'data_token.too_large': {
-    app: 'That file is larger than this engine accepts.',
-    cli: 'The data is too large for an inline exchange.',
+  'data_token.name_taken': {
+    app: 'There is already a file named “{name}” in {folder}. Choose another name.',
+  },
+  'data_token.folder_taken': {
+    app: 'There is already a folder {folder} with files in it. Choose another name, or move the files one by one.',
+  },
+  'data_token.folder_inside': {
+    app: 'A folder cannot move into its own subfolder. Choose another place.',
   },
   'device.not_found': {
     app: 'That device is no longer part of this account. Refresh the list.',
@@ -65,7 +74,7 @@ const REASON_WORDS: Record<string, Partial<Record<ErrorSurface, string>>> = {
     cli: 'That device already has a role (storage or authenticator).',
   },
   'storage.none_registered': {
-    app: 'There is no storage device to keep your files. Add one on the Storage screen.',
+    app: 'This vault has no storage device left, so files can be neither stored nor opened. Add one on the Storage screen.',
     cli: 'No storage device is registered for this profile: add one with `privicore-vault storage add-local DIR`.',
   },
   'storage.unavailable': {
@@ -84,6 +93,9 @@ const REASON_WORDS: Record<string, Partial<Record<ErrorSurface, string>>> = {
     app: 'That device is not a storage device of this account.',
     cli: 'That device is not a storage device of this profile (see `privicore-vault storage`).',
   },
+  'client.network': {
+    app: "Can't reach the engine{engineAt}. Check the address and that it is running.",
+  },
   'client.no_data_key': {
     app: "This computer doesn't have the key for this vault yet. Import your recovery kit (Account screen) or approve this device from another one.",
     cli: 'This machine has no data key for the profile, so it cannot encrypt or decrypt: run `privicore-vault recovery import FILE`.',
@@ -95,11 +107,56 @@ const REASON_WORDS: Record<string, Partial<Record<ErrorSurface, string>>> = {
     app: 'The engine took too long to answer. Check that it is running and try again.',
   },
   'client.cancelled': { app: 'Cancelled.' },
+  'client.download_interrupted': {
+    app: 'The download stopped before it finished, so nothing was saved. Try again.',
+  },
+  'client.target_folder_missing': {
+    app: 'The folder {folder} is not there any more. Choose another place to save the file.',
+  },
+  'client.target_is_folder': {
+    app: '{target} is a folder. Choose another name to save the file under.',
+  },
+  'client.target_not_writable': {
+    app: "This app isn't allowed to save in {folder}. Choose another place.",
+  },
+  'client.file_missing': {
+    app: '{path} is not there any more. It may have been moved or deleted.',
+  },
+  'client.not_a_file': { app: '{path} is not a file this app can read.' },
+  'client.unreadable': { app: '{path} could not be read.' },
+  'client.folder_too_deep': { app: '{path} is nested too deep for the vault to keep its folders.' },
+  'client.permission': { app: 'Permission denied for {path}. Choose another place.' },
+  'client.disk_full': { app: 'The disk is full. Free some space and try again.' },
+  'request.too_large': {
+    app: 'That is more than the engine accepts in one go. Try fewer or smaller files.',
+  },
+  'data_token.too_large': {
+    app: 'That file is larger than this engine accepts.',
+    cli: 'The data is too large for an inline exchange.',
+  },
+  'qr.invalid': {
+    cli: 'That pairing code is used, expired or unknown: show a new one with `privicore-vault qr`.',
+  },
 };
 
-/** The words for a reason on one surface, or undefined when that surface has none. */
-export function errorWords(reason: string, surface: ErrorSurface): string | undefined {
-  return Object.hasOwn(REASON_WORDS, reason) ? REASON_WORDS[reason]![surface] : undefined;
+/**
+ * The words for a reason on one surface with its slots filled from `details`; undefined when the
+ * surface has no words for it, or a slot has no value (the error then keeps its own words).
+ */
+export function errorWords(
+  reason: string,
+  surface: ErrorSurface,
+  details: Readonly<Record<string, string>> = {},
+): string | undefined {
+  const template = Object.hasOwn(REASON_WORDS, reason) ? REASON_WORDS[reason]![surface] : undefined;
+  if (template === undefined) return undefined;
+  let complete = true;
+  const text = template.replace(/\{(\w+)\}/g, (_, key: string) => {
+    const value = details[key];
+    if (value === undefined) complete = false;
+    return value ?? '';
+  });
+  return complete ? text : undefined;
 }
 
 /** Notes for input fields a check refused, by field name, from the limits the checks use. */

@@ -14,8 +14,8 @@ export const LIMITS = {
   passwordMin: 10,
   /** Any password or passphrase typed in. */
   secretMax: 1024,
-  /** A recovery kit's passphrase. */
-  passphraseMin: 8,
+  /** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
+  passphraseMin: 15,
   /** Contract §7 configure-file-meta. */
   fileNameMax: 255,
   extensionMax: 32,

@@ -47,7 +47,11 @@ export interface FileDetails extends FileItem {
   storageDevices: { deviceIdentifier: string; name: string; online: boolean }[];
 }
 
-export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/**
+ * `interrupted`: stopped by signing out, quitting or a crash rather than by the person; main
+ * keeps uploads stopped so across a restart, and offers them again (Retry).
+ */
+export type TransferState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
 
 export interface Transfer {
   id: string;
@@ -63,11 +67,23 @@ export interface Transfer {
   token: string | null;
   /** Where a download was written. */
   target: string | null;
+  /**
+   * The name the file came with, when the folder already held a file of that name and this one
+   * was kept under `name` ("report (2).pdf") instead; null otherwise.
+   */
+  renamedFrom: string | null;
+  /** Main can run it again from its source (files:retry) once it failed or was interrupted. */
+  retryable: boolean;
 }
 
 export interface UploadStarted {
   batchId: string;
   transfers: Transfer[];
+}
+
+/** What a folder operation did: how many files it moved or deleted. */
+export interface FolderChange {
+  files: number;
 }
 
 /** A device of the signed-in profile (contract §8), as the Devices screen shows it. */
@@ -82,6 +98,8 @@ export interface DeviceInfo {
   isThisDevice: boolean;
   /** The data key has been left for it, wrapped to its own public key. */
   keyShared: boolean;
+  /** A wrapped key is in its record that this computer did not give (another key): a warning sign. */
+  foreignKey: boolean;
 }
 
 export interface DeviceApproval {
@@ -90,6 +108,49 @@ export interface DeviceApproval {
   dataKeyShared: boolean;
   /** Why the key was not shared, in plain words; null when it was. */
   note: string | null;
+}
+
+/**
+ * Approving a device that asked to join: both screens show the same code before anything is
+ * shared (`ready`), or plain words on why there is no code to compare.
+ */
+export type DeviceReview =
+  | {
+      state: 'ready';
+      deviceIdentifier: string;
+      deviceName: string;
+      requestedAt: string;
+      /** Six digits in two groups, e.g. `482 913`; the asking device shows the same. */
+      code: string;
+    }
+  | {
+      state:
+        | 'no-verification'
+        | 'answered-elsewhere'
+        | 'tampered'
+        | 'not-pending'
+        | 'device-gone'
+        | 'timed-out'
+        | 'cancelled';
+      deviceIdentifier: string;
+      message: string;
+    };
+
+/** A device joined with a code this computer's pairing panel showed and proved it: confirm it. */
+export interface PairingJoin {
+  deviceIdentifier: string;
+  /** The name in the engine's record of the device. */
+  deviceName: string;
+  /** When it redeemed the code. */
+  pairedAt: string;
+  /** The code the new device shows too. */
+  code: string;
+}
+
+/** A device joined with a code of the vault that this computer did not show: it got nothing. */
+export interface PairingStranger {
+  deviceIdentifier: string;
+  deviceName: string | null;
 }
 
 /** A device asked to join (DEVICE-PENDING); this app has not answered it yet. */
@@ -126,9 +187,11 @@ export interface PairingQr {
 /**
  * Whether this computer holds the vault's data key: `ready` (files can be stored and opened),
  * `waiting-for-approval` (it asked to join or was paired; another device has to share the key),
- * `missing` (ask for access, or import a recovery kit).
+ * `compare-code` (it asked to join and an owner's device answered: the person compares the code
+ * on both screens and says whether they match), `missing` (ask for access, or import a recovery
+ * kit).
  */
-export type KeyState = 'ready' | 'waiting-for-approval' | 'missing';
+export type KeyState = 'ready' | 'waiting-for-approval' | 'compare-code' | 'missing';
 
 export interface KeyStatus {
   state: KeyState;
@@ -136,6 +199,8 @@ export interface KeyStatus {
   deviceIdentifier: string | null;
   /** Plain words on what happened last (e.g. the request was declined); null when nothing to say. */
   notice: string | null;
+  /** The verification code to show while joining (`482 913`); null when there is none. */
+  code: string | null;
 }
 
 export interface PairingResult {

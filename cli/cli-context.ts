@@ -2,7 +2,8 @@
 // started for this run), the OS keychain and a signed-in session, each made when first needed.
 
 import { resumeSession } from '../client/account.ts';
-import { receiveDataKey } from '../client/data-key-share.ts';
+import { receiveGrantedKeys } from '../client/data-key-grant.ts';
+import { isAllowedEngineUrl } from '../client/engine-address.ts';
 import { PrivicoreError } from '../client/privicore-error.ts';
 import { KEYCHAIN_SERVICE, KeychainStore } from '../client/secrets/keychain.ts';
 import { loadProfileSecrets, saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
@@ -17,6 +18,8 @@ export interface GlobalFlags {
   engine?: string;
   ws?: string;
   json: boolean;
+  /** --insecure-http: a plain-http engine off this machine is allowed (with a warning). */
+  insecureHttp?: boolean;
 }
 
 export interface EngineConnection {
@@ -108,6 +111,16 @@ export class CliContext {
       }
       if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
         throw new UsageError(`--engine needs an http(s) URL, got "${apiUrl}".`);
+      if (!isAllowedEngineUrl(apiUrl)) {
+        // Passwords and tokens would cross the network in clear text.
+        if (!this.flags.insecureHttp)
+          throw new UsageError(
+            `the engine ${apiUrl} is on another machine over plain http, which sends your password and tokens unencrypted. Use its https address; for a LAN test setup only, add --insecure-http.`,
+          );
+        this.out.note(
+          `Warning: ${apiUrl} is plain http: your password and tokens cross the network unencrypted (--insecure-http).`,
+        );
+      }
       const clean = apiUrl.replace(/\/+$/, '');
       return { apiUrl: clean, wsUrl: this.flags.ws ?? this.config.wsUrl ?? wsUrlFor(clean) };
     }
@@ -131,17 +144,22 @@ export class CliContext {
       secrets: this.secrets,
     });
     if (!session.dataKey && this.config.deviceIdentifier) {
-      // A machine paired by QR: its data key may have been shared since.
+      // A machine that joined: its keys may have been shared since, by the profile key it trusts.
       const secrets = await loadProfileSecrets(this.secrets, profileId);
-      if (secrets.devicePrivateKey) {
-        const dataKey = await receiveDataKey(
+      if (secrets.devicePrivateKey && secrets.trustedProfileKey) {
+        const keys = await receiveGrantedKeys(
           session.http,
           this.config.deviceIdentifier,
           secrets.devicePrivateKey,
+          secrets.trustedProfileKey,
         ).catch(() => undefined);
-        if (dataKey) {
-          await saveProfileSecrets(this.secrets, profileId, { dataKey });
-          session.setDataKey(dataKey);
+        if (keys) {
+          await saveProfileSecrets(this.secrets, profileId, {
+            dataKey: keys.dataKey,
+            privateKey: keys.profilePrivateKey,
+          });
+          session.setDataKey(keys.dataKey);
+          session.setProfilePrivateKey(keys.profilePrivateKey);
         }
       }
     }

@@ -15,6 +15,8 @@ export interface CommandSpec {
   /** After the program name, e.g. `put <files...> [--context C] [--path P]`. */
   synopsis: string | readonly string[];
   summary: string;
+  /** More lines for `<command> --help`: what the options mean, what to expect. */
+  details?: readonly string[];
   options?: NonNullable<ParseArgsConfig['options']>;
   run(ctx: CliContext, args: CommandArgs): Promise<void>;
 }

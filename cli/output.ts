@@ -1,25 +1,47 @@
 // Everything the CLI prints to stdout goes through here: human text by default, exactly one JSON
-// document with --json. Diagnostics and progress go to stderr.
+// document with --json, only tokens (one a line) or nothing with --quiet. Diagnostics and
+// progress go to stderr.
+
+import { terminalStyle, type TerminalStyle } from './terminal-style.ts';
+
+export interface OutputMode {
+  /** --quiet: a command prints the tokens it made or listed, else nothing; no notes. */
+  quiet?: boolean;
+  /** How stdout is styled (plain unless it is a terminal that takes colour). */
+  style?: TerminalStyle;
+}
 
 export class Output {
+  readonly quiet: boolean;
+  readonly style: TerminalStyle;
+
   constructor(
     readonly json: boolean,
     private readonly stdout: NodeJS.WritableStream = process.stdout,
     private readonly stderr: NodeJS.WritableStream = process.stderr,
-  ) {}
+    mode: OutputMode = {},
+  ) {
+    this.quiet = mode.quiet === true;
+    this.style = mode.style ?? terminalStyle(stdout as { isTTY?: boolean });
+  }
 
-  /** The command's result: `human` lines, or `data` as one JSON document. */
-  result(human: string | readonly string[], data: unknown): void {
+  /**
+   * The command's result: `human` lines, or `data` as one JSON document, or with --quiet only
+   * `tokens`.
+   */
+  result(human: string | readonly string[], data: unknown, tokens: readonly string[] = []): void {
     if (this.json) this.stdout.write(`${JSON.stringify(data)}\n`);
-    else {
+    else if (this.quiet) {
+      if (tokens.length > 0) this.stdout.write(`${tokens.join('\n')}\n`);
+    } else {
       const lines = typeof human === 'string' ? [human] : human;
       if (lines.length > 0) this.stdout.write(`${lines.join('\n')}\n`);
     }
   }
 
-  /** A note for people (never in --json output): hints, warnings. */
+  /** A note for people (never in --json output, not with --quiet): hints, warnings. */
   note(line: string): void {
-    this.stderr.write(`${line}\n`);
+    if (!this.quiet) this.stderr.write(`${line}\n`);
   }
 }
 

@@ -1,7 +1,8 @@
 // A one-line transfer progress bar on stderr, redrawn at most ten times a second, and only when
-// stderr is a terminal (pipes and CI logs get no control characters).
+// stderr is a terminal that takes control sequences (pipes, CI logs and TERM=dumb get none).
 
 import { formatBytes } from './output.ts';
+import { isInteractive } from './terminal-style.ts';
 
 const WIDTH = 24;
 const REDRAW_MS = 100;
@@ -17,8 +18,9 @@ const SILENT: ProgressBar = { update: () => undefined, finish: () => undefined }
 export function createProgressBar(
   label: string,
   stream: NodeJS.WriteStream = process.stderr,
+  options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): ProgressBar {
-  if (!stream.isTTY) return SILENT;
+  if (options.quiet || !isInteractive(stream, options.env)) return SILENT;
   const started = Date.now();
   let drawn = 0;
   let shown = false;

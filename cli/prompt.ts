@@ -1,5 +1,6 @@
 // Secrets typed by a person (hidden, on the terminal) or piped by a script (--password-stdin).
 
+import { createInterface } from 'node:readline';
 import { UsageError } from './usage-error.ts';
 
 /** All of stdin, without one trailing newline. */
@@ -70,4 +71,29 @@ export async function readSecret(options: {
   const second = await promptHidden(`Repeat the ${options.what}: `, options.what);
   if (first !== second) throw new UsageError(`The two ${options.what}s differ.`);
   return first;
+}
+
+/**
+ * Asks for one line, typed at a terminal or piped in by a script; null when stdin ends (or the
+ * run is cancelled) before a line comes. Visible, unlike promptHidden: it is for codes to compare.
+ */
+export async function promptLine(question: string, signal?: AbortSignal): Promise<string | null> {
+  process.stderr.write(question);
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  try {
+    return await new Promise<string | null>((resolve) => {
+      lines.once('line', (line) => resolve(line));
+      lines.once('close', () => resolve(null));
+      signal?.addEventListener('abort', () => resolve(null), { once: true });
+    });
+  } finally {
+    lines.close();
+    process.stdin.pause();
+  }
+}
+
+/** Whether a typed code is the expected one: digits compared, spaces and dashes ignored. */
+export function sameCode(typed: string, expected: string): boolean {
+  const digits = (text: string) => text.replace(/[\s-]/g, '');
+  return digits(typed) !== '' && digits(typed) === digits(expected);
 }

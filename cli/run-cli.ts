@@ -1,5 +1,5 @@
-// The CLI's dispatcher: global flags, one command, its own flags; exit code 0 on success, 1 on
-// failure, 2 on a command line it cannot run. Every failure prints exactly one line on stderr.
+// The CLI's dispatcher: global flags, one command, its own flags; exit code 0 on success and one
+// code per class of failure (exit-codes.ts). Every failure prints exactly one line on stderr.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { PrivicoreError } from '../client/privicore-error.ts';
@@ -8,10 +8,12 @@ import { cliPaths } from './cli-paths.ts';
 import type { CommandSpec } from './command-spec.ts';
 import { loginCommand, logoutCommand, signupCommand, whoamiCommand } from './commands/account.ts';
 import { devicesCommand } from './commands/devices.ts';
+import { completionCommand } from './commands/completion.ts';
+import { findCommand, lsCommand } from './commands/file-list.ts';
 import {
+  catCommand,
   classifyCommand,
   getCommand,
-  lsCommand,
   mvCommand,
   putCommand,
   rmCommand,
@@ -20,11 +22,23 @@ import { pairCommand, qrCommand } from './commands/pairing.ts';
 import { recoveryCommand } from './commands/recovery.ts';
 import { storageCommand } from './commands/storage.ts';
 import { describeError } from './describe-error.ts';
+import { EXIT_CODE_MEANINGS, EXIT_OK, exitCode, exitCodeFor } from './exit-codes.ts';
 import { Output } from './output.ts';
+import { terminalStyle } from './terminal-style.ts';
 import { UsageError } from './usage-error.ts';
 
 const PROGRAM = 'privicore-vault';
 const VERSION = '0.1.0';
+
+const GLOBAL_OPTIONS = {
+  engine: { type: 'string' },
+  ws: { type: 'string' },
+  'insecure-http': { type: 'boolean' },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 const COMMANDS: readonly CommandSpec[] = [
   signupCommand,
@@ -33,7 +47,9 @@ const COMMANDS: readonly CommandSpec[] = [
   whoamiCommand,
   putCommand,
   getCommand,
+  catCommand,
   lsCommand,
+  findCommand,
   mvCommand,
   classifyCommand,
   rmCommand,
@@ -42,19 +58,8 @@ const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
 ];
-
-const GLOBAL_OPTIONS = {
-  engine: { type: 'string' },
-  ws: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
 
 export async function runCli(argv: readonly string[], signal: AbortSignal): Promise<number> {
   try {
@@ -75,20 +80,24 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
     }
     const values = parsed.values as Record<string, string | boolean | undefined>;
     const json = values['json'] === true;
+    const quiet = values['quiet'] === true;
     if (values['version'] === true && !command) {
       process.stdout.write(`${VERSION}\n`);
       return EXIT_OK;
     }
     if (values['help'] === true || !command) {
       process.stdout.write(command ? commandHelp(command) : generalHelp());
-      return command || values['help'] === true ? EXIT_OK : EXIT_USAGE;
+      return command || values['help'] === true ? EXIT_OK : exitCode('usage');
     }
+    if (json && quiet)
+      throw new UsageError('--json and --quiet do not go together; choose one.', command.name);
     const flags: GlobalFlags = {
       json,
+      insecureHttp: values['insecure-http'] === true,
       ...(typeof values['engine'] === 'string' ? { engine: values['engine'] } : {}),
       ...(typeof values['ws'] === 'string' ? { ws: values['ws'] } : {}),
     };
-    const out = new Output(json);
+    const out = new Output(json, process.stdout, process.stderr, { quiet });
     const ctx = await CliContext.create(out, cliPaths(), flags, signal);
     try {
       await command.run(ctx, { positionals: parsed.positionals.slice(1), values });
@@ -97,19 +106,21 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
     }
     return EXIT_OK;
   } catch (error) {
+    // The reader of standard output went away (`… | head`): what it read is what it wanted.
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return EXIT_OK;
+    const style = terminalStyle(process.stderr);
+    const fail = (line: string) => process.stderr.write(`${PROGRAM}: ${style.error(line)}\n`);
     if (error instanceof UsageError) {
       const help = error.command ? `${PROGRAM} ${error.command} --help` : `${PROGRAM} --help`;
-      process.stderr.write(`${PROGRAM}: ${error.message} (see ${help})\n`);
-      return EXIT_USAGE;
+      fail(`${error.message} (see ${help})`);
+    } else if (error instanceof PrivicoreError && error.reason === 'client.cancelled') {
+      fail('cancelled.');
+    } else {
+      fail(describeError(error).replace(/\s*\n\s*/g, ' '));
+      if (process.env['PRIVICORE_VAULT_DEBUG'] && error instanceof Error && error.stack)
+        process.stderr.write(`${error.stack}\n`);
     }
-    if (error instanceof PrivicoreError && error.reason === 'client.cancelled') {
-      process.stderr.write(`${PROGRAM}: cancelled.\n`);
-      return EXIT_FAILURE;
-    }
-    process.stderr.write(`${PROGRAM}: ${describeError(error).replace(/\s*\n\s*/g, ' ')}\n`);
-    if (process.env['PRIVICORE_VAULT_DEBUG'] && error instanceof Error && error.stack)
-      process.stderr.write(`${error.stack}\n`);
-    return EXIT_FAILURE;
+    return exitCodeFor(error);
   }
 }
 
@@ -134,7 +145,7 @@ function synopses(command: CommandSpec): readonly string[] {
 function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return [
-    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--json] <command> [arguments]`,
+    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--insecure-http] [--json | --quiet] <command> [arguments]`,
     '',
     'Files are encrypted on this machine before they leave it; the token, the private key and the',
     'data key live in the OS keychain. Without --engine the embedded engine runs for each command,',
@@ -146,10 +157,18 @@ function generalHelp(): string {
     'Global options:',
     '  --engine URL   the engine API (saved at signup/login; "embedded" for the embedded one)',
     '  --ws URL       the WebSocket channel, when not API URL + /ws',
+    '  --insecure-http  allow a plain-http engine on another machine (a LAN test setup only:',
+    '                 the password and tokens cross the network unencrypted)',
     '  --json         one JSON document on stdout instead of text',
+    '  -q, --quiet    only the tokens a command made or listed, one a line (or nothing); no notes',
     '  -h, --help     help for the program or a command',
     '',
-    'Exit codes: 0 ok, 1 failure, 2 usage error.',
+    'Progress bars and colour appear only on a terminal; NO_COLOR=1 turns colour off.',
+    '',
+    'Exit codes:',
+    ...EXIT_CODE_MEANINGS.map(
+      ([failure, meaning]) => `  ${String(exitCode(failure)).padStart(3)}  ${meaning}`,
+    ),
     '',
   ].join('\n');
 }
@@ -159,6 +178,7 @@ function commandHelp(command: CommandSpec): string {
     ...synopses(command).map((line, i) => `${i === 0 ? 'Usage:' : '      '} ${PROGRAM} ${line}`),
     '',
     command.summary,
+    ...(command.details && command.details.length > 0 ? ['', ...command.details] : []),
     '',
   ].join('\n');
 }

@@ -72,7 +72,10 @@ export async function signUp(
       privateKey: keys.privateKey,
       dataKey,
     });
-    const session = await openSession(options, issued.authorizationToken, dataKey);
+    const session = await openSession(options, issued.authorizationToken, {
+      dataKey,
+      privateKey: keys.privateKey,
+    });
     try {
       await session.run(() => registerPublicKey(session.http, { publicKey: keys.publicKey }));
     } catch (error) {
@@ -130,7 +133,7 @@ export async function logIn(
       await saveProfileSecrets(options.secrets, profileId, { dataKey: randomBytes(32) });
     secrets = await loadProfileSecrets(options.secrets, profileId);
   }
-  const session = await openSession(options, token, secrets.dataKey);
+  const session = await openSession(options, token, secrets);
   if (publicKey) {
     const signed = publicKey;
     try {
@@ -158,7 +161,7 @@ export async function resumeSession(
       message: 'Not logged in on this machine.',
     });
   }
-  return openSession(options, secrets.authorizationToken, secrets.dataKey);
+  return openSession(options, secrets.authorizationToken, secrets);
 }
 
 /** Revokes the session's token at the engine and forgets it; the keys stay (they guard the data). */
@@ -181,13 +184,14 @@ export async function logOut(
 function openSession(
   options: AccountOptions,
   authorizationToken: string,
-  dataKey: Buffer | undefined,
+  keys: { dataKey?: Buffer; privateKey?: string },
 ): Promise<VaultSession> {
   return VaultSession.open({
     apiUrl: options.apiUrl,
     ...(options.wsUrl ? { wsUrl: options.wsUrl } : {}),
     authorizationToken,
-    ...(dataKey ? { dataKey } : {}),
+    ...(keys.dataKey ? { dataKey: keys.dataKey } : {}),
+    ...(keys.privateKey ? { profilePrivateKey: keys.privateKey } : {}),
     ...(options.commandTimeoutMs ? { commandTimeoutMs: options.commandTimeoutMs } : {}),
     ...(options.channel ? { channel: options.channel } : {}),
   });

@@ -1,17 +1,16 @@
-// Waiting on a new device for the data key an owner's device leaves for it (data-key-share.ts):
-// after an approval or a QR pairing, the owner wraps the key to this device's public key and
-// writes it into the device's meta. The contract sends no event to the waiting device, so it
-// looks every few seconds, and at once whenever its channel hears anything — the owner's
-// configure-meta ack reaches every socket of the profile, so the key is usually picked up on
-// that message rather than on the next tick.
+// Waiting on a joining device for the keys an owner's device leaves for it (data-key-grant.ts):
+// wrapped to this device's key and authenticated by the profile key it trusts (the pairing
+// code's fingerprint, or the one whose code the person confirmed). Anything else found in its
+// meta is refused, reported, and waited past: a planted wrap never becomes this device's key.
 
-import { unwrapDataKey } from './crypto/key-wrap.ts';
-import { WRAPPED_DATA_KEY_FIELD } from './data-key-share.ts';
-import { retrieveProfileDevices } from './endpoints/device.ts';
+import { awaitDevice } from './await-device.ts';
+import { KeyWrapError, type WrappedKeys } from './crypto/key-wrap.ts';
+import { openGrantedKeys } from './data-key-grant.ts';
+import { META, metaValue } from './device-meta.ts';
 import type { VaultSession } from './session.ts';
 
 export type AwaitedDataKey =
-  | { state: 'received'; dataKey: Buffer }
+  | { state: 'received'; keys: WrappedKeys }
   /** The device no longer exists: its request was rejected, or it was removed. */
   | { state: 'device-gone' }
   | { state: 'cancelled' };
@@ -20,74 +19,43 @@ export interface AwaitDataKeyOptions {
   deviceIdentifier: string;
   /** This device's X25519 private key (64 hex), the one its public key was registered with. */
   devicePrivateKey: string;
+  /** The fingerprint of the profile key the keys must come from. */
+  trustedProfileKey: string;
   signal?: AbortSignal;
   /** Default 1.5 s. */
   intervalMs?: number;
+  /** A wrap was found and refused (once per distinct wrap). */
+  onRefused?(error: KeyWrapError): void;
 }
 
-const DEFAULT_INTERVAL_MS = 1500;
-
-export function awaitDataKey(
+export async function awaitDataKey(
   session: VaultSession,
   options: AwaitDataKeyOptions,
 ): Promise<AwaitedDataKey> {
-  const { deviceIdentifier, devicePrivateKey, signal } = options;
-  const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
-    let checking = false;
-    let again = false;
-    let done = false;
-
-    const finish = (result: AwaitedDataKey) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      offMessage();
-      offState();
-      signal?.removeEventListener('abort', onAbort);
-      resolve(result);
-    };
-    const onAbort = () => finish({ state: 'cancelled' });
-
-    const check = async (): Promise<void> => {
-      if (done) return;
-      // A burst of channel messages (an upload elsewhere) makes one look, not one per message.
-      if (checking) {
-        again = true;
-        return;
-      }
-      checking = true;
-      clearTimeout(timer);
+  const refused = new Set<string>();
+  const result = await awaitDevice(
+    session,
+    options.deviceIdentifier,
+    (device) => {
+      const wrapped = metaValue(device, META.wrappedDataKey);
+      if (wrapped === undefined || refused.has(wrapped)) return undefined;
       try {
-        const devices = await retrieveProfileDevices(session.http);
-        const own = devices.find((device) => device.deviceIdentifier === deviceIdentifier);
-        if (!own) return finish({ state: 'device-gone' });
-        const wrapped = own.meta?.[WRAPPED_DATA_KEY_FIELD];
-        if (wrapped)
-          return finish({ state: 'received', dataKey: unwrapDataKey(wrapped, devicePrivateKey) });
-      } catch {
-        // The engine away for a moment, or a wrapped key that does not open with this device's
-        // key (written for an earlier key pair): keep waiting; the owner can share again.
-      } finally {
-        checking = false;
-        if (!done) {
-          if (again) {
-            again = false;
-            void check();
-          } else {
-            timer = setTimeout(() => void check(), intervalMs);
-          }
-        }
+        return openGrantedKeys(device, options.devicePrivateKey, {
+          fingerprint: options.trustedProfileKey,
+        });
+      } catch (error) {
+        if (!(error instanceof KeyWrapError)) throw error;
+        refused.add(wrapped);
+        options.onRefused?.(error);
+        return undefined;
       }
-    };
-
-    const offMessage = session.channel.on('message', () => void check());
-    const offState = session.channel.on('state', (state) => {
-      if (state === 'joined') void check();
-    });
-    if (signal?.aborted) return finish({ state: 'cancelled' });
-    signal?.addEventListener('abort', onAbort, { once: true });
-    void check();
-  });
+    },
+    {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.intervalMs === undefined ? {} : { intervalMs: options.intervalMs }),
+    },
+  );
+  if (result.state === 'found') return { state: 'received', keys: result.value };
+  if (result.state === 'timed-out') return { state: 'cancelled' };
+  return { state: result.state };
 }

@@ -1,19 +1,36 @@
-// The pairing code a signed-in device shows as a QR code (contract §4 generate-token-qr):
+// The pairing code a signed-in device shows as a QR code: the contract's generate-token-qr
+// payload (§4) with two parameters of our own that the engine never sees (DESIGN "Devices and
+// approval"):
 //   privicore://authorize?token=<Q- token>&engine=<apiUrl, percent-encoded>
-// It arrives from a camera, a pasted image or typed text, so anything may come in: only that
-// exact shape passes, and each refusal says in plain words what is wrong with it. The contract
-// calls tokens opaque, so the token is checked only for what every QR token has — the `Q-`
-// prefix and URL-safe characters — never for its length or contents.
+//                        &secret=<one-time pairing secret>&fp=<profile key fingerprint>
+// (pairing-codes.ts). It arrives from a camera, a pasted image or typed text, so anything may
+// come in: only that exact shape passes, and each refusal says in plain words what is wrong with
+// it. The contract calls tokens opaque, so the token is checked only for what every QR token has
+// — the `Q-` prefix and URL-safe characters — never for its length or contents. A remote engine
+// must be https (engine-address.ts).
+
+import { isFingerprint, isPairingSecret } from './crypto/pairing-codes.ts';
+import { isAllowedEngineUrl } from './engine-address.ts';
 
 export interface PairingPayload {
   /** The single-use `Q-` token to redeem. */
   qrToken: string;
   /** The engine that issued it (`http(s)://host[:port][/path]`, no trailing slash). */
   engineUrl: string;
+  /** The one-time secret the joining device proves it saw (base64url, 128 bits). */
+  secret: string;
+  /** The fingerprint of the profile key the keys must come from. */
+  fingerprint: string;
 }
 
 export type PairingPayloadProblem =
-  'not-a-pairing-code' | 'missing-token' | 'bad-token' | 'missing-engine' | 'bad-engine';
+  | 'not-a-pairing-code'
+  | 'missing-token'
+  | 'bad-token'
+  | 'missing-engine'
+  | 'bad-engine'
+  | 'insecure-engine'
+  | 'missing-secret';
 
 export class PairingPayloadError extends Error {
   readonly code = 'ERR_PAIRING_PAYLOAD';
@@ -37,14 +54,25 @@ const WORDS: Record<PairingPayloadProblem, string> = {
   'bad-token': `The pairing code's token is not a pairing token (those start with Q-). ${SHOW_ANOTHER}`,
   'missing-engine': `The pairing code doesn't say which engine to join. ${SHOW_ANOTHER}`,
   'bad-engine': `The pairing code names an engine address that isn't an http or https address. ${SHOW_ANOTHER}`,
+  'insecure-engine':
+    'The pairing code names an engine on another computer over plain http, where the connection is not encrypted. Use an https address for that engine.',
+  'missing-secret':
+    "The pairing code has no verification secret (it comes from an older version of the app, or it was cut short). Update the other device's app and show a new code.",
 };
 
 function refuse(problem: PairingPayloadProblem): PairingPayloadError {
   return new PairingPayloadError(problem, WORDS[problem]);
 }
 
-/** Reads a pairing code; throws PairingPayloadError with plain words when it is not one. */
-export function parsePairingPayload(text: string): PairingPayload {
+/**
+ * Reads a pairing code; throws PairingPayloadError with plain words when it is not one.
+ * `allowInsecureHttp` lets a code name a plain-http engine off this machine (the CLI's
+ * --insecure-http, for a LAN test setup).
+ */
+export function parsePairingPayload(
+  text: string,
+  options: { allowInsecureHttp?: boolean } = {},
+): PairingPayload {
   // Scanners and pastes often carry a trailing newline.
   const trimmed = text.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_LENGTH) throw refuse('not-a-pairing-code');
@@ -72,7 +100,33 @@ export function parsePairingPayload(text: string): PairingPayload {
   const engines = url.searchParams.getAll('engine');
   if (engines.length === 0 || engines[0] === '') throw refuse('missing-engine');
   if (engines.length > 1) throw refuse('bad-engine');
-  return { qrToken: tokens[0]!, engineUrl: engineUrlOf(engines[0]!) };
+  const engineUrl = engineUrlOf(engines[0]!);
+  if (!isAllowedEngineUrl(engineUrl, options)) throw refuse('insecure-engine');
+
+  const secrets = url.searchParams.getAll('secret');
+  const fingerprints = url.searchParams.getAll('fp');
+  if (
+    secrets.length !== 1 ||
+    fingerprints.length !== 1 ||
+    !isPairingSecret(secrets[0]!) ||
+    !isFingerprint(fingerprints[0]!)
+  )
+    throw refuse('missing-secret');
+  return {
+    qrToken: tokens[0]!,
+    engineUrl,
+    secret: secrets[0]!,
+    fingerprint: fingerprints[0]!,
+  };
+}
+
+/** The code to show: the engine's payload with the secret and the fingerprint added. */
+export function formatPairingPayload(
+  engineQrPayload: string,
+  secret: string,
+  fingerprint: string,
+): string {
+  return `${engineQrPayload}&secret=${secret}&fp=${fingerprint}`;
 }
 
 function engineUrlOf(text: string): string {

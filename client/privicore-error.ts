@@ -10,7 +10,8 @@ export type ClientReason =
   | 'client.cancelled'
   | 'client.closed'
   | 'client.protocol'
-  | 'client.integrity';
+  | 'client.integrity'
+  | 'client.download_interrupted';
 
 export interface PrivicoreErrorInit {
   /** HTTP status of the engine's answer; 0 when there was none (network, timeout, rejected command). */
@@ -24,6 +25,8 @@ export interface PrivicoreErrorInit {
   commandId?: string;
   /** From `Retry-After` on 429. */
   retryAfterSeconds?: number;
+  /** Words the describer fills into its sentence for this reason (a folder, a file name). */
+  details?: Readonly<Record<string, string>>;
   cause?: unknown;
 }
 
@@ -33,6 +36,7 @@ export class PrivicoreError extends Error {
   readonly errors?: Record<string, string[]>;
   readonly commandId?: string;
   readonly retryAfterSeconds?: number;
+  readonly details?: Readonly<Record<string, string>>;
 
   constructor(init: PrivicoreErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -42,6 +46,7 @@ export class PrivicoreError extends Error {
     if (init.errors) this.errors = init.errors;
     if (init.commandId) this.commandId = init.commandId;
     if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    if (init.details) this.details = init.details;
   }
 
   /** A command the engine accepted and later rejected with a reason key (contract §1.6). */

@@ -3,7 +3,9 @@
 // is complete or not written, it is private to the user (0600), and a kit for another profile
 // is never imported over the signed-in one.
 
+import { randomBytes } from 'node:crypto';
 import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import {
   createRecoveryKit,
   openRecoveryKit,
@@ -56,9 +58,13 @@ export async function exportRecoveryKit(
     throw plainKitError(error);
   }
   // Written beside the target and renamed into place, so a failure never leaves half a kit
-  // where a good one was.
-  const temporary = `${file}.${process.pid}.tmp`;
-  const handle = await open(temporary, 'w', 0o600);
+  // where a good one was. The temporary name is random and opened exclusively (O_EXCL): a
+  // name someone could guess and plant a link at would let them redirect the kit.
+  const temporary = join(
+    dirname(file),
+    `.${basename(file)}.${randomBytes(12).toString('hex')}.tmp`,
+  );
+  const handle = await open(temporary, 'wx', 0o600);
   try {
     await handle.writeFile(text, 'utf8');
     await handle.sync();

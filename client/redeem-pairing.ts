@@ -1,9 +1,15 @@
-// The new device's side of QR pairing (contract §4 redeem-token-qr, §14 "QR pairing"): it makes
-// its own X25519 key pair, redeems the code at the engine the code names, and keeps the device
-// token and the private key in the keychain. The owner then wraps the data key to the public
-// half (device-key-grant.ts); await-data-key.ts waits for it.
+// The new device's side of QR pairing (contract §4 redeem-token-qr, DESIGN "Devices and
+// approval"): it makes its own X25519 key pair, redeems the code at the engine the code names,
+// and proves in its own meta that it saw the code's secret (pairing-codes.ts), so the owner's
+// screen can tell it from any other device. It keeps the device token, its private key and the
+// code's profile key fingerprint in the keychain: await-data-key.ts accepts keys from that
+// profile key alone. The verification code it returns is shown here and on the owner's screen.
 
+import { pollCommand } from './await-command.ts';
+import { pairingProof, pairingVerificationCode } from './crypto/pairing-codes.ts';
 import { generateProfileKeyPair } from './crypto/profile-key.ts';
+import { META } from './device-meta.ts';
+import { configureMeta } from './endpoints/device.ts';
 import { redeemTokenQr, retrieveProfileId } from './endpoints/profile.ts';
 import { HttpClient } from './http.ts';
 import type { PairingPayload } from './pairing-payload.ts';
@@ -18,7 +24,13 @@ export interface RedeemedPairing {
   authorizationToken: string;
   expiresAt: string;
   devicePrivateKey: string;
+  /** The fingerprint of the profile key the keys must come from (the pairing code's). */
+  trustedProfileKey: string;
+  /** The code to show; the owner's screen shows the same one. */
+  code: string;
 }
+
+const PROOF_TIMEOUT_MS = 30_000;
 
 export async function redeemPairing(options: {
   payload: PairingPayload;
@@ -50,23 +62,46 @@ export async function redeemPairing(options: {
       throw error;
     }
     const token = redeemed.authorizationToken;
+    const { deviceIdentifier } = redeemed;
     const authed = http.withToken(() => token);
     let profileId: string;
     try {
       ({ profileId } = await retrieveProfileId(authed));
+      await saveProfileSecrets(secrets, profileId, {
+        authorizationToken: token,
+        devicePrivateKey: keys.privateKey,
+        trustedProfileKey: payload.fingerprint,
+      });
+      const proof = pairingProof(
+        payload.secret,
+        deviceIdentifier,
+        keys.publicKey,
+        payload.fingerprint,
+      );
+      await pollCommand(
+        authed,
+        await configureMeta(authed, {
+          deviceIdentifier,
+          meta: { [META.pairingKey]: keys.publicKey, [META.pairingProof]: proof },
+        }),
+        { timeoutMs: PROOF_TIMEOUT_MS },
+      );
     } finally {
       authed.close();
     }
-    await saveProfileSecrets(secrets, profileId, {
-      authorizationToken: token,
-      devicePrivateKey: keys.privateKey,
-    });
     return {
       profileId,
-      deviceIdentifier: redeemed.deviceIdentifier,
+      deviceIdentifier,
       authorizationToken: token,
       expiresAt: redeemed.expiresAt,
       devicePrivateKey: keys.privateKey,
+      trustedProfileKey: payload.fingerprint,
+      code: pairingVerificationCode(
+        payload.secret,
+        deviceIdentifier,
+        keys.publicKey,
+        payload.fingerprint,
+      ),
     };
   } finally {
     http.close();

@@ -1,6 +1,7 @@
 // A signed-in session: one HTTP client and one channel for one token, the profile's data key,
 // and the vault pipelines over them. The CLI opens one per run; the desktop app keeps one.
 
+import type { Readable, Writable } from 'node:stream';
 import type { AcceptedCommand } from './accepted-command.ts';
 import { awaitCommand } from './await-command.ts';
 import { SessionChannel, type SessionChannelOptions } from './channel.ts';
@@ -9,10 +10,16 @@ import { HttpClient } from './http.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import {
   retrieveFile,
+  retrieveInto,
   type RetrievedFile,
   type RetrieveFileOptions,
 } from './vault/retrieve-file.ts';
-import { storeFile, type StoredFile, type StoreFileOptions } from './vault/store-file.ts';
+import {
+  storeFile,
+  storeStream,
+  type StoredFile,
+  type StoreFileOptions,
+} from './vault/store-file.ts';
 import type { VaultContext } from './vault/vault-context.ts';
 
 export interface SessionOptions {
@@ -22,6 +29,8 @@ export interface SessionOptions {
   authorizationToken: string;
   /** The profile's AES-256 data key; needed only to store and retrieve files. */
   dataKey?: Buffer;
+  /** The profile's X25519 private key (64 hex); needed only to share the keys with a device. */
+  profilePrivateKey?: string;
   /** How long a command may take before `client.timeout` (default 60 s). */
   commandTimeoutMs?: number;
   /** Channel tuning (heartbeat, reconnect delays); tests shorten them. */
@@ -41,6 +50,7 @@ export class VaultSession implements VaultContext {
   readonly wsUrl: string;
   private token: string;
   private dataKeyValue: Buffer | undefined;
+  private profilePrivateKeyValue: string | undefined;
   private readonly commandTimeoutMs: number;
 
   private constructor(options: SessionOptions) {
@@ -48,6 +58,7 @@ export class VaultSession implements VaultContext {
     this.wsUrl = options.wsUrl ?? wsUrlFor(this.apiUrl);
     this.token = options.authorizationToken;
     this.dataKeyValue = options.dataKey;
+    this.profilePrivateKeyValue = options.profilePrivateKey;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
     this.http = new HttpClient({ apiUrl: this.apiUrl, token: () => this.token });
     this.channel = new SessionChannel({
@@ -83,6 +94,16 @@ export class VaultSession implements VaultContext {
     this.dataKeyValue = dataKey;
   }
 
+  get profilePrivateKey(): string | undefined {
+    return this.profilePrivateKeyValue;
+  }
+
+  setProfilePrivateKey(privateKey: string): void {
+    if (!/^[0-9a-f]{64}$/i.test(privateKey))
+      throw new RangeError('A private key is 64 hex characters.');
+    this.profilePrivateKeyValue = privateKey.toLowerCase();
+  }
+
   /**
    * Sends a command and waits for its outcome over the channel. The channel epoch is read before
    * sending, so an outcome lost in a reconnect between the 202 and this wait is still reconciled.
@@ -103,6 +124,23 @@ export class VaultSession implements VaultContext {
   /** Encrypts and stores a file; resolves with its permanent data token. */
   storeFile(file: string, options: StoreFileOptions): Promise<StoredFile> {
     return storeFile(this, file, this.requireDataKey(), options);
+  }
+
+  /** Encrypts and stores a stream of any length (standard input) under `options.name`. */
+  storeStream(source: Readable, options: StoreFileOptions & { name: string }): Promise<StoredFile> {
+    return storeStream(this, source, this.requireDataKey(), options);
+  }
+
+  /**
+   * Fetches and decrypts a stored file into `sink`, which must hold the plaintext back until this
+   * resolves (the GCM tag verified).
+   */
+  retrieveInto(
+    token: string,
+    sink: Writable,
+    options: RetrieveFileOptions = {},
+  ): Promise<{ size: number }> {
+    return retrieveInto(this, token, sink, this.requireDataKey(), options);
   }
 
   /** Fetches, verifies and decrypts a stored file into `target`. */

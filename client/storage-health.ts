@@ -19,12 +19,23 @@ export function storageHealth(
     files,
     onlineDevices: online.length,
     fullCopies,
-    warning: warningFor(files, online.length, fullCopies),
+    warning: warningFor(files, devices.length, online.length, fullCopies),
   };
 }
 
-function warningFor(files: number, onlineDevices: number, fullCopies: number): string | null {
+function warningFor(
+  files: number,
+  devices: number,
+  onlineDevices: number,
+  fullCopies: number,
+): string | null {
   if (fullCopies >= WANTED_COPIES) return null;
+  if (devices === 0) {
+    // Nothing to connect again: say what is true and what helps.
+    return files === 0
+      ? 'This vault has no storage device, so files cannot be stored. Add a folder on this computer as storage.'
+      : `This vault has no storage device, so its ${plural(files, 'file', 'files')} cannot be opened and no new file can be stored. Add a storage device.`;
+  }
   if (onlineDevices === 0) {
     return files === 0
       ? 'No storage device is online, so new files cannot be stored. Connect one, or add a folder as storage.'

@@ -28,6 +28,8 @@ export interface EmbeddedEngineOptions {
   logLevel?: string;
   /** How long start and ensureLocalStorage wait for devices to join the bus. Default 15 s. */
   deviceReadyTimeoutMs?: number;
+  /** The address the engine hands out in its URLs when it is reached through a proxy. */
+  publicUrl?: string;
 }
 
 export interface LocalStorageDevice {
@@ -43,6 +45,8 @@ export interface LocalStorageDevice {
 export interface EmbeddedEngine {
   apiUrl: string;
   wsUrl: string;
+  /** Where it listens; differs from apiUrl only with `publicUrl` (a proxy in front). */
+  listenUrl: string;
   dataDir: string;
   /** The local storage devices this host runs, of one profile or all. */
   localStorage(profileId?: string): LocalStorageDevice[];
@@ -83,6 +87,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       host: options.host ?? '127.0.0.1',
       port: options.port ?? 0,
       log,
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
     });
   } catch (error) {
     releaseLock();
@@ -167,6 +172,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
   return {
     apiUrl: engine.apiUrl,
     wsUrl: engine.wsUrl,
+    listenUrl: engine.listenUrl,
     dataDir,
     localStorage(profileId) {
       return record.devices
@@ -241,6 +247,7 @@ async function freshBundle(
   // The owner's own authority, as download-device-configuration checks it; no token is issued for it.
   const caller: Caller = {
     profile,
+    device: null,
     token: {
       hash: '',
       kind: 'profile',

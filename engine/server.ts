@@ -1,14 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, type LockOwner } from './lock-file.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { verifySlotProof } from './bus/slot-proof.ts';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
 import { SocketHub } from './channel/socket-hub.ts';
 import { createWsChannel } from './channel/ws-channel.ts';
 import { CommandRunner, type CommandSpec } from './commands/command-runner.ts';
 import type { EngineContext } from './context.ts';
 import { loadEngineSecrets } from './crypto/engine-secrets.ts';
+import { ATTEMPT_RETENTION_MS } from './domain/attempt-limits.ts';
 import { resolveCaller } from './domain/authorization.ts';
 import { dataTokenCommands, discardExpiredReservations } from './domain/data-token.ts';
 import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
@@ -18,6 +20,7 @@ import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
 import { buildApp } from './http/app.ts';
 import { endWithError, upgradeProblem } from './http/raw-error-response.ts';
+import { mayReach, notAllowedMessage } from './http/token-access.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { createTransferServices } from './transfer/transfer-services.ts';
@@ -43,6 +46,8 @@ export interface EngineOptions {
 export interface RunningEngine {
   apiUrl: string;
   wsUrl: string;
+  /** Where it listens; differs from apiUrl only behind a publicUrl (a proxy in front). */
+  listenUrl: string;
   ctx: EngineContext;
   close(): Promise<void>;
 }
@@ -67,11 +72,12 @@ export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
 }
 
 const COMMAND_RETENTION_MS = 48 * 3600_000;
-const AUTH_FAILURE_RETENTION_MS = 15 * 60_000;
 const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  // mkdir's mode applies only to a folder it creates; one that existed keeps whatever it had.
+  chmodSync(options.dataDir, 0o700);
   const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'), (owner) =>
     inUse(options.dataDir, owner),
   );
@@ -94,7 +100,25 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const urls = { apiUrl: '', wsUrl: '' };
   const bus = createWsDeviceBus({
     log,
-    authenticate: (deviceToken) => authenticateDevice(store, deviceToken, now()),
+    authenticate: async (deviceToken) => {
+      const caller = await authenticateDevice(store, deviceToken, now());
+      if (!caller?.device || !mayReach(caller, 'device-bus.connect')) return undefined;
+      return {
+        deviceId: caller.device.id,
+        profileId: caller.profile.id,
+        tokenHash: caller.token.hash,
+      };
+    },
+    slotProof: {
+      enginePublicKey: secrets.signedKey.public,
+      async verify(deviceId, nonce, proof) {
+        const device = await store.devices.byId(deviceId);
+        return (
+          device !== undefined &&
+          verifySlotProof(secrets.signedKey.private, device.publicKey, deviceId, nonce, proof)
+        );
+      },
+    },
     requestTimeoutMs: options.deviceTimeoutMs,
     pingIntervalMs: options.pingIntervalMs,
   });
@@ -129,6 +153,15 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     resolveToken: async (token) => {
       try {
         const caller = await resolveCaller(store, token, now());
+        if (!mayReach(caller, 'websocket.join-channel')) {
+          return {
+            refused: {
+              status: 403,
+              reason: 'auth.token_kind_not_allowed',
+              message: notAllowedMessage(caller, 'The channel'),
+            },
+          };
+        }
         return {
           tokenHash: caller.token.hash,
           profileId: caller.profile.id,
@@ -167,7 +200,8 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  urls.apiUrl = (options.publicUrl ?? `http://${hostForUrl}:${port}`).replace(/\/+$/, '');
+  const listenUrl = `http://${hostForUrl}:${port}`;
+  urls.apiUrl = (options.publicUrl ?? listenUrl).replace(/\/+$/, '');
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
 
   await commands.resume(commandSpecs(ctx));
@@ -178,7 +212,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
       .pruneCompletedBefore(at - COMMAND_RETENTION_MS)
       .catch((err: unknown) => log.warn({ err }, 'prune failed'));
     void store.authFailures
-      .pruneBefore(at - AUTH_FAILURE_RETENTION_MS)
+      .pruneBefore(at - ATTEMPT_RETENTION_MS)
       .catch((err: unknown) => log.warn({ err }, 'prune failed'));
     // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
     void store.tokens
@@ -194,6 +228,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   return {
     apiUrl: urls.apiUrl,
     wsUrl: urls.wsUrl,
+    listenUrl,
     ctx,
     close() {
       closing ??= (async () => {

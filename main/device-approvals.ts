@@ -1,15 +1,21 @@
 import type { BridgeEvent, BridgeEvents } from '../bridge/channels.ts';
-import type { DeviceApproval, DeviceInfo, PendingDevice } from '../bridge/types.ts';
-import { WRAPPED_DATA_KEY_FIELD } from '../client/data-key-share.ts';
-import { grantDataKey } from '../client/device-key-grant.ts';
+import type { DeviceApproval, DeviceInfo, DeviceReview, PendingDevice } from '../bridge/types.ts';
 import {
-  approveDevice,
+  approveReviewed,
+  reviewJoinRequest,
+  type ApprovalReview,
+  type ReviewOutcome,
+} from '../client/approval-review.ts';
+import { keyShareOf } from '../client/data-key-grant.ts';
+import {
   configureMeta,
   rejectDevice,
   removeDevice,
   retrieveProfileDevices,
   type DeviceRecord,
 } from '../client/endpoints/device.ts';
+import { PairingHost, type ShownPairingCode } from '../client/pairing-host.ts';
+import { PrivicoreError } from '../client/privicore-error.ts';
 import type { VaultSession } from '../client/session.ts';
 import { decidePending, pendingApprovals } from './approval-notices.ts';
 import type { Platform } from './platform.ts';
@@ -24,23 +30,37 @@ export interface DeviceApprovalsOptions {
   onCountChange(): void;
   /** Stops a removed device if the built-in engine runs it as local storage. */
   forgetLocalStorage(deviceIdentifier: string): Promise<unknown>;
+  /** How often to look for a device's answer while waiting; tests shorten it. */
+  intervalMs?: number;
 }
 
-const NO_KEY_NOTE =
-  "Approved. This computer doesn't hold the vault key, so the device can't open files yet: approve it from a computer that can.";
-const ENGINE_KEY_NOTE =
-  'Approved. The device uses a key its engine made, so the vault key was not given to it (a storage device needs none).';
+const REVIEW_WORDS: Record<Exclude<ReviewOutcome['state'], 'ready'>, string> = {
+  'no-verification':
+    "This device didn't send a key to verify (it may run an older app), so it can't be checked or given your files. Reject it, and ask again from an up-to-date app.",
+  'answered-elsewhere':
+    'Another device is already answering this request. If that was not you, reject it and ask again from the new computer.',
+  tampered:
+    "The new device's verification values changed while the codes were being made, which should never happen. Reject it and ask again from the new computer.",
+  'not-pending': 'This device is no longer waiting for approval.',
+  'device-gone': 'This request is gone: it was answered or withdrawn elsewhere.',
+  'timed-out':
+    "The new device didn't show its code in time. Keep the app open on it, then choose Approve again.",
+  cancelled: 'Cancelled.',
+};
 
 /**
- * The profile's devices as seen from one signed-in session: the list, approving (and handing
- * the data key to the approved device), rejecting, renaming and removing, and the channel's
+ * The profile's devices as seen from one signed-in session: the list, approving after the codes
+ * on both screens were compared (approval-review.ts), rejecting, renaming and removing; the
+ * pairing panel's codes and the devices that join with them (pairing-host.ts); and the channel's
  * DEVICE-PENDING and DEVICE-PAIRED events turned into bridge events, notifications and the
- * count of approvals waiting. What to show is decided in approval-notices.ts.
+ * count of approvals waiting. No event shares a key: a person's answer does.
  */
 export class DeviceApprovals {
   private readonly pending = new Map<string, PendingDevice>();
   private readonly notified = new Set<string>();
   private readonly holds = new Set<Promise<unknown>>();
+  private readonly reviews = new Map<string, { abort: AbortController; ready?: ApprovalReview }>();
+  private pairing: PairingHost | undefined;
   private readonly offs: (() => void)[];
   private stopped = false;
 
@@ -65,6 +85,9 @@ export class DeviceApprovals {
   stop(): void {
     this.stopped = true;
     for (const off of this.offs) off();
+    for (const review of this.reviews.values()) review.abort.abort();
+    this.reviews.clear();
+    this.closePairing();
   }
 
   async list(): Promise<DeviceInfo[]> {
@@ -73,33 +96,58 @@ export class DeviceApprovals {
       this.options.ownDevice(),
     ]);
     this.syncPending(devices, own);
-    return devices.map((device) => toDeviceInfo(device, own));
+    return devices.map((device) => toDeviceInfo(device, own, this.options.session.dataKey));
   }
 
+  /** Runs the code exchange with a device that asked to join; nothing is approved yet. */
+  async review(deviceIdentifier: string): Promise<DeviceReview> {
+    const { session } = this.options;
+    this.reviews.get(deviceIdentifier)?.abort.abort();
+    const entry: { abort: AbortController; ready?: ApprovalReview } = {
+      abort: new AbortController(),
+    };
+    this.reviews.set(deviceIdentifier, entry);
+    const outcome = await reviewJoinRequest(session, deviceIdentifier, {
+      signal: entry.abort.signal,
+      ...(this.options.intervalMs === undefined ? {} : { intervalMs: this.options.intervalMs }),
+    });
+    if (this.reviews.get(deviceIdentifier) !== entry) return cancelled(deviceIdentifier);
+    if (outcome.state !== 'ready') {
+      this.reviews.delete(deviceIdentifier);
+      return { state: outcome.state, deviceIdentifier, message: REVIEW_WORDS[outcome.state] };
+    }
+    entry.ready = outcome.review;
+    const { deviceName, requestedAt, code } = outcome.review;
+    return { state: 'ready', deviceIdentifier, deviceName, requestedAt, code };
+  }
+
+  cancelReview(deviceIdentifier: string): void {
+    this.reviews.get(deviceIdentifier)?.abort.abort();
+    this.reviews.delete(deviceIdentifier);
+  }
+
+  /** The person confirmed the codes match: approve the reviewed device and give it the keys. */
   async approve(deviceIdentifier: string): Promise<DeviceApproval> {
     const { session } = this.options;
-    await session.run(() => approveDevice(session.http, { deviceIdentifier }));
-    this.settled(deviceIdentifier, 'approved');
-    const dataKey = session.dataKey;
-    if (!dataKey) return { deviceIdentifier, dataKeyShared: false, note: NO_KEY_NOTE };
-    try {
-      const grant = await grantDataKey(session, deviceIdentifier, dataKey);
-      if (grant === 'engine-held-key')
-        return { deviceIdentifier, dataKeyShared: false, note: ENGINE_KEY_NOTE };
-    } catch (error) {
-      // The approval stands; only the key is missing, and the words say so.
-      return {
-        deviceIdentifier,
-        dataKeyShared: false,
-        note: `Approved, but the vault key could not be shared with it: ${(error as Error).message}`,
-      };
+    const ready = this.reviews.get(deviceIdentifier)?.ready;
+    if (!ready) {
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'approval.not_reviewed',
+        message:
+          'Compare the codes on both screens first: choose Approve on the request and wait for its code.',
+      });
     }
+    this.reviews.delete(deviceIdentifier);
+    await approveReviewed(session, ready);
+    this.settled(deviceIdentifier, 'approved');
     this.options.emit('devices:changed', { deviceIdentifier, change: 'key-shared' });
     return { deviceIdentifier, dataKeyShared: true, note: null };
   }
 
   async reject(deviceIdentifier: string): Promise<void> {
     const { session } = this.options;
+    this.cancelReview(deviceIdentifier);
     await session.run(() => rejectDevice(session.http, { deviceIdentifier }));
     this.settled(deviceIdentifier, 'rejected');
   }
@@ -117,6 +165,41 @@ export class DeviceApprovals {
     await session.run(() => removeDevice(session.http, { deviceIdentifier }));
     await this.options.forgetLocalStorage(deviceIdentifier);
     this.settled(deviceIdentifier, 'removed');
+  }
+
+  /** A new code for the pairing panel (opening it when closed). */
+  async pairingCode(): Promise<ShownPairingCode> {
+    this.pairing ??= new PairingHost(this.options.session, {
+      ...(this.options.intervalMs === undefined ? {} : { intervalMs: this.options.intervalMs }),
+    });
+    return this.pairing.newCode();
+  }
+
+  /** The panel closed: its codes verify nothing more, and unanswered joins get nothing. */
+  closePairing(): void {
+    this.pairing?.close();
+    this.pairing = undefined;
+  }
+
+  /** The person's answer to a device that proved it joined with this panel's code. */
+  async answerJoin(deviceIdentifier: string, give: boolean): Promise<void> {
+    const host = this.pairing;
+    if (!host) {
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'pairing.closed',
+        message:
+          'The pairing panel was closed, so nothing was shared. Open it again and pair the device with a new code.',
+      });
+    }
+    if (give) {
+      await host.confirm(deviceIdentifier);
+      this.options.emit('devices:changed', { deviceIdentifier, change: 'key-shared' });
+    } else {
+      await host.deny(deviceIdentifier);
+      await this.options.forgetLocalStorage(deviceIdentifier);
+      this.settled(deviceIdentifier, 'removed');
+    }
   }
 
   /**
@@ -172,20 +255,28 @@ export class DeviceApprovals {
     }
   }
 
-  /** A device redeemed this profile's QR code: it holds its own key, so it gets the data key. */
+  /**
+   * A device redeemed a code of this profile. It gets nothing from the event: while this
+   * computer's pairing panel is open its proof is checked, and a device that proves it scanned
+   * the panel's code is put to the person (`pairing:joined`).
+   */
   private async onPaired(event: { deviceIdentifier: string; deviceName: string }): Promise<void> {
-    const { session } = this.options;
     if (event.deviceIdentifier === (await this.options.ownDevice()) || this.stopped) return;
     this.options.emit('devices:changed', {
       deviceIdentifier: event.deviceIdentifier,
       change: 'paired',
     });
-    const dataKey = session.dataKey;
-    if (!dataKey) return;
-    if ((await grantDataKey(session, event.deviceIdentifier, dataKey)) === 'shared') {
-      this.options.emit('devices:changed', {
-        deviceIdentifier: event.deviceIdentifier,
-        change: 'key-shared',
+    const host = this.pairing;
+    if (!host) return;
+    const checked = await host.check(event.deviceIdentifier);
+    if (this.stopped || host !== this.pairing) return;
+    if (checked.state === 'verified') {
+      const { deviceIdentifier, deviceName, pairedAt, code } = checked.join;
+      this.options.emit('pairing:joined', { deviceIdentifier, deviceName, pairedAt, code });
+    } else if (checked.state === 'unverified') {
+      this.options.emit('pairing:stranger', {
+        deviceIdentifier: checked.deviceIdentifier,
+        deviceName: checked.deviceName,
       });
     }
   }
@@ -213,7 +304,16 @@ export class DeviceApprovals {
   }
 }
 
-function toDeviceInfo(device: DeviceRecord, own: string | null): DeviceInfo {
+function cancelled(deviceIdentifier: string): DeviceReview {
+  return { state: 'cancelled', deviceIdentifier, message: REVIEW_WORDS.cancelled };
+}
+
+function toDeviceInfo(
+  device: DeviceRecord,
+  own: string | null,
+  dataKey: Buffer | undefined,
+): DeviceInfo {
+  const share = keyShareOf(device, dataKey);
   return {
     deviceIdentifier: device.deviceIdentifier,
     name: device.name,
@@ -222,6 +322,7 @@ function toDeviceInfo(device: DeviceRecord, own: string | null): DeviceInfo {
     createdAt: device.createdAt,
     approvedAt: device.approvedAt,
     isThisDevice: device.deviceIdentifier === own,
-    keyShared: Boolean(device.meta?.[WRAPPED_DATA_KEY_FIELD]),
+    keyShared: share === 'shared',
+    foreignKey: share === 'other',
   };
 }

@@ -3,6 +3,7 @@ import {
   clipboard,
   dialog,
   Notification,
+  shell,
   type BrowserWindow,
   type OpenDialogOptions,
   type SaveDialogOptions,
@@ -41,6 +42,39 @@ export function electronPlatform(
   return {
     chooseFiles: () =>
       openDialog({ title: 'Add files to the vault', properties: ['openFile', 'multiSelections'] }),
+    chooseUploadFolders: () =>
+      openDialog({
+        title: 'Add folders to the vault',
+        properties: ['openDirectory', 'multiSelections'],
+      }),
+    async chooseDownloadFolder(count) {
+      const [folder] = await openDialog({
+        title: `Choose a folder for the ${count} decrypted files`,
+        defaultPath: join(homedir(), 'Downloads'),
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return folder ?? null;
+    },
+    showInFolder(path) {
+      shell.showItemInFolder(path);
+    },
+    async confirmQuitWithTransfers(count) {
+      const options = {
+        type: 'question' as const,
+        buttons: ['Keep going', 'Cancel them and quit'],
+        defaultId: 0,
+        cancelId: 0,
+        message:
+          count === 1 ? 'A transfer is still running.' : `${count} transfers are still running.`,
+        detail:
+          'Uploads you stop now are listed as interrupted the next time you open the app, with Retry.',
+      };
+      const owner = window();
+      const { response } = owner
+        ? await dialog.showMessageBox(owner, options)
+        : await dialog.showMessageBox(options);
+      return response === 1;
+    },
     chooseSaveTarget: (defaultName) =>
       saveDialog({
         title: 'Save the decrypted file',

@@ -20,6 +20,8 @@ let window: BrowserWindow | undefined;
 let vault: VaultApp | undefined;
 let tray: VaultTray | undefined;
 let quitting = false;
+/** The question about running transfers is open; another quit request waits for its answer. */
+let askingToQuit = false;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -35,11 +37,27 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', (event) => {
     if (quitting || !vault) return;
     event.preventDefault();
-    quitting = true;
-    tray?.destroy();
-    tray = undefined;
-    void vault.shutdown().finally(() => app.quit());
+    void quitWhenConfirmed(vault);
   });
+}
+
+/**
+ * Quits once the person agrees to stop the transfers still running (Keep going cancels the
+ * quit). Stopped uploads are kept as interrupted and offered after the next start.
+ */
+async function quitWhenConfirmed(current: VaultApp): Promise<void> {
+  if (askingToQuit) return;
+  askingToQuit = true;
+  try {
+    if (!(await current.confirmQuit())) return;
+  } finally {
+    askingToQuit = false;
+  }
+  quitting = true;
+  tray?.destroy();
+  tray = undefined;
+  await current.shutdown().catch(() => undefined);
+  app.quit();
 }
 
 function openWindow(): void {

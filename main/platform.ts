@@ -6,6 +6,17 @@
 export interface Platform {
   /** Native open dialog for files; [] when cancelled. */
   chooseFiles(): Promise<string[]>;
+  /** Native open dialog for folders to upload (each kept as a folder); [] when cancelled. */
+  chooseUploadFolders(): Promise<string[]>;
+  /** Native folder picker for downloading several files into; null when cancelled. */
+  chooseDownloadFolder(count: number): Promise<string | null>;
+  /** Shows a file in the system's file manager, selected. */
+  showInFolder(path: string): void;
+  /**
+   * Asks whether to stop the transfers still running so the app can quit (a native message
+   * box: "Keep going" or "Cancel them and quit"); true to stop them.
+   */
+  confirmQuitWithTransfers(count: number): Promise<boolean>;
   /** Native save dialog; null when cancelled. */
   chooseSaveTarget(defaultName: string): Promise<string | null>;
   /** Native folder picker (a folder to use as storage); null when cancelled. */

@@ -8,8 +8,12 @@ import type {
   SessionState,
 } from '../bridge/types.ts';
 import { logIn, logOut, resumeSession, signUp } from '../client/account.ts';
-import { authorizationTokenExpiry } from '../client/endpoints/profile.ts';
+import {
+  authorizationTokenExpiry,
+  revokeOtherAuthorizationTokens,
+} from '../client/endpoints/profile.ts';
 import { health } from '../client/endpoints/utility.ts';
+import { isAllowedEngineUrl } from '../client/engine-address.ts';
 import { HttpClient } from '../client/http.ts';
 import { PairingPayloadError, parsePairingPayload } from '../client/pairing-payload.ts';
 import { isPrivicoreError, PrivicoreError } from '../client/privicore-error.ts';
@@ -18,14 +22,16 @@ import { saveProfileSecrets } from '../client/secrets/profile-secrets.ts';
 import type { SecretStore } from '../client/secrets/secret-store.ts';
 import { SessionKeeper, type SessionEnd } from '../client/session-keeper.ts';
 import { wsUrlFor, type VaultSession } from '../client/session.ts';
-import { TransferQueue } from '../client/transfer-queue.ts';
+import { SignInAttempts, WARN_WHEN_LEFT } from '../client/sign-in-attempts.ts';
 import type { LocalStorageDevice } from '../engine/host.ts';
+import { dirname, join } from 'node:path';
 import { badgeCount } from './approval-notices.ts';
 import { DeviceApprovals } from './device-approvals.ts';
 import type { EngineHandle } from './engine-handle.ts';
 import type { Platform } from './platform.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { VaultKeyStatus } from './vault-key-status.ts';
+import { VaultTransfers } from './vault-transfers.ts';
 
 export interface VaultAppOptions {
   settingsFile: string;
@@ -61,7 +67,7 @@ const ENDED_NOTICE: Record<SessionEnd, string> = {
     'You were signed out because this session was ended elsewhere. Sign in again to continue.',
 };
 
-const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: null };
+const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: null, code: null };
 
 /**
  * The desktop app's state in main: which engine it uses, who is signed in, this computer's hold
@@ -70,7 +76,7 @@ const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: nu
  * flows, session keeping, pairing, key sharing, transfers).
  */
 export class VaultApp {
-  readonly transfers: TransferQueue;
+  readonly transfers: VaultTransfers;
   readonly platform: Platform;
   readonly secrets: SecretStore;
   private settings: Settings = { ...DEFAULT_SETTINGS };
@@ -85,6 +91,7 @@ export class VaultApp {
   private signedIn: SignedInState | undefined;
   private notice: string | null = null;
   private lastBadge = 0;
+  private readonly signInAttempts = new SignInAttempts();
 
   /** Settled once settings are loaded, the engine is up (or known unreachable) and the last session restored. */
   readonly ready: Promise<void>;
@@ -92,8 +99,12 @@ export class VaultApp {
   private constructor(private readonly options: VaultAppOptions) {
     this.platform = options.platform;
     this.secrets = options.secrets;
-    this.transfers = new TransferQueue({
-      onChange: (transfer) => options.emit('transfer:progress', transfer),
+    this.transfers = new VaultTransfers({
+      journalFile: join(dirname(options.settingsFile), 'uploads.json'),
+      platform: options.platform,
+      session: () => this.session(),
+      profileId: () => this.signedIn?.profileId ?? null,
+      emit: options.emit,
     });
     this.ready = this.init();
   }
@@ -137,9 +148,14 @@ export class VaultApp {
     return this.signed().session;
   }
 
-  /** The signed-in profile's devices (list, approve, reject, rename, remove). */
+  /** The signed-in profile's devices (list, approve, reject, rename, remove, pairing). */
   devices(): DeviceApprovals {
     return this.signed().approvals;
+  }
+
+  /** The devices while signed in; undefined when signed out. */
+  signedInDevices(): DeviceApprovals | undefined {
+    return this.signedIn?.approvals;
   }
 
   account(): AccountInfo {
@@ -161,12 +177,12 @@ export class VaultApp {
   appState(): AppState {
     return {
       pendingApprovals: this.signedIn?.approvals.count ?? 0,
-      transfersPaused: this.transfers.isPaused,
+      transfersPaused: this.transfers.queue.isPaused,
     };
   }
 
   setTransfersPaused(paused: boolean): AppState {
-    this.transfers.setPaused(paused);
+    this.transfers.queue.setPaused(paused);
     return this.appStateChanged();
   }
 
@@ -184,6 +200,14 @@ export class VaultApp {
         status: 0,
         reason: 'client.signed_in',
         message: 'Sign out before switching to another engine.',
+      });
+    }
+    if (choice.mode === 'remote' && !isAllowedEngineUrl(choice.apiUrl)) {
+      // The password and tokens would cross the network in clear text.
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.insecure_engine',
+        message: `${choice.apiUrl} is on another computer over plain http, which would send your password unencrypted. Use the engine's https:// address (plain http works only for an engine on this computer).`,
       });
     }
     this.settings = { ...this.settings, engine: choice };
@@ -208,9 +232,33 @@ export class VaultApp {
 
   async signIn(username: string, password: string): Promise<SessionState> {
     await this.ready;
-    return this.begin(
-      await logIn({ ...this.address(), secrets: this.secrets, username, password }),
-    );
+    const address = this.address();
+    const attempts = `${address.apiUrl} ${username}`;
+    let begun;
+    try {
+      begun = await logIn({ ...address, secrets: this.secrets, username, password });
+    } catch (error) {
+      if (!isPrivicoreError(error, 'auth.invalid_credentials')) throw error;
+      const left = this.signInAttempts.fail(attempts);
+      if (left === 0 || left > WARN_WHEN_LEFT) throw error;
+      throw new PrivicoreError({
+        status: error.status,
+        reason: error.reason,
+        message: error.message,
+        details: { attemptsLeft: String(left) },
+      });
+    }
+    this.signInAttempts.succeed(attempts);
+    return this.begin(begun);
+  }
+
+  /**
+   * Whether the app may quit now: with transfers running, the person is asked first (Keep
+   * going, or stop them); stopped uploads are offered again after the next start.
+   */
+  async confirmQuit(): Promise<boolean> {
+    const running = this.transfers.queue.activeCount;
+    return running === 0 || this.platform.confirmQuitWithTransfers(running);
   }
 
   /**
@@ -273,12 +321,15 @@ export class VaultApp {
       secrets: this.secrets,
       profileId: redeemed.profileId,
     });
-    const state = await this.begin({
-      session,
-      profileId: redeemed.profileId,
-      username: null,
-      expiresAt: redeemed.expiresAt,
-    });
+    const state = await this.begin(
+      {
+        session,
+        profileId: redeemed.profileId,
+        username: null,
+        expiresAt: redeemed.expiresAt,
+      },
+      redeemed.code,
+    );
     return { session: state, keyStatus: this.keyStatus() };
   }
 
@@ -287,9 +338,19 @@ export class VaultApp {
     return this.signed().key.requestAccess(deviceName);
   }
 
-  /** The data key came from a recovery kit (already in the keychain): use it. */
-  adoptDataKey(dataKey: Buffer): KeyStatus {
-    return this.signed().key.adopt(dataKey);
+  /** In `compare-code`: whether the code here is the one the other screen shows. */
+  confirmCode(matches: boolean): Promise<KeyStatus> {
+    return this.signed().key.confirmCode(matches);
+  }
+
+  /** The keys came from a recovery kit (already in the keychain): use them. */
+  adoptKeys(dataKey: Buffer, profilePrivateKey: string): KeyStatus {
+    return this.signed().key.adopt(dataKey, profilePrivateKey);
+  }
+
+  /** Signs out every other session of the account; this one stays. */
+  async signOutEverywhere(): Promise<{ revoked: number }> {
+    return revokeOtherAuthorizationTokens(this.signed().session.http);
   }
 
   /** The built-in engine, to run a folder as storage; with a remote engine, plain words on why not. */
@@ -327,7 +388,7 @@ export class VaultApp {
   async signOut(): Promise<SessionState> {
     const signed = this.signedIn;
     if (signed) {
-      this.transfers.cancelAll();
+      await this.transfers.interruptAll();
       this.end(signed);
       try {
         await logOut(signed.session, this.secrets, signed.profileId);
@@ -342,7 +403,7 @@ export class VaultApp {
 
   async shutdown(): Promise<void> {
     await this.ready.catch(() => undefined);
-    this.transfers.cancelAll();
+    await this.transfers.interruptAll();
     const signed = this.signedIn;
     if (signed) {
       this.end(signed);
@@ -429,24 +490,24 @@ export class VaultApp {
     try {
       const session = await resumeSession({ ...this.address(), secrets: this.secrets, profileId });
       const { expiresAt } = await authorizationTokenExpiry(session.http);
-      this.keep({ session, profileId, username, expiresAt });
+      await this.keep({ session, profileId, username, expiresAt });
     } catch (error) {
       if (isPrivicoreError(error) && error.status === 401) this.notice = ENDED_NOTICE.expired;
     }
   }
 
-  private async begin(result: Begun): Promise<SessionState> {
+  private async begin(result: Begun, pairingCode?: string): Promise<SessionState> {
     if (this.settings.engine.mode === 'embedded' && this.embedded) {
       await this.embedded.ensureLocalStorage(result.session.authorizationToken);
     }
-    this.keep(result);
+    await this.keep(result, pairingCode);
     this.notice = null;
     this.settings = { ...this.settings, profileId: result.profileId, username: result.username };
     await saveSettings(this.options.settingsFile, this.settings);
     return this.changed();
   }
 
-  private keep(result: Begun): void {
+  private keep(result: Begun, pairingCode?: string): Promise<void> {
     const { session, profileId, username } = result;
     const keeper = new SessionKeeper({
       session,
@@ -454,7 +515,7 @@ export class VaultApp {
       onRenewed: (token) =>
         saveProfileSecrets(this.secrets, profileId, { authorizationToken: token }),
       onEnded: (why) => {
-        this.transfers.cancelAll();
+        void this.transfers.interruptAll();
         if (this.signedIn) this.end(this.signedIn);
         session.close();
         this.notice = ENDED_NOTICE[why];
@@ -474,6 +535,7 @@ export class VaultApp {
         await saveSettings(this.options.settingsFile, this.settings);
       },
       onChange: (status) => this.options.emit('vault:keyStatus', status),
+      ...(pairingCode === undefined ? {} : { code: pairingCode }),
       ...(this.options.keyPollIntervalMs === undefined
         ? {}
         : { intervalMs: this.options.keyPollIntervalMs }),
@@ -486,11 +548,16 @@ export class VaultApp {
       onCountChange: () => this.appStateChanged(),
       forgetLocalStorage: async (deviceIdentifier) =>
         this.localEngine()?.forgetLocalStorage(deviceIdentifier),
+      ...(this.options.keyPollIntervalMs === undefined
+        ? {}
+        : { intervalMs: this.options.keyPollIntervalMs }),
     });
     this.signedIn = { session, keeper, profileId, username, approvals, key };
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);
     void approvals.start();
+    // Uploads a sign-out, quit or crash cut off are listed before the window asks for them.
+    return this.transfers.restore(profileId);
   }
 
   /** Stops what watched the session; the caller closes or logs out the session itself. */

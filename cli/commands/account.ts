@@ -1,7 +1,10 @@
 // signup, login, logout, whoami.
 
 import { logIn, logOut, signUp, type SignedIn } from '../../client/account.ts';
-import { authorizationTokenExpiry } from '../../client/endpoints/profile.ts';
+import {
+  authorizationTokenExpiry,
+  revokeOtherAuthorizationTokens,
+} from '../../client/endpoints/profile.ts';
 import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import type { LocalStorageDevice } from '../../engine/host.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -72,10 +75,21 @@ export const loginCommand: CommandSpec = {
 
 export const logoutCommand: CommandSpec = {
   name: 'logout',
-  synopsis: 'logout',
-  summary: 'Revoke the session token and remove it from the keychain (the keys stay).',
-  async run(ctx, { positionals }) {
+  synopsis: ['logout', 'logout --others'],
+  summary:
+    'Revoke the session token and remove it from the keychain (the keys stay); --others signs out every other session of the account instead and keeps this one.',
+  options: { others: { type: 'boolean' } },
+  async run(ctx, { positionals, values }) {
     expectArgs(positionals, 0, 0, 'logout', '');
+    if (values['others'] === true) {
+      const session = await ctx.session();
+      const { revoked } = await revokeOtherAuthorizationTokens(session.http);
+      ctx.out.result(
+        `Signed out ${revoked} other session${revoked === 1 ? '' : 's'}; this one stays signed in.`,
+        { revoked },
+      );
+      return;
+    }
     const profileId = ctx.config.profileId;
     const secrets = profileId ? await loadProfileSecrets(ctx.secrets, profileId) : {};
     if (!profileId || !secrets.authorizationToken) {

@@ -1,29 +1,33 @@
 // devices [list | approve ID | reject ID | rename ID NAME | remove ID]
+// Approving follows client/approval-review.ts: the device shows a code, and the keys go to it
+// only when the person types the same code here (--code for a script that read it elsewhere).
 
-import { shareDataKey } from '../../client/data-key-share.ts';
+import { approveReviewed, reviewJoinRequest } from '../../client/approval-review.ts';
 import {
-  approveDevice,
   configureMeta,
   rejectDevice,
   removeDevice,
   retrieveProfileDevices,
 } from '../../client/endpoints/device.ts';
-import { expectArgs, type CommandSpec } from '../command-spec.ts';
-import { describeError } from '../describe-error.ts';
+import { PrivicoreError } from '../../client/privicore-error.ts';
+import { expectArgs, integerOption, stringOption, type CommandSpec } from '../command-spec.ts';
 import { formatTable, formatTime } from '../output.ts';
+import { promptLine, sameCode } from '../prompt.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const devicesCommand: CommandSpec = {
   name: 'devices',
   synopsis: [
     'devices [list]',
-    'devices approve ID',
+    'devices approve ID [--code CODE] [--wait SECONDS]',
     'devices reject ID',
     'devices rename ID NAME',
     'devices remove ID',
   ],
-  summary: "List the profile's devices, approve or reject new ones, rename or remove them.",
-  async run(ctx, { positionals }) {
+  summary:
+    "List the profile's devices, approve (comparing the code the device shows) or reject new ones, rename or remove them.",
+  options: { code: { type: 'string' }, wait: { type: 'string' } },
+  async run(ctx, { positionals, values }) {
     const [action = 'list', ...rest] = positionals;
     const session = await (async () => {
       if (!['list', 'approve', 'reject', 'rename', 'remove'].includes(action)) {
@@ -56,23 +60,34 @@ export const devicesCommand: CommandSpec = {
       case 'approve': {
         expectArgs(rest, 1, 1, 'devices', 'the device ID');
         const deviceIdentifier = rest[0]!;
-        await session.run(() => approveDevice(session.http, { deviceIdentifier }));
-        // An approved device gets the data key, wrapped to its own public key.
-        let shared = false;
-        if (session.dataKey) {
-          try {
-            await shareDataKey(session, deviceIdentifier, session.dataKey);
-            shared = true;
-          } catch (error) {
-            ctx.out.note(
-              `Approved, but the data key could not be shared with it: ${describeError(error)}`,
-            );
-          }
+        const given = stringOption(values, 'code');
+        const waitSeconds = integerOption(values, 'wait', 'devices', 1, 3600) ?? 300;
+        ctx.out.note('Waiting for the device to show its verification code…');
+        const outcome = await reviewJoinRequest(session, deviceIdentifier, {
+          signal: ctx.signal,
+          timeoutMs: waitSeconds * 1000,
+        });
+        if (outcome.state !== 'ready') throw reviewFailure(outcome.state);
+        const { review } = outcome;
+        const typed =
+          given ??
+          (await promptLine(
+            `${review.deviceName} asked to join. Type the code it shows to approve it: `,
+            ctx.signal,
+          ));
+        if (typed === null || !sameCode(typed, review.code)) {
+          throw new PrivicoreError({
+            status: 0,
+            reason: 'approval.code_mismatch',
+            message: `The codes differ, so nothing was approved. If you mistyped, run approve again; if ${review.deviceName} shows another code, reject it.`,
+          });
         }
-        ctx.out.result(
-          `Approved ${deviceIdentifier}${shared ? ' and shared the data key with it' : ''}.`,
-          { deviceIdentifier, approved: true, dataKeyShared: shared },
-        );
+        await approveReviewed(session, review);
+        ctx.out.result(`Approved ${deviceIdentifier} and shared the data key with it.`, {
+          deviceIdentifier,
+          approved: true,
+          dataKeyShared: true,
+        });
         return;
       }
       case 'reject': {
@@ -103,3 +118,30 @@ export const devicesCommand: CommandSpec = {
     }
   },
 };
+
+/** Why there is no code to compare, in words that say what to do. */
+function reviewFailure(state: string): PrivicoreError {
+  const words: Record<string, [string, string]> = {
+    'no-verification': [
+      'approval.no_verification',
+      "That device sent no verification key (an older app?), so it can't be checked or given the keys. Reject it, and ask again from an up-to-date app.",
+    ],
+    'answered-elsewhere': [
+      'approval.answered_elsewhere',
+      'Another device is answering that request. Ask the new device to ask again if that was not you.',
+    ],
+    tampered: [
+      'approval.tampered',
+      "The device's verification values changed during the exchange. Reject it, and ask again from the new device.",
+    ],
+    'not-pending': ['device.not_pending', 'That device is not waiting for approval.'],
+    'device-gone': ['device.not_found', 'That device no longer exists.'],
+    'timed-out': [
+      'client.timeout',
+      'The device did not show a code in time. Keep its app open on the request and run approve again.',
+    ],
+    cancelled: ['client.cancelled', 'Cancelled.'],
+  };
+  const [reason, message] = words[state] ?? ['client.error', `Approval failed (${state}).`];
+  return new PrivicoreError({ status: 0, reason, message });
+}

@@ -1,54 +1,94 @@
-// put, get, ls, mv, classify, rm: the vault's files.
+// put, get, cat, mv, classify, rm: the vault's files (ls and find are in file-list.ts).
 
 import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import {
   configureInformationSecurityRiskMeta,
   deleteData,
-  listDataTokens,
   updateDataToken,
-  type DataTokenRecord,
 } from '../../client/endpoints/data-token.ts';
+import type { StoredFile } from '../../client/vault/store-file.ts';
 import { findDataToken } from '../../client/vault/file-catalog.ts';
 import { joinFileName, splitFileName } from '../../client/vault/file-name.ts';
-import { expectArgs, integerOption, stringOption, type CommandSpec } from '../command-spec.ts';
-import { formatBytes, formatTable, formatTime } from '../output.ts';
+import type { CliContext } from '../cli-context.ts';
+import { expectArgs, stringOption, type CommandSpec } from '../command-spec.ts';
+import { formatBytes } from '../output.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { UsageError } from '../usage-error.ts';
+import { VERIFIED_STDOUT_HELP, writeVerifiedToStdout } from '../verified-stdout.ts';
 
 const DEFAULT_CONTEXT = '/';
 const FIELD_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export const putCommand: CommandSpec = {
   name: 'put',
-  synopsis: 'put <files...> [--context C] [--path P]',
-  summary: 'Encrypt files on this machine and store them; prints one token per file.',
-  options: { context: { type: 'string' }, path: { type: 'string' } },
+  synopsis: [
+    'put <files...> [--context C] [--path P] [--name NAME]',
+    'put - --name NAME [--context C] [--path P]',
+  ],
+  summary:
+    'Encrypt files (or standard input) on this machine and store them; prints one token each.',
+  details: [
+    '"-" reads standard input to its end as one file called NAME, streaming it: any length, in',
+    'constant memory. --name also renames a single file. --context is its folder (default "/").',
+  ],
+  options: { context: { type: 'string' }, path: { type: 'string' }, name: { type: 'string' } },
   async run(ctx, { positionals, values }) {
-    expectArgs(positionals, 1, Infinity, 'put', 'the files to store');
+    expectArgs(positionals, 1, Infinity, 'put', 'the files to store (or - for standard input)');
     const context = stringOption(values, 'context') ?? DEFAULT_CONTEXT;
     const path = stringOption(values, 'path');
+    const name = stringOption(values, 'name');
     if (context === '' || context.length > 1024)
       throw new UsageError('put: --context must be 1–1024 characters.', 'put');
     if (path !== undefined && path.length > 1024)
       throw new UsageError('put: --path must be at most 1024 characters.', 'put');
+    if (name !== undefined && (name === '' || name.length > 255))
+      throw new UsageError('put: --name must be 1–255 characters.', 'put');
+    const fromStdin = positionals.includes('-');
+    if (fromStdin && positionals.length > 1)
+      throw new UsageError('put: "-" (standard input) cannot be mixed with files.', 'put');
+    if (fromStdin && name === undefined)
+      throw new UsageError('put: standard input has no name; give it one with --name NAME.', 'put');
+    if (!fromStdin && name !== undefined && positionals.length > 1)
+      throw new UsageError('put: --name renames one file; give one file at a time.', 'put');
     // Every file is checked before the first is sent, so a typo does not leave half a batch.
-    for (const file of positionals) {
-      const info = await stat(file);
-      if (!info.isFile()) throw new UsageError(`put: ${file} is not a regular file.`, 'put');
+    if (!fromStdin) {
+      for (const file of positionals) {
+        const info = await stat(file);
+        if (!info.isFile()) throw new UsageError(`put: ${file} is not a regular file.`, 'put');
+      }
     }
     const session = await ctx.session();
-    const stored = [];
-    for (const file of positionals) {
-      const bar = createProgressBar(basename(file));
+    const common = { context, ...(path !== undefined ? { path } : {}), signal: ctx.signal };
+    const stored: StoredFile[] = [];
+    if (fromStdin) {
+      if (process.stdin.isTTY)
+        ctx.out.note('Reading from the terminal; end with Ctrl-D (Ctrl-Z, Enter on Windows).');
+      const bar = createProgressBar(name!, process.stderr, { quiet: ctx.out.quiet });
       try {
-        const result = await session.storeFile(file, {
-          context,
-          ...(path !== undefined ? { path } : {}),
-          signal: ctx.signal,
-          onProgress: (progress) => bar.update(progress.bytes, progress.total),
-        });
-        stored.push(result);
+        stored.push(
+          await session.storeStream(process.stdin, {
+            ...common,
+            name: name!,
+            onProgress: (progress) => bar.update(progress.bytes, progress.total),
+          }),
+        );
+      } finally {
+        bar.finish();
+        // Stored or failed, nothing more is read: a writer still sending must not keep us alive.
+        process.stdin.destroy();
+      }
+    }
+    for (const file of fromStdin ? [] : positionals) {
+      const bar = createProgressBar(basename(file), process.stderr, { quiet: ctx.out.quiet });
+      try {
+        stored.push(
+          await session.storeFile(file, {
+            ...common,
+            ...(name !== undefined ? { name } : {}),
+            onProgress: (progress) => bar.update(progress.bytes, progress.total),
+          }),
+        );
       } finally {
         bar.finish();
       }
@@ -64,20 +104,31 @@ export const putCommand: CommandSpec = {
           path: filePath ?? null,
         })),
       },
+      stored.map((file) => file.token),
     );
   },
 };
 
 export const getCommand: CommandSpec = {
   name: 'get',
-  synopsis: 'get <token> [-o FILE]',
+  synopsis: ['get <token> [-o FILE|DIR]', 'get <token> -o -'],
   summary: 'Fetch, verify and decrypt a file (default: its stored name in the current folder).',
+  details: [
+    'A file is written beside its target and moved into place only once it has verified.',
+    '"-o -" writes the plaintext to standard output instead, as `cat` does.',
+    '',
+    ...VERIFIED_STDOUT_HELP,
+  ],
   options: { output: { type: 'string', short: 'o' } },
   async run(ctx, { positionals, values }) {
     expectArgs(positionals, 1, 1, 'get', 'the token');
     const token = positionals[0]!;
-    const session = await ctx.session();
     const output = stringOption(values, 'output');
+    if (output === '-') {
+      await catToStdout(ctx, token, 'get');
+      return;
+    }
+    const session = await ctx.session();
     let target: string;
     if (output === undefined) {
       const record = await findDataToken(session.http, token);
@@ -95,7 +146,7 @@ export const getCommand: CommandSpec = {
         target = join(target, safeName(joinFileName(record.fileName, record.extension)));
       }
     }
-    const bar = createProgressBar(basename(target));
+    const bar = createProgressBar(basename(target), process.stderr, { quiet: ctx.out.quiet });
     let size: number;
     try {
       ({ size } = await session.retrieveFile(token, target, {
@@ -109,47 +160,24 @@ export const getCommand: CommandSpec = {
   },
 };
 
-export const lsCommand: CommandSpec = {
-  name: 'ls',
-  synopsis: 'ls [--context C] [--page N] [--per-page N]',
-  summary: 'List stored files, newest first.',
-  options: {
-    context: { type: 'string' },
-    page: { type: 'string' },
-    'per-page': { type: 'string' },
-  },
-  async run(ctx, { positionals, values }) {
-    expectArgs(positionals, 0, 0, 'ls', '');
-    const page = integerOption(values, 'page', 'ls', 1, Number.MAX_SAFE_INTEGER);
-    const perPage = integerOption(values, 'per-page', 'ls', 1, 500);
-    const context = stringOption(values, 'context');
-    const session = await ctx.session();
-    const list = await listDataTokens(session.http, {
-      ...(page !== undefined ? { page } : {}),
-      ...(perPage !== undefined ? { perPage } : {}),
-      ...(context !== undefined ? { context } : {}),
-    });
-    const rows = list.items.map((item) => [
-      item.token,
-      joinFileName(item.fileName, item.extension),
-      formatBytes(item.size),
-      item.context,
-      formatTime(item.createdAt),
-      classification(item),
-    ]);
-    const { count, page: shownPage, perPage: shownPerPage } = list.meta;
-    const lines =
-      rows.length === 0
-        ? [count === 0 ? 'No files.' : `No files on page ${shownPage} (${count} in all).`]
-        : [
-            ...formatTable(['TOKEN', 'NAME', 'SIZE', 'CONTEXT', 'CREATED', 'CLASSIFICATION'], rows),
-            ...(count > rows.length
-              ? [`Page ${shownPage} of ${Math.ceil(count / shownPerPage)} (${count} files).`]
-              : []),
-          ];
-    ctx.out.result(lines, list);
+export const catCommand: CommandSpec = {
+  name: 'cat',
+  synopsis: 'cat <token>',
+  summary: "Write a file's verified plaintext to standard output.",
+  details: VERIFIED_STDOUT_HELP,
+  async run(ctx, { positionals }) {
+    expectArgs(positionals, 1, 1, 'cat', 'the token');
+    await catToStdout(ctx, positionals[0]!, 'cat');
   },
 };
+
+async function catToStdout(ctx: CliContext, token: string, command: string): Promise<void> {
+  // Standard output carries the file itself: there is no room for a JSON document.
+  if (ctx.out.json)
+    throw new UsageError(`${command}: --json cannot go with the file on standard output.`, command);
+  const session = await ctx.session();
+  await writeVerifiedToStdout(session, token, { signal: ctx.signal, quiet: ctx.out.quiet });
+}
 
 export const mvCommand: CommandSpec = {
   name: 'mv',
@@ -250,13 +278,6 @@ function safeName(name: string): string {
     .filter((char) => char.charCodeAt(0) >= 0x20)
     .join('');
   return base === '' || base === '.' || base === '..' ? 'download' : base;
-}
-
-function classification(item: DataTokenRecord): string {
-  const meta = item.securityRiskMeta;
-  if (!meta) return '-';
-  const entries = Object.entries(meta);
-  return entries.length === 0 ? '-' : entries.map(([key, value]) => `${key}=${value}`).join(',');
 }
 
 async function exists(path: string): Promise<boolean> {

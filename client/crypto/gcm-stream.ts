@@ -13,7 +13,7 @@
 // file and moves it into place only after the tag verifies.
 
 import { createCipheriv, createDecipheriv, randomBytes, type DecipherGCM } from 'node:crypto';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -37,6 +37,11 @@ export interface DecryptToFileOptions {
   /** Called with the plaintext bytes written so far; the total is the encrypted size − 28. */
   onProgress?(bytes: number): void;
   signal?: AbortSignal;
+  /**
+   * Whether an existing file at the target may be replaced (default true: the person chose it in
+   * a save dialog that asked). False fails with EEXIST instead, atomically.
+   */
+  replace?: boolean;
 }
 
 export function encryptedSize(plainSize: number): number {
@@ -173,7 +178,11 @@ export async function decryptToFile(
       opts.signal ? { signal: opts.signal } : {},
     );
     await handle.close();
-    await rename(partial, target);
+    if (opts.replace === false) {
+      // link() refuses an existing target atomically; the partial name then goes.
+      await link(partial, target);
+      await unlink(partial);
+    } else await rename(partial, target);
     return { bytes };
   } catch (error) {
     // close() waits for writes still in flight, so the unlink cannot race a late write.

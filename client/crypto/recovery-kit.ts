@@ -1,24 +1,28 @@
 // Recovery kit: the profile's secrets sealed under a passphrase, so losing every device does not
 // lose the data. scrypt (RFC 7914) turns the passphrase into an AES-256-GCM (NIST SP 800-38D) key.
 //
-// The file is UTF-8 JSON, version 1:
+// The file is UTF-8 JSON:
 //   {
 //     "format": "privicore-vault-recovery-kit",
-//     "version": 1,
-//     "kdf": { "name": "scrypt", "N": 32768, "r": 8, "p": 1, "salt": base64 of 16 random bytes },
+//     "version": 2,
+//     "kdf": { "name": "scrypt", "N": 131072, "r": 8, "p": 1, "salt": base64 of 16 random bytes },
 //     "cipher": { "name": "aes-256-gcm", "iv": base64 of 12 random bytes },
 //     "ciphertext": base64 of (ciphertext ‖ 16-byte tag),
 //     "createdAt": ISO 8601 time
 //   }
 // key = scrypt(NFC(passphrase) as UTF-8, salt, N, r, p, 32 bytes)
-// AAD = UTF-8 of "privicore-vault-recovery-kit/1"
+// AAD = UTF-8 of "privicore-vault-recovery-kit/<version>"
 // plaintext = UTF-8 JSON {"profileId","username","dataKey": 64 hex,"privateKey": 64 hex}
 //
-// Version 1 fixes every parameter; they are written out anyway so that the file alone, with any
-// scrypt and AES-GCM tool, is enough to recover the keys. A kit with other values is refused rather
-// than obeyed, so a crafted file cannot make the app run an unbounded scrypt. The salt and IV are
-// covered by the tag implicitly (other values give another key or IV, and the tag fails);
-// createdAt is not covered and is informational only.
+// Version 2 (written now) uses scrypt N = 2^17 (128 MiB, the cost OWASP's password storage
+// cheat sheet recommends for scrypt) and takes passphrases of at least 15 characters (NIST SP
+// 800-63B-4's minimum for a secret that alone guards something); a kit can be attacked offline
+// by whoever copies the file. Version 1 (N = 2^15, 8 characters) still opens, so old kits are
+// not lost. Each version fixes every parameter; they are written out anyway so that the file
+// alone, with any scrypt and AES-GCM tool, is enough to recover the keys. A kit with other values
+// is refused rather than obeyed, so a crafted file cannot make the app run an unbounded scrypt.
+// The salt and IV are covered by the tag implicitly (other values give another key or IV, and the
+// tag fails); createdAt is not covered and is informational only.
 
 import {
   createCipheriv,
@@ -29,17 +33,20 @@ import {
 } from 'node:crypto';
 
 const FORMAT = 'privicore-vault-recovery-kit';
-const VERSION = 1;
-const AAD = Buffer.from('privicore-vault-recovery-kit/1', 'utf8');
-const SCRYPT = { N: 32768, r: 8, p: 1 } as const;
-// OpenSSL needs 128·r·(N+2) bytes for V plus 128·r·p for B, a little over 128·N·r (32 MiB); the
-// default 32 MiB cap would refuse it, so allow twice that.
-const SCRYPT_MAXMEM = 128 * SCRYPT.N * SCRYPT.r * 2;
+/** What each version fixes; the last one is written. */
+const VERSIONS = {
+  1: { scrypt: { N: 32768, r: 8, p: 1 }, minPassphrase: 8 },
+  2: { scrypt: { N: 131072, r: 8, p: 1 }, minPassphrase: 15 },
+} as const;
+type KitVersion = keyof typeof VERSIONS;
+const VERSION: KitVersion = 2;
+const aad = (version: KitVersion) => Buffer.from(`privicore-vault-recovery-kit/${version}`, 'utf8');
 const SALT_LENGTH = 16;
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 const KEY_LENGTH = 32;
-const MIN_PASSPHRASE_CHARACTERS = 8;
+/** The passphrase rule for a new kit, in characters (after NFC). */
+export const MIN_PASSPHRASE_CHARACTERS = VERSIONS[VERSION].minPassphrase;
 const KEY_HEX = /^[0-9a-fA-F]{64}$/;
 
 export type RecoveryKitErrorCode =
@@ -94,13 +101,13 @@ export async function createRecoveryKit(
     }),
     'utf8',
   );
-  const cipher = createCipheriv('aes-256-gcm', await deriveKey(passphrase, salt), iv);
-  cipher.setAAD(AAD);
+  const cipher = createCipheriv('aes-256-gcm', await deriveKey(passphrase, salt, VERSION), iv);
+  cipher.setAAD(aad(VERSION));
   const sealed = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
   const kit = {
     format: FORMAT,
     version: VERSION,
-    kdf: { name: 'scrypt', N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, salt: salt.toString('base64') },
+    kdf: { name: 'scrypt', ...VERSIONS[VERSION].scrypt, salt: salt.toString('base64') },
     cipher: { name: 'aes-256-gcm', iv: iv.toString('base64') },
     ciphertext: sealed.toString('base64'),
     createdAt: new Date().toISOString(),
@@ -112,9 +119,9 @@ export async function openRecoveryKit(
   text: string,
   passphrase: string,
 ): Promise<RecoveryKitContents> {
-  const { salt, iv, sealed } = parseKit(text);
-  const decipher = createDecipheriv('aes-256-gcm', await deriveKey(passphrase, salt), iv);
-  decipher.setAAD(AAD);
+  const { version, salt, iv, sealed } = parseKit(text);
+  const decipher = createDecipheriv('aes-256-gcm', await deriveKey(passphrase, salt, version), iv);
+  decipher.setAAD(aad(version));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_LENGTH));
   const plaintext = decipher.update(sealed.subarray(0, sealed.length - TAG_LENGTH));
   try {
@@ -129,7 +136,12 @@ export async function openRecoveryKit(
   return parseContents(plaintext);
 }
 
-function parseKit(text: string): { salt: Buffer; iv: Buffer; sealed: Buffer } {
+function parseKit(text: string): {
+  version: KitVersion;
+  salt: Buffer;
+  iv: Buffer;
+  sealed: Buffer;
+} {
   let kit: unknown;
   try {
     kit = JSON.parse(text);
@@ -139,21 +151,23 @@ function parseKit(text: string): { salt: Buffer; iv: Buffer; sealed: Buffer } {
   if (!isRecord(kit) || kit['format'] !== FORMAT) {
     throw formatError('This file is not a Privicore Vault recovery kit.');
   }
-  if (kit['version'] !== VERSION) {
+  const version = kit['version'];
+  if (version !== 1 && version !== 2) {
     throw formatError(
-      `This recovery kit has version ${String(kit['version'])}; this app opens version ${VERSION}.`,
+      `This recovery kit has version ${String(version)}; this app opens versions 1 and 2.`,
     );
   }
+  const fixed = VERSIONS[version].scrypt;
   const kdf = kit['kdf'];
   if (
     !isRecord(kdf) ||
     kdf['name'] !== 'scrypt' ||
-    kdf['N'] !== SCRYPT.N ||
-    kdf['r'] !== SCRYPT.r ||
-    kdf['p'] !== SCRYPT.p
+    kdf['N'] !== fixed.N ||
+    kdf['r'] !== fixed.r ||
+    kdf['p'] !== fixed.p
   ) {
     throw formatError(
-      'The recovery kit names a key derivation other than scrypt N=32768, r=8, p=1.',
+      `The recovery kit names a key derivation other than version ${version}'s scrypt N=${fixed.N}, r=${fixed.r}, p=${fixed.p}.`,
     );
   }
   const cipher = kit['cipher'];
@@ -173,7 +187,7 @@ function parseKit(text: string): { salt: Buffer; iv: Buffer; sealed: Buffer } {
   if (typeof kit['createdAt'] !== 'string') {
     throw formatError('The recovery kit has no creation time.');
   }
-  return { salt, iv, sealed };
+  return { version, salt, iv, sealed };
 }
 
 function parseContents(plaintext: Buffer): RecoveryKitContents {
@@ -206,8 +220,11 @@ function parseContents(plaintext: Buffer): RecoveryKitContents {
 }
 
 // NFC, so that one passphrase typed on systems that compose accents differently gives one key.
-function deriveKey(passphrase: string, salt: Buffer): Promise<Buffer> {
-  const options: ScryptOptions = { ...SCRYPT, maxmem: SCRYPT_MAXMEM };
+function deriveKey(passphrase: string, salt: Buffer, version: KitVersion): Promise<Buffer> {
+  const { N, r, p } = VERSIONS[version].scrypt;
+  // OpenSSL needs 128·r·(N+2) bytes for V plus 128·r·p for B, a little over 128·N·r; its
+  // default 32 MiB cap would refuse that, so allow twice it.
+  const options: ScryptOptions = { N, r, p, maxmem: 128 * N * r * 2 };
   return new Promise((resolve, reject) => {
     scrypt(
       Buffer.from(passphrase.normalize('NFC'), 'utf8'),

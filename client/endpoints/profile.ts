@@ -118,6 +118,22 @@ export async function revokeAuthorizationToken(http: HttpClient): Promise<{ revo
   ).data;
 }
 
+/**
+ * POST /profile/revoke-other-authorization-tokens (this engine's extension): signs out every
+ * other session of the profile; the token sent stays valid.
+ */
+export async function revokeOtherAuthorizationTokens(
+  http: HttpClient,
+): Promise<{ revoked: number }> {
+  return (
+    await http.request<{ revoked: number }>({
+      method: 'POST',
+      path: '/profile/revoke-other-authorization-tokens',
+      form: {},
+    })
+  ).data;
+}
+
 /** POST /profile/authorization-token/expiry */
 export async function authorizationTokenExpiry(http: HttpClient): Promise<{ expiresAt: string }> {
   return (

@@ -4,20 +4,34 @@
 //   <profileId>/authorization-token   the T- token, as text
 //   <profileId>/private-key           the X25519 private key, 64 hex
 //   <profileId>/data-key              the AES-256 data key, 64 hex
-//   <profileId>/device-private-key    on a machine paired by QR: its device's own X25519 key,
-//                                     which the data key is wrapped to (key-wrap.ts)
+//   <profileId>/device-private-key    on a machine joining by QR code or approval: its device's
+//                                     own X25519 key, which the keys are wrapped to (key-wrap.ts)
+//   <profileId>/trusted-profile-key   while it waits: the fingerprint of the profile key it will
+//                                     accept keys from (the pairing code's, or the one its
+//                                     verification code was compared with); kept here, where
+//                                     nothing else on the machine can change it
+//   <profileId>/join-nonce            while it asks to join: its committed random value
+//                                     (pairing-codes.ts), to reveal when an owner answers
 // A paired machine keeps its device token as the authorization token.
 
+import { isApprovalValue, isFingerprint } from '../crypto/pairing-codes.ts';
 import type { SecretStore } from './secret-store.ts';
 
 export type ProfileSecretName =
-  'authorization-token' | 'private-key' | 'data-key' | 'device-private-key';
+  | 'authorization-token'
+  | 'private-key'
+  | 'data-key'
+  | 'device-private-key'
+  | 'trusted-profile-key'
+  | 'join-nonce';
 
 export interface ProfileSecrets {
   authorizationToken?: string;
   privateKey?: string;
   dataKey?: Buffer;
   devicePrivateKey?: string;
+  trustedProfileKey?: string;
+  joinNonce?: string;
 }
 
 const HEX_64 = /^[0-9a-f]{64}$/i;
@@ -35,7 +49,11 @@ export async function loadProfileSecrets(
   const privateKey = await store.get(secretAccount(profileId, 'private-key'));
   const dataKey = await store.get(secretAccount(profileId, 'data-key'));
   const devicePrivateKey = await store.get(secretAccount(profileId, 'device-private-key'));
+  const trustedProfileKey = await store.get(secretAccount(profileId, 'trusted-profile-key'));
+  const joinNonce = await store.get(secretAccount(profileId, 'join-nonce'));
   return {
+    ...(trustedProfileKey && isFingerprint(trustedProfileKey) ? { trustedProfileKey } : {}),
+    ...(joinNonce && isApprovalValue(joinNonce) ? { joinNonce } : {}),
     ...(authorizationToken ? { authorizationToken } : {}),
     ...(devicePrivateKey && HEX_64.test(devicePrivateKey)
       ? { devicePrivateKey: devicePrivateKey.toLowerCase() }
@@ -68,6 +86,15 @@ export async function saveProfileSecrets(
   if (secrets.dataKey !== undefined) {
     if (secrets.dataKey.length !== 32) throw new RangeError('The data key is 32 bytes.');
     await store.set(secretAccount(profileId, 'data-key'), secrets.dataKey.toString('hex'));
+  }
+  if (secrets.trustedProfileKey !== undefined) {
+    if (!isFingerprint(secrets.trustedProfileKey))
+      throw new RangeError('A profile key fingerprint is 22 base64url characters.');
+    await store.set(secretAccount(profileId, 'trusted-profile-key'), secrets.trustedProfileKey);
+  }
+  if (secrets.joinNonce !== undefined) {
+    if (!isApprovalValue(secrets.joinNonce)) throw new RangeError('A join nonce is 32 bytes.');
+    await store.set(secretAccount(profileId, 'join-nonce'), secrets.joinNonce);
   }
 }
 

@@ -1,15 +1,19 @@
 // Retrieve a file (contract §14 "Retrieve"): request-data → the X-DPT-CAB-REQUEST-ID message
 // with the download (a URL, a bare downstream token, or the payload inline) → stream the
-// ciphertext, checking its length and the ETag's SHA-256 → decrypt into a temporary file beside
-// the target → rename into place only after the GCM tag verifies (decryptToFile). A tampered or
-// truncated payload fails with no file left behind.
+// ciphertext, checking its length and the ETag's SHA-256 → decrypt. retrieveFile decrypts into a
+// temporary file beside the target and renames it into place only after the GCM tag verifies
+// (decryptToFile); a tampered or truncated payload fails with no file left behind. retrieveInto
+// decrypts into any Writable for callers that hold the plaintext somewhere of their own (the CLI's
+// stdout spool) and must not release it before the promise resolves.
 
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
-import { decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
+import { Readable, Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { decryptStream, decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
 import type { DownloadSource } from '../download-source.ts';
 import { download, requestData } from '../endpoints/data-token.ts';
 import { PrivicoreError } from '../privicore-error.ts';
+import { checkDownloadTarget, downloadWriteError } from './download-target.ts';
 import type { ProgressListener } from './transfer-progress.ts';
 import type { VaultContext } from './vault-context.ts';
 
@@ -23,6 +27,8 @@ export interface RetrieveFileOptions {
   signal?: AbortSignal;
   /** How long the engine may take to find a storage device holding the data. */
   requestTimeoutMs?: number;
+  /** Whether an existing file at the target may be replaced (default true). */
+  replace?: boolean;
 }
 
 export interface RetrievedFile {
@@ -38,6 +44,72 @@ export async function retrieveFile(
   dataKey: Buffer,
   options: RetrieveFileOptions = {},
 ): Promise<RetrievedFile> {
+  // A target that cannot be written fails now, before the engine fetches anything.
+  await checkDownloadTarget(target);
+  try {
+    const { bytes } = await retrieveWith(ctx, token, options, (ciphertext, onBytes) =>
+      decryptToFile(ciphertext, dataKey, target, {
+        onProgress: onBytes,
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.replace === undefined ? {} : { replace: options.replace }),
+      }),
+    );
+    return { target, size: bytes };
+  } catch (error) {
+    // Writing failed (the folder went away meanwhile, a folder took the name): said in terms
+    // of the target, never of the hidden temporary file.
+    throw downloadWriteError(error, target);
+  }
+}
+
+/**
+ * Fetches and decrypts a stored file into `sink`. The sink receives plaintext before the GCM tag
+ * is checked: it must keep what it gets to itself and release it only once this resolves (the
+ * tag verified; `sink` has finished). On any failure `sink` is destroyed.
+ */
+export async function retrieveInto(
+  ctx: VaultContext,
+  token: string,
+  sink: Writable,
+  dataKey: Buffer,
+  options: RetrieveFileOptions = {},
+): Promise<{ size: number }> {
+  try {
+    const { bytes } = await retrieveWith(ctx, token, options, async (ciphertext, onBytes) => {
+      let bytes = 0;
+      const count = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          onBytes(bytes);
+          callback(null, chunk);
+        },
+      });
+      // The sink's final() runs only after decryptStream's flush checked the tag.
+      await pipeline(
+        ciphertext,
+        decryptStream(dataKey),
+        count,
+        sink,
+        options.signal ? { signal: options.signal } : {},
+      );
+      return { bytes };
+    });
+    return { size: bytes };
+  } catch (error) {
+    // Without an error argument: the caller learns of the failure from the rejection, and a sink
+    // with no 'error' listener must not crash the process.
+    if (!sink.destroyed) sink.destroy();
+    throw error;
+  }
+}
+
+/** The request, the download and its checks; `decrypt` consumes the ciphertext stream. */
+async function retrieveWith(
+  ctx: VaultContext,
+  token: string,
+  options: RetrieveFileOptions,
+  decrypt: (ciphertext: Readable, onBytes: (bytes: number) => void) => Promise<{ bytes: number }>,
+): Promise<{ bytes: number }> {
   const { signal, onProgress } = options;
   onProgress?.({ phase: 'request', bytes: 0, total: undefined });
   const source = await requestDownload(ctx, token, options);
@@ -69,12 +141,11 @@ export async function retrieveFile(
 
   onProgress?.({ phase: 'download', bytes: 0, total });
   try {
-    const { bytes } = await decryptToFile(ciphertext, dataKey, target, {
-      onProgress: (bytes) => onProgress?.({ phase: 'download', bytes, total }),
-      ...(signal ? { signal } : {}),
-    });
+    const { bytes } = await decrypt(ciphertext, (bytes) =>
+      onProgress?.({ phase: 'download', bytes, total }),
+    );
     onProgress?.({ phase: 'done', bytes, total: bytes });
-    return { target, size: bytes };
+    return { bytes };
   } catch (error) {
     throw mapDecryptError(error, signal);
   }
@@ -136,10 +207,15 @@ function verifyDownload(
   });
 }
 
+/**
+ * The engine answered, then the bytes stopped short (the file was deleted meanwhile, a storage
+ * device went away, the connection dropped): a fault of this download, not of reaching the
+ * engine, so it has its own reason.
+ */
 function truncated(cause?: unknown): PrivicoreError {
   return new PrivicoreError({
     status: 0,
-    reason: 'client.network',
+    reason: 'client.download_interrupted',
     message: 'The download ended early; nothing was written. Try again.',
     cause,
   });
@@ -158,6 +234,14 @@ function mapDecryptError(error: unknown, signal: AbortSignal | undefined): unkno
   if (signal?.aborted || (error as { name?: string }).name === 'AbortError')
     return PrivicoreError.cancelled('Retrieving the file');
   const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EEXIST') {
+    return new PrivicoreError({
+      status: 0,
+      reason: 'client.target_exists',
+      message: 'There is a file with that name already; it was left as it is. Choose another name.',
+      cause: error,
+    });
+  }
   if (
     code === 'ECONNRESET' ||
     code === 'EPIPE' ||

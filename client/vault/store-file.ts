@@ -1,7 +1,8 @@
-// Store a file (contract §14 "Store small" / "Store large"): reserve token space → temporary
-// token → encrypt (AES-256-GCM, gcm-stream.ts) → inline exchange when the ciphertext fits in
-// 1 MiB, else one streamed POST to the upstream URL → store ack → configure-file-meta → the
-// permanent D- token.
+// Store a file or a stream (contract §14 "Store small" / "Store large"): reserve token space →
+// temporary token → encrypt (AES-256-GCM, gcm-stream.ts) → inline exchange when the ciphertext
+// fits in 1 MiB, else one streamed POST to the upstream URL (with a Content-Length for a file,
+// chunked for a stream of unknown length) → store ack → configure-file-meta → the permanent D-
+// token.
 //
 // Memory stays flat whatever the size: the file is read in 1 MiB pieces and each piece is
 // encrypted and written to the socket before the next is read (stream backpressure), and each
@@ -11,7 +12,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { pipeline, Transform, type Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { encryptBuffer, encryptedSize, encryptStream } from '../crypto/gcm-stream.ts';
 import {
   configureFileMeta,
@@ -19,6 +20,7 @@ import {
   reserveTokenSpace,
   upstream,
   type StoredData,
+  type TemporaryToken,
 } from '../endpoints/data-token.ts';
 import { PrivicoreError } from '../privicore-error.ts';
 import { splitFileName } from './file-name.ts';
@@ -73,14 +75,120 @@ export async function storeFile(
       status: 0,
       reason: 'client.not_a_file',
       message: `${file} is not a regular file.`,
+      details: { path: file },
     });
   const size = info.size;
   checkAborted(signal);
 
   onProgress?.({ phase: 'reserve', bytes: 0, total: size });
+  const space = await reserve(ctx, options);
+  checkAborted(signal);
+
+  let stored: StoredData | undefined;
+  const inline = encryptedSize(size) <= INLINE_LIMIT;
+  if (inline) {
+    onProgress?.({ phase: 'upload', bytes: 0, total: size });
+    const plaintext = await readFile(file, signal ? { signal } : {});
+    if (plaintext.length !== size) throw changedWhileReading(file);
+    onProgress?.({ phase: 'store', bytes: size, total: size });
+    stored = await sendInline(ctx, space, dataKey, plaintext, options);
+  } else {
+    const body = encryptedFile(file, size, dataKey, (bytes) =>
+      onProgress?.({ phase: 'upload', bytes, total: size }),
+    );
+    stored = await sendStream(ctx, space, body, encryptedSize(size), options);
+    onProgress?.({ phase: 'store', bytes: size, total: size });
+  }
+  return finalise(ctx, space, name, size, inline, stored, options);
+}
+
+/**
+ * Stores a stream of unknown length (standard input) under `options.name`. Up to 1 MiB is read
+ * first: a stream that ends by then goes inline, anything longer is encrypted as it is read and
+ * sent as one chunked upload, so memory stays flat whatever the length.
+ */
+export async function storeStream(
+  ctx: VaultContext,
+  source: Readable,
+  dataKey: Buffer,
+  options: StoreFileOptions & { name: string },
+): Promise<StoredFile> {
+  const { signal, onProgress } = options;
+  // Reading blocks until the writer sends more; a cancel must not wait for it.
+  const onAbort = () => source.destroy();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    checkAborted(signal);
+    const input = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+    const head: Buffer[] = [];
+    let headBytes = 0;
+    let ended = false;
+    // The head is read before the reservation, so a slow writer cannot outlive the temporary token.
+    while (encryptedSize(headBytes) <= INLINE_LIMIT) {
+      const next = await readNext(input, signal);
+      if (next.done) {
+        ended = true;
+        break;
+      }
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      head.push(chunk);
+      headBytes += chunk.length;
+    }
+    onProgress?.({ phase: 'reserve', bytes: 0, total: ended ? headBytes : undefined });
+    const space = await reserve(ctx, options);
+    checkAborted(signal);
+
+    if (ended) {
+      onProgress?.({ phase: 'store', bytes: headBytes, total: headBytes });
+      const stored = await sendInline(ctx, space, dataKey, Buffer.concat(head), options);
+      return await finalise(ctx, space, options.name, headBytes, true, stored, options);
+    }
+    let size = 0;
+    async function* plaintext(): AsyncGenerator<Buffer> {
+      for (let chunk = head.shift(); chunk; chunk = head.shift()) yield chunk;
+      for (;;) {
+        const next = await readNext(input, signal);
+        if (next.done) return;
+        yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      }
+    }
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        size += chunk.length;
+        onProgress?.({ phase: 'upload', bytes: size, total: undefined });
+        callback(null, chunk);
+      },
+    });
+    const body = pipeline(
+      Readable.from(plaintext()),
+      count,
+      encryptStream(dataKey),
+      () => undefined,
+    );
+    const stored = await sendStream(ctx, space, body, undefined, options);
+    onProgress?.({ phase: 'store', bytes: size, total: size });
+    return await finalise(ctx, space, options.name, size, false, stored, options);
+  } catch (error) {
+    if (signal?.aborted) throw PrivicoreError.cancelled('Storing the data');
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function readNext<T>(
+  input: AsyncIterator<T>,
+  signal: AbortSignal | undefined,
+): Promise<IteratorResult<T>> {
+  const next = await input.next();
+  checkAborted(signal);
+  return next;
+}
+
+async function reserve(ctx: VaultContext, options: StoreFileOptions): Promise<TemporaryToken> {
   const reserved = await ctx.run(
     () => reserveTokenSpace(ctx.http, { context: options.context, ttl: RESERVATION_TTL_MINUTES }),
-    { signal },
+    { signal: options.signal },
   );
   // The status-2 body is the temporary token; after a reconnect it is re-read through
   // retrieve-temporary-data-token (AcceptedCommand.recover).
@@ -91,42 +199,55 @@ export async function storeFile(
       message: 'The engine reserved token space but sent no temporary token.',
     });
   }
-  const space = reserved;
-  checkAborted(signal);
+  return reserved;
+}
 
-  const storeTimeoutMs = options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
-  let stored: StoredData | undefined;
-  const inline = encryptedSize(size) <= INLINE_LIMIT;
-  if (inline) {
-    onProgress?.({ phase: 'upload', bytes: 0, total: size });
-    const plaintext = await readFile(file, signal ? { signal } : {});
-    if (plaintext.length !== size) throw changedWhileReading(file);
-    const data = encryptBuffer(dataKey, plaintext);
-    onProgress?.({ phase: 'store', bytes: size, total: size });
-    stored = await ctx.run(
-      () => exchangeDataForToken(ctx.http, { temporaryTokenSpace: space.token, data }),
-      { signal, timeoutMs: storeTimeoutMs },
+function sendInline(
+  ctx: VaultContext,
+  space: TemporaryToken,
+  dataKey: Buffer,
+  plaintext: Buffer,
+  options: StoreFileOptions,
+): Promise<StoredData | undefined> {
+  const data = encryptBuffer(dataKey, plaintext);
+  return ctx.run(() => exchangeDataForToken(ctx.http, { temporaryTokenSpace: space.token, data }), {
+    signal: options.signal,
+    timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+  });
+}
+
+/** One streamed POST to the upstream URL; without a length it goes chunked. */
+async function sendStream(
+  ctx: VaultContext,
+  space: TemporaryToken,
+  body: Readable,
+  contentLength: number | undefined,
+  options: StoreFileOptions,
+): Promise<StoredData | undefined> {
+  try {
+    return await ctx.run(
+      () =>
+        upstream(ctx.http, space.stream, body, {
+          ...(contentLength !== undefined ? { contentLength } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      { signal: options.signal, timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS },
     );
-  } else {
-    const body = encryptedFile(file, size, dataKey, (bytes) =>
-      onProgress?.({ phase: 'upload', bytes, total: size }),
-    );
-    try {
-      stored = await ctx.run(
-        () =>
-          upstream(ctx.http, space.stream, body, {
-            contentLength: encryptedSize(size),
-            ...(signal ? { signal } : {}),
-          }),
-        { signal, timeoutMs: storeTimeoutMs },
-      );
-    } finally {
-      body.destroy();
-    }
-    onProgress?.({ phase: 'store', bytes: size, total: size });
+  } finally {
+    body.destroy();
   }
+}
 
-  onProgress?.({ phase: 'finalise', bytes: size, total: size });
+async function finalise(
+  ctx: VaultContext,
+  space: TemporaryToken,
+  name: string,
+  size: number,
+  inline: boolean,
+  stored: StoredData | undefined,
+  options: StoreFileOptions,
+): Promise<StoredFile> {
+  options.onProgress?.({ phase: 'finalise', bytes: size, total: size });
   const split = splitFileName(name);
   const meta = {
     token: space.token,
@@ -138,7 +259,7 @@ export async function storeFile(
   };
   // Idempotent for 24 h (contract §7), so a dropped connection is simply retried.
   const { token } = await retryOnNetwork(() => configureFileMeta(ctx.http, meta));
-  onProgress?.({ phase: 'done', bytes: size, total: size });
+  options.onProgress?.({ phase: 'done', bytes: size, total: size });
   return {
     token,
     name,

@@ -10,8 +10,10 @@ import { isId } from '../ids.ts';
  *
  * engine → device  {op:'put', id, itemId, index, defer?} + chunk, {op:'get', id, itemId, index},
  *                  {op:'flush', id, itemId}, {op:'delete', id, itemId}, {op:'list', id},
- *                  {op:'welcome', deviceIdentifier}
- * device → engine  {op:'hello', deviceToken, flush?} (first frame), {op:'ok', id},
+ *                  {op:'welcome', deviceIdentifier},
+ *                  {op:'challenge', nonce, enginePublicKey} (slot-proof.ts)
+ * device → engine  {op:'hello', deviceToken, flush?} (first frame), {op:'proof', proof},
+ *                  {op:'ok', id},
  *                  {op:'data', id} + chunk, {op:'missing', id}, {op:'items', id, itemIds},
  *                  {op:'error', id, message}
  *
@@ -43,7 +45,10 @@ export type EngineRequest =
   | { op: 'flush'; id: number; itemId: string }
   | { op: 'delete'; id: number; itemId: string }
   | { op: 'list'; id: number };
-export type EngineFrame = EngineRequest | { op: 'welcome'; deviceIdentifier: string };
+export type EngineFrame =
+  | EngineRequest
+  | { op: 'welcome'; deviceIdentifier: string }
+  | { op: 'challenge'; nonce: string; enginePublicKey: string };
 
 export type DeviceReply =
   | { op: 'ok'; id: number }
@@ -51,7 +56,8 @@ export type DeviceReply =
   | { op: 'missing'; id: number }
   | { op: 'items'; id: number; itemIds: string[] }
   | { op: 'error'; id: number; message: string };
-export type DeviceFrame = { op: 'hello'; deviceToken: string; flush?: true } | DeviceReply;
+export type DeviceFrame =
+  { op: 'hello'; deviceToken: string; flush?: true } | { op: 'proof'; proof: string } | DeviceReply;
 
 export interface Decoded<H> {
   header: H;
@@ -123,6 +129,16 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
         payload,
         false,
       );
+    case 'challenge':
+      return withPayload(
+        {
+          op,
+          nonce: shortText(header.nonce, 'nonce', 128),
+          enginePublicKey: shortText(header.enginePublicKey, 'enginePublicKey', 200),
+        },
+        payload,
+        false,
+      );
     default:
       throw new FrameError(`unknown engine op ${describe(op)}`);
   }
@@ -142,6 +158,13 @@ export function decodeDeviceFrame(raw: RawData, isBinary: boolean): Decoded<Devi
         payload,
         false,
       );
+    }
+    case 'proof': {
+      // Empty when the device has no private key to prove with.
+      const proof = header.proof;
+      if (typeof proof !== 'string' || proof.length > 128)
+        throw new FrameError('proof needs a proof of at most 128 characters');
+      return withPayload({ op, proof }, payload, false);
     }
     case 'ok':
     case 'missing':
@@ -225,6 +248,12 @@ function requestId(header: Record<string, unknown>): number {
 function itemId(value: unknown, name = 'itemId'): string {
   if (!isId(value))
     throw new FrameError(`${name} must be a lowercase UUID, got ${describe(value)}`);
+  return value;
+}
+
+function shortText(value: unknown, name: string, max: number): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > max)
+    throw new FrameError(`${name} must be 1–${max} characters`);
   return value;
 }
 

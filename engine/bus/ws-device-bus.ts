@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -38,6 +39,17 @@ export interface WsDeviceBusOptions {
   requestTimeoutMs?: number;
   /** Same liveness rhythm as the channel (contract §2: 30 s). Tests shorten it. */
   pingIntervalMs?: number;
+  /**
+   * A second connection for a device whose connection still answers pings gets the slot only by
+   * proving it is the device (slot-proof.ts): the engine's public key to send with the
+   * challenge, and the check of the answer. Without them a live slot is never taken over.
+   */
+  slotProof?: {
+    enginePublicKey: string;
+    verify(deviceId: string, nonce: string, proof: string): Promise<boolean>;
+  };
+  /** How long a connected device has to answer the ping that decides whether it is alive. Default 5 s. */
+  slotProbeMs?: number;
 }
 
 export interface WsDeviceBus extends DeviceBus {
@@ -57,6 +69,7 @@ type RequestBody = {
 
 /** A connection that has not said hello by then is not a device runtime. */
 const HELLO_TIMEOUT_MS = 10_000;
+const DEFAULT_SLOT_PROBE_MS = 5_000;
 
 /**
  * The embedded device bus (contract §9): storage devices connect to the engine's /device-bus
@@ -67,6 +80,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   const { log } = options;
   const requestTimeoutMs = options.requestTimeoutMs ?? 60_000;
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+  const slotProbeMs = options.slotProbeMs ?? DEFAULT_SLOT_PROBE_MS;
   // Chunks are ciphertext: compression would spend CPU for nothing.
   const wss = new WebSocketServer({
     noServer: true,
@@ -115,7 +129,8 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 
   function accept(ws: WebSocket, request: IncomingMessage): void {
     const remote = request.socket.remoteAddress;
-    let phase: 'hello' | 'authenticating' | 'ready' = 'hello';
+    let phase: 'hello' | 'authenticating' | 'proving' | 'ready' = 'hello';
+    let proofWaiter: ((proof: string) => void) | undefined;
     let conn: DeviceConnection | undefined;
     let alive = true;
 
@@ -169,6 +184,12 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
           void authenticate(header.deviceToken, header.flush === true);
           return;
         }
+        if (header.op === 'proof') {
+          if (phase !== 'proving' || !proofWaiter)
+            throw new FrameError('proof without a challenge');
+          proofWaiter(header.proof);
+          return;
+        }
         if (phase !== 'ready' || !conn) {
           throw new FrameError(`${header.op} before the handshake finished`);
         }
@@ -201,10 +222,24 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         ws.close(CLOSE_GOING_AWAY, 'engine shutting down');
         return;
       }
-      const previous = connections.get(device.deviceId);
-      if (previous) {
-        detach(previous, 'replaced by a newer connection');
-        previous.ws.close(CLOSE_REPLACED, 'replaced by a newer connection of the same device');
+      if (connections.has(device.deviceId)) {
+        // A token alone does not take a live device's place: a copied token would otherwise cut
+        // the device off and receive its traffic. A dead connection (no pong) gives way.
+        const previous = connections.get(device.deviceId)!;
+        if ((await answersPing(previous.ws)) && !(await proveIdentity(device.deviceId))) {
+          if (ws.readyState === WebSocket.OPEN)
+            refuse(
+              CLOSE_REPLACED,
+              'the device is connected already and this connection did not prove it is the device',
+            );
+          return;
+        }
+        if (ws.readyState !== WebSocket.OPEN) return;
+        const current = connections.get(device.deviceId);
+        if (current) {
+          detach(current, 'replaced by a newer connection');
+          current.ws.close(CLOSE_REPLACED, 'replaced by a newer connection of the same device');
+        }
       }
       conn = new DeviceConnection(
         ws,
@@ -223,6 +258,47 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       );
       notify(connectListeners, conn.device);
     }
+
+    /** Asks this connection to prove it is the device (slot-proof.ts); false on no proof. */
+    async function proveIdentity(deviceId: string): Promise<boolean> {
+      const check = options.slotProof;
+      if (!check || ws.readyState !== WebSocket.OPEN) return false;
+      const nonce = randomBytes(24).toString('base64url');
+      phase = 'proving';
+      const proof = await new Promise<string | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), HELLO_TIMEOUT_MS);
+        timer.unref();
+        proofWaiter = (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        };
+        ws.once('close', () => resolve(undefined));
+        ws.send(encodeFrame({ op: 'challenge', nonce, enginePublicKey: check.enginePublicKey }));
+      });
+      proofWaiter = undefined;
+      phase = 'authenticating';
+      return proof !== undefined && proof !== '' && (await check.verify(deviceId, nonce, proof));
+    }
+  }
+
+  /** Whether a connection answers a ping within the probe time (a half-open one does not). */
+  function answersPing(socket: WebSocket): Promise<boolean> {
+    if (socket.readyState !== WebSocket.OPEN) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const done = (alive: boolean) => {
+        clearTimeout(timer);
+        socket.off('pong', onPong);
+        socket.off('close', onClose);
+        resolve(alive);
+      };
+      const onPong = () => done(true);
+      const onClose = () => done(false);
+      const timer = setTimeout(() => done(false), slotProbeMs);
+      timer.unref();
+      socket.on('pong', onPong);
+      socket.on('close', onClose);
+      socket.ping();
+    });
   }
 
   function connection(deviceId: string): DeviceConnection {

@@ -11,10 +11,15 @@ export interface ChannelCredential {
   expiresAt: number;
 }
 
+/** A valid token that may not join (a storage device's, for one): answered with its status. */
+export interface ChannelRefusal {
+  refused: { status: 403; reason: string; message: string };
+}
+
 export interface WsChannelOptions {
   hub: SocketHub;
   log: Logger;
-  resolveToken(token: string): Promise<ChannelCredential | undefined>;
+  resolveToken(token: string): Promise<ChannelCredential | ChannelRefusal | undefined>;
   /** Contract §2: 30 s. Tests shorten it. */
   pingIntervalMs?: number;
 }
@@ -107,6 +112,10 @@ export function createWsChannel(options: WsChannelOptions): WebSocketServer {
               reason: 'auth.invalid_token',
             },
           };
+        }
+        if ('refused' in credential) {
+          const { status, reason, message } = credential.refused;
+          return { correlationId, status, data: { message, reason } };
         }
         if (ws.readyState !== ws.OPEN) return { correlationId, status: 410, data: {} };
         joined = { ws, channelId: newId(), ...credential };

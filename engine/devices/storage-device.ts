@@ -12,6 +12,7 @@ import {
   type DeviceReply,
   type EngineRequest,
 } from '../bus/bus-frames.ts';
+import { proveSlot } from '../bus/slot-proof.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ChunkStore } from './chunk-store.ts';
 import type { EmbeddedDeviceBundle } from './device-bundle.ts';
@@ -166,6 +167,21 @@ export async function startStorageDevice(
         return violate(error instanceof FrameError ? error.message : 'undecodable frame');
       }
       const { header, payload } = frame;
+      if (header.op === 'challenge') {
+        // Another connection of this device is alive: prove this one is the device, with the
+        // private key when the bundle carries it (an empty proof otherwise: the engine refuses).
+        if (welcomed) return violate('a challenge after the welcome');
+        const proof = bundle.keys.private
+          ? proveSlot(
+              bundle.keys.private,
+              header.enginePublicKey,
+              bundle.deviceIdentifier,
+              header.nonce,
+            )
+          : undefined;
+        ws.send(encodeFrame({ op: 'proof', proof: proof ?? '' }));
+        return;
+      }
       if (header.op === 'welcome') {
         if (welcomed) return violate('a second welcome');
         if (header.deviceIdentifier !== bundle.deviceIdentifier) {

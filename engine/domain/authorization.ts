@@ -1,4 +1,5 @@
 import { hashToken, newToken } from '../crypto/tokens.ts';
+import type { DeviceRecord } from '../store/device-store.ts';
 import type { ProfileRecord, StoreRepos, TokenKind, TokenRecord } from '../store/store.ts';
 import { DomainError } from './domain-error.ts';
 
@@ -9,6 +10,8 @@ export const DEVICE_TOKEN_TTL_MS = 30 * 24 * 3600_000;
 export interface Caller {
   token: TokenRecord;
   profile: ProfileRecord;
+  /** The device a device token identifies (approved, of the profile); null for a profile token. */
+  device: DeviceRecord | null;
 }
 
 export const missingToken = () =>
@@ -28,7 +31,11 @@ export function isLive(token: TokenRecord, now: number): boolean {
   return token.revokedAt === null && token.expiresAt > now;
 }
 
-/** The caller behind an authorization token, or 401 (contract §1.4). */
+/**
+ * The caller behind an authorization token, or 401 (contract §1.4). A device token is valid only
+ * while its device exists, belongs to the token's profile and is approved: checked here, on every
+ * use, so a removal that races an issue (or a record gone any other way) still ends the token.
+ */
 export async function resolveCaller(
   repos: StoreRepos,
   token: string | undefined,
@@ -40,7 +47,11 @@ export async function resolveCaller(
   if (!record || !isLive(record, now)) throw invalidToken();
   const profile = await repos.profiles.byId(record.profileId);
   if (!profile) throw invalidToken();
-  return { token: record, profile };
+  if (record.kind !== 'device') return { token: record, profile, device: null };
+  const device = record.deviceId === null ? undefined : await repos.devices.byId(record.deviceId);
+  if (!device || device.profileId !== profile.id || device.status !== 'approved')
+    throw invalidToken();
+  return { token: record, profile, device };
 }
 
 /** Issues an authorization token; only its digest is stored. */

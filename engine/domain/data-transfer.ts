@@ -109,9 +109,16 @@ export const transferCommands = perContext((ctx: EngineContext) => {
     restart: 'rerun',
     async prepare({ commandId, payload }) {
       const record = await ctx.store.dataTokens.byId(payload.dataTokenId);
-      if (!record || record.blobId === null || !(await awaitHolder(ctx, record.blobId))) {
+      if (!record || record.blobId === null)
         return failRequest(ctx, commandId, record, 'storage.unavailable');
+      const holder = await awaitHolder(ctx, record.blobId);
+      if (holder === 'none-left') {
+        // No device holds it, so none can come online with it: say so now, not after 60 s.
+        const devices = await ctx.store.devices.storageDevices(record.profileId);
+        const reason = devices.length === 0 ? 'storage.none_registered' : 'storage.unavailable';
+        return failRequest(ctx, commandId, record, reason);
       }
+      if (holder === 'timeout') return failRequest(ctx, commandId, record, 'storage.unavailable');
       return { ok: true, value: undefined };
     },
     async commit(tx, { commandId, profileId, payload, now }) {
@@ -173,21 +180,30 @@ function failRequest(
   return { ok: false, reason };
 }
 
-/** Contract §9: true once an online holder answered; false after holderWaitMs without one. */
-async function awaitHolder(ctx: EngineContext, blobId: string): Promise<boolean> {
+/**
+ * Contract §9: `found` once an online holder answered; `timeout` after holderWaitMs without one.
+ * `none-left` at once when no device holds the blob at all (the last holder was removed):
+ * waiting cannot help, since a device only gets the blob from another holder.
+ */
+async function awaitHolder(
+  ctx: EngineContext,
+  blobId: string,
+): Promise<'found' | 'timeout' | 'none-left'> {
   const deadline = Date.now() + ctx.transfer.holderWaitMs;
   for (;;) {
-    for (const deviceId of await ctx.store.holdings.holders(blobId)) {
+    const holders = await ctx.store.holdings.holders(blobId);
+    if (holders.length === 0) return 'none-left';
+    for (const deviceId of holders) {
       if (!ctx.bus.isOnline(deviceId)) continue;
       try {
         await ctx.bus.getChunk(deviceId, { itemId: blobId, index: 0 });
-        return true;
+        return 'found';
       } catch (error) {
         ctx.log.warn({ err: error, deviceId, blobId }, 'holder did not answer');
       }
     }
     const left = deadline - Date.now();
-    if (left <= 0) return false;
+    if (left <= 0) return 'timeout';
     await new Promise((resolve) => setTimeout(resolve, Math.min(left, HOLDER_POLL_MS)));
   }
 }

@@ -3,12 +3,11 @@ import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { generateSignedKeyPair } from '../crypto/signed-key.ts';
 import type { EmbeddedDeviceBundle } from '../devices/device-bundle.ts';
-import { hashToken } from '../crypto/tokens.ts';
 import { isId, newId } from '../ids.ts';
 import type { DeviceRecord } from '../store/device-store.ts';
 import type { StoreRepos } from '../store/store.ts';
 import { isoSeconds } from '../time.ts';
-import { DEVICE_TOKEN_TTL_MS, isLive, issueToken, type Caller } from './authorization.ts';
+import { DEVICE_TOKEN_TTL_MS, issueToken, resolveCaller, type Caller } from './authorization.ts';
 import { DomainError, invalid, notFound } from './domain-error.ts';
 import { freeFormFields } from './free-form-fields.ts';
 import { perContext } from './per-context.ts';
@@ -256,23 +255,28 @@ export async function downloadDeviceConfiguration(
   caller: Caller,
   deviceIdentifier: string,
 ): Promise<EmbeddedDeviceBundle> {
-  const device = await ownDevice(ctx.store, caller, deviceIdentifier);
-  if (device.status !== 'approved') {
-    throw new DomainError(
-      409,
-      'device.not_approved',
-      'The device is not approved yet; approve it first (POST /device/approve-device).',
-    );
-  }
-  const issued = await ctx.store.atomic((tx) =>
-    issueToken(tx, {
-      kind: 'device',
-      profileId: device.profileId,
-      deviceId: device.id,
-      ttlMs: DEVICE_TOKEN_TTL_MS,
-      now: ctx.now(),
-    }),
-  );
+  // The check and the issue share one transaction: a removal cannot slip in between and leave
+  // a live token for a device that is gone.
+  const { device, issued } = await ctx.store.atomic(async (tx) => {
+    const found = await ownDevice(tx, caller, deviceIdentifier);
+    if (found.status !== 'approved') {
+      throw new DomainError(
+        409,
+        'device.not_approved',
+        'The device is not approved yet; approve it first (POST /device/approve-device).',
+      );
+    }
+    return {
+      device: found,
+      issued: await issueToken(tx, {
+        kind: 'device',
+        profileId: found.profileId,
+        deviceId: found.id,
+        ttlMs: DEVICE_TOKEN_TTL_MS,
+        now: ctx.now(),
+      }),
+    };
+  });
   const wsBase = ctx.urls.apiUrl.replace(/^http/, 'ws');
   return {
     deviceIdentifier: device.id,
@@ -301,18 +305,19 @@ export async function downloadDeviceConfiguration(
   };
 }
 
-/** The device bus's credential check: a live device token of an approved device. */
+/**
+ * The device bus's credential check: the caller behind a live device token of an approved device
+ * (resolveCaller), or undefined. Which roles may connect is token-access.ts's to say.
+ */
 export async function authenticateDevice(
   repos: StoreRepos,
   deviceToken: string,
   now: number,
-): Promise<{ deviceId: string; profileId: string; tokenHash: string } | undefined> {
-  if (deviceToken.length > 200) return undefined;
-  const token = await repos.tokens.byHash(hashToken(deviceToken));
-  if (!token || token.kind !== 'device' || token.deviceId === null || !isLive(token, now))
+): Promise<Caller | undefined> {
+  try {
+    const caller = await resolveCaller(repos, deviceToken, now);
+    return caller.device ? caller : undefined;
+  } catch {
     return undefined;
-  const device = await repos.devices.byId(token.deviceId);
-  if (!device || device.status !== 'approved' || device.profileId !== token.profileId)
-    return undefined;
-  return { deviceId: device.id, profileId: device.profileId, tokenHash: token.hash };
+  }
 }

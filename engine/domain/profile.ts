@@ -2,8 +2,8 @@ import type { CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { decoyPasswordHash, hashPassword, verifyPassword } from '../crypto/password.ts';
 import { hashToken, newToken } from '../crypto/tokens.ts';
-import { usernameKey } from '../store/username-key.ts';
 import type { StoreRepos } from '../store/store.ts';
+import { registrationLimits, reserveAttempt, signInLimits } from './attempt-limits.ts';
 import {
   DEVICE_TOKEN_TTL_MS,
   PROFILE_TOKEN_TTL_MS,
@@ -12,9 +12,6 @@ import {
 } from './authorization.ts';
 import { DomainError } from './domain-error.ts';
 
-/** Contract §4 authenticate: 10 failures within 15 minutes lock the username out. */
-const FAILURE_WINDOW_MS = 15 * 60_000;
-const FAILURE_LIMIT = 10;
 const QR_TTL_MS = 5 * 60_000;
 /** Contract §4 reauthorize: the token sent lives at most 60 more seconds. */
 const REAUTHORIZE_GRACE_MS = 60_000;
@@ -40,7 +37,10 @@ export async function registerProfile(
   ctx: EngineContext,
   username: string,
   password: string,
+  address: string,
 ): Promise<string> {
+  // Every registration counts (each costs a scrypt hash and a profile).
+  await reserveAttempt(ctx, registrationLimits(address), 'registrations from this address');
   // The hash is computed before acceptance so the stored payload never holds the password.
   const passwordHash = await hashPassword(password);
   return ctx.commands.accept(registerProfileCommand, null, { username, passwordHash });
@@ -50,31 +50,18 @@ export async function authenticate(
   ctx: EngineContext,
   username: string,
   password: string,
+  address: string,
 ): Promise<{ authorizationToken: string; expiresAt: number }> {
-  const key = usernameKey(username);
-  const now = ctx.now();
-  const failures = await ctx.store.authFailures.since(key, now - FAILURE_WINDOW_MS);
-  if (failures.length >= FAILURE_LIMIT) {
-    const retryAfter = Math.max(1, Math.ceil((failures[0]! + FAILURE_WINDOW_MS - now) / 1000));
-    throw new DomainError(
-      429,
-      'auth.rate_limited',
-      `Too many failed sign-ins; try again in ${retryAfter} seconds.`,
-      undefined,
-      {
-        'Retry-After': String(retryAfter),
-      },
-    );
-  }
+  const attempt = await reserveAttempt(ctx, signInLimits(username, address), 'failed sign-ins');
   const profile = await ctx.store.profiles.byUsername(username);
   const valid = await verifyPassword(
     password,
     profile?.passwordHash ?? (await decoyPasswordHash()),
   );
-  if (!profile || !valid) {
-    await ctx.store.authFailures.record(key, ctx.now());
+  // A wrong password keeps its reservation: that is the recorded failure.
+  if (!profile || !valid)
     throw new DomainError(401, 'auth.invalid_credentials', 'The username or password is wrong.');
-  }
+  await attempt.release();
   return ctx.store.atomic((tx) =>
     issueToken(tx, {
       kind: 'profile',
@@ -104,13 +91,22 @@ export async function changePassword(
   caller: Caller,
   current: string,
   next: string,
+  address: string,
 ): Promise<string> {
+  // The current-password check is a sign-in attempt: whoever holds a token could otherwise
+  // guess the password here without limit.
+  const attempt = await reserveAttempt(
+    ctx,
+    signInLimits(caller.profile.username, address),
+    'wrong passwords',
+  );
   // Verified before acceptance so that no password is ever stored in the command payload;
   // the verdict is applied (and a wrong password rejected) asynchronously as the contract says.
   const [currentPasswordValid, newPasswordHash] = await Promise.all([
     verifyPassword(current, caller.profile.passwordHash),
     hashPassword(next),
   ]);
+  if (currentPasswordValid) await attempt.release();
   return ctx.commands.accept(changePasswordCommand, caller.profile.id, {
     currentPasswordValid,
     newPasswordHash,
@@ -166,4 +162,32 @@ export async function revoke(ctx: EngineContext, caller: Caller): Promise<void> 
   await ctx.store.tokens.revoke(caller.token.hash, ctx.now());
   ctx.hub.closeToken(caller.token.hash);
   ctx.bus.closeToken(caller.token.hash);
+}
+
+/**
+ * Sign out everywhere (this engine's extension, README): revokes every profile and device token
+ * of the profile except the caller's, and closes their sockets. Storage devices keep theirs:
+ * they are not sessions (their tokens reach only the device bus), and cutting them off would
+ * stop the vault's storage; removing a storage device is how one is cut off.
+ */
+export async function revokeOtherTokens(ctx: EngineContext, caller: Caller): Promise<number> {
+  const now = ctx.now();
+  const revoked = await ctx.store.atomic(async (tx) => {
+    const storage = new Set(
+      (await tx.devices.storageDevices(caller.profile.id)).map((device) => device.id),
+    );
+    const hashes: string[] = [];
+    for (const token of await tx.tokens.liveForProfile(caller.profile.id, now)) {
+      if (token.hash === caller.token.hash) continue;
+      if (token.deviceId !== null && storage.has(token.deviceId)) continue;
+      await tx.tokens.revoke(token.hash, now);
+      hashes.push(token.hash);
+    }
+    return hashes;
+  });
+  for (const hash of revoked) {
+    ctx.hub.closeToken(hash);
+    ctx.bus.closeToken(hash);
+  }
+  return revoked.length;
 }

@@ -89,6 +89,10 @@ export const storageCommands = perContext((ctx: EngineContext) => {
       // they are removed from the device rather than left behind.
       for (const blobId of await tx.holdings.removeDevice(device.id))
         await tx.pendingDeletes.add(device.id, blobId, now);
+      // With no role its tokens would act as the owner (token-access.ts): the bundle's token
+      // ends here. The bus connection it has open stays to take the removals; once it drops,
+      // the device is done.
+      await tx.tokens.revokeForDevice(device.id, now);
       return { ok: true, after: () => void ctx.transfer.sync.reconcile(device.id) };
     },
   };

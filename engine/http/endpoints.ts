@@ -59,6 +59,7 @@ const endpointLines = [
   'profile.redeem-token-qr                              POST /profile/redeem-token-qr                                public sync form 200 (extension) form: qrToken deviceName publicKey?',
   'profile.reauthorize-authorization-token              POST /profile/reauthorize-authorization-token                token sync form 200 form: ttl?:integer',
   'profile.revoke-authorization-token                   POST /profile/revoke-authorization-token                     token sync none 200',
+  '+profile.revoke-other-authorization-tokens          POST /profile/revoke-other-authorization-tokens              token sync none 200',
   'profile.authorization-token-expiry                   POST /profile/authorization-token/expiry                     token sync none 200 alias: GET /profile/retrieve-token-expiry',
   'oauth.register-application                           POST /profile/oauth-application-register                     token async-command form 202 form: name redirectUri scopes:array',
   'oauth.retrieve-application-configuration             POST /profile/retrieve-oauth-application-configuration       token sync form 200 form: applicationId',

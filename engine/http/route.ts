@@ -9,6 +9,7 @@ import {
   type EndpointId,
   type EndpointParam,
 } from './endpoints.ts';
+import { mayReach, notAllowedMessage } from './token-access.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -31,8 +32,6 @@ export interface RouteDefinition<I> {
   fields?: Record<string, JsonSchema>;
   /** Free-form endpoints keep fields they do not list (contract §1.2). */
   additional?: JsonSchema | boolean;
-  /** Token kinds refused here (contract §1.4 "Token kinds"). */
-  refuseKinds?: readonly ('device' | 'profile')[];
   handler(route: RouteInput<I>): Promise<unknown>;
 }
 
@@ -47,6 +46,7 @@ const KEY_GATE_EXEMPT = new Set<string>([
   'profile.reauthorize-authorization-token',
   'profile.revoke-authorization-token',
   'profile.change-password',
+  'profile.revoke-other-authorization-tokens',
 ]);
 
 function fastifyPath(path: string): string {
@@ -115,6 +115,8 @@ export function route<I = Record<string, unknown>>(
           : { body: objectSchema }
         : {},
       onRequest: async (request) => {
+        // Authentication and authorisation, in the contract's order (§1.5): credentials (401),
+        // then what this kind of token may reach (token-access.ts), then key gating (403).
         if (ep.auth !== 'token') return;
         const header = request.headers['x-dpt-authorization'];
         const caller = await resolveCaller(
@@ -122,12 +124,8 @@ export function route<I = Record<string, unknown>>(
           Array.isArray(header) ? header[0] : header,
           ctx.now(),
         );
-        if (definition.refuseKinds?.includes(caller.token.kind)) {
-          throw new DomainError(
-            403,
-            'auth.token_kind_not_allowed',
-            `This endpoint does not accept ${caller.token.kind} tokens.`,
-          );
+        if (!mayReach(caller, ep.id as EndpointId)) {
+          throw new DomainError(403, 'auth.token_kind_not_allowed', notAllowedMessage(caller));
         }
         if (caller.profile.publicKey === null && !KEY_GATE_EXEMPT.has(ep.id)) {
           throw new DomainError(

@@ -10,6 +10,7 @@ import type {
   TransactionKind,
 } from './data-store.ts';
 import type { Sync } from './store.ts';
+import { foldFileName, fullFileName, naturalNameKey } from './file-name-keys.ts';
 import { json, parsed, type Row } from './sqlite-row.ts';
 
 const toDataToken = (row: Row): DataTokenRecord => ({
@@ -50,7 +51,7 @@ const toBlob = (row: Row): BlobRef => ({
 
 const SORT_COLUMNS = {
   createdAt: 'finalized_at',
-  fileName: 'file_name COLLATE NOCASE',
+  fileName: 'privicore_name_key(file_name, extension)',
   size: 'plain_size',
 } as const;
 
@@ -62,9 +63,26 @@ const CHANGE_COLUMNS: Record<keyof DataTokenChanges, string> = {
 };
 
 function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
-  // SQLite's lower() folds ASCII only; file-name search is case-insensitive for every script.
+  // Search and sort compare names as people see them (file-name-keys.ts): extension included,
+  // composed and decomposed forms alike, case-insensitive in every script, digits by value.
   db.function('privicore_fold', { deterministic: true }, (value: unknown) =>
-    typeof value === 'string' ? value.toLowerCase() : null,
+    typeof value === 'string' ? foldFileName(value) : null,
+  );
+  db.function(
+    'privicore_full_name',
+    { deterministic: true },
+    (fileName: unknown, extension: unknown) =>
+      typeof fileName === 'string'
+        ? fullFileName(fileName, typeof extension === 'string' ? extension : null)
+        : null,
+  );
+  db.function(
+    'privicore_name_key',
+    { deterministic: true },
+    (fileName: unknown, extension: unknown) =>
+      typeof fileName === 'string'
+        ? naturalNameKey(fileName, typeof extension === 'string' ? extension : null)
+        : null,
   );
 
   const insert = db.prepare(
@@ -170,7 +188,9 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
         args.push(query.folder, query.folder, query.folder);
       }
       if (query.fileNameContains !== undefined && query.fileNameContains !== '') {
-        where.push('instr(privicore_fold(file_name), privicore_fold(?)) > 0');
+        where.push(
+          'instr(privicore_fold(privicore_full_name(file_name, extension)), privicore_fold(?)) > 0',
+        );
         args.push(query.fileNameContains);
       }
       const clause = where.join(' AND ');

@@ -101,6 +101,9 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
   const revokeDevice = db.prepare(
     'UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL',
   );
+  const liveForProfile = db.prepare(
+    'SELECT * FROM tokens WHERE profile_id = ? AND revoked_at IS NULL AND expires_at > ?',
+  );
   return {
     insert: (t) =>
       void insert.run(
@@ -124,6 +127,8 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
       revokeDevice.run(at, deviceId);
       return hashes;
     },
+    liveForProfile: (profileId, at) =>
+      (liveForProfile.all(profileId, at) as Row[]).map((row) => toToken(row)),
   };
 }
 
@@ -172,13 +177,16 @@ function commands(db: Database.Database): Sync<CommandRepo> {
 }
 
 function authFailures(db: Database.Database): Sync<AuthFailureRepo> {
+  // The column is named for its first use; it holds any limit key (store.ts).
   const insert = db.prepare('INSERT INTO auth_failures (username_key, at) VALUES (?, ?)');
+  const release = db.prepare('DELETE FROM auth_failures WHERE rowid = ?');
   const since = db.prepare(
     'SELECT at FROM auth_failures WHERE username_key = ? AND at > ? ORDER BY at',
   );
   const prune = db.prepare('DELETE FROM auth_failures WHERE at <= ?');
   return {
-    record: (key, at) => void insert.run(key, at),
+    record: (key, at) => Number(insert.run(key, at).lastInsertRowid),
+    release: (id) => void release.run(id),
     since: (key, at) => (since.all(key, at) as Row[]).map((row) => row.at as number),
     pruneBefore: (at) => void prune.run(at),
   };

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrations } from './migrations.ts';
 import { createSqliteRepos } from './sqlite-repos.ts';
@@ -13,7 +14,9 @@ type SyncRepos = { [K in keyof StoreRepos]: Sync<StoreRepos[K]> };
  * can never interleave with another caller's on the shared connection.
  */
 export function openSqliteStore(dataDir: string): Store {
-  const db = new Database(join(dataDir, 'engine.sqlite'));
+  const file = join(dataDir, 'engine.sqlite');
+  ownerOnly(file);
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
@@ -50,6 +53,22 @@ export function openSqliteStore(dataDir: string): Store {
       await lock.run(async () => db.close());
     },
   };
+}
+
+/**
+ * The database and its WAL and shared-memory files readable by the owner alone, whatever the
+ * umask or an older copy left. SQLite creates -wal and -shm with the database file's mode, so
+ * the database is made (or set) 0600 before it is opened.
+ */
+function ownerOnly(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(path, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
 }
 
 function migrate(db: Database.Database): void {

@@ -66,6 +66,8 @@ export interface TokenRepo {
   /** Lowers the expiry (never raises it). */
   expireBy(hash: string, at: number): Promise<void>;
   revokeForDevice(deviceId: string, at: number): Promise<string[]>;
+  /** The profile's tokens that are neither expired nor revoked at `at`. */
+  liveForProfile(profileId: string, at: number): Promise<TokenRecord[]>;
   /** Forgets tokens that expired or were revoked before `at`; they can never be valid again. */
   pruneDeadBefore(at: number): Promise<number>;
 }
@@ -86,9 +88,17 @@ export interface CommandRepo {
   pruneCompletedBefore(at: number): Promise<number>;
 }
 
+/**
+ * Attempts that count toward a limit (domain/attempt-limits.ts), by key: a sign-in failure of a
+ * username, of a client address, a registration from an address. An attempt is recorded before
+ * it is checked and released when it turns out not to count (a right password).
+ */
 export interface AuthFailureRepo {
-  record(usernameKey: string, at: number): Promise<void>;
-  since(usernameKey: string, at: number): Promise<number[]>;
+  /** Returns the attempt's id, for release. */
+  record(key: string, at: number): Promise<number>;
+  release(id: number): Promise<void>;
+  /** Times of the key's attempts after `at`, oldest first. */
+  since(key: string, at: number): Promise<number[]>;
   pruneBefore(at: number): Promise<void>;
 }
 

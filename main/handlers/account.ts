@@ -10,6 +10,7 @@ import type { VaultApp } from '../vault-app.ts';
 type AccountChannels =
   | 'account:get'
   | 'account:changePassword'
+  | 'account:signOutEverywhere'
   | 'account:exportRecoveryKit'
   | 'account:importRecoveryKit';
 
@@ -18,6 +19,7 @@ export function accountHandlers(app: VaultApp): Pick<HandlerTable, AccountChanne
     'account:get': async () => app.account(),
     'account:changePassword': ({ currentPassword, newPassword }) =>
       changeAccountPassword(app.session(), currentPassword, newPassword),
+    'account:signOutEverywhere': () => app.signOutEverywhere(),
     'account:exportRecoveryKit': async ({ passphrase, target }) => {
       const { profileId, username } = app.account();
       const file =
@@ -35,7 +37,7 @@ export function accountHandlers(app: VaultApp): Pick<HandlerTable, AccountChanne
       const file = path ?? (await app.platform.openRecoveryKit());
       if (!file) return null;
       const kit = await importRecoveryKit(app.secrets, file, passphrase, profileId);
-      return app.adoptDataKey(kit.dataKey);
+      return app.adoptKeys(kit.dataKey, kit.privateKey);
     },
   };
 }

@@ -1,15 +1,17 @@
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
-import type { FileItem } from '../../bridge/types.ts';
 import type { HandlerTable } from '../../bridge/vault-api.ts';
-import { listAllContexts, findDataToken, toFileItem } from '../../client/vault/file-catalog.ts';
 import {
   configureInformationSecurityRiskMeta,
   deleteData,
   listDataTokens,
-  updateDataToken,
 } from '../../client/endpoints/data-token.ts';
 import { listStorageDevices } from '../../client/endpoints/storage.ts';
+import { listAllContexts, findDataToken, toFileItem } from '../../client/vault/file-catalog.ts';
+import {
+  deleteFolder,
+  moveFile,
+  renameFile,
+  renameFolder,
+} from '../../client/vault/folder-changes.ts';
 import type { VaultApp } from '../vault-app.ts';
 
 type FileChannels =
@@ -19,17 +21,28 @@ type FileChannels =
   | 'files:choose'
   | 'files:upload'
   | 'files:download'
+  | 'files:downloadMany'
   | 'files:cancel'
+  | 'files:retry'
+  | 'files:showInFolder'
+  | 'files:forget'
   | 'files:transfers'
   | 'files:rename'
   | 'files:move'
   | 'files:classify'
-  | 'files:delete';
+  | 'files:delete'
+  | 'files:renameFolder'
+  | 'files:deleteFolder';
 
 export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
   return {
-    'files:list': async (query) => {
-      const list = await listDataTokens(app.session().http, query);
+    'files:list': async ({ folder, ...query }) => {
+      const list = await listDataTokens(app.session().http, {
+        ...query,
+        // `folder` (an extension of this engine) keeps /taxes out of /tax; the contract's prefix
+        // beside it narrows the list where an engine lacks the extension.
+        ...(folder && folder !== '/' ? { folder, context: folder } : {}),
+      });
       return {
         items: list.items.map(toFileItem),
         count: list.meta.count,
@@ -56,62 +69,25 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
         })),
       };
     },
-    'files:choose': () => app.platform.chooseFiles(),
-    'files:upload': async ({ paths, context }) => {
-      const session = app.session();
-      const sizes = await Promise.all(paths.map(async (path) => (await stat(path)).size));
-      return app.transfers.enqueue(
-        paths.map((path, index) => ({
-          kind: 'upload' as const,
-          name: basename(path),
-          context,
-          total: sizes[index]!,
-          run: async (signal, onProgress) => {
-            const stored = await session.storeFile(path, { context, signal, onProgress });
-            return { token: stored.token };
-          },
-        })),
-      );
-    },
+    'files:choose': (input) =>
+      input?.kind === 'folders' ? app.platform.chooseUploadFolders() : app.platform.chooseFiles(),
+    'files:upload': ({ paths, context }) => app.transfers.upload(paths, context),
     'files:download': async ({ token, fileName, target }) => {
-      const session = app.session();
+      app.session();
       const chosen = target ?? (await app.platform.chooseSaveTarget(fileName));
       if (!chosen) return null;
-      const item: FileItem | undefined = await findDataToken(session.http, token).catch(
-        () => undefined,
-      );
-      const { transfers } = app.transfers.enqueue([
-        {
-          kind: 'download',
-          name: fileName,
-          context: item?.context ?? '/',
-          total: item?.size ?? 0,
-          target: chosen,
-          run: async (signal, onProgress) => {
-            const retrieved = await session.retrieveFile(token, chosen, { signal, onProgress });
-            return { target: retrieved.target };
-          },
-        },
-      ]);
-      return transfers[0]!;
+      // The save dialog asked before replacing a file; a path from the window never replaces one.
+      return app.transfers.download(token, fileName, chosen, target === undefined);
     },
-    'files:cancel': async ({ transferId }) => app.transfers.cancel(transferId),
-    'files:transfers': async () => app.transfers.list(),
-    'files:rename': async ({ token, fileName, extension }) => {
-      const session = app.session();
-      // The engine keeps the extension apart; null/'' clears it, absent keeps it.
-      await session.run(() =>
-        updateDataToken(session.http, {
-          token,
-          fileName,
-          ...(extension === undefined ? {} : { extension: extension ?? '' }),
-        }),
-      );
-    },
-    'files:move': async ({ token, context }) => {
-      const session = app.session();
-      await session.run(() => updateDataToken(session.http, { token, context }));
-    },
+    'files:downloadMany': ({ files }) => app.transfers.downloadMany(files),
+    'files:cancel': async ({ transferId }) => app.transfers.queue.cancel(transferId),
+    'files:retry': ({ transferId }) => app.transfers.retry(transferId),
+    'files:showInFolder': async ({ transferId }) => app.transfers.showInFolder(transferId),
+    'files:forget': async ({ transferIds }) => app.transfers.forget(transferIds),
+    'files:transfers': async () => app.transfers.queue.list(),
+    'files:rename': ({ token, fileName, extension }) =>
+      renameFile(app.session(), token, fileName, extension),
+    'files:move': ({ token, context }) => moveFile(app.session(), token, context),
     'files:classify': async ({ token, fields }) => {
       const session = app.session();
       await session.run(() =>
@@ -122,5 +98,11 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
       const session = app.session();
       await session.run(() => deleteData(session.http, { token }));
     },
+    'files:renameFolder': async ({ from, to }) => ({
+      files: await renameFolder(app.session(), from, to),
+    }),
+    'files:deleteFolder': async ({ folder }) => ({
+      files: await deleteFolder(app.session(), folder),
+    }),
   };
 }

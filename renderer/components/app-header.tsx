@@ -7,7 +7,7 @@ import { KeyStatusChip } from './key-status-chip.tsx';
 
 export function AppHeader() {
   const username = useAppStore(sessionSelectors.username);
-  const signOut = useAppStore((s) => s.signOut);
+  const requestSignOut = useAppStore((s) => s.requestSignOut);
   // A computer that joined by pairing never learns the username.
   const shown = username ?? 'Paired device';
   return (
@@ -30,7 +30,7 @@ export function AppHeader() {
         <button
           type="button"
           className="button button-small"
-          onClick={() => void signOut()}
+          onClick={requestSignOut}
           data-testid="sign-out-button"
         >
           <Icon name="sign-out" size={14} />

@@ -7,6 +7,7 @@ import {
   type ClassificationLevel,
   type ExtraField,
 } from '../model/classification.ts';
+import { describeBulk } from '../model/bulk-outcome.ts';
 import { displayName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
@@ -19,9 +20,13 @@ const LEVEL_WORDS: Record<ClassificationLevel, string> = {
   restricted: 'Restricted — named people only',
 };
 
-export function ClassifyDialog({ file, onClose }: { file: FileItem; onClose: () => void }) {
+export function ClassifyDialog({ files, onClose }: { files: FileItem[]; onClose: () => void }) {
   const classifyFile = useAppStore((s) => s.classifyFile);
-  const initial = classificationToForm(file.classification);
+  const classifyFiles = useAppStore((s) => s.classifyFiles);
+  const notify = useAppStore((s) => s.notify);
+  const one = files.length === 1 ? files[0]! : null;
+  // Several files start from the first one's classification; saving gives them all the same.
+  const initial = classificationToForm(files[0]?.classification ?? null);
   const [level, setLevel] = useState<ClassificationLevel>(initial.level);
   const [rows, setRows] = useState<ExtraField[]>(initial.extra);
   const [error, setError] = useState<{ text: string; row: number | null } | null>(null);
@@ -37,17 +42,27 @@ export function ClassifyDialog({ file, onClose }: { file: FileItem; onClose: () 
     const built = buildClassifyFields(level, rows);
     if (!built.ok) return setError({ text: built.error, row: built.row });
     setBusy(true);
-    const failure = await classifyFile(file.token, built.fields);
+    if (one) {
+      const failure = await classifyFile(one.token, built.fields);
+      setBusy(false);
+      if (failure) setError({ text: failure.message, row: null });
+      else onClose();
+      return;
+    }
+    const outcome = await classifyFiles(files, built.fields);
     setBusy(false);
-    if (failure) setError({ text: failure.message, row: null });
-    else onClose();
+    if (outcome.done === 0)
+      return setError({ text: describeBulk(outcome, 'classified'), row: null });
+    notify(describeBulk(outcome, 'classified'), outcome.failed.length > 0 ? 'warning' : 'success');
+    onClose();
   };
 
   return (
     <Dialog
-      title={`Classify “${displayName(file)}”`}
+      title={one ? `Classify “${displayName(one)}”` : `Classify ${files.length} files`}
       onClose={onClose}
       onSubmit={() => void submit()}
+      confirmLabel="Save"
       busy={busy}
       error={error && error.row === null ? error.text : null}
       testId="classify-dialog"

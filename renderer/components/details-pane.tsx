@@ -41,7 +41,9 @@ export function DetailsPane() {
   const extra = Object.entries(base?.classification ?? {}).filter(([key]) => key !== LEVEL_KEY);
 
   return (
-    <aside className="details-pane" aria-label="File details" data-testid="details-pane">
+    // A region, not an <aside>: it sits inside the Files screen's <main>, where a
+    // complementary landmark does not belong.
+    <section className="details-pane" aria-label="File details" data-testid="details-pane">
       <div className="details-header">
         <Icon name="file" size={20} />
         <h2 className="details-title" ref={heading} tabIndex={-1} title={name ?? undefined}>
@@ -138,7 +140,8 @@ export function DetailsPane() {
               </ul>
             )
           ) : status === 'loading' ? (
-            <div className="device-skeletons" aria-busy="true" aria-label="Loading storage devices">
+            <div className="device-skeletons" aria-busy="true">
+              <span className="visually-hidden">Loading storage devices…</span>
               <span className="skeleton skeleton-line" />
               <span className="skeleton skeleton-line" />
               <span className="skeleton skeleton-line" />
@@ -146,6 +149,6 @@ export function DetailsPane() {
           ) : null}
         </section>
       ) : null}
-    </aside>
+    </section>
   );
 }

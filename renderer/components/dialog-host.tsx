@@ -1,15 +1,19 @@
 import { uiSelectors, useAppStore } from '../store/index.ts';
+import { ApproveDeviceDialog } from './approve-device-dialog.tsx';
 import { ClassifyDialog } from './classify-dialog.tsx';
 import { DeleteDialog } from './delete-dialog.tsx';
 import { ExportKitDialog } from './export-kit-dialog.tsx';
+import { DeleteFolderDialog, RenameFolderDialog, SignOutDialog } from './folder-dialogs.tsx';
 import { ImportKitDialog } from './import-kit-dialog.tsx';
 import { JoinSignedInDialog } from './join-signed-in-dialog.tsx';
 import { MoveDialog } from './move-dialog.tsx';
 import { NewFolderDialog } from './new-folder-dialog.tsx';
+import { PairingJoinDialog } from './pairing-join-dialog.tsx';
 import { RemoveDeviceDialog } from './remove-device-dialog.tsx';
 import { RemoveStorageDialog } from './remove-storage-dialog.tsx';
 import { RenameDeviceDialog } from './rename-device-dialog.tsx';
 import { RenameDialog } from './rename-dialog.tsx';
+import { SignOutEverywhereDialog } from './sign-out-everywhere-dialog.tsx';
 
 /** Shows whichever dialog the store says is open; at most one at a time. */
 export function DialogHost() {
@@ -20,11 +24,21 @@ export function DialogHost() {
     case 'rename':
       return <RenameDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
     case 'move':
-      return <MoveDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
+      return <MoveDialog files={dialog.files} onClose={closeDialog} />;
     case 'classify':
-      return <ClassifyDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
+      return <ClassifyDialog files={dialog.files} onClose={closeDialog} />;
     case 'delete':
-      return <DeleteDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
+      return <DeleteDialog files={dialog.files} onClose={closeDialog} />;
+    case 'rename-folder':
+      return (
+        <RenameFolderDialog key={dialog.folder} folder={dialog.folder} onClose={closeDialog} />
+      );
+    case 'delete-folder':
+      return (
+        <DeleteFolderDialog key={dialog.folder} folder={dialog.folder} onClose={closeDialog} />
+      );
+    case 'sign-out':
+      return <SignOutDialog running={dialog.running} onClose={closeDialog} />;
     case 'new-folder':
       return <NewFolderDialog onClose={closeDialog} />;
     case 'rename-device':
@@ -57,5 +71,23 @@ export function DialogHost() {
       return <ImportKitDialog onClose={closeDialog} />;
     case 'join-signed-in':
       return <JoinSignedInDialog onClose={closeDialog} />;
+    case 'approve-device':
+      return (
+        <ApproveDeviceDialog
+          key={dialog.device.deviceIdentifier}
+          device={dialog.device}
+          onClose={closeDialog}
+        />
+      );
+    case 'pairing-join':
+      return (
+        <PairingJoinDialog
+          key={dialog.join.deviceIdentifier}
+          join={dialog.join}
+          onClose={closeDialog}
+        />
+      );
+    case 'sign-out-everywhere':
+      return <SignOutEverywhereDialog onClose={closeDialog} />;
   }
 }

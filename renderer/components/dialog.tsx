@@ -27,8 +27,12 @@ export function Dialog({
   children,
   onClose,
   onSubmit,
-  confirmLabel = 'Confirm',
+  confirmLabel,
+  cancelLabel = 'Cancel',
   confirmTone = 'primary',
+  confirmDisabled = false,
+  cancelTone = 'plain',
+  hideConfirm = false,
   busy = false,
   error,
   testId,
@@ -39,8 +43,16 @@ export function Dialog({
   children?: ReactNode;
   onClose: () => void;
   onSubmit: () => void;
-  confirmLabel?: string;
+  /** Says what the button does ("Delete", "Move 3 files"), never a bare "Confirm". */
+  confirmLabel: string;
+  cancelLabel?: string;
   confirmTone?: 'primary' | 'danger';
+  /** The confirm button waits for something (e.g. a box to tick) before it can be used. */
+  confirmDisabled?: boolean;
+  /** `danger` when closing means turning something away (a device asking to join). */
+  cancelTone?: 'plain' | 'danger';
+  /** Only the cancel button (while waiting for something to confirm). */
+  hideConfirm?: boolean;
   busy?: boolean;
   error?: string | null;
   testId: string;
@@ -48,7 +60,7 @@ export function Dialog({
 }) {
   const titleId = useId();
   const descriptionId = useId();
-  const panelRef = useRef<HTMLFormElement>(null);
+  const panelRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const returnTo = document.activeElement instanceof HTMLElement ? document.activeElement : null;
@@ -101,7 +113,7 @@ export function Dialog({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!busy) onSubmit();
+    if (!busy && !confirmDisabled && !hideConfirm) onSubmit();
   };
 
   return createPortal(
@@ -109,7 +121,8 @@ export function Dialog({
       className="dialog-backdrop"
       onMouseDown={(event) => event.target === event.currentTarget && !busy && onClose()}
     >
-      <form
+      {/* The dialog role sits on a plain element: on a <form> it would hide the form's own role. */}
+      <div
         ref={panelRef}
         className="dialog"
         role="dialog"
@@ -118,39 +131,46 @@ export function Dialog({
         aria-describedby={description ? descriptionId : undefined}
         data-testid={testId}
         onKeyDown={onKeyDown}
-        onSubmit={submit}
         tabIndex={-1}
-        noValidate
       >
-        <h2 id={titleId} className="dialog-title">
-          {title}
-        </h2>
-        {description ? (
-          <div id={descriptionId} className="dialog-description">
-            {description}
+        <form className="dialog-form" onSubmit={submit} noValidate>
+          <h2 id={titleId} className="dialog-title">
+            {title}
+          </h2>
+          {description ? (
+            <div id={descriptionId} className="dialog-description">
+              {description}
+            </div>
+          ) : null}
+          {children ? <div className="dialog-body">{children}</div> : null}
+          {error ? (
+            <p className="dialog-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <div className="dialog-actions">
+            <button
+              type="button"
+              className={`button ${cancelTone === 'danger' ? 'button-danger' : ''}`.trim()}
+              onClick={onClose}
+              disabled={busy}
+            >
+              {cancelLabel}
+            </button>
+            {hideConfirm ? null : (
+              <button
+                type="submit"
+                className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
+                aria-busy={busy || undefined}
+                disabled={busy || confirmDisabled}
+              >
+                {busy ? <Spinner size={14} /> : null}
+                {confirmLabel}
+              </button>
+            )}
           </div>
-        ) : null}
-        {children ? <div className="dialog-body">{children}</div> : null}
-        {error ? (
-          <p className="dialog-error" role="alert">
-            {error}
-          </p>
-        ) : null}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button
-            type="submit"
-            className={`button ${confirmTone === 'danger' ? 'button-danger' : 'button-primary'}`}
-            aria-busy={busy || undefined}
-            disabled={busy}
-          >
-            {busy ? <Spinner size={14} /> : null}
-            {confirmLabel}
-          </button>
-        </div>
-      </form>
+        </form>
+      </div>
     </div>,
     dialogRoot(),
   );

@@ -37,6 +37,7 @@ export function ExportKitDialog({ onClose }: { onClose: () => void }) {
       onSubmit={() => void submit()}
       busy={busy}
       error={error}
+      confirmLabel="Export"
       testId="export-kit-dialog"
       fallbackFocus='[data-testid="export-kit-button"]'
     >

@@ -1,9 +1,10 @@
-import { memo, useCallback } from 'react';
+import { memo, useCallback, type MouseEvent } from 'react';
 import type { FileItem } from '../../bridge/types.ts';
 import { classificationLabel, isClassificationLevel, LEVEL_KEY } from '../model/classification.ts';
 import { displayName } from '../model/display-name.ts';
 import { formatDate } from '../model/format-date.ts';
 import { formatSize } from '../model/format-size.ts';
+import type { SelectMode } from '../store/index.ts';
 import { Icon, type IconName } from './icons.tsx';
 
 export type RowAction = 'download' | 'rename' | 'move' | 'classify' | 'delete';
@@ -45,7 +46,7 @@ export const FileRow = memo(function FileRow({
   focusable: boolean;
   showFolder: boolean;
   registerRow: (token: string, row: HTMLTableRowElement | null) => void;
-  onSelect: (token: string) => void;
+  onSelect: (token: string, mode?: SelectMode) => void;
   onOpen: (token: string) => void;
   onAction: (action: RowAction, file: FileItem) => void;
 }) {
@@ -65,9 +66,21 @@ export const FileRow = memo(function FileRow({
       data-testid="file-row"
       data-token={file.token}
       data-name={name}
-      onClick={() => onSelect(file.token)}
+      onClick={(event: MouseEvent) =>
+        onSelect(
+          file.token,
+          event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'single',
+        )
+      }
       onDoubleClick={() => onOpen(file.token)}
-      onFocus={(event) => event.target === event.currentTarget && !selected && onSelect(file.token)}
+      // Keyboard focus (Tab into the list) selects the row; a mouse click selects through
+      // onClick, where Shift and Ctrl are known, so focusing first must not reset the selection.
+      onFocus={(event) =>
+        event.target === event.currentTarget &&
+        !selected &&
+        event.currentTarget.matches(':focus-visible') &&
+        onSelect(file.token)
+      }
     >
       <td className="cell-name">
         <span className="file-name">
@@ -82,9 +95,7 @@ export const FileRow = memo(function FileRow({
       </td>
       <td className="cell-size">{formatSize(file.size)}</td>
       <td className="cell-date">
-        <time dateTime={file.createdAt} title={formatDate(file.createdAt)}>
-          {formatDate(file.createdAt, { withTime: false })}
-        </time>
+        <time dateTime={file.createdAt}>{formatDate(file.createdAt)}</time>
       </td>
       <td className="cell-classification">
         <ClassificationChip fields={file.classification} />
@@ -102,7 +113,7 @@ export const FileRow = memo(function FileRow({
               data-testid={`row-${action}`}
               onClick={(event) => {
                 event.stopPropagation();
-                onSelect(file.token);
+                if (!selected) onSelect(file.token);
                 onAction(action, file);
               }}
             >

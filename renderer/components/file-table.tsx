@@ -67,8 +67,9 @@ function SkeletonRows() {
 
 /**
  * The files of the current folder as an ARIA grid: one page (at most PER_PAGE rows) in the DOM,
- * one tab stop (the selected row), arrows move the selection, Enter opens details,
- * Delete asks to delete, F2 renames.
+ * one tab stop (the focused row), arrows move the selection (with Shift they extend it),
+ * Ctrl/⌘-click and Space add or take out a row, Shift-click selects a run, Ctrl/⌘+A selects the
+ * page, Enter opens details, Delete asks to delete the selection, F2 renames.
  */
 export function FileTable({ folderLabel }: { folderLabel: string }) {
   const items = useAppStore(filesSelectors.items);
@@ -76,10 +77,14 @@ export function FileTable({ folderLabel }: { folderLabel: string }) {
   const page = useAppStore(filesSelectors.page);
   const context = useAppStore(filesSelectors.context);
   const selectedToken = useAppStore(filesSelectors.selectedToken);
+  const selected = useAppStore(filesSelectors.selectedSet);
+  const selectedFiles = useAppStore(filesSelectors.selectedFiles);
   const showSkeleton = useAppStore(filesSelectors.showSkeleton);
   const refreshing = useAppStore(filesSelectors.isRefreshing);
   const selectFile = useAppStore((s) => s.selectFile);
   const moveSelection = useAppStore((s) => s.moveSelection);
+  const selectAll = useAppStore((s) => s.selectAll);
+  const clearSelection = useAppStore((s) => s.clearSelection);
   const showDetails = useAppStore((s) => s.showDetails);
   const openDialog = useAppStore((s) => s.openDialog);
   const downloadFile = useAppStore((s) => s.downloadFile);
@@ -115,7 +120,8 @@ export function FileTable({ folderLabel }: { folderLabel: string }) {
   const onAction = useCallback(
     (action: RowAction, file: FileItem) => {
       if (action === 'download') void downloadFile(file);
-      else openDialog({ kind: action, file });
+      else if (action === 'rename') openDialog({ kind: 'rename', file });
+      else openDialog({ kind: action, files: [file] });
     },
     [downloadFile, openDialog],
   );
@@ -128,33 +134,51 @@ export function FileTable({ folderLabel }: { folderLabel: string }) {
   const onKeyDown = (event: KeyboardEvent<HTMLTableSectionElement>) => {
     const onRow = event.target instanceof HTMLTableRowElement;
     const file = items.find((item) => item.token === selectedToken);
+    const extend = event.shiftKey;
+    // The selection when the focused row is part of it; the focused row alone otherwise.
+    const targets =
+      file && selected.has(file.token) && selectedFiles.length > 1
+        ? selectedFiles
+        : file
+          ? [file]
+          : [];
     switch (event.key) {
       case 'ArrowDown':
-        moveSelection(1);
+        moveSelection(1, extend);
         break;
       case 'ArrowUp':
-        moveSelection(-1);
+        moveSelection(-1, extend);
         break;
       case 'Home':
-        moveSelection('first');
+        moveSelection('first', extend);
         break;
       case 'End':
-        moveSelection('last');
+        moveSelection('last', extend);
+        break;
+      case 'a':
+      case 'A':
+        if (!(event.ctrlKey || event.metaKey)) return;
+        selectAll();
+        break;
+      case ' ':
+        if (!onRow || !file) return;
+        selectFile(file.token, 'toggle');
         break;
       case 'Enter':
         if (!onRow || !file) return;
         showDetails(file.token);
         break;
       case 'Delete':
-        if (!onRow || !file) return;
-        openDialog({ kind: 'delete', file });
+        if (!onRow || targets.length === 0) return;
+        openDialog({ kind: 'delete', files: targets });
         break;
       case 'F2':
         if (!file) return;
         openDialog({ kind: 'rename', file });
         break;
       case 'Escape':
-        showDetails(null);
+        if (selectedFiles.length > 1) clearSelection();
+        else showDetails(null);
         return;
       default:
         return;
@@ -173,6 +197,7 @@ export function FileTable({ folderLabel }: { folderLabel: string }) {
         className="file-table"
         role="grid"
         aria-label={`Files in ${folderLabel}`}
+        aria-multiselectable="true"
         aria-rowcount={count + 1}
         aria-busy={showSkeleton || refreshing}
         data-testid="file-table"
@@ -207,7 +232,7 @@ export function FileTable({ folderLabel }: { folderLabel: string }) {
                 key={file.token}
                 file={file}
                 rowIndex={firstRow + index}
-                selected={file.token === selectedToken}
+                selected={selected.has(file.token)}
                 focusable={file.token === focusToken}
                 showFolder={file.context !== (context ?? '/')}
                 registerRow={registerRow}

@@ -85,7 +85,8 @@ function FolderItem({
 
 /**
  * Folders as an ARIA tree under "All files". Up/Down move, Right opens a branch or steps in,
- * Left closes it or steps out, Enter or Space opens the folder, Home/End jump.
+ * Left closes it or steps out, Enter or Space opens the folder, Home/End jump, F2 renames the
+ * folder and Delete asks to delete it.
  */
 export function FolderTree() {
   const tree = useAppStore(filesSelectors.folderTree);
@@ -146,6 +147,14 @@ export function FolderTree() {
       case 'Enter':
       case ' ':
         open(tabStop);
+        break;
+      case 'F2':
+        if (tabStop === ALL) return;
+        openDialog({ kind: 'rename-folder', folder: tabStop });
+        break;
+      case 'Delete':
+        if (tabStop === ALL) return;
+        openDialog({ kind: 'delete-folder', folder: tabStop });
         break;
       default:
         return;

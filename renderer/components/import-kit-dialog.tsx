@@ -33,6 +33,7 @@ export function ImportKitDialog({ onClose }: { onClose: () => void }) {
       onSubmit={() => void submit()}
       busy={busy}
       error={error}
+      confirmLabel="Import"
       testId="import-kit-dialog"
       fallbackFocus='[data-testid="app-header"] [role="tab"][aria-selected="true"]'
     >

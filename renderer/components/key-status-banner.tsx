@@ -12,6 +12,7 @@ export function KeyStatusBanner() {
   const busy = useAppStore(vaultKeySelectors.requestBusy);
   const requestError = useAppStore(vaultKeySelectors.requestError);
   const requestAccess = useAppStore((s) => s.requestAccess);
+  const confirmCode = useAppStore((s) => s.confirmCode);
   const dismiss = useAppStore((s) => s.dismissKeyArrived);
   const openDialog = useAppStore((s) => s.openDialog);
   if (!status) return null;
@@ -53,6 +54,58 @@ export function KeyStatusBanner() {
     </button>
   );
 
+  const code = status.code ? (
+    <output className="verification-code" data-testid="key-code" aria-label="Verification code">
+      {status.code}
+    </output>
+  ) : null;
+
+  if (status.state === 'compare-code') {
+    return (
+      <div
+        className="banner banner-info key-banner"
+        role="region"
+        aria-label="Compare the code"
+        data-testid="key-banner"
+        data-state={status.state}
+      >
+        <Icon name="key" />
+        <div className="banner-text">
+          <strong>Does the other computer show {code}?</strong>{' '}
+          <span>
+            It shows a code while it approves this one. Say they match only if both screens show the
+            same code; then this computer takes the vault key from it and from nobody else.
+          </span>
+          {requestError ? (
+            <p className="banner-error-text" role="alert">
+              {requestError.message}
+            </p>
+          ) : null}
+        </div>
+        <div className="banner-actions">
+          <button
+            type="button"
+            className="button button-small button-danger"
+            onClick={() => void confirmCode(false)}
+            disabled={busy}
+          >
+            It doesn't match
+          </button>
+          <button
+            type="button"
+            className="button button-small button-primary"
+            onClick={() => void confirmCode(true)}
+            disabled={busy}
+            aria-busy={busy || undefined}
+          >
+            {busy ? <Spinner size={12} /> : null}
+            The codes match
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   if (status.state === 'waiting-for-approval') {
     return (
       <div
@@ -65,8 +118,12 @@ export function KeyStatusBanner() {
         <div className="banner-text">
           <strong>Waiting for another device to approve this computer.</strong>{' '}
           <span>
-            On a computer that opens your files, go to Devices and approve this one. The vault key
-            arrives here on its own.
+            {status.code ? (
+              <>Its screen shows the same code as this one: {code}. </>
+            ) : (
+              <>On a computer that opens your files, go to Devices and approve this one. </>
+            )}
+            {status.notice ?? 'The vault key arrives here on its own.'}
           </span>
         </div>
         <div className="banner-actions">{importKit}</div>

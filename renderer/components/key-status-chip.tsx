@@ -5,6 +5,7 @@ import { Icon } from './icons.tsx';
 const WORDS: Record<KeyState | 'unknown', string> = {
   ready: 'Vault key on this computer',
   'waiting-for-approval': 'Waiting for approval',
+  'compare-code': 'Compare the code',
   missing: 'No vault key here',
   unknown: 'Checking the vault key',
 };

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { FileItem } from '../../bridge/types.ts';
+import { describeBulk } from '../model/bulk-outcome.ts';
 import { resolveFolderPath } from '../model/folder-path.ts';
 import { displayName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
@@ -8,16 +9,26 @@ import { useDialogAction } from './use-dialog-action.ts';
 import { FolderPicker } from './folder-picker.tsx';
 import { TextField } from './text-field.tsx';
 
-export function MoveDialog({ file, onClose }: { file: FileItem; onClose: () => void }) {
+export function MoveDialog({ files, onClose }: { files: FileItem[]; onClose: () => void }) {
   const moveFile = useAppStore((s) => s.moveFile);
-  const [folder, setFolder] = useState(file.context || '/');
+  const moveFiles = useAppStore((s) => s.moveFiles);
+  const notify = useAppStore((s) => s.notify);
+  const one = files.length === 1 ? files[0]! : null;
+  const [folder, setFolder] = useState(one?.context || '/');
   const { busy, error, setError, run } = useDialogAction(onClose);
   const resolved = resolveFolderPath(folder, null);
 
   const submit = async () => {
     if (!resolved.ok) return setError(resolved.error);
-    if (resolved.context === file.context) return onClose();
-    await run(() => moveFile(file.token, resolved.context));
+    const moving = files.filter((file) => file.context !== resolved.context);
+    if (moving.length === 0) return onClose();
+    if (one) return run(() => moveFile(one.token, resolved.context));
+    await run(async () => {
+      const outcome = await moveFiles(moving, resolved.context);
+      if (outcome.done === 0) return { message: describeBulk(outcome, 'moved') };
+      notify(describeBulk(outcome, 'moved'), outcome.failed.length > 0 ? 'warning' : 'success');
+      return null;
+    });
   };
 
   const change = (value: string) => {
@@ -27,10 +38,11 @@ export function MoveDialog({ file, onClose }: { file: FileItem; onClose: () => v
 
   return (
     <Dialog
-      title={`Move “${displayName(file)}”`}
+      title={one ? `Move “${displayName(one)}”` : `Move ${files.length} files`}
       description={<p>Pick a folder, or type a path to a new one.</p>}
       onClose={onClose}
       onSubmit={() => void submit()}
+      confirmLabel={one ? 'Move' : `Move ${files.length} files`}
       busy={busy}
       error={error}
       testId="move-dialog"

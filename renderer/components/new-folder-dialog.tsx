@@ -39,6 +39,7 @@ export function NewFolderDialog({ onClose }: { onClose: () => void }) {
       onClose={onClose}
       onSubmit={submit}
       error={null}
+      confirmLabel="Create"
       testId="new-folder-dialog"
       fallbackFocus='[data-testid="folder-tree"] [role="treeitem"][tabindex="0"]'
     >

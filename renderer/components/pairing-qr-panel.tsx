@@ -77,7 +77,10 @@ export function PairingQrPanel({ onClose }: { onClose: () => void }) {
             <li>
               Scan this code with its camera, or save a picture of it and use From an image file.
             </li>
-            <li>The new computer joins and gets the vault key from this one.</li>
+            <li>
+              The new computer joins and shows a code. This screen asks you to compare it; the vault
+              key goes to the new computer only when you say the codes match.
+            </li>
           </ol>
           {qr ? (
             <p className="countdown" data-testid="pairing-countdown" aria-live="off">
@@ -88,7 +91,9 @@ export function PairingQrPanel({ onClose }: { onClose: () => void }) {
           ) : null}
           {qr ? (
             <div className="payload-line">
-              <code className="payload" aria-label="Pairing code text">
+              {/* aria-label on <code> is not read out; a hidden word before it is. */}
+              <span className="visually-hidden">Pairing code text: </span>
+              <code className="payload" data-testid="pairing-payload">
                 {qr.qrPayload}
               </code>
               <CopyButton text={qr.qrPayload} label="Copy pairing code" />

@@ -42,6 +42,7 @@ export function RemoveDeviceDialog({
       }
       onClose={onClose}
       onSubmit={() => void submit()}
+      confirmLabel="Remove"
       confirmTone="danger"
       busy={busy}
       error={error}

@@ -31,6 +31,7 @@ export function RenameDeviceDialog({
       onClose={onClose}
       onSubmit={() => void submit()}
       busy={busy}
+      confirmLabel="Rename"
       testId="rename-device-dialog"
       fallbackFocus='[data-testid="pair-button"]'
     >

@@ -53,6 +53,7 @@ export function RenameDialog({ file, onClose }: { file: FileItem; onClose: () =>
       onClose={onClose}
       onSubmit={() => void submit()}
       busy={busy}
+      confirmLabel="Rename"
       testId="rename-dialog"
     >
       <TextField

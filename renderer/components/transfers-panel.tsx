@@ -12,18 +12,32 @@ function stateWords(transfer: Transfer): string {
     case 'running':
       return transfer.kind === 'upload' ? 'Encrypting and uploading' : 'Downloading and checking';
     case 'done':
-      return transfer.kind === 'upload' ? 'Secured' : 'Saved';
+      if (transfer.kind === 'download') return 'Saved';
+      return transfer.renamedFrom
+        ? `Secured as ${transfer.name}: the folder already had ${transfer.renamedFrom}`
+        : 'Secured';
     case 'failed':
       return transfer.error ? `Failed: ${transfer.error}` : 'Failed';
     case 'cancelled':
       return 'Cancelled';
+    case 'interrupted':
+      return transfer.kind === 'upload'
+        ? 'Interrupted when the app signed out or closed. Retry stores it from the original file.'
+        : 'Interrupted when the app signed out or closed.';
   }
 }
 
 function TransferRow({ transfer }: { transfer: Transfer }) {
   const cancelTransfer = useAppStore((s) => s.cancelTransfer);
+  const retryTransfer = useAppStore((s) => s.retryTransfer);
+  const showInFolder = useAppStore((s) => s.showInFolder);
   const percent = percentDone(transfer);
   const active = transfer.state === 'queued' || transfer.state === 'running';
+  const canRetry =
+    transfer.retryable && (transfer.state === 'failed' || transfer.state === 'interrupted');
+  const canShow = transfer.kind === 'download' && transfer.state === 'done' && transfer.target;
+  // Nothing moved for a file that could not be read: a progress bar would only say "0 bytes of…".
+  const showProgress = !(transfer.state === 'failed' && transfer.bytes === 0);
   return (
     <li
       className={`transfer-row transfer-${transfer.state}`}
@@ -37,19 +51,23 @@ function TransferRow({ transfer }: { transfer: Transfer }) {
           <span className="transfer-name" title={transfer.name}>
             {transfer.name}
           </span>
-          <span className="transfer-bytes">{formatProgress(transfer.bytes, transfer.total)}</span>
+          {showProgress ? (
+            <span className="transfer-bytes">{formatProgress(transfer.bytes, transfer.total)}</span>
+          ) : null}
         </div>
-        <div
-          className="progress"
-          role="progressbar"
-          aria-label={transfer.name}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={percent}
-          aria-valuetext={`${percent}%, ${stateWords(transfer)}`}
-        >
-          <div className="progress-fill" style={{ width: `${percent}%` }} />
-        </div>
+        {showProgress ? (
+          <div
+            className="progress"
+            role="progressbar"
+            aria-label={transfer.name}
+            aria-valuemin={0}
+            aria-valuemax={100}
+            aria-valuenow={percent}
+            aria-valuetext={`${percent}%, ${stateWords(transfer)}`}
+          >
+            <div className="progress-fill" style={{ width: `${percent}%` }} />
+          </div>
+        ) : null}
         <div className="transfer-state" data-testid="transfer-state">
           {stateWords(transfer)}
         </div>
@@ -61,6 +79,28 @@ function TransferRow({ transfer }: { transfer: Transfer }) {
           onClick={() => void cancelTransfer(transfer.id)}
         >
           Cancel
+        </button>
+      ) : null}
+      {canRetry ? (
+        <button
+          type="button"
+          className="button button-small"
+          onClick={() => void retryTransfer(transfer.id)}
+          aria-label={`Retry ${transfer.name}`}
+          data-testid="transfer-retry"
+        >
+          Retry
+        </button>
+      ) : null}
+      {canShow ? (
+        <button
+          type="button"
+          className="button button-small button-ghost"
+          onClick={() => void showInFolder(transfer.id)}
+          aria-label={`Show ${transfer.name} in its folder`}
+          data-testid="transfer-show"
+        >
+          Show in folder
         </button>
       ) : null}
     </li>
@@ -93,7 +133,10 @@ function SummaryRow({ summary }: { summary: BatchSummary }) {
   );
 }
 
-/** Uploads and downloads in flight, per file, with a line per finished batch. */
+/**
+ * Uploads and downloads in flight, per file, with a line per finished batch. It sits under the
+ * list rather than over it, so it never covers a row's buttons, and folds down to its title bar.
+ */
 export function TransfersPanel() {
   const transfers = useAppStore(transfersSelectors.transfers);
   const summaries = useAppStore(transfersSelectors.summaries);
@@ -105,10 +148,13 @@ export function TransfersPanel() {
   const clearFinished = useAppStore((s) => s.clearFinished);
   if (!hasAnything) return null;
 
+  const interrupted = transfers.filter((t) => t.state === 'interrupted').length;
   const title =
     activeCount > 0
       ? `${activeCount} ${activeCount === 1 ? 'transfer' : 'transfers'} · ${overall}%`
-      : 'Transfers';
+      : interrupted > 0
+        ? `${interrupted} interrupted ${interrupted === 1 ? 'upload' : 'uploads'}`
+        : 'Transfers';
   return (
     <section
       className={`transfers-panel${collapsed ? ' is-collapsed' : ''}`}
@@ -122,6 +168,7 @@ export function TransfersPanel() {
           aria-expanded={!collapsed}
           aria-controls="transfers-body"
           onClick={() => setCollapsed(!collapsed)}
+          data-testid="transfers-toggle"
         >
           <Icon name="chevron-down" className="transfers-chevron" />
           <span className="transfers-title">{title}</span>
@@ -137,12 +184,17 @@ export function TransfersPanel() {
         ) : null}
       </header>
       <div id="transfers-body" className="transfers-body" hidden={collapsed}>
-        {/* One live region for batch results; per-byte progress would be far too chatty. */}
-        <ul className="batch-summaries" role="status" aria-live="polite">
-          {summaries.map((summary) => (
-            <SummaryRow key={summary.batchId} summary={summary} />
-          ))}
-        </ul>
+        {/* One live region for batch results (per-byte progress would be far too chatty); the
+            list sits inside it, so it stays a list for screen readers. */}
+        <div role="status" aria-live="polite" className="batch-summaries-region">
+          {summaries.length > 0 ? (
+            <ul className="batch-summaries">
+              {summaries.map((summary) => (
+                <SummaryRow key={summary.batchId} summary={summary} />
+              ))}
+            </ul>
+          ) : null}
+        </div>
         {transfers.length > 0 ? (
           <ul className="transfer-list">
             {transfers.map((transfer) => (

@@ -6,6 +6,10 @@ export interface BatchSummary {
   done: number;
   failed: number;
   cancelled: number;
+  /** Stopped by a sign-out, quit or crash; offered again with Retry. */
+  interrupted: number;
+  /** Kept under a new name because the folder had a file of that name. */
+  renamed: number;
   /** "3 files secured, 1 failed". */
   text: string;
   /** Why the first failure happened, naming the file; null when nothing failed. */
@@ -23,6 +27,8 @@ export function summarizeBatch(batchId: string, transfers: readonly Transfer[]):
   const failedTransfers = members.filter((t) => t.state === 'failed');
   const failed = failedTransfers.length;
   const cancelled = members.filter((t) => t.state === 'cancelled').length;
+  const interrupted = members.filter((t) => t.state === 'interrupted').length;
+  const renamed = members.filter((t) => t.state === 'done' && t.renamedFrom !== null).length;
 
   const verb = kind === 'upload' ? 'secured' : 'downloaded';
   // The first count names the noun ("3 files secured"); later ones lean on it ("1 failed").
@@ -31,6 +37,7 @@ export function summarizeBatch(batchId: string, transfers: readonly Transfer[]):
     [done, verb],
     [failed, 'failed'],
     [cancelled, 'cancelled'],
+    [interrupted, 'interrupted'],
   ] as const) {
     if (count === 0) continue;
     parts.push(parts.length === 0 ? `${files(count)} ${word}` : `${count} ${word}`);
@@ -47,8 +54,23 @@ export function summarizeBatch(batchId: string, transfers: readonly Transfer[]):
       ? done > 0
         ? 'warning'
         : 'error'
-      : cancelled > 0 && done === 0
+      : (cancelled > 0 && done === 0) || interrupted > 0
         ? 'warning'
         : 'success';
-  return { batchId, kind, done, failed, cancelled, text, reason, tone };
+  const renamedNote =
+    renamed > 0
+      ? `${renamed === 1 ? '1 was' : `${renamed} were`} kept under a new name: the folder had a file of that name.`
+      : null;
+  return {
+    batchId,
+    kind,
+    done,
+    failed,
+    cancelled,
+    interrupted,
+    renamed,
+    text,
+    reason: reason ?? renamedNote,
+    tone,
+  };
 }

@@ -1,6 +1,11 @@
 import type { Transfer, TransferState } from '../../bridge/types.ts';
 
-const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<TransferState> = new Set([
+  'done',
+  'failed',
+  'cancelled',
+  'interrupted',
+]);
 
 export function isTerminal(state: TransferState): boolean {
   return TERMINAL.has(state);
@@ -17,6 +22,9 @@ export function applyTransfer(list: readonly Transfer[], update: Transfer): Tran
   if (index === -1) return [...list, update];
   const current = list[index]!;
   if (isTerminal(current.state) && !isTerminal(update.state)) return list as Transfer[];
+  // The call that queued a transfer can answer after its first "running" event: no going back.
+  if (current.state === 'running' && update.state === 'queued')
+    return applyTransfer(list, { ...update, state: 'running', bytes: current.bytes });
   const merged: Transfer =
     !isTerminal(update.state) && update.bytes < current.bytes
       ? { ...update, bytes: current.bytes }

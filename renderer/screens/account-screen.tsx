@@ -162,7 +162,7 @@ export function AccountScreen() {
   const status = useAppStore(accountSelectors.status);
   const error = useAppStore(accountSelectors.error);
   const loadAccount = useAppStore((s) => s.loadAccount);
-  const signOut = useAppStore((s) => s.signOut);
+  const requestSignOut = useAppStore((s) => s.requestSignOut);
   const openDialog = useAppStore((s) => s.openDialog);
 
   useEffect(() => {
@@ -221,11 +221,32 @@ export function AccountScreen() {
             <button
               type="button"
               className="button"
-              onClick={() => void signOut()}
+              onClick={requestSignOut}
               data-testid="account-sign-out"
             >
               <Icon name="sign-out" size={14} />
               Sign out
+            </button>
+          </div>
+        </section>
+
+        <section className="card" aria-labelledby="sessions-title">
+          <h2 id="sessions-title" className="card-title">
+            <Icon name="devices" size={16} /> Sessions
+          </h2>
+          <p className="muted card-intro">
+            Lost a computer, or signed in somewhere you shouldn't have? Sign every other session out
+            at once; this computer stays signed in.
+          </p>
+          <div className="form-actions form-actions-start">
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => openDialog({ kind: 'sign-out-everywhere' })}
+              data-testid="sign-out-everywhere-button"
+            >
+              <Icon name="sign-out" size={14} />
+              Sign out everywhere else
             </button>
           </div>
         </section>

@@ -16,7 +16,7 @@ import { devicesSelectors, useAppStore } from '../store/index.ts';
 
 function PendingRow({ device }: { device: PendingDevice }) {
   const busy = useAppStore(devicesSelectors.busy(device.deviceIdentifier));
-  const approveDevice = useAppStore((s) => s.approveDevice);
+  const openDialog = useAppStore((s) => s.openDialog);
   const rejectDevice = useAppStore((s) => s.rejectDevice);
   const name = deviceLabel(device.deviceName);
   return (
@@ -47,13 +47,13 @@ function PendingRow({ device }: { device: PendingDevice }) {
         <button
           type="button"
           className="button button-primary"
-          onClick={() => void approveDevice(device.deviceIdentifier)}
+          onClick={() => openDialog({ kind: 'approve-device', device })}
           disabled={busy !== null}
           aria-busy={busy === 'approve' || undefined}
-          aria-description={`Let ${name} in and share the vault key with it`}
+          aria-description={`Compare ${name}'s code with this screen's, then let it in`}
         >
           {busy === 'approve' ? <Spinner size={12} /> : <Icon name="check" size={14} />}
-          Approve
+          Approve…
         </button>
       </div>
     </li>
@@ -76,6 +76,15 @@ function DeviceRow({ device }: { device: DeviceInfo }) {
             </span>
           ) : null}
           {device.status === 'pending' ? <span className="chip">Waiting for approval</span> : null}
+          {device.foreignKey ? (
+            <span
+              className="chip chip-warning"
+              data-testid="foreign-key"
+              title="Its record holds a vault key this computer did not give. Remove the device if you don't know why."
+            >
+              Unknown key in its record
+            </span>
+          ) : null}
         </span>
       </td>
       <td className="muted">{deviceRoleLabel(device.role)}</td>

@@ -12,12 +12,45 @@ import { KeyStatusBanner } from '../components/key-status-banner.tsx';
 import { NoticeStack } from '../components/notice-stack.tsx';
 import { Pagination } from '../components/pagination.tsx';
 import { SearchBox } from '../components/search-box.tsx';
+import { SelectionBar } from '../components/selection-bar.tsx';
 import { TransfersPanel } from '../components/transfers-panel.tsx';
 import { contextLineage, contextName } from '../model/context-tree.ts';
 import { filesSelectors, uiSelectors, useAppStore } from '../store/index.ts';
 
 const hasFiles = (event: DragEvent | globalThis.DragEvent) =>
   event.dataTransfer?.types.includes('Files') ?? false;
+
+/** Rename or delete the open folder (with everything in it). */
+function FolderActions() {
+  const context = useAppStore(filesSelectors.context);
+  const openDialog = useAppStore((s) => s.openDialog);
+  if (!context) return null;
+  const name = contextName(context);
+  return (
+    <div className="folder-actions" role="group" aria-label={`Folder ${name}`}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Rename folder"
+        title={`Rename folder ${name}`}
+        onClick={() => openDialog({ kind: 'rename-folder', folder: context })}
+        data-testid="rename-folder-button"
+      >
+        <Icon name="pencil" />
+      </button>
+      <button
+        type="button"
+        className="icon-button icon-button-danger"
+        aria-label="Delete folder"
+        title={`Delete folder ${name}`}
+        onClick={() => openDialog({ kind: 'delete-folder', folder: context })}
+        data-testid="delete-folder-button"
+      >
+        <Icon name="trash" />
+      </button>
+    </div>
+  );
+}
 
 /** Where you are: "All files › finance › 2026", each step clickable. */
 function Breadcrumbs() {
@@ -89,7 +122,14 @@ export function FilesScreen() {
   const dropFiles = useAppStore((s) => s.dropFiles);
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
+  const addFiles = useRef<HTMLButtonElement>(null);
   const folderLabel = context ?? 'All files';
+
+  // Arriving from sign-in or sign-up, focus would sit on the page itself; give it a place to act.
+  useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body)
+      addFiles.current?.focus();
+  }, []);
 
   // A file dropped anywhere else must not make the window navigate to it.
   useEffect(() => {
@@ -132,20 +172,26 @@ export function FilesScreen() {
   };
 
   return (
-    <div className={`workspace${detailsOpen ? ' has-details' : ''}`} data-testid="files-screen">
+    <div className="workspace" data-testid="files-screen">
       <FolderTree />
       <main
         className="content"
         id={screenPanelId('files')}
-        aria-label="Files"
+        aria-labelledby="files-title"
         data-testid="file-list"
         {...dragHandlers}
       >
+        <h1 id="files-title" className="visually-hidden">
+          Files
+        </h1>
         <div className="content-banner">
           <KeyStatusBanner />
         </div>
-        <div className="toolbar">
-          <Breadcrumbs />
+        <div className="toolbar" data-testid="files-toolbar">
+          <div className="toolbar-start">
+            <Breadcrumbs />
+            <FolderActions />
+          </div>
           <div className="toolbar-end">
             <SearchBox />
             <button
@@ -161,8 +207,19 @@ export function FilesScreen() {
             </button>
             <button
               type="button"
+              className="button add-folder-button"
+              onClick={() => void chooseAndUpload('folders')}
+              title="Add a folder with everything in it"
+              data-testid="upload-folder-button"
+            >
+              <Icon name="folder" size={15} />
+              <span className="add-folder-text">Add folder</span>
+            </button>
+            <button
+              ref={addFiles}
+              type="button"
               className="button button-primary"
-              onClick={() => void chooseAndUpload()}
+              onClick={() => void chooseAndUpload('files')}
               data-testid="upload-button"
             >
               <Icon name="upload" size={15} />
@@ -170,14 +227,17 @@ export function FilesScreen() {
             </button>
           </div>
         </div>
-        <div className="list-area">
-          <FileList folderLabel={folderLabel} />
-          {dragging ? <DropZone folderLabel={folderLabel} /> : null}
+        <div className={`content-body${detailsOpen ? ' has-details' : ''}`}>
+          <div className="list-area">
+            <SelectionBar />
+            <FileList folderLabel={folderLabel} />
+            {dragging ? <DropZone folderLabel={folderLabel} /> : null}
+          </div>
+          {detailsOpen ? <DetailsPane /> : null}
         </div>
         <Pagination />
         <TransfersPanel />
       </main>
-      {detailsOpen ? <DetailsPane /> : null}
       <NoticeStack />
       <DialogHost />
     </div>

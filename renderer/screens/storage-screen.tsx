@@ -191,11 +191,13 @@ export function StorageScreen() {
         <h2 id="storage-title" className="card-title">
           Storage devices
           {devices.length > 0 ? (
-            <span
-              className="count-pill"
-              aria-label={`${plural(online, 'device', 'devices')} online of ${devices.length}`}
-            >
-              {online}/{devices.length} online
+            <span className="count-pill">
+              <span aria-hidden="true">
+                {online}/{devices.length} online
+              </span>
+              <span className="visually-hidden">
+                {plural(online, 'device', 'devices')} online of {devices.length}
+              </span>
             </span>
           ) : null}
         </h2>
@@ -205,8 +207,8 @@ export function StorageScreen() {
           </p>
         ) : null}
         {status === 'ready' && devices.length === 0 ? (
-          <p className="muted card-intro">
-            No storage devices yet. Add a folder on this computer to start.
+          <p className="muted card-intro" data-testid="storage-empty">
+            No storage devices. Add a folder on this computer to keep encrypted copies in.
           </p>
         ) : null}
         {devices.length > 0 ? (

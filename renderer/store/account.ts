@@ -21,6 +21,8 @@ export interface AccountSlice {
   /** Null when written or the save dialog was cancelled; the message says which. */
   exportRecoveryKit(passphrase: string): Promise<PlainError | null>;
   importRecoveryKit(passphrase: string): Promise<PlainError | null>;
+  /** Ends every other session of the account; this one stays. */
+  signOutEverywhere(): Promise<PlainError | null>;
   setAccountMessage(message: AccountMessage | null): void;
   resetAccount(): void;
 }
@@ -59,6 +61,24 @@ export const createAccountSlice: StateCreator<AppState, [], [], AccountSlice> = 
       const problem = describeError(error);
       set({ accountMessage: { tone: 'error', text: problem.message } });
       return problem;
+    }
+  },
+
+  signOutEverywhere: async () => {
+    try {
+      const { revoked } = await api.account.signOutEverywhere();
+      set({
+        accountMessage: {
+          tone: 'success',
+          text:
+            revoked === 0
+              ? 'No other sessions were signed in. This computer stays signed in.'
+              : `Signed out ${revoked} other session${revoked === 1 ? '' : 's'}. This computer stays signed in; computers that joined by pairing have to pair again.`,
+        },
+      });
+      return null;
+    } catch (error) {
+      return describeError(error);
     }
   },
 

@@ -1,5 +1,10 @@
 import type { StateCreator } from 'zustand';
-import type { DeviceInfo, DevicesChanged, PendingDevice } from '../../bridge/types.ts';
+import type {
+  DeviceInfo,
+  DeviceReview,
+  DevicesChanged,
+  PendingDevice,
+} from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import { describeError, type PlainError } from '../model/describe-error.ts';
 import { deviceLabel } from '../model/device-words.ts';
@@ -26,6 +31,15 @@ export interface DevicesSlice {
   loadDevices(): Promise<void>;
   applyPendingDevice(device: PendingDevice): void;
   applyDevicesChanged(change: DevicesChanged): void;
+  /**
+   * Runs the code exchange with a device that asked to join; resolves once both screens show the
+   * same code (or with why not). Nothing is approved yet.
+   */
+  reviewDevice(
+    deviceIdentifier: string,
+  ): Promise<DeviceReview | { state: 'error'; message: string }>;
+  cancelDeviceReview(deviceIdentifier: string): void;
+  /** The person confirmed the codes match: approve the reviewed device and share the keys. */
   approveDevice(deviceIdentifier: string): Promise<void>;
   rejectDevice(deviceIdentifier: string): Promise<void>;
   renameDevice(deviceIdentifier: string, name: string): Promise<PlainError | null>;
@@ -141,6 +155,16 @@ export const createDevicesSlice: StateCreator<AppState, [], [], DevicesSlice> = 
       reloadSoon();
     },
 
+    reviewDevice: async (id) => {
+      try {
+        return await api.devices.review({ deviceIdentifier: id });
+      } catch (error) {
+        return { state: 'error', message: describeError(error).message };
+      }
+    },
+    cancelDeviceReview: (id) => {
+      void api.devices.cancelReview({ deviceIdentifier: id }).catch(() => undefined);
+    },
     approveDevice: (id) => answer(id, 'approve'),
     rejectDevice: (id) => answer(id, 'reject'),
 

@@ -16,6 +16,8 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('devices:pending', (device) => store.getState().applyPendingDevice(device)),
     api.on('devices:changed', (change) => store.getState().applyDevicesChanged(change)),
     api.on('vault:keyStatus', (status) => store.getState().applyKeyStatus(status)),
+    api.on('pairing:joined', (join) => store.getState().applyPairingJoin(join)),
+    api.on('pairing:stranger', (stranger) => store.getState().applyPairingStranger(stranger)),
     api.on('app:state', (state) => store.getState().applyAppStatus(state)),
     api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
   ];

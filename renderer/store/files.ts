@@ -1,9 +1,11 @@
 import type { StateCreator } from 'zustand';
-import type { FileDetails, FileItem, FilePage, FileSort } from '../../bridge/types.ts';
+import type { FileDetails, FileItem, FilePage, FileSort, Transfer } from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import { buildContextTree } from '../model/context-tree.ts';
 import { displayName } from '../model/display-name.ts';
 import { describeError, type PlainError } from '../model/describe-error.ts';
+import { describeRenamed } from '../model/renamed-uploads.ts';
+import { selectRange, toggleInSelection } from '../model/selection.ts';
 import type { AppState } from './app-store.ts';
 import { memoizeLast } from './memoize-last.ts';
 
@@ -23,6 +25,15 @@ export interface FileQuery {
   order: SortOrder;
 }
 
+/** How one action over several files went: what worked, and each file that did not, with why. */
+export interface BulkOutcome {
+  done: number;
+  failed: { name: string; message: string }[];
+}
+
+/** How a click or key picks rows: one alone, one more (Ctrl/⌘), or a run from the anchor (Shift). */
+export type SelectMode = 'single' | 'toggle' | 'range';
+
 export interface FilesSlice {
   query: FileQuery;
   filePage: FilePage | null;
@@ -31,7 +42,12 @@ export interface FilesSlice {
   contexts: string[];
   /** Folders opened with "New folder" that hold no file yet; they live until the app closes. */
   draftContexts: string[];
+  /** The row with the keyboard's attention (and the details pane's file). */
   selectedToken: string | null;
+  /** Every selected row of the page, in list order; the focused one is among them. */
+  selectedTokens: string[];
+  /** Where a Shift-selection starts. */
+  selectionAnchor: string | null;
   details: FileDetails | null;
   detailsStatus: LoadStatus;
   detailsError: PlainError | null;
@@ -44,14 +60,24 @@ export interface FilesSlice {
   setSearch(q: string): void;
   sortBy(sort: FileSort): void;
   goToPage(page: number): void;
-  selectFile(token: string | null): void;
-  moveSelection(step: number | 'first' | 'last'): void;
+  selectFile(token: string | null, mode?: SelectMode): void;
+  selectAll(): void;
+  clearSelection(): void;
+  moveSelection(step: number | 'first' | 'last', extend?: boolean): void;
   loadDetails(token: string): Promise<void>;
   renameFile(token: string, fileName: string): Promise<PlainError | null>;
   moveFile(token: string, context: string): Promise<PlainError | null>;
   classifyFile(token: string, fields: Record<string, string>): Promise<PlainError | null>;
   deleteFile(token: string): Promise<PlainError | null>;
-  chooseAndUpload(): Promise<void>;
+  moveFiles(files: readonly FileItem[], context: string): Promise<BulkOutcome>;
+  classifyFiles(files: readonly FileItem[], fields: Record<string, string>): Promise<BulkOutcome>;
+  deleteFiles(files: readonly FileItem[]): Promise<BulkOutcome>;
+  downloadFiles(files: readonly FileItem[]): Promise<void>;
+  /** How many files a folder holds with its subfolders; null when the engine didn't answer. */
+  countFolder(folder: string): Promise<number | null>;
+  renameFolder(from: string, to: string): Promise<PlainError | null>;
+  deleteFolder(folder: string): Promise<PlainError | null>;
+  chooseAndUpload(kind?: 'files' | 'folders'): Promise<void>;
   uploadPaths(paths: string[]): Promise<void>;
   dropFiles(files: readonly File[]): Promise<void>;
   downloadFile(file: Pick<FileItem, 'token' | 'fileName' | 'extension'>): Promise<void>;
@@ -71,10 +97,14 @@ const initialFiles = {
   contexts: [] as string[],
   draftContexts: [] as string[],
   selectedToken: null,
+  selectedTokens: [] as string[],
+  selectionAnchor: null,
   details: null,
   detailsStatus: 'idle' as LoadStatus,
   detailsError: null,
 };
+
+const noSelection = { selectedToken: null, selectedTokens: [], selectionAnchor: null };
 
 export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set, get) => {
   // Answers can come back out of order (typing in search); only the latest request may land.
@@ -82,7 +112,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
   let detailsRequest = 0;
 
   const changeQuery = (change: Partial<FileQuery>): void => {
-    set((s) => ({ query: { ...s.query, page: 1, ...change } }));
+    set((s) => ({ query: { ...s.query, page: 1, ...change }, ...noSelection }));
     void get().loadFiles();
   };
 
@@ -105,6 +135,30 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
     } catch (error) {
       return describeError(error);
     }
+  };
+
+  /** Runs one call per file, one after another, and says how it went. */
+  const eachFile = async (
+    files: readonly FileItem[],
+    run: (file: FileItem) => Promise<unknown>,
+  ): Promise<BulkOutcome> => {
+    const outcome: BulkOutcome = { done: 0, failed: [] };
+    for (const file of files) {
+      try {
+        await run(file);
+        outcome.done += 1;
+      } catch (error) {
+        outcome.failed.push({ name: displayName(file), message: describeError(error).message });
+      }
+    }
+    void get().loadFiles();
+    return outcome;
+  };
+
+  const trackStarted = (started: { batchId: string; transfers: Transfer[] }): void => {
+    get().trackBatch(started);
+    const renamed = describeRenamed(started.transfers);
+    if (renamed) get().notify(renamed, 'info');
   };
 
   return {
@@ -131,7 +185,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
       set({ filesStatus: 'loading', filesError: null });
       try {
         const result = await api.files.list({
-          ...(context ? { context } : {}),
+          ...(context ? { folder: context } : {}),
           ...(q.trim() ? { q: q.trim() } : {}),
           page,
           perPage: PER_PAGE,
@@ -145,9 +199,16 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
           set((s) => ({ query: { ...s.query, page: lastPage } }));
           return get().loadFiles();
         }
+        const listed = new Set(result.items.map((item) => item.token));
         const selected = get().selectedToken;
-        const keep = selected !== null && result.items.some((item) => item.token === selected);
-        set({ filePage: result, filesStatus: 'ready', ...(keep ? {} : { selectedToken: null }) });
+        const keep = selected !== null && listed.has(selected);
+        set((s) => ({
+          filePage: result,
+          filesStatus: 'ready',
+          selectedTokens: s.selectedTokens.filter((token) => listed.has(token)),
+          ...(keep ? {} : { selectedToken: null }),
+          ...(s.selectionAnchor && !listed.has(s.selectionAnchor) ? { selectionAnchor: null } : {}),
+        }));
         if (!keep && selected !== null) set({ detailsOpen: false, details: null });
       } catch (error) {
         if (request !== listRequest) return;
@@ -173,7 +234,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
         set((s) => ({ draftContexts: [...s.draftContexts, folder] }));
       }
       if (folder) get().revealFolder(folder);
-      set({ selectedToken: null, detailsOpen: false, details: null });
+      set({ detailsOpen: false, details: null });
       changeQuery({ context: folder });
     },
 
@@ -194,16 +255,52 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
       const last = Math.max(1, Math.ceil(count / PER_PAGE));
       const target = Math.min(Math.max(1, Math.trunc(page)), last);
       if (target === get().query.page) return;
-      set((s) => ({ query: { ...s.query, page: target }, selectedToken: null }));
+      set((s) => ({ query: { ...s.query, page: target }, ...noSelection }));
       void get().loadFiles();
     },
 
-    selectFile: (token) => {
-      set({ selectedToken: token });
-      if (token && get().detailsOpen) void get().loadDetails(token);
+    selectFile: (token, mode = 'single') => {
+      if (token === null) {
+        set({ ...noSelection });
+        return;
+      }
+      const order = (get().filePage?.items ?? []).map((item) => item.token);
+      const { selectedTokens, selectionAnchor } = get();
+      if (mode === 'toggle') {
+        set({
+          selectedTokens: toggleInSelection(order, selectedTokens, token),
+          selectedToken: token,
+          selectionAnchor: token,
+        });
+      } else if (mode === 'range') {
+        set({
+          selectedTokens: selectRange(order, selectionAnchor ?? token, token),
+          selectedToken: token,
+          selectionAnchor: selectionAnchor ?? token,
+        });
+      } else {
+        set({ selectedTokens: [token], selectedToken: token, selectionAnchor: token });
+      }
+      if (get().detailsOpen) void get().loadDetails(token);
     },
 
-    moveSelection: (step) => {
+    selectAll: () => {
+      const order = (get().filePage?.items ?? []).map((item) => item.token);
+      if (order.length === 0) return;
+      set((s) => ({
+        selectedTokens: order,
+        selectedToken: s.selectedToken ?? order[0]!,
+        selectionAnchor: s.selectionAnchor ?? order[0]!,
+      }));
+    },
+
+    clearSelection: () =>
+      set((s) => ({
+        selectedTokens: s.selectedToken ? [s.selectedToken] : [],
+        selectionAnchor: s.selectedToken,
+      })),
+
+    moveSelection: (step, extend = false) => {
       const items = get().filePage?.items ?? [];
       if (items.length === 0) return;
       const current = items.findIndex((item) => item.token === get().selectedToken);
@@ -212,7 +309,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
       else if (step === 'last') next = items.length - 1;
       else if (current === -1) next = step > 0 ? 0 : items.length - 1;
       else next = Math.min(items.length - 1, Math.max(0, current + step));
-      get().selectFile(items[next]!.token);
+      get().selectFile(items[next]!.token, extend ? 'range' : 'single');
     },
 
     loadDetails: async (token) => {
@@ -244,7 +341,13 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
           const items = get().filePage?.items ?? [];
           const index = items.findIndex((item) => item.token === token);
           const neighbour = items[index + 1] ?? items[index - 1] ?? null;
-          set({ selectedToken: neighbour?.token ?? null, detailsOpen: false, details: null });
+          set({
+            selectedToken: neighbour?.token ?? null,
+            selectedTokens: neighbour ? [neighbour.token] : [],
+            selectionAnchor: neighbour?.token ?? null,
+            detailsOpen: false,
+            details: null,
+          });
         }
         void get().loadFiles();
         void get().loadContexts();
@@ -254,9 +357,98 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
       }
     },
 
-    chooseAndUpload: async () => {
+    moveFiles: async (files, context) => {
+      const outcome = await eachFile(files, (file) =>
+        api.files.move({ token: file.token, context }),
+      );
+      void get().loadContexts();
+      return outcome;
+    },
+
+    classifyFiles: (files, fields) =>
+      eachFile(files, (file) => api.files.classify({ token: file.token, fields })),
+
+    deleteFiles: async (files) => {
+      const outcome = await eachFile(files, (file) => api.files.delete({ token: file.token }));
+      const gone = new Set(files.map((file) => file.token));
+      set((s) => ({
+        selectedTokens: s.selectedTokens.filter((token) => !gone.has(token)),
+        ...(s.selectedToken && gone.has(s.selectedToken)
+          ? { selectedToken: null, detailsOpen: false, details: null }
+          : {}),
+      }));
+      void get().loadContexts();
+      return outcome;
+    },
+
+    downloadFiles: async (files) => {
+      if (files.length === 1) return get().downloadFile(files[0]!);
       try {
-        const paths = await api.files.choose();
+        const started = await api.files.downloadMany({
+          files: files.map((file) => ({ token: file.token, fileName: displayName(file) })),
+        });
+        if (started) get().trackBatch(started);
+      } catch (error) {
+        get().notify(
+          `Couldn't download the ${files.length} files. ${describeError(error).message}`,
+          'error',
+        );
+      }
+    },
+
+    countFolder: async (folder) => {
+      try {
+        const page = await api.files.list({
+          folder,
+          page: 1,
+          perPage: 1,
+          sort: 'createdAt',
+          order: 'desc',
+        });
+        return page.count;
+      } catch {
+        return null;
+      }
+    },
+
+    renameFolder: async (from, to) => {
+      try {
+        await api.files.renameFolder({ from, to });
+        set((s) => ({
+          draftContexts: s.draftContexts.filter((d) => d !== from && !d.startsWith(`${from}/`)),
+        }));
+        await get().loadContexts();
+        const open = get().query.context;
+        if (open && (open === from || open.startsWith(`${from}/`)))
+          get().openFolder(`${to}${open.slice(from.length)}`);
+        else void get().loadFiles();
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
+
+    deleteFolder: async (folder) => {
+      try {
+        await api.files.deleteFolder({ folder });
+        set((s) => ({
+          draftContexts: s.draftContexts.filter((d) => d !== folder && !d.startsWith(`${folder}/`)),
+        }));
+        await get().loadContexts();
+        const open = get().query.context;
+        if (open && (open === folder || open.startsWith(`${folder}/`))) {
+          const parent = folder.slice(0, folder.lastIndexOf('/'));
+          get().openFolder(parent || null);
+        } else void get().loadFiles();
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
+
+    chooseAndUpload: async (kind = 'files') => {
+      try {
+        const paths = await api.files.choose({ kind });
         if (paths.length > 0) await get().uploadPaths(paths);
       } catch (error) {
         get().notify(describeError(error).message, 'error');
@@ -267,7 +459,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
       const context = get().query.context ?? '/';
       for (let start = 0; start < paths.length; start += MAX_PATHS_PER_UPLOAD) {
         try {
-          get().trackBatch(
+          trackStarted(
             await api.files.upload({
               paths: paths.slice(start, start + MAX_PATHS_PER_UPLOAD),
               context,
@@ -281,6 +473,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
     },
 
     dropFiles: async (files) => {
+      // Dropped folders have a path too; main uploads them as folders.
       const paths = files
         .map((file) => api.pathForFile(file))
         .filter((path): path is string => path !== null);
@@ -322,6 +515,11 @@ const folderTree = memoizeLast((contexts: string[], drafts: string[]) =>
 const selectedFile = memoizeLast((page: FilePage | null, token: string | null) =>
   token ? (page?.items.find((item) => item.token === token) ?? null) : null,
 );
+const selectedFiles = memoizeLast((page: FilePage | null, tokens: string[]) => {
+  const chosen = new Set(tokens);
+  return (page?.items ?? NO_FILES).filter((item) => chosen.has(item.token));
+});
+const selectedSet = memoizeLast((tokens: string[]) => new Set(tokens));
 
 export const filesSelectors = {
   query: (s: AppState) => s.query,
@@ -343,6 +541,10 @@ export const filesSelectors = {
   folderTree: (s: AppState) => folderTree(s.contexts, s.draftContexts),
   selectedToken: (s: AppState) => s.selectedToken,
   selectedFile: (s: AppState) => selectedFile(s.filePage, s.selectedToken),
+  /** The selected rows of the page, in list order. */
+  selectedFiles: (s: AppState) => selectedFiles(s.filePage, s.selectedTokens),
+  selectedSet: (s: AppState) => selectedSet(s.selectedTokens),
+  selectionCount: (s: AppState) => s.selectedTokens.length,
   details: (s: AppState) => s.details,
   detailsStatus: (s: AppState) => s.detailsStatus,
   detailsError: (s: AppState) => s.detailsError,

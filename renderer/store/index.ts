@@ -3,7 +3,7 @@ export { subscribeToBridgeEvents } from './events.ts';
 export { accountSelectors, type AccountMessage } from './account.ts';
 export { devicesSelectors } from './devices.ts';
 export { engineSelectors } from './engine.ts';
-export { filesSelectors, PER_PAGE } from './files.ts';
+export { filesSelectors, PER_PAGE, type BulkOutcome, type SelectMode } from './files.ts';
 export { navigationSelectors, SCREENS, type OnboardingView, type Screen } from './navigation.ts';
 export { pairingSelectors, type JoinStatus } from './pairing.ts';
 export { sessionSelectors, type AuthMode, type AuthOutcome, type EngineChoice } from './session.ts';

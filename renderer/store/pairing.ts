@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { PairingQr } from '../../bridge/types.ts';
+import type { PairingJoin, PairingQr, PairingStranger } from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import { describeError, type PlainError } from '../model/describe-error.ts';
 import type { AppState } from './app-store.ts';
@@ -14,8 +14,16 @@ export interface PairingSlice {
   pairingQrError: PlainError | null;
   joinStatus: JoinStatus;
   joinError: PlainError | null;
+  /** Devices that proved they joined with this panel's code, waiting for the person's answer. */
+  pairingJoins: PairingJoin[];
   createPairingQr(): Promise<void>;
   closePairingQr(): void;
+  /** `pairing:joined`: ask the person (the prompt opens at once unless another dialog is up). */
+  applyPairingJoin(join: PairingJoin): void;
+  /** `pairing:stranger`: say so; nothing was shared. */
+  applyPairingStranger(stranger: PairingStranger): void;
+  /** Give the device the keys, or turn it away (it is removed). */
+  answerPairingJoin(deviceIdentifier: string, give: boolean): Promise<PlainError | null>;
   /** Joins the vault that showed the code; the window turns signed-in on success. */
   joinWithCode(payload: string, deviceName: string): Promise<boolean>;
   /** The clipboard's picture as a data URL, or null when it holds none. */
@@ -26,6 +34,7 @@ export interface PairingSlice {
 
 const initialPairing = {
   pairingQr: null,
+  pairingJoins: [] as PairingJoin[],
   pairingQrStatus: 'idle' as LoadStatus,
   pairingQrError: null,
   joinStatus: 'idle' as JoinStatus,
@@ -52,7 +61,52 @@ export const createPairingSlice: StateCreator<AppState, [], [], PairingSlice> = 
 
     closePairingQr: () => {
       qrRequest += 1;
-      set({ pairingQr: null, pairingQrStatus: 'idle', pairingQrError: null });
+      const wasOpen = get().pairingQr !== null || get().pairingQrStatus !== 'idle';
+      set({ pairingQr: null, pairingQrStatus: 'idle', pairingQrError: null, pairingJoins: [] });
+      // Main forgets the panel's secrets: a code it showed verifies nothing more.
+      if (wasOpen) void api.pairing.close().catch(() => undefined);
+    },
+
+    applyPairingJoin: (join) => {
+      set((s) => ({
+        pairingJoins: [
+          ...s.pairingJoins.filter((j) => j.deviceIdentifier !== join.deviceIdentifier),
+          join,
+        ],
+      }));
+      if (!get().dialog) get().openDialog({ kind: 'pairing-join', join });
+    },
+
+    applyPairingStranger: ({ deviceIdentifier, deviceName }) => {
+      const name = deviceName?.trim() || 'A device';
+      get().notify(
+        `${name} joined your vault with a pairing code this computer didn't show, so it got nothing. If that wasn't you, remove it in Devices (${deviceIdentifier.slice(0, 8)}…).`,
+        'warning',
+      );
+      void get().loadDevices();
+    },
+
+    answerPairingJoin: async (deviceIdentifier, give) => {
+      const join = get().pairingJoins.find((j) => j.deviceIdentifier === deviceIdentifier);
+      try {
+        await api.pairing.answer({ deviceIdentifier, give });
+      } catch (error) {
+        return describeError(error);
+      }
+      const rest = get().pairingJoins.filter((j) => j.deviceIdentifier !== deviceIdentifier);
+      set({ pairingJoins: rest });
+      const name = join?.deviceName.trim() || 'The device';
+      get().notify(
+        give
+          ? `${name} can now open your files.`
+          : `${name} was turned away and removed from your vault.`,
+        give ? 'success' : 'info',
+      );
+      void get().loadDevices();
+      // The next device waiting for an answer, if any.
+      const next = rest[0];
+      if (next) get().openDialog({ kind: 'pairing-join', join: next });
+      return null;
     },
 
     joinWithCode: async (payload, deviceName) => {
@@ -93,6 +147,7 @@ export const createPairingSlice: StateCreator<AppState, [], [], PairingSlice> = 
 
 export const pairingSelectors = {
   qr: (s: AppState) => s.pairingQr,
+  joins: (s: AppState) => s.pairingJoins,
   qrStatus: (s: AppState) => s.pairingQrStatus,
   qrError: (s: AppState) => s.pairingQrError,
   joinStatus: (s: AppState) => s.joinStatus,

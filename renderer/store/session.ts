@@ -29,6 +29,8 @@ export interface SessionSlice {
     credentials: Credentials,
   ): Promise<AuthOutcome>;
   signOut(): Promise<void>;
+  /** Signs out, asking first when transfers are still running (they stop if the person agrees). */
+  requestSignOut(): void;
   applySession(session: SessionState): void;
   clearAuthError(): void;
 }
@@ -75,6 +77,14 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       set({ authBusy: false, authError: describeError(error, { engineUrl }) });
       return stage;
     }
+  },
+
+  requestSignOut: () => {
+    const running = get().transfers.filter(
+      (t) => t.state === 'queued' || t.state === 'running',
+    ).length;
+    if (running > 0) get().openDialog({ kind: 'sign-out', running });
+    else void get().signOut();
   },
 
   signOut: async () => {

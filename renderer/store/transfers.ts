@@ -30,6 +30,10 @@ export interface TransfersSlice {
   trackBatch(started: UploadStarted): void;
   applyTransferUpdate(transfer: Transfer): void;
   cancelTransfer(id: string): Promise<void>;
+  /** Runs a failed or interrupted transfer again (an upload from its original file). */
+  retryTransfer(id: string): Promise<void>;
+  /** Shows a finished download in the system's file manager. */
+  showInFolder(id: string): Promise<void>;
   dismissSummary(batchId: string): void;
   clearFinished(): void;
   setTransfersCollapsed(collapsed: boolean): void;
@@ -46,6 +50,14 @@ const initialTransfers = {
 
 export const createTransfersSlice: StateCreator<AppState, [], [], TransfersSlice> = (set, get) => {
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Main forgets them too, so an interrupted upload is not offered again after a restart. */
+  const forget = (gone: readonly Transfer[]): void => {
+    if (gone.length === 0) return;
+    void Promise.resolve()
+      .then(() => api.files.forget({ transferIds: gone.map((t) => t.id) }))
+      .catch(() => undefined);
+  };
 
   const refreshFilesSoon = (): void => {
     if (refreshTimer) return;
@@ -100,9 +112,10 @@ export const createTransfersSlice: StateCreator<AppState, [], [], TransfersSlice
         for (const t of current) sizes[t.batchId] = (sizes[t.batchId] ?? 0) + 1;
         const ended = Object.keys(sizes).filter((id) => isBatchFinished(current, id));
         set((s) => ({
+          // Except uploads a sign-out, quit or crash cut off: those wait for Retry or Clear.
           transfers: applyTransfers(
             s.transfers,
-            current.filter((t) => !ended.includes(t.batchId)),
+            current.filter((t) => !ended.includes(t.batchId) || t.state === 'interrupted'),
           ),
           batchSizes: { ...sizes, ...s.batchSizes },
           closedBatches: {
@@ -143,14 +156,40 @@ export const createTransfersSlice: StateCreator<AppState, [], [], TransfersSlice
       }
     },
 
-    dismissSummary: (batchId) =>
+    retryTransfer: async (id) => {
+      try {
+        const started = await api.files.retry({ transferId: id });
+        set((s) => ({ transfers: s.transfers.filter((t) => t.id !== id) }));
+        get().trackBatch(started);
+      } catch (error) {
+        const name = get().transfers.find((t) => t.id === id)?.name ?? 'the file';
+        get().notify(`Couldn't retry ${name}. ${describeError(error).message}`, 'error');
+      }
+    },
+
+    showInFolder: async (id) => {
+      try {
+        await api.files.showInFolder({ transferId: id });
+      } catch (error) {
+        get().notify(describeError(error).message, 'error');
+      }
+    },
+
+    dismissSummary: (batchId) => {
+      const gone = get().transfers.filter((t) => t.batchId === batchId && isTerminal(t.state));
       set((s) => ({
         batchSummaries: s.batchSummaries.filter((summary) => summary.batchId !== batchId),
-        transfers: s.transfers.filter((t) => t.batchId !== batchId),
-      })),
+        transfers: s.transfers.filter((t) => t.batchId !== batchId || !isTerminal(t.state)),
+      }));
+      forget(gone);
+    },
 
-    clearFinished: () =>
-      set((s) => ({ transfers: withoutFinished(s.transfers), batchSummaries: [] })),
+    clearFinished: () => {
+      const kept = withoutFinished(get().transfers);
+      const gone = get().transfers.filter((t) => !kept.includes(t));
+      set({ transfers: kept, batchSummaries: [] });
+      forget(gone);
+    },
 
     setTransfersCollapsed: (collapsed) => set({ transfersCollapsed: collapsed }),
 

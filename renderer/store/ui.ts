@@ -1,14 +1,27 @@
 import type { StateCreator } from 'zustand';
-import type { DeviceInfo, FileItem, StorageDeviceInfo } from '../../bridge/types.ts';
+import type {
+  DeviceInfo,
+  FileItem,
+  PairingJoin,
+  PendingDevice,
+  StorageDeviceInfo,
+} from '../../bridge/types.ts';
 import { contextLineage } from '../model/context-tree.ts';
 import type { AppState } from './app-store.ts';
 
 export type DialogState =
-  | { kind: 'rename' | 'move' | 'classify' | 'delete'; file: FileItem }
+  | { kind: 'rename'; file: FileItem }
+  /** One file or several (a multi-selection). */
+  | { kind: 'move' | 'classify' | 'delete'; files: FileItem[] }
   | { kind: 'new-folder' }
+  | { kind: 'rename-folder' | 'delete-folder'; folder: string }
+  /** Signing out with transfers still running: stop them, or keep going. */
+  | { kind: 'sign-out'; running: number }
   | { kind: 'rename-device' | 'remove-device'; device: DeviceInfo }
   | { kind: 'remove-storage'; device: StorageDeviceInfo }
-  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' };
+  | { kind: 'approve-device'; device: PendingDevice }
+  | { kind: 'pairing-join'; join: PairingJoin }
+  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' };
 
 export type NoticeTone = 'info' | 'success' | 'warning' | 'error';
 

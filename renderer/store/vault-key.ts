@@ -14,6 +14,8 @@ export interface VaultKeySlice {
   loadKeyStatus(): Promise<void>;
   applyKeyStatus(status: KeyStatus): void;
   requestAccess(): Promise<void>;
+  /** In `compare-code`: whether this computer's code is the one the other screen shows. */
+  confirmCode(matches: boolean): Promise<void>;
   dismissKeyArrived(): void;
   resetVaultKey(): void;
 }
@@ -53,6 +55,17 @@ export const createVaultKeySlice: StateCreator<AppState, [], [], VaultKeySlice> 
     }
   },
 
+  confirmCode: async (matches) => {
+    if (get().keyRequestBusy) return;
+    set({ keyRequestBusy: true, keyRequestError: null });
+    try {
+      get().applyKeyStatus(await api.vault.confirmCode({ matches }));
+      set({ keyRequestBusy: false });
+    } catch (error) {
+      set({ keyRequestBusy: false, keyRequestError: describeError(error) });
+    }
+  },
+
   dismissKeyArrived: () => set({ keyJustArrived: false }),
 
   // The status itself comes from main (it sends `missing` on sign-out); only the window's own notes go.
@@ -63,6 +76,7 @@ export const vaultKeySelectors = {
   status: (s: AppState) => s.keyStatus,
   state: (s: AppState) => s.keyStatus?.state ?? null,
   notice: (s: AppState) => s.keyStatus?.notice ?? null,
+  code: (s: AppState) => s.keyStatus?.code ?? null,
   justArrived: (s: AppState) => s.keyJustArrived,
   requestBusy: (s: AppState) => s.keyRequestBusy,
   requestError: (s: AppState) => s.keyRequestError,

@@ -154,6 +154,18 @@ describe('privicore-vault, end to end', () => {
     expect(refused.stderr).toMatch(/already exists; choose where to write with -o FILE/);
   }, 300_000);
 
+  it('put - and cat pipe data through the embedded engine', async () => {
+    const stored = ok(
+      await cli(['-q', 'put', '-', '--name', 'piped.txt', '--context', '/pipe'], {
+        input: 'through a pipe\n',
+      }),
+    );
+    const token = stored.stdout.trim();
+    expect(token).toMatch(/^D-[A-Za-z0-9_-]{43}$/);
+    expect(ok(await cli(['cat', token])).stdout).toBe('through a pipe\n');
+    ok(await cli(['rm', token]));
+  }, 120_000);
+
   it('mv renames and moves; classify labels; rm deletes', async () => {
     const token = tokens['notes.txt']!;
     expect(
@@ -184,7 +196,7 @@ describe('privicore-vault, end to end', () => {
     const after = json<{ meta: { count: number } }>(await cli(['--json', 'ls']));
     expect(after.meta.count).toBe(2);
     const gone = await cli(['get', token, '-o', 'gone.txt']);
-    expect(gone.code).toBe(1);
+    expect(gone.code).toBe(3);
     expect(gone.stderr.trim().split('\n')).toHaveLength(1);
     expect(gone.stderr).toMatch(/No file with that token/);
   }, 120_000);
@@ -248,14 +260,19 @@ describe('privicore-vault, end to end', () => {
   }, 120_000);
 
   it('logout revokes; afterwards commands say to log in, and login restores access', async () => {
+    // --others signs out every other session and keeps this one.
+    expect(ok(await cli(['logout', '--others'])).stdout).toMatch(
+      /^Signed out \d+ other sessions?; this one stays signed in\.\n$/,
+    );
+    expect(json<{ username: string }>(await cli(['--json', 'whoami'])).username).toBe(username);
     expect(ok(await cli(['logout'])).stdout).toBe(`Logged out ${username}.\n`);
     const after = await cli(['ls']);
-    expect(after.code).toBe(1);
+    expect(after.code).toBe(4);
     expect(after.stderr).toBe(
       'privicore-vault: You are not logged in: run `privicore-vault login <username>` (or `signup <username>`).\n',
     );
     const wrong = await cli(['login', username, '--password-stdin'], { input: 'not the password' });
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(4);
     expect(wrong.stderr).toBe('privicore-vault: Wrong username or password.\n');
     ok(await cli(['login', username, '--password-stdin'], { input: PASSWORD }));
     expect(json<{ meta: { count: number } }>(await cli(['--json', 'ls'])).meta.count).toBe(2);
@@ -268,7 +285,7 @@ describe('privicore-vault, end to end', () => {
     );
     expect(JSON.parse(await readFile(kit, 'utf8'))).toMatchObject({
       format: 'privicore-vault-recovery-kit',
-      version: 1,
+      version: 2,
     });
     const again = await cli(['recovery', 'export', kit, '--passphrase-stdin'], {
       input: 'a long passphrase',
@@ -302,6 +319,7 @@ describe('privicore-vault, end to end', () => {
       [['recovery', 'shred', 'x'], /recovery: use `recovery export FILE`/],
       [['pair', 'https://example.com'], /pair: the payload must be privicore:\/\/authorize/],
       [['put', 'no-such-file.txt'], /no-such-file.txt: no such file/],
+      [['--engine', 'http://192.0.2.1:9009', 'ls'], /over plain http.*--insecure-http/],
     ];
     for (const [args, message] of cases) {
       const result = await cli(args);
@@ -310,7 +328,7 @@ describe('privicore-vault, end to end', () => {
         expect(result.stdout).toMatch(message);
         continue;
       }
-      const expected = args[0] === 'put' && args[1] === 'no-such-file.txt' ? 1 : 2;
+      const expected = args[0] === 'put' && args[1] === 'no-such-file.txt' ? 3 : 2;
       expect({ args, code: result.code }).toEqual({ args, code: expected });
       expect(result.stderr).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -338,11 +356,14 @@ describe('privicore-vault --help', () => {
       'mv',
       'classify',
       'rm',
+      'cat',
+      'find',
       'devices',
       'storage',
       'qr',
       'pair',
       'recovery',
+      'completion',
     ]) {
       expect(result.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     }

@@ -1,10 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { PrivicoreError } from '../../client/privicore-error.ts';
 import { KeychainUnavailableError } from '../../client/secrets/keychain.ts';
 import { describeError } from '../../cli/describe-error.ts';
+import { EXIT_CODE_MEANINGS, exitCode } from '../../cli/exit-codes.ts';
 import { formatBytes, formatTable, formatTime, Output } from '../../cli/output.ts';
 import { createProgressBar } from '../../cli/progress-bar.ts';
+import { terminalStyle } from '../../cli/terminal-style.ts';
 
 describe('CLI output', () => {
   it('formats sizes, tables and times', () => {
@@ -40,12 +44,44 @@ describe('CLI output', () => {
     createProgressBar('file.bin', pipe).update(50, 100);
     expect((pipe as unknown as PassThrough).read()).toBeNull();
     const tty = Object.assign(new PassThrough(), { isTTY: true }) as unknown as NodeJS.WriteStream;
-    const bar = createProgressBar('file.bin', tty);
+    const bar = createProgressBar('file.bin', tty, { env: { TERM: 'xterm' } });
     bar.update(100, 100);
     bar.finish();
     const drawn = (tty as unknown as PassThrough).read()?.toString() ?? '';
     expect(drawn).toContain('file.bin [########################] 100% 100 B');
     expect(drawn.endsWith('\r\x1b[2K')).toBe(true);
+    // Not with --quiet, and not on a terminal that cannot move the cursor.
+    for (const options of [{ quiet: true, env: { TERM: 'xterm' } }, { env: { TERM: 'dumb' } }]) {
+      const silent = Object.assign(new PassThrough(), { isTTY: true });
+      createProgressBar('file.bin', silent as unknown as NodeJS.WriteStream, options).update(
+        100,
+        100,
+      );
+      expect(silent.read()).toBeNull();
+    }
+  });
+
+  it('with --quiet prints only the tokens it is given, and no notes', () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const quiet = new Output(false, stdout, stderr, { quiet: true });
+    quiet.result(['D-a  a.txt  1 B', 'D-b  b.txt  2 B'], { files: [] }, ['D-a', 'D-b']);
+    quiet.result('Deleted D-a.', { deleted: true });
+    quiet.note('a hint');
+    expect(stdout.read()?.toString()).toBe('D-a\nD-b\n');
+    expect(stderr.read()).toBeNull();
+  });
+
+  it('colours only a terminal that takes colour', () => {
+    const tty = { isTTY: true };
+    expect(terminalStyle(tty, { TERM: 'xterm' }).error('x')).toBe('\x1b[31mx\x1b[39m');
+    expect(terminalStyle(tty, { TERM: 'xterm', NO_COLOR: '1' }).error('x')).toBe('x');
+    // no-color.org: an empty NO_COLOR does not count.
+    expect(terminalStyle(tty, { TERM: 'xterm', NO_COLOR: '' }).heading('x')).toBe(
+      '\x1b[1mx\x1b[22m',
+    );
+    expect(terminalStyle(tty, { TERM: 'dumb' }).error('x')).toBe('x');
+    expect(terminalStyle({ isTTY: false }, { TERM: 'xterm' }).error('x')).toBe('x');
   });
 
   it('describes failures in one line, with what to do', () => {
@@ -90,5 +126,16 @@ describe('CLI output', () => {
       '/x/y: no such file or directory.',
     );
     expect(describeError(new KeychainUnavailableError('no bus'))).toMatch(/keychain/i);
+  });
+
+  it('the README lists the exit codes --help lists', async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const rows = [...readme.matchAll(/^\| (\d+)\s+\| (.+?)\s+\|$/gm)].map(([, code, meaning]) => [
+      Number(code),
+      meaning,
+    ]);
+    expect(rows).toEqual(
+      EXIT_CODE_MEANINGS.map(([failure, meaning]) => [exitCode(failure), meaning]),
+    );
   });
 });

@@ -1,15 +1,29 @@
-// A machine without the data key gets it, against a real engine: by asking to join
-// (access-request.ts) or by redeeming a pairing code (redeem-pairing.ts), then waiting
-// (await-data-key.ts) until an owner's device wraps the key to it — or finds its request turned down.
+// A machine without the keys gets them against a real engine, from the owner's real client code:
+// by asking to join (access-request.ts ↔ approval-review.ts: the same code on both sides) or by
+// redeeming a pairing code (redeem-pairing.ts ↔ pairing-host.ts: a proof of the code's secret),
+// then waiting (await-data-key.ts) for keys from the profile key it trusts — and nothing else.
 
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestAccess } from '../../client/access-request.ts';
+import {
+  awaitApprovalCode,
+  requestAccess,
+  trustApprovedProfileKey,
+  withdrawAccessRequest,
+} from '../../client/access-request.ts';
 import { logIn, resumeSession } from '../../client/account.ts';
+import { approveReviewed, reviewJoinRequest } from '../../client/approval-review.ts';
 import { awaitDataKey } from '../../client/await-data-key.ts';
-import { grantDataKey } from '../../client/device-key-grant.ts';
-import { approveDevice, rejectDevice } from '../../client/endpoints/device.ts';
-import { generateTokenQr } from '../../client/endpoints/profile.ts';
+import { profileKeyFingerprint } from '../../client/crypto/pairing-codes.ts';
+import { wrapDataKey } from '../../client/crypto/key-wrap.ts';
+import {
+  generateProfileKeyPair,
+  signedPublicKeyFromPrivate,
+} from '../../client/crypto/profile-key.ts';
+import { META } from '../../client/device-meta.ts';
+import { configureMeta, retrieveProfileDevices } from '../../client/endpoints/device.ts';
 import { parsePairingPayload } from '../../client/pairing-payload.ts';
+import { PairingHost } from '../../client/pairing-host.ts';
 import { isPrivicoreError } from '../../client/privicore-error.ts';
 import { redeemPairing } from '../../client/redeem-pairing.ts';
 import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
@@ -19,6 +33,7 @@ import { signUpVaultUser, type VaultUser } from '../support/vault-engine.ts';
 
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
 let owner: VaultUser;
+const FAST = { intervalMs: 100 };
 
 beforeAll(async () => {
   engine = await startTestEngine();
@@ -43,8 +58,8 @@ async function secondMachine() {
   return { secrets, session: signed.session };
 }
 
-describe('waiting for the data key', () => {
-  it('asks to join, and receives the key once the owner approves and shares it', async () => {
+describe('asking to join', () => {
+  it('shows the same code on both sides; once both confirm, the keys arrive', async () => {
     const machine = await secondMachine();
     try {
       const request = await requestAccess(
@@ -53,102 +68,236 @@ describe('waiting for the data key', () => {
         owner.profileId,
         'Second laptop',
       );
-      expect((await loadProfileSecrets(machine.secrets, owner.profileId)).devicePrivateKey).toBe(
-        request.devicePrivateKey,
+      const held = await loadProfileSecrets(machine.secrets, owner.profileId);
+      expect(held.devicePrivateKey).toBe(request.devicePrivateKey);
+      expect(held.joinNonce).toBe(request.joinNonce);
+
+      const [asked, reviewed] = await Promise.all([
+        awaitApprovalCode(machine.session, request, FAST),
+        reviewJoinRequest(owner.session, request.deviceIdentifier, FAST),
+      ]);
+      expect(asked.state).toBe('code');
+      expect(reviewed.state).toBe('ready');
+      if (asked.state !== 'code' || reviewed.state !== 'ready') return;
+      expect(asked.code).toMatch(/^\d{3} \d{3}$/);
+      expect(reviewed.review.code).toBe(asked.code);
+      expect(asked.fingerprint).toBe(
+        profileKeyFingerprint(signedPublicKeyFromPrivate(owner.session.profilePrivateKey!)),
       );
-      const waiting = awaitDataKey(machine.session, request);
-      await owner.session.run(() =>
-        approveDevice(owner.session.http, { deviceIdentifier: request.deviceIdentifier }),
-      );
-      expect(
-        await grantDataKey(owner.session, request.deviceIdentifier, owner.session.dataKey!),
-      ).toBe('shared');
+
+      await trustApprovedProfileKey(machine.secrets, owner.profileId, asked.fingerprint);
+      const waiting = awaitDataKey(machine.session, {
+        deviceIdentifier: request.deviceIdentifier,
+        devicePrivateKey: request.devicePrivateKey,
+        trustedProfileKey: asked.fingerprint,
+        ...FAST,
+      });
+      await approveReviewed(owner.session, reviewed.review);
       const result = await waiting;
       expect(result.state).toBe('received');
-      expect(result.state === 'received' && result.dataKey.equals(owner.session.dataKey!)).toBe(
-        true,
-      );
+      if (result.state !== 'received') return;
+      expect(result.keys.dataKey.equals(owner.session.dataKey!)).toBe(true);
+      expect(result.keys.profilePrivateKey).toBe(owner.session.profilePrivateKey);
     } finally {
       machine.session.close();
     }
   });
 
-  it('ends with device-gone when the request is rejected, and cancelled when aborted', async () => {
+  it('an owner asked again answers alike, so the code stays the same', async () => {
     const machine = await secondMachine();
     try {
       const request = await requestAccess(
         machine.session,
         machine.secrets,
         owner.profileId,
-        'Stranger',
+        'Again',
       );
-      const waiting = awaitDataKey(machine.session, request);
-      await owner.session.run(() =>
-        rejectDevice(owner.session.http, { deviceIdentifier: request.deviceIdentifier }),
-      );
-      expect(await waiting).toEqual({ state: 'device-gone' });
+      const [asked, first] = await Promise.all([
+        awaitApprovalCode(machine.session, request, FAST),
+        reviewJoinRequest(owner.session, request.deviceIdentifier, FAST),
+      ]);
+      const second = await reviewJoinRequest(owner.session, request.deviceIdentifier, FAST);
+      expect(first.state === 'ready' && second.state === 'ready').toBe(true);
+      if (first.state !== 'ready' || second.state !== 'ready' || asked.state !== 'code') return;
+      expect(second.review.code).toBe(first.review.code);
+      expect(second.review.code).toBe(asked.code);
+    } finally {
+      machine.session.close();
+    }
+  });
 
-      const again = await requestAccess(
+  it('a withdrawn request is gone for the owner; a rejected one ends the wait with device-gone', async () => {
+    const machine = await secondMachine();
+    try {
+      const request = await requestAccess(
         machine.session,
         machine.secrets,
         owner.profileId,
-        'Stranger again',
+        'Gone',
       );
+      await withdrawAccessRequest(
+        machine.session,
+        machine.secrets,
+        owner.profileId,
+        request.deviceIdentifier,
+      );
+      expect(await reviewJoinRequest(owner.session, request.deviceIdentifier, FAST)).toEqual({
+        state: 'device-gone',
+      });
+      expect(
+        (await loadProfileSecrets(machine.secrets, owner.profileId)).joinNonce,
+      ).toBeUndefined();
+
+      const again = await requestAccess(machine.session, machine.secrets, owner.profileId, 'Other');
       const abort = new AbortController();
-      const cancelled = awaitDataKey(machine.session, { ...again, signal: abort.signal });
+      const cancelled = awaitApprovalCode(machine.session, again, { signal: abort.signal });
       abort.abort();
       expect(await cancelled).toEqual({ state: 'cancelled' });
     } finally {
       machine.session.close();
     }
   });
+});
 
-  it('redeems a pairing code as a new device and receives the key the owner shares on DEVICE-PAIRED', async () => {
-    const qr = await generateTokenQr(owner.session.http);
-    const paired = new Promise<string>((resolve) => {
-      const off = owner.session.channel.on('device-paired', (event) => {
-        off();
-        resolve(event.deviceIdentifier);
-      });
-    });
-    const secrets = new MemorySecretStore();
-    const redeemed = await redeemPairing({
-      payload: parsePairingPayload(qr.qrPayload),
-      deviceName: 'Tablet',
-      secrets,
-    });
-    expect(redeemed.profileId).toBe(owner.profileId);
-    expect(await loadProfileSecrets(secrets, owner.profileId)).toEqual({
-      authorizationToken: redeemed.authorizationToken,
-      devicePrivateKey: redeemed.devicePrivateKey,
-    });
-    expect(await paired).toBe(redeemed.deviceIdentifier);
-    await grantDataKey(owner.session, redeemed.deviceIdentifier, owner.session.dataKey!);
-
-    const session = await resumeSession({
-      apiUrl: engine.apiUrl,
-      wsUrl: engine.wsUrl,
-      secrets,
-      profileId: redeemed.profileId,
-    });
+describe('attack (b): a wrap planted in a waiting device’s meta', () => {
+  it('is refused and the device keeps waiting, then takes the owner’s real wrap', async () => {
+    const machine = await secondMachine();
     try {
-      const result = await awaitDataKey(session, redeemed);
-      expect(result.state === 'received' && result.dataKey.equals(owner.session.dataKey!)).toBe(
-        true,
+      const request = await requestAccess(
+        machine.session,
+        machine.secrets,
+        owner.profileId,
+        'Target',
       );
-    } finally {
-      session.close();
-    }
+      const [asked, reviewed] = await Promise.all([
+        awaitApprovalCode(machine.session, request, FAST),
+        reviewJoinRequest(owner.session, request.deviceIdentifier, FAST),
+      ]);
+      if (asked.state !== 'code' || reviewed.state !== 'ready') throw new Error('no codes');
+      const refused: string[] = [];
+      const waiting = awaitDataKey(machine.session, {
+        deviceIdentifier: request.deviceIdentifier,
+        devicePrivateKey: request.devicePrivateKey,
+        trustedProfileKey: asked.fingerprint,
+        onRefused: (error) => refused.push(error.problem),
+        ...FAST,
+      });
+      const deviceKey = signedPublicKeyFromPrivate(request.devicePrivateKey);
+      const plant = async (wrapped: string) =>
+        machine.session.run(() =>
+          configureMeta(machine.session.http, {
+            deviceIdentifier: request.deviceIdentifier,
+            meta: { [META.wrappedDataKey]: wrapped },
+          }),
+        );
+      // A token holder's wraps: by a key pair of its own, and in the old format (the device's
+      // own token, or any other token of the profile, can write the field).
+      await plant(
+        wrapDataKey(
+          { dataKey: randomBytes(32), profilePrivateKey: generateProfileKeyPair().privateKey },
+          deviceKey,
+        ),
+      );
+      await expect.poll(() => refused, { timeout: 15_000 }).toEqual(['wrong-profile']);
+      await plant(`pkw1.${'A'.repeat(43)}.${'A'.repeat(16)}.${'A'.repeat(64)}`);
+      await expect
+        .poll(() => refused, { timeout: 15_000 })
+        .toEqual(['wrong-profile', 'old-format']);
 
-    // A code works once; the second try says so plainly, keeping the contract's reason key.
-    const again = await redeemPairing({
-      payload: parsePairingPayload(qr.qrPayload),
-      deviceName: 'Tablet 2',
+      // Still waiting: the owner's real wrap is the one it takes.
+      await approveReviewed(owner.session, reviewed.review);
+      const result = await waiting;
+      expect(
+        result.state === 'received' && result.keys.dataKey.equals(owner.session.dataKey!),
+      ).toBe(true);
+    } finally {
+      machine.session.close();
+    }
+  });
+});
+
+describe('QR pairing', () => {
+  it('a device that redeemed the code proves it; the owner confirms and the keys arrive', async () => {
+    const host = new PairingHost(owner.session, FAST);
+    try {
+      const code = await host.newCode();
+      expect(code.qrPayload).toMatch(/&secret=[A-Za-z0-9_-]{22}&fp=[A-Za-z0-9_-]{22}$/);
+      const paired = new Promise<string>((resolve) => {
+        const off = owner.session.channel.on('device-paired', (event) => {
+          off();
+          resolve(event.deviceIdentifier);
+        });
+      });
+      const secrets = new MemorySecretStore();
+      const redeemed = await redeemPairing({
+        payload: parsePairingPayload(code.qrPayload),
+        deviceName: 'Tablet',
+        secrets,
+      });
+      expect(redeemed.profileId).toBe(owner.profileId);
+      expect(await loadProfileSecrets(secrets, owner.profileId)).toEqual({
+        authorizationToken: redeemed.authorizationToken,
+        devicePrivateKey: redeemed.devicePrivateKey,
+        trustedProfileKey: redeemed.trustedProfileKey,
+      });
+      const checked = await host.check(await paired);
+      expect(checked.state).toBe('verified');
+      if (checked.state !== 'verified') return;
+      expect(checked.join).toMatchObject({ deviceName: 'Tablet', code: redeemed.code });
+      await host.confirm(redeemed.deviceIdentifier);
+      // Once: the same join cannot be confirmed twice.
+      await expect(host.confirm(redeemed.deviceIdentifier)).rejects.toMatchObject({
+        reason: 'pairing.no_such_join',
+      });
+
+      const session = await resumeSession({
+        apiUrl: engine.apiUrl,
+        wsUrl: engine.wsUrl,
+        secrets,
+        profileId: redeemed.profileId,
+      });
+      try {
+        const result = await awaitDataKey(session, { ...redeemed, ...FAST });
+        expect(
+          result.state === 'received' && result.keys.dataKey.equals(owner.session.dataKey!),
+        ).toBe(true);
+      } finally {
+        session.close();
+      }
+
+      // A code works once; the second try says so plainly, keeping the contract's reason key.
+      const again = await redeemPairing({
+        payload: parsePairingPayload(code.qrPayload),
+        deviceName: 'Tablet 2',
+        secrets: new MemorySecretStore(),
+      }).catch((error: unknown) => error);
+      expect(isPrivicoreError(again, 'qr.invalid')).toBe(true);
+    } finally {
+      host.close();
+    }
+  });
+
+  it('denying removes the device; a closed panel verifies nothing', async () => {
+    const host = new PairingHost(owner.session, FAST);
+    const code = await host.newCode();
+    const redeemed = await redeemPairing({
+      payload: parsePairingPayload(code.qrPayload),
+      deviceName: 'Unknown phone',
       secrets: new MemorySecretStore(),
-    }).catch((error: unknown) => error);
-    expect(isPrivicoreError(again, 'qr.invalid')).toBe(true);
-    expect((again as Error).message).toBe(
-      'That pairing code was already used or has expired (codes last 5 minutes). Show a new one on the other device.',
-    );
+    });
+    const checked = await host.check(redeemed.deviceIdentifier);
+    expect(checked.state).toBe('verified');
+    await host.deny(redeemed.deviceIdentifier);
+    const devices = await retrieveProfileDevices(owner.session.http);
+    expect(devices.some((d) => d.deviceIdentifier === redeemed.deviceIdentifier)).toBe(false);
+
+    const second = await host.newCode();
+    host.close();
+    const late = await redeemPairing({
+      payload: parsePairingPayload(second.qrPayload),
+      deviceName: 'Late phone',
+      secrets: new MemorySecretStore(),
+    });
+    expect(await host.check(late.deviceIdentifier)).toEqual({ state: 'closed' });
   });
 });

@@ -5,14 +5,14 @@ import { createWriteStream } from 'node:fs';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionChannel } from '../../client/channel.ts';
 import { encryptedSize } from '../../client/crypto/gcm-stream.ts';
 import { listDataTokens } from '../../client/endpoints/data-token.ts';
 import { PrivicoreError } from '../../client/privicore-error.ts';
 import type { VaultSession } from '../../client/session.ts';
-import { retrieveFile } from '../../client/vault/retrieve-file.ts';
+import { retrieveFile, retrieveInto } from '../../client/vault/retrieve-file.ts';
 import { INLINE_LIMIT } from '../../client/vault/store-file.ts';
 import type { TransferProgress } from '../../client/vault/transfer-progress.ts';
 import type { VaultContext } from '../../client/vault/vault-context.ts';
@@ -173,6 +173,83 @@ describe('storeFile / retrieveFile', () => {
   });
 });
 
+/** A Writable that keeps everything and records whether it was ever told the input ended. */
+function collector(): { sink: Writable; data: () => Buffer; finished: () => boolean } {
+  const chunks: Buffer[] = [];
+  let finished = false;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk);
+      callback();
+    },
+    final(callback) {
+      finished = true;
+      callback();
+    },
+  });
+  return { sink, data: () => Buffer.concat(chunks), finished: () => finished };
+}
+
+describe('storeStream / retrieveInto', () => {
+  it.each([
+    ['an empty stream', 0, true],
+    ['the longest inline stream', INLINE_LIMIT - 28, true],
+    ['one byte more: a chunked upload', INLINE_LIMIT - 27, false],
+    ['9 MiB in odd pieces', 9 * 1024 * 1024 + 5, false],
+  ])('round-trips %s, its length learnt from the stream itself', async (_label, size, inline) => {
+    const data = randomBytes(size);
+    // Pieces of a pipe's size and smaller, as standard input delivers them.
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < size; at += 65_536 - (at % 7))
+      pieces.push(data.subarray(at, at + 65_536 - (at % 7)));
+    const stored = await session.storeStream(Readable.from(pieces), {
+      name: 'from stdin.log',
+      context: '/streams',
+    });
+    expect(stored).toMatchObject({
+      name: 'from stdin.log',
+      size,
+      inline,
+      stored: { size: encryptedSize(size), storageDevices: 3 },
+    });
+    const { items } = await listDataTokens(session.http, { context: '/streams' });
+    expect(items.find((item) => item.token === stored.token)).toMatchObject({
+      fileName: 'from stdin',
+      extension: 'log',
+      size,
+    });
+    const back = collector();
+    expect(await session.retrieveInto(stored.token, back.sink)).toEqual({ size });
+    expect(back.finished()).toBe(true);
+    expect(back.data().equals(data)).toBe(true);
+  });
+
+  it('cancels a stream that is still being written', async () => {
+    const controller = new AbortController();
+    const source = new PassThrough();
+    source.write(randomBytes(2 * 1024 * 1024));
+    const storing = session.storeStream(source, {
+      name: 'never finished',
+      context: '/stream-cancel',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.phase === 'upload' && p.bytes >= 2 * 1024 * 1024) controller.abort();
+      },
+    });
+    await expect(storing).rejects.toMatchObject({ reason: 'client.cancelled' });
+    expect((await listDataTokens(session.http, { context: '/stream-cancel' })).meta.count).toBe(0);
+  });
+
+  it('reports an unknown token without touching the sink', async () => {
+    const back = collector();
+    await expect(
+      session.retrieveInto(`D-${randomBytes(32).toString('base64url')}`, back.sink),
+    ).rejects.toMatchObject({ reason: 'data_token.not_found' });
+    expect(back.finished()).toBe(false);
+    expect(back.sink.destroyed).toBe(true);
+  });
+});
+
 describe('tampered downloads', () => {
   let proxy: TamperProxy;
   let ctx: VaultContext;
@@ -216,7 +293,7 @@ describe('tampered downloads', () => {
       'client.integrity',
     ],
     ['a flipped tag byte, no ETag', { flipAt: size + 27, dropEtag: true }, 'client.integrity'],
-    ['a body cut short', { truncateAt: 1_500_000 }, 'client.network'],
+    ['a body cut short', { truncateAt: 1_500_000 }, 'client.download_interrupted'],
   ])('%s: an error, and no output file', async (_label, mode, reason) => {
     proxy.mode = mode;
     const target = join(engine.dir, 'tampered.out');
@@ -225,6 +302,20 @@ describe('tampered downloads', () => {
     expect(error).toMatchObject({ reason });
     await expect(stat(target)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await leftovers(engine.dir)).toEqual([]);
+  });
+
+  it.each([
+    ['one flipped bit (caught by the ETag)', { flipAt: 1_000_000 }],
+    ['one flipped bit, no ETag (caught by the GCM tag)', { flipAt: 2_000_000, dropEtag: true }],
+  ])('retrieveInto, %s: fails, and the sink never hears the end', async (_label, mode) => {
+    proxy.mode = mode;
+    const back = collector();
+    await expect(retrieveInto(ctx, token, back.sink, session.dataKey!)).rejects.toMatchObject({
+      reason: 'client.integrity',
+    });
+    expect(back.finished()).toBe(false);
+    expect(back.sink.destroyed).toBe(true);
+    proxy.mode = undefined;
   });
 
   it('an existing file at the target is left as it was', async () => {

@@ -38,14 +38,14 @@ describe('desktop app: account and recovery kit', () => {
     await page.getByRole('button', { name: 'Export recovery kit' }).click();
     await page.getByLabel('Passphrase', { exact: true }).fill('short');
     await page.getByLabel('Confirm passphrase').fill('short');
-    await page.getByRole('button', { name: 'Confirm' }).click();
-    await page.getByText('Use at least 8 characters').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByText('Use at least 15 characters').waitFor();
     await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     await page.getByLabel('Confirm passphrase').fill(PASSPHRASE);
     await shoot(page, 'dialog-export-kit');
     const kit = join(a.dir, 'vault.recovery-kit');
     A.platform.nextRecoveryKitTarget = kit;
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Export', exact: true }).click();
     await page
       .getByTestId('account-message')
       .filter({ hasText: 'Recovery kit saved' })
@@ -58,12 +58,12 @@ describe('desktop app: account and recovery kit', () => {
     await C.page.getByRole('button', { name: 'Import recovery kit' }).click();
     await C.page.getByLabel('Passphrase', { exact: true }).fill('not the passphrase');
     C.platform.nextRecoveryKitFile = kit;
-    await C.page.getByRole('button', { name: 'Confirm' }).click();
+    await C.page.getByRole('dialog').getByRole('button', { name: 'Import', exact: true }).click();
     await C.page.getByRole('dialog').getByRole('alert').waitFor({ timeout: 30_000 });
     await shoot(C.page, 'dialog-import-kit-wrong');
     await C.page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASE);
     C.platform.nextRecoveryKitFile = kit;
-    await C.page.getByRole('button', { name: 'Confirm' }).click();
+    await C.page.getByRole('dialog').getByRole('button', { name: 'Import', exact: true }).click();
     await keyStatus(C.page, 'ready').waitFor({ timeout: 30_000 });
     const saved = await download(C, 'kept.txt', a.dir);
     expect(sha256(saved)).toBe(sha256(a.file));

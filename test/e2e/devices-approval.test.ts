@@ -55,8 +55,23 @@ describe('desktop app: approving a new computer', () => {
     await A.page.keyboard.press('ArrowLeft');
     await A.page.getByTestId('devices-screen').waitFor();
 
+    // Approve opens the code comparison: both screens show the same code, and both people say so.
     const deviceId = (await pending.getAttribute('data-device-id'))!;
-    await pending.getByRole('button', { name: 'Approve' }).click();
+    await pending.getByRole('button', { name: 'Approve…' }).click();
+    const dialog = A.page.getByTestId('approve-device-dialog');
+    await dialog.waitFor();
+    const aCode = dialog.getByTestId('approval-code');
+    await aCode.waitFor({ timeout: 60_000 });
+    await keyStatus(B.page, 'compare-code').waitFor({ timeout: 60_000 });
+    const bCode = await B.page.getByTestId('key-code').textContent();
+    expect(bCode).toMatch(/^\d{3} \d{3}$/);
+    expect(await aCode.textContent()).toBe(bCode);
+    await shoot(A.page, 'prompt-approve-device');
+    await shoot(B.page, 'key-compare-code');
+    await B.page.getByRole('button', { name: 'The codes match' }).click();
+    await keyStatus(B.page, 'waiting-for-approval').waitFor({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Codes match — give access' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     await pending.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => A.platform.badgeCounts.at(-1), { timeout: 10_000 }).toBe(0);
     await A.page.getByTestId('devices-badge').waitFor({ state: 'detached' });
@@ -75,7 +90,7 @@ describe('desktop app: approving a new computer', () => {
     await bRow.getByRole('button', { name: 'Rename' }).click();
     await shoot(A.page, 'dialog-rename-device');
     await A.page.getByLabel('Device name').fill('Laptop B');
-    await A.page.getByRole('button', { name: 'Confirm' }).click();
+    await A.page.getByRole('dialog').getByRole('button', { name: 'Rename', exact: true }).click();
     await bRow.getByText('Laptop B').waitFor({ timeout: 30_000 });
     await bRow.getByRole('button', { name: 'Remove' }).click();
     await A.page.getByRole('dialog', { name: 'Remove “Laptop B”?' }).waitFor();

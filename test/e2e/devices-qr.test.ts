@@ -42,8 +42,8 @@ describe('desktop app: pairing by QR code', () => {
     // What the screen shows decodes to the code it prints beside it.
     const png = await qr.screenshot();
     const payload = decodePng(png);
-    expect(payload).toMatch(/^privicore:\/\/authorize\?token=Q-/);
-    expect(await A.page.getByLabel('Pairing code text').textContent()).toBe(payload);
+    expect(payload).toMatch(/^privicore:\/\/authorize\?token=Q-.*&secret=[\w-]{22}&fp=[\w-]{22}$/);
+    expect(await A.page.getByTestId('pairing-payload').textContent()).toBe(payload);
     const picture = join(a.dir, 'pairing-code.png');
     writeFileSync(picture, png);
 
@@ -84,7 +84,22 @@ describe('desktop app: pairing by QR code', () => {
     await B.page.getByRole('button', { name: 'From an image file' }).click();
     await (await chooser).setFiles(picture);
 
+    // B joined and shows a code; A asks its person, with the same code. Nothing is shared yet.
     await B.page.getByTestId('files-screen').waitFor({ timeout: 60_000 });
+    await keyStatus(B.page, 'waiting-for-approval').waitFor({ timeout: 60_000 });
+    const bCode = B.page.getByTestId('key-code');
+    await bCode.waitFor({ timeout: 30_000 });
+    const prompt = A.page.getByTestId('pairing-join-dialog');
+    await prompt.waitFor({ timeout: 60_000 });
+    await prompt.getByText('Laptop B').first().waitFor();
+    const aCode = await prompt.getByTestId('pairing-join-code').textContent();
+    expect(aCode).toMatch(/^\d{3} \d{3}$/);
+    expect(await bCode.textContent()).toBe(aCode);
+    await shoot(A.page, 'prompt-pairing-join');
+    await shoot(B.page, 'paired-showing-code');
+    await prompt.getByRole('button', { name: 'Codes match — give access' }).click();
+    await prompt.waitFor({ state: 'detached', timeout: 30_000 });
+
     await keyStatus(B.page, 'ready').waitFor({ timeout: 60_000 });
     await B.page.getByText('This computer is ready.').waitFor();
     await shoot(B.page, 'paired-ready');
@@ -121,6 +136,12 @@ describe('desktop app: pairing by QR code', () => {
     await B.page.getByLabel('Device name').fill('Desk C');
     B.platform.clipboardImage = image;
     await B.page.getByRole('button', { name: 'From the clipboard' }).click();
+    const prompt = A.page.getByTestId('pairing-join-dialog');
+    await prompt.waitFor({ timeout: 60_000 });
+    expect(await B.page.getByTestId('key-code').textContent()).toBe(
+      await prompt.getByTestId('pairing-join-code').textContent(),
+    );
+    await prompt.getByRole('button', { name: 'Codes match — give access' }).click();
     await keyStatus(B.page, 'ready').waitFor({ timeout: 60_000 });
     const saved = await download(B, 'clip.txt', a.dir);
     expect(sha256(saved)).toBe(sha256(a.file));

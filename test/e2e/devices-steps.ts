@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { KeyState } from '../../bridge/types.ts';
 import { tempDir } from '../support/engine.ts';
+import { untilStill } from './axe.ts';
 import { launchVault, type LaunchedVault } from './harness.ts';
 
 export const SHOTS = join(import.meta.dirname, '..', '..', 'test-results');
@@ -14,10 +16,12 @@ mkdirSync(SHOTS, { recursive: true });
 
 /** Screenshots of a screen in light and dark (the OS theme is followed). */
 export async function shoot(page: Page, name: string): Promise<void> {
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.screenshot({ path: join(SHOTS, `${name}-light.png`) });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: join(SHOTS, `${name}-dark.png`) });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    // Colours ease into the new theme; the picture is taken once they are there.
+    await untilStill(page);
+    await page.screenshot({ path: join(SHOTS, `${name}-${colorScheme}.png`) });
+  }
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
@@ -92,7 +96,7 @@ export async function openTab(
   await page.getByRole('tab', { name, exact: true }).click();
 }
 
-export function keyStatus(page: Page, state: 'ready' | 'waiting-for-approval' | 'missing') {
+export function keyStatus(page: Page, state: KeyState) {
   return page.locator(`[data-testid=key-status][data-state="${state}"]`);
 }
 

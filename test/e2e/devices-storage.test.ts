@@ -87,7 +87,7 @@ describe('desktop app: storage devices', () => {
     await gone.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('dialog', { name: `Remove “${name}”?` }).waitFor();
     await shoot(page, 'dialog-remove-storage');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove', exact: true }).click();
     await gone.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(3);
   });

@@ -85,7 +85,7 @@ describe('desktop app: onboarding and the Files workspace', () => {
     // Three files through the file chooser into a new folder; progress is shown.
     await page.getByRole('button', { name: 'New folder' }).click();
     await page.getByLabel('Folder name').fill('projects');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Create', exact: true }).click();
     platform.nextFiles = [small, medium, big];
     await page.getByRole('button', { name: 'Add files' }).click();
     await page.getByTestId('transfer-row').first().waitFor();
@@ -144,17 +144,17 @@ describe('desktop app: onboarding and the Files workspace', () => {
     await row(page, 'notes.txt').getByRole('button', { name: 'Rename' }).click();
     await shoot(page, 'dialog-rename');
     await page.getByLabel('File name').fill('minutes.txt');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Rename', exact: true }).click();
     await row(page, 'minutes.txt').waitFor();
     await row(page, 'minutes.txt').getByRole('button', { name: 'Classify' }).click();
     await page.getByLabel('Classification').selectOption('confidential');
     await shoot(page, 'dialog-classify');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Save', exact: true }).click();
     await row(page, 'minutes.txt').getByText('confidential').waitFor();
     await row(page, 'minutes.txt').getByRole('button', { name: 'Move' }).click();
     await page.getByLabel('Folder', { exact: true }).fill('/archive');
     await shoot(page, 'dialog-move');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Move', exact: true }).click();
     await page.getByRole('treeitem', { name: 'archive' }).waitFor();
     await page.getByRole('treeitem', { name: 'archive' }).click();
     await row(page, 'minutes.txt').waitFor();
@@ -169,7 +169,7 @@ describe('desktop app: onboarding and the Files workspace', () => {
     await page.getByRole('treeitem', { name: 'All files' }).locator('.tree-row-root').click();
     await row(page, 'dropped report.pdf').getByRole('button', { name: 'Delete' }).click();
     await shoot(page, 'dialog-delete');
-    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete', exact: true }).click();
     await row(page, 'dropped report.pdf').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('file-row').count()).toBe(3);
 

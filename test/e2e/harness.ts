@@ -11,6 +11,7 @@ import { inProcessEngineHandle, type EngineHandle } from '../../main/engine-hand
 import { createHandlers } from '../../main/handlers/index.ts';
 import { VaultApp } from '../../main/vault-app.ts';
 import { tempDir } from '../support/engine.ts';
+import { GatedProxy } from '../support/gate-proxy.ts';
 import { ScriptedPlatform } from '../support/scripted-platform.ts';
 import { serveRenderer } from './static-server.ts';
 
@@ -41,6 +42,13 @@ export interface LaunchOptions {
    * default, so two instances are two machines: neither sees the other's keys.
    */
   keychainService?: string;
+  /** The window's size; default 1280×800. */
+  viewport?: { width: number; height: number };
+  /**
+   * Put a GatedProxy in front of the built-in engine (its URLs name the proxy), so a test can
+   * hold a download mid-flight.
+   */
+  gate?: boolean;
 }
 
 export interface LaunchedVault {
@@ -48,6 +56,13 @@ export interface LaunchedVault {
   app: VaultApp;
   platform: HarnessPlatform;
   dataDir: string;
+  /** The proxy in front of the engine, with `gate: true`. */
+  gate: GatedProxy | undefined;
+  /**
+   * Quits the app (main shuts down as on a real quit) and opens it again on the same user data
+   * and keychain, in a fresh window: a restart of the app.
+   */
+  relaunch(): Promise<LaunchedVault>;
   /** Registers real paths for files the test drops by name (Electron's webUtils stand-in). */
   registerDroppedFiles(paths: Record<string, string>): Promise<void>;
   close(): Promise<void>;
@@ -81,12 +96,14 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
   if (!existsSync(join(RENDERER, 'index.html')))
     throw new Error('out/renderer is missing: run `npm run build:renderer` first');
   const dataDir = options.dataDir ?? tempDir('privicore-vault-app-');
+  const keychainService = options.keychainService ?? `privicore-vault-e2e-${randomUUID()}`;
   const platform = new HarnessPlatform();
+  const gate = options.gate ? await GatedProxy.start() : undefined;
   const ctx = await (
     await sharedBrowser()
   ).newContext({
     colorScheme: options.colorScheme ?? 'light',
-    viewport: { width: 1280, height: 800 },
+    viewport: options.viewport ?? { width: 1280, height: 800 },
   });
   const page = await ctx.newPage();
   let pageReady = false;
@@ -122,9 +139,13 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
         stop: async () => undefined,
       };
     }
-    return inProcessEngineHandle(
-      await startEmbeddedEngine({ dataDir: join(dataDir, 'engine'), logLevel: 'silent' }),
-    );
+    const engine = await startEmbeddedEngine({
+      dataDir: join(dataDir, 'engine'),
+      logLevel: 'silent',
+      ...(gate ? { publicUrl: gate.url } : {}),
+    });
+    gate?.forwardTo({ host: '127.0.0.1', port: Number(new URL(engine.listenUrl).port) });
+    return inProcessEngineHandle(engine);
   };
   if (options.engine) {
     // A given engine is a "remote" one from the app's point of view.
@@ -137,7 +158,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
   }
   const app = VaultApp.create({
     settingsFile: join(dataDir, 'settings.json'),
-    secrets: new KeychainStore(options.keychainService ?? `privicore-vault-e2e-${randomUUID()}`),
+    secrets: new KeychainStore(keychainService),
     platform,
     startEmbeddedEngine: startEngine,
     emit,
@@ -154,11 +175,25 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
   pageReady = true;
   for (const [event, payload] of pendingEvents.splice(0)) emit(event, payload);
 
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await ctx.close();
+    await server.close();
+    await app.shutdown();
+    await gate?.close();
+  };
   return {
     page,
     app,
     platform,
     dataDir,
+    gate,
+    async relaunch() {
+      await close();
+      return launchVault({ ...options, dataDir, keychainService });
+    },
     async registerDroppedFiles(paths) {
       await page.evaluate(
         (map) =>
@@ -169,11 +204,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
         paths,
       );
     },
-    async close() {
-      await ctx.close();
-      await server.close();
-      await app.shutdown();
-    },
+    close,
   };
 }
 

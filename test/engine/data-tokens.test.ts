@@ -266,11 +266,19 @@ describe('configure-file-meta', () => {
     ).toBe(409);
     clockOffset += 25 * 60 * MINUTE;
     try {
-      // The profile token (8 h) has expired by then; the device token (30 days) acts for the owner.
+      // The profile token (8 h) has expired by then; a fresh sign-in acts for the owner.
+      const fresh = (
+        (
+          await api.post('/profile/authenticate', {
+            username: owner.username,
+            password: owner.password,
+          })
+        ).body as { authorizationToken: string }
+      ).authorizationToken;
       const late = await api.post(
         '/data-token/configure-file-meta',
         { token: reservation.token, fileName: 'late', size: '1' },
-        deviceBundle.deviceToken,
+        fresh,
       );
       expect(late.body).toMatchObject({ status: 404, reason: 'data_token.not_found' });
     } finally {
@@ -414,6 +422,40 @@ describe('request-data', () => {
   });
 });
 
+describe('request-data when no device holds the data any more', () => {
+  it('fails at once with storage.none_registered after the last storage device is removed', async () => {
+    const alone = await createProfile(api);
+    const aloneChannel = await TestChannel.open(engine.wsUrl);
+    await aloneChannel.join(alone.token);
+    const added = await addStorageDevice(api, alone.token, 'Only NAS');
+    const only = await startDevice(added.bundle);
+    try {
+      const { dataToken } = await storeRandom(api, alone.token, 1000);
+      const removed = await runCommand(
+        api,
+        '/storage/remove',
+        { deviceIdentifier: added.deviceId },
+        alone.token,
+      );
+      expect(removed.outcome).toBe('succeeded');
+      // This engine waits 300 ms for a holder; storage.none_registered is not that wait's answer.
+      const response = await api.post(
+        '/data-token/request-data',
+        { token: dataToken },
+        alone.token,
+      );
+      const requestId = response.headers.get('x-dpt-cab-request-id')!;
+      expect((await aloneChannel.commandOutcome(requestId)).data).toMatchObject({
+        command_status: 3,
+        body: 'storage.none_registered',
+      });
+    } finally {
+      aloneChannel.close();
+      await only.stop();
+    }
+  });
+});
+
 describe('list, update, security-risk meta, delete', () => {
   const tokens: Record<string, string> = {};
 
@@ -495,6 +537,52 @@ describe('list, update, security-risk meta, delete', () => {
     const empty = await api.get('/data-token/list-data-tokens?folder=', owner.token);
     expect(empty.status).toBe(422);
     expect(empty.body).toMatchObject({ reason: 'validation.failed' });
+  });
+
+  it('finds a file by the name people see: extension, full name and decomposed forms', async () => {
+    for (const [fileName, extension] of <[string, string | null][]>[
+      ['report', 'pdf'],
+      ['report-draft', 'docx'],
+      ['Cafe\u0301 menu', 'txt'],
+      ['notes', null],
+    ]) {
+      await storeInline(api, owner.token, randomBytes(8), {
+        fileName,
+        ...(extension ? { extension } : {}),
+        context: '/search',
+        size: '8',
+      });
+    }
+    const names = async (q: string) =>
+      (await list(`?folder=/search&q=${encodeURIComponent(q)}&sort=fileName&order=asc`)).items.map(
+        (item) => item.fileName,
+      );
+    expect(await names('report.pdf')).toEqual(['report']);
+    expect(await names('.pdf')).toEqual(['report']);
+    expect(await names('REPORT')).toEqual(['report', 'report-draft']);
+    expect(await names('t.docx')).toEqual(['report-draft']);
+    // Typed composed (é is one code point), stored decomposed (e + combining acute), and back.
+    expect(await names('Caf\u00e9')).toEqual(['Cafe\u0301 menu']);
+    expect(await names('CAF\u00c9 MENU.TXT')).toEqual(['Cafe\u0301 menu']);
+    expect(await names('cafe\u0301')).toEqual(['Cafe\u0301 menu']);
+    expect(await names('notes')).toEqual(['notes']);
+    expect((await list('?folder=/search&q=.pdf')).meta.count).toBe(1);
+  });
+
+  it('sorts names with numbers by their value, in both directions and across pages', async () => {
+    for (const fileName of ['file10', 'file2', 'File11', 'file1', 'file2b', 'file100']) {
+      await storeInline(api, owner.token, randomBytes(8), {
+        fileName,
+        context: '/natural',
+        size: '8',
+      });
+    }
+    const names = async (query: string) =>
+      (await list(`?folder=/natural&sort=fileName&${query}`)).items.map((item) => item.fileName);
+    const ascending = ['file1', 'file2', 'file2b', 'file10', 'File11', 'file100'];
+    expect(await names('order=asc')).toEqual(ascending);
+    expect(await names('order=desc')).toEqual([...ascending].reverse());
+    expect(await names('order=asc&perPage=4&page=2')).toEqual(['File11', 'file100']);
   });
 
   it('updates metadata only, and needs at least one field', async () => {

@@ -31,6 +31,8 @@ const log = createLogger('silent');
 const PROFILE = '0193a5c3-0000-7000-8000-0000000000aa';
 const publicKey = generateSignedKeyPair().public;
 
+const standInProof = (deviceId: string, nonce: string) => `proof:${deviceId}:${nonce}`;
+
 /** The engine side of each test: who may connect. Tokens map to devices. */
 const known = new Map<string, ConnectedDevice>();
 
@@ -58,6 +60,12 @@ async function startBusServer(
   const bus = createWsDeviceBus({
     log,
     authenticate: async (token) => known.get(token),
+    // The proof's cryptography is slot-proof.ts's (test/unit/engine/bus); here a stand-in.
+    slotProof: {
+      enginePublicKey: publicKey,
+      verify: async (deviceId, nonce, proof) => proof === standInProof(deviceId, nonce),
+    },
+    slotProbeMs: 300,
     ...timing,
   });
   const sockets: Duplex[] = [];
@@ -404,15 +412,33 @@ describe('embedded device bus with a real storage device', () => {
     expect(shared.bus.isOnline(raw.deviceId)).toBe(false);
   });
 
-  it('a second connection of the same device replaces the first with 4409', async () => {
+  it('a second connection takes a live device’s slot only by proving it is the device', async () => {
     const raw = newDevice();
     const first = await RawPeer.open(shared.url);
     await first.hello(raw.token);
+
+    // A token alone: challenged, fails, refused with 4409; the first keeps its slot.
+    const intruder = await RawPeer.open(shared.url);
+    intruder.send({ op: 'hello', deviceToken: raw.token });
+    await until(() => intruder.frames.some((f) => f.header.op === 'challenge'), 'challenged');
+    intruder.send({ op: 'proof', proof: 'not the device' });
+    expect((await intruder.closed).code).toBe(4409);
+    expect(shared.bus.isOnline(raw.deviceId)).toBe(true);
+    expect(first.ws.readyState).toBe(WebSocket.OPEN);
+
     // Caught now: the rejection lands while the second peer is still saying hello.
     const pending = shared.bus.listItems(raw.deviceId).catch((error: unknown) => error);
     await first.nextRequest();
     const second = await RawPeer.open(shared.url);
-    await second.hello(raw.token);
+    second.send({ op: 'hello', deviceToken: raw.token });
+    await until(() => second.frames.some((f) => f.header.op === 'challenge'), 'challenged');
+    const challenge = second.frames.find((f) => f.header.op === 'challenge')!.header as {
+      nonce: string;
+      enginePublicKey: string;
+    };
+    expect(challenge.enginePublicKey).toBe(publicKey);
+    second.send({ op: 'proof', proof: standInProof(raw.deviceId, challenge.nonce) });
+    await until(() => second.frames.some((f) => f.header.op === 'welcome'), 'welcomed');
     expect((await first.closed).code).toBe(4409);
     expect(await pending).toMatchObject({ name: 'BusError', code: 'offline' });
     expect(shared.bus.isOnline(raw.deviceId)).toBe(true);
@@ -423,6 +449,21 @@ describe('embedded device bus with a real storage device', () => {
     const request = await second.nextRequest();
     second.send({ op: 'items', id: request.id, itemIds: [] });
     expect(await listing).toEqual([]);
+    second.ws.close();
+  });
+
+  it('a connection that no longer answers pings gives its slot to the next one without a proof', async () => {
+    const raw = newDevice();
+    const first = await RawPeer.open(shared.url);
+    await first.hello(raw.token);
+    // A half-open connection: nothing is read, so no pong comes back.
+    first.ws.pause();
+    const second = await RawPeer.open(shared.url);
+    await second.hello(raw.token);
+    expect(second.frames.some((f) => f.header.op === 'challenge')).toBe(false);
+    expect(shared.bus.isOnline(raw.deviceId)).toBe(true);
+    first.ws.resume();
+    expect((await first.closed).code).toBe(4409);
     second.ws.close();
   });
 

@@ -43,7 +43,7 @@ export interface Desktop {
     event: E,
     matches?: (payload: BridgeEvents[E]) => boolean,
   ): Promise<BridgeEvents[E]>;
-  /** Resolves when a transfer has ended (done, failed or cancelled). */
+  /** Resolves when a transfer has ended (done, failed, cancelled or interrupted). */
   transferEnded(transferId: string): Promise<Transfer>;
   /** Quits the app and starts it again on the same settings and keychain (a restart of the computer's app). */
   restart(): Promise<Desktop>;
@@ -134,7 +134,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       event(
         'transfer:progress',
         (transfer) =>
-          transfer.id === transferId && ['done', 'failed', 'cancelled'].includes(transfer.state),
+          transfer.id === transferId &&
+          ['done', 'failed', 'cancelled', 'interrupted'].includes(transfer.state),
       ),
     async restart() {
       await app.shutdown();

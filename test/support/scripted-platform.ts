@@ -13,6 +13,12 @@ export interface ShownNotification {
  */
 export class ScriptedPlatform implements Platform {
   nextFiles: string[] = [];
+  nextUploadFolders: string[] = [];
+  nextDownloadFolder: string | null = null;
+  /** The answer to the quit question ("Cancel them and quit" when true). */
+  quitAnswer = false;
+  readonly quitQuestions: number[] = [];
+  readonly shownInFolder: string[] = [];
   nextSaveTarget: string | null = null;
   nextFolder: string | null = null;
   nextRecoveryKitTarget: string | null = null;
@@ -28,6 +34,27 @@ export class ScriptedPlatform implements Platform {
     const files = this.nextFiles;
     this.nextFiles = [];
     return files;
+  }
+
+  async chooseUploadFolders(): Promise<string[]> {
+    const folders = this.nextUploadFolders;
+    this.nextUploadFolders = [];
+    return folders;
+  }
+
+  async chooseDownloadFolder(): Promise<string | null> {
+    const folder = this.nextDownloadFolder;
+    this.nextDownloadFolder = null;
+    return folder;
+  }
+
+  showInFolder(path: string): void {
+    this.shownInFolder.push(path);
+  }
+
+  async confirmQuitWithTransfers(count: number): Promise<boolean> {
+    this.quitQuestions.push(count);
+    return this.quitAnswer;
   }
 
   async chooseSaveTarget(defaultName: string): Promise<string | null> {

@@ -225,7 +225,15 @@ export function heldItems(dir: string): Map<string, string[]> {
   if (!existsSync(chunks)) return held;
   for (const item of readdirSync(chunks)) {
     if (item.startsWith('.')) continue;
-    const files = readdirSync(join(chunks, item)).filter((name) => name.endsWith('.chunk'));
+    let names: string[];
+    try {
+      names = readdirSync(join(chunks, item));
+    } catch (error) {
+      // Deleted between the two reads (a removal under way): not held.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    const files = names.filter((name) => name.endsWith('.chunk'));
     if (files.length > 0) held.set(item, files);
   }
   return held;

@@ -1,4 +1,5 @@
 import { createServer, request as forward, type IncomingMessage, type Server } from 'node:http';
+import { connect } from 'node:net';
 import { Transform } from 'node:stream';
 
 export type TamperMode =
@@ -9,17 +10,49 @@ export type TamperMode =
 
 /**
  * An HTTP forwarder to an engine that alters download bodies (GET /downstream) the way a
- * faulty disk or a hostile network would. Everything else passes through unchanged.
+ * faulty disk or a hostile network would. Everything else passes through unchanged, WebSocket
+ * upgrades included, so a whole client (and the engine's storage devices) can run through it.
+ *
+ * The target may be set after start (`retarget`): an engine whose public URL is this proxy's
+ * (its download links then lead through the proxy) can only start once the proxy is listening.
  */
 export class TamperProxy {
   mode: TamperMode | undefined;
   url = '';
   private server: Server | undefined;
+  private target: URL | undefined;
+  private readonly tunnels = new Set<{ destroy(): void }>();
+  private readonly watchers: { matches(method: string, path: string): boolean; seen(): void }[] =
+    [];
 
-  static async start(targetUrl: string): Promise<TamperProxy> {
-    const target = new URL(targetUrl);
+  /** Resolves when a request for a path starting with `prefix` arrives (e.g. 'POST /upstream'). */
+  request(method: string, prefix: string): Promise<void> {
+    return new Promise((resolve) =>
+      this.watchers.push({
+        matches: (m, path) => m === method && path.startsWith(prefix),
+        seen: resolve,
+      }),
+    );
+  }
+
+  retarget(targetUrl: string): void {
+    this.target = new URL(targetUrl);
+  }
+
+  static async start(targetUrl?: string): Promise<TamperProxy> {
     const proxy = new TamperProxy();
+    if (targetUrl !== undefined) proxy.retarget(targetUrl);
     const server = createServer((incoming, outgoing) => {
+      for (const watcher of [...proxy.watchers]) {
+        if (!watcher.matches(incoming.method ?? '', incoming.url ?? '')) continue;
+        proxy.watchers.splice(proxy.watchers.indexOf(watcher), 1);
+        watcher.seen();
+      }
+      const target = proxy.target;
+      if (!target) {
+        outgoing.writeHead(502).end();
+        return;
+      }
       const upstream = forward(
         {
           host: target.hostname,
@@ -67,7 +100,39 @@ export class TamperProxy {
         },
       );
       upstream.on('error', () => outgoing.destroy());
+      // A client that goes away mid-request (an upload cut short) takes the engine's side down
+      // with it, as a direct connection would.
+      outgoing.on('close', () => {
+        if (!outgoing.writableFinished) upstream.destroy();
+      });
       incoming.pipe(upstream);
+    });
+    server.on('upgrade', (incoming: IncomingMessage, socket, head: Buffer) => {
+      const target = proxy.target;
+      if (!target) return void socket.destroy();
+      const upstream = connect(Number(target.port), target.hostname, () => {
+        const lines = [`${incoming.method} ${incoming.url} HTTP/${incoming.httpVersion}`];
+        for (let i = 0; i < incoming.rawHeaders.length; i += 2)
+          lines.push(`${incoming.rawHeaders[i]}: ${incoming.rawHeaders[i + 1]}`);
+        upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+        upstream.write(head);
+        socket.pipe(upstream).pipe(socket);
+      });
+      const tunnel = {
+        destroy() {
+          socket.destroy();
+          upstream.destroy();
+        },
+      };
+      proxy.tunnels.add(tunnel);
+      const end = () => {
+        proxy.tunnels.delete(tunnel);
+        tunnel.destroy();
+      };
+      upstream.on('error', end);
+      socket.on('error', end);
+      upstream.on('close', end);
+      socket.on('close', end);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
@@ -87,6 +152,8 @@ export class TamperProxy {
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    for (const tunnel of this.tunnels) tunnel.destroy();
+    this.tunnels.clear();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }

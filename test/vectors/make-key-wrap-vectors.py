@@ -1,77 +1,86 @@
 #!/usr/bin/env python3
-"""Writes key-wrap.json: data keys wrapped to an X25519 device key in the pkw1 format.
+"""Writes key-wrap.json: the profile's keys wrapped to a device key in the pkw2 format.
 
-Built here from the published description — X25519 (RFC 7748), HKDF-SHA256 (RFC 5869),
-AES-256-GCM — with pyca/cryptography, fixing the ephemeral key and IV that wrapDataKey draws at
-random. The ephemeral key is RFC 7748 §6.1 Alice's and the recipient is Bob, so the X25519 step
-must give the RFC's shared secret, which the script checks. pyca/cryptography wraps OpenSSL like
-node:crypto; what this cross-checks is the construction: salt order, info, AAD, encoding.
+Built here from the format's description (the header of client/crypto/key-wrap.ts) with the
+pure-Python primitives of pure_crypto.py — X25519, HKDF-SHA256, HMAC-SHA256 and AES-256-GCM,
+each checked against its published vectors on import — so nothing here shares code with
+node:crypto or OpenSSL. The ephemeral key and IV that wrapDataKey draws at random are fixed.
+The profile and device keys are RFC 7748 §6.1 Alice's and Bob's.
 
-Run from the repository root:  python3 test/vectors/make-key-wrap-vectors.py
-(needs: pip install cryptography — written with version 48.0.0)
+Run from the repository root:  python3 test/vectors/make-key-wrap-vectors.py   (standard library only)
 """
 
 import base64
-import hashlib
 import json
 import pathlib
+import sys
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from pure_crypto import (  # noqa: E402
+    ALICE_PRIVATE,
+    BOB_PRIVATE,
+    aes256_gcm_encrypt,
+    hkdf_sha256,
+    hmac_sha256,
+    sha256,
+    signed_public_key,
+    x25519,
+    x25519_public,
+)
 
-INFO = b"privicore-vault/data-key-wrap/1"
-RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
-
-ALICE_PRIVATE = bytes.fromhex("77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a")
-BOB_PRIVATE = bytes.fromhex("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb")
-RFC_SHARED = "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742"
+INFO = b"privicore-vault/data-key-wrap/2"
+KCV_LABEL = b"privicore-vault/data-key-check/1"
 
 
 def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def signed(raw_public: bytes) -> str:
-    body = bytes([0x31, 0x42, 0x05, 0x00]) + raw_public
-    return (body + hashlib.blake2b(body, digest_size=64).digest()).hex()
+def fingerprint(raw_profile_public: bytes) -> str:
+    return b64url(sha256(b"privicore-vault/profile-key-fingerprint/1\0" + raw_profile_public)[:16])
 
 
-def wrap(data_key: bytes, ephemeral_private: bytes, recipient_private: bytes, iv: bytes) -> tuple[str, str]:
-    ephemeral = X25519PrivateKey.from_private_bytes(ephemeral_private)
-    recipient_public = X25519PrivateKey.from_private_bytes(recipient_private).public_key()
-    e_raw = ephemeral.public_key().public_bytes(*RAW)
-    r_raw = recipient_public.public_bytes(*RAW)
-    shared = ephemeral.exchange(recipient_public)
-    kek = HKDF(algorithm=hashes.SHA256(), length=32, salt=e_raw + r_raw, info=INFO).derive(shared)
-    sealed = AESGCM(kek).encrypt(iv, data_key, INFO)
-    return shared.hex(), ".".join(["pkw1", b64url(e_raw), b64url(iv), b64url(sealed)])
+def wrap(data_key: bytes, profile_private: bytes, ephemeral_private: bytes, recipient_public: bytes, iv: bytes) -> dict:
+    profile_public = x25519_public(profile_private)
+    ephemeral_public = x25519_public(ephemeral_private)
+    ikm = x25519(ephemeral_private, recipient_public) + x25519(profile_private, recipient_public)
+    kek = hkdf_sha256(ikm, ephemeral_public + recipient_public + profile_public, INFO, 32)
+    kcv = hmac_sha256(data_key, KCV_LABEL)[:16]
+    sealed = aes256_gcm_encrypt(kek, iv, data_key + profile_private, INFO + kcv)
+    wrapped = ".".join(["pkw2"] + [b64url(part) for part in (profile_public, ephemeral_public, kcv, iv, sealed)])
+    return {"kek": kek.hex(), "keyCheckValue": kcv.hex(), "wrapped": wrapped}
 
+
+EPHEMERAL_1 = bytes(range(0x40, 0x60))
+EPHEMERAL_2 = bytes(range(0x60, 0x80))
 
 vectors = []
-for name, data_key, ephemeral, recipient, iv in [
-    ("RFC 7748 Alice → Bob, data key 00..1f", bytes(range(32)), ALICE_PRIVATE, BOB_PRIVATE, bytes(range(12))),
-    ("RFC 7748 Bob → Alice, data key of 0xa5", b"\xa5" * 32, BOB_PRIVATE, ALICE_PRIVATE, b"\xff" * 12),
+for name, data_key, profile, ephemeral, recipient, iv in [
+    ("profile Alice → device Bob, data key 00..1f", bytes(range(32)), ALICE_PRIVATE, EPHEMERAL_1, BOB_PRIVATE, bytes(range(12))),
+    ("profile Bob → device Alice, data key of 0xa5", b"\xa5" * 32, BOB_PRIVATE, EPHEMERAL_2, ALICE_PRIVATE, b"\xff" * 12),
 ]:
-    shared, wrapped = wrap(data_key, ephemeral, recipient, iv)
-    assert shared == RFC_SHARED
-    recipient_public = X25519PrivateKey.from_private_bytes(recipient).public_key().public_bytes(*RAW)
+    recipient_public = x25519_public(recipient)
+    profile_public = x25519_public(profile)
+    made = wrap(data_key, profile, ephemeral, recipient_public, iv)
     vectors.append(
         {
             "name": name,
             "dataKey": data_key.hex(),
+            "profilePrivateKey": profile.hex(),
+            "profileSignedPublicKey": signed_public_key(profile_public),
+            "profileKeyFingerprint": fingerprint(profile_public),
             "ephemeralPrivateKey": ephemeral.hex(),
             "iv": iv.hex(),
             "recipientPrivateKey": recipient.hex(),
-            "recipientSignedPublicKey": signed(recipient_public),
-            "wrapped": wrapped,
+            "recipientSignedPublicKey": signed_public_key(recipient_public),
+            **made,
         }
     )
 
 out = {
-    "description": "Data keys wrapped in the pkw1 format: X25519 → HKDF-SHA256 (salt = ephemeral ‖ recipient public key, "
-    "info = privicore-vault/data-key-wrap/1) → AES-256-GCM (AAD = info). Made by make-key-wrap-vectors.py.",
+    "description": "The profile's keys wrapped in the pkw2 format (client/crypto/key-wrap.ts): X25519(e, R) ‖ X25519(s, R) "
+    "→ HKDF-SHA256 (salt = E ‖ R ‖ S, info = privicore-vault/data-key-wrap/2) → AES-256-GCM (AAD = info ‖ kcv) over "
+    "data key ‖ profile private key. Made by make-key-wrap-vectors.py with pure-Python primitives (pure_crypto.py).",
     "vectors": vectors,
 }
 path = pathlib.Path(__file__).with_name("key-wrap.json")

@@ -7,6 +7,7 @@ import {
   reauthorize,
   registerProfile,
   revoke,
+  revokeOtherTokens,
 } from '../../domain/profile.ts';
 import { isoSeconds } from '../../time.ts';
 import { integer, password, text, username } from '../field-schemas.ts';
@@ -15,14 +16,14 @@ import { accepted, route } from '../route.ts';
 export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext): void {
   route<{ username: string; password: string }>(app, ctx, 'profile.register-profile', {
     fields: { username, password },
-    handler: async ({ input, reply }) =>
-      accepted(reply, await registerProfile(ctx, input.username, input.password)),
+    handler: async ({ input, reply, request }) =>
+      accepted(reply, await registerProfile(ctx, input.username, input.password, request.ip)),
   });
 
   route<{ username: string; password: string }>(app, ctx, 'profile.authenticate', {
     fields: { username: text(1, 254), password: text(1, 1024) },
-    handler: async ({ input }) => {
-      const issued = await authenticate(ctx, input.username, input.password);
+    handler: async ({ input, request }) => {
+      const issued = await authenticate(ctx, input.username, input.password, request.ip);
       return {
         authorizationToken: issued.authorizationToken,
         expiresAt: isoSeconds(issued.expiresAt),
@@ -36,8 +37,11 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
 
   route<{ currentPassword: string; newPassword: string }>(app, ctx, 'profile.change-password', {
     fields: { currentPassword: text(1, 1024), newPassword: password },
-    handler: async ({ input, caller, reply }) =>
-      accepted(reply, await changePassword(ctx, caller, input.currentPassword, input.newPassword)),
+    handler: async ({ input, caller, reply, request }) =>
+      accepted(
+        reply,
+        await changePassword(ctx, caller, input.currentPassword, input.newPassword, request.ip),
+      ),
   });
 
   route(app, ctx, 'profile.generate-token-qr', {
@@ -63,6 +67,10 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
       await revoke(ctx, caller);
       return { revoked: true };
     },
+  });
+
+  route(app, ctx, 'profile.revoke-other-authorization-tokens', {
+    handler: async ({ caller }) => ({ revoked: await revokeOtherTokens(ctx, caller) }),
   });
 
   route(app, ctx, 'profile.authorization-token-expiry', {

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProfileKeyPair } from '../../../client/crypto/profile-key.ts';
-import {
-  receiveDataKey,
-  shareDataKey,
-  WRAPPED_DATA_KEY_FIELD,
-} from '../../../client/data-key-share.ts';
+import { profileKeyFingerprint } from '../../../client/crypto/pairing-codes.ts';
+import { signedPublicKeyFromPrivate } from '../../../client/crypto/profile-key.ts';
+import { grantKeys, receiveGrantedKeys } from '../../../client/data-key-grant.ts';
+import { META } from '../../../client/device-meta.ts';
 import {
   approveDevice,
   configureMeta,
@@ -88,17 +87,29 @@ describe('device endpoints', () => {
     });
     expect(bundle.keys.private).toBeUndefined();
 
-    // The data key reaches the device wrapped to its key; only its private key opens it.
-    await shareDataKey(session, deviceIdentifier, session.dataKey!);
+    // The keys reach the device wrapped to its key; only its private key opens them, and only
+    // from the profile key it trusts.
+    await grantKeys(session, deviceIdentifier, keys.publicKey);
     const device = new HttpClient({ apiUrl: engine.apiUrl, token: () => bundle.deviceToken });
+    const trusted = profileKeyFingerprint(signedPublicKeyFromPrivate(session.profilePrivateKey!));
     expect(
-      (await receiveDataKey(device, deviceIdentifier, keys.privateKey))?.equals(session.dataKey!),
+      (
+        await receiveGrantedKeys(device, deviceIdentifier, keys.privateKey, trusted)
+      )?.dataKey.equals(session.dataKey!),
     ).toBe(true);
+    expect(
+      await receiveGrantedKeys(
+        device,
+        deviceIdentifier,
+        keys.privateKey,
+        profileKeyFingerprint(generateProfileKeyPair().publicKey),
+      ),
+    ).toBeUndefined();
     expect(
       (await retrieveProfileDevices(session.http)).find(
         (d) => d.deviceIdentifier === deviceIdentifier,
-      )?.meta[WRAPPED_DATA_KEY_FIELD],
-    ).toMatch(/^pkw1\./);
+      )?.meta[META.wrappedDataKey],
+    ).toMatch(/^pkw2\./);
     device.close();
 
     await session.run(() => removeDevice(session.http, { deviceIdentifier }));
@@ -136,13 +147,5 @@ describe('device endpoints', () => {
     await session.run(() => approveDevice(session.http, { deviceIdentifier }));
     const bundle = await downloadDeviceConfiguration(session.http, { deviceIdentifier });
     expect(bundle.keys.private).toMatch(/^[0-9a-f]{64}$/);
-    // The engine knows that private key, so the data key is never wrapped to it.
-    await expect(shareDataKey(session, deviceIdentifier, session.dataKey!)).rejects.toMatchObject({
-      reason: 'client.engine_held_key',
-    });
-    const record = (await retrieveProfileDevices(session.http)).find(
-      (d) => d.deviceIdentifier === deviceIdentifier,
-    );
-    expect(record?.meta[WRAPPED_DATA_KEY_FIELD]).toBeUndefined();
   });
 });

@@ -60,6 +60,7 @@ describe('account', () => {
       state: 'ready',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
   });
 
@@ -100,7 +101,7 @@ describe('account', () => {
     expect((await stat(kit)).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(kit, 'utf8'))).toMatchObject({
       format: 'privicore-vault-recovery-kit',
-      version: 1,
+      version: 2,
     });
     const written = await readFile(kit, 'utf8');
     await expect(
@@ -129,6 +130,7 @@ describe('account', () => {
       state: 'missing',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
     await expect(
       c.call('account:exportRecoveryKit', {
@@ -158,6 +160,7 @@ describe('account', () => {
       state: 'ready',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
     expect(await c.event('vault:keyStatus', (status) => status.state === 'ready')).toBeDefined();
 

@@ -1,12 +1,18 @@
 // Device approvals between two installations of the desktop app on one engine (two computers of
 // one user), through main's real handlers: B signs in without the data key and asks to join; A
-// hears of it on its channel (event, notification, badge), approves, and the data key reaches B
-// wrapped to B's own key; B then opens A's file. Also rejecting, renaming and removing.
+// hears of it on its channel (event, notification, badge); both show the same code, both people
+// confirm it, A approves, and the keys reach B wrapped to B's own key; B then opens A's file.
+// A key planted in B's record by anyone else is refused. Also rejecting, renaming and removing.
 
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes as random } from 'node:crypto';
+import { wrapDataKey } from '../../../client/crypto/key-wrap.ts';
+import { generateProfileKeyPair } from '../../../client/crypto/profile-key.ts';
+import { META } from '../../../client/device-meta.ts';
+import { configureMeta, retrieveProfileDevices } from '../../../client/endpoints/device.ts';
 import { loadProfileSecrets } from '../../../client/secrets/profile-secrets.ts';
 import { inProcessEngineHandle } from '../../../main/engine-handle.ts';
 import { startDesktop, shared, type Desktop } from '../../support/desktop.ts';
@@ -68,6 +74,7 @@ describe('devices', () => {
       state: 'missing',
       deviceIdentifier: null,
       notice: null,
+      code: null,
     });
 
     // Without the key, B cannot open anything yet.
@@ -88,6 +95,7 @@ describe('devices', () => {
       state: 'waiting-for-approval',
       deviceIdentifier: expect.stringMatching(/^[0-9a-f-]{36}$/),
       notice: null,
+      code: null,
     });
     const id = asked.deviceIdentifier!;
     expect(await b.call('vault:requestAccess', { deviceName: 'Second laptop' })).toEqual(asked);
@@ -127,10 +135,58 @@ describe('devices', () => {
       approvedAt: null,
       isThisDevice: false,
       keyShared: false,
+      foreignKey: false,
     });
     expect(
       (await b.call('devices:list')).find((device) => device.deviceIdentifier === id)?.isThisDevice,
     ).toBe(true);
+
+    // Nothing is approved before the codes were compared.
+    await expect(a.call('devices:approve', { deviceIdentifier: id })).rejects.toMatchObject({
+      reason: 'approval.not_reviewed',
+    });
+    // A answers; B reveals; both show the same code.
+    const review = await a.call('devices:review', { deviceIdentifier: id });
+    expect(review).toEqual({
+      state: 'ready',
+      deviceIdentifier: id,
+      deviceName: 'Second laptop',
+      requestedAt: expect.any(String),
+      code: expect.stringMatching(/^\d{3} \d{3}$/),
+    });
+    const comparing = await b.event('vault:keyStatus', (status) => status.state === 'compare-code');
+    expect(comparing).toEqual({
+      state: 'compare-code',
+      deviceIdentifier: id,
+      notice: null,
+      code: review.state === 'ready' ? review.code : 'none',
+    });
+    expect(await b.call('vault:confirmCode', { matches: true })).toMatchObject({
+      state: 'waiting-for-approval',
+      code: comparing.code,
+    });
+
+    // Attack (b): a key made without the profile's private key is planted in B's record by a
+    // token of the profile. B refuses it, says so, and keeps waiting.
+    const bKey = (await retrieveProfileDevices(a.app.session().http)).find(
+      (device) => device.deviceIdentifier === id,
+    )!.meta[META.pairingKey]!;
+    const planted = wrapDataKey(
+      { dataKey: random(32), profilePrivateKey: generateProfileKeyPair().privateKey },
+      bKey,
+    );
+    await b.app.session().run(() =>
+      configureMeta(b.app.session().http, {
+        deviceIdentifier: id,
+        meta: { [META.wrappedDataKey]: planted },
+      }),
+    );
+    expect(
+      await b.event('vault:keyStatus', (status) => status.notice?.includes('refused') === true),
+    ).toMatchObject({ state: 'waiting-for-approval', deviceIdentifier: id });
+    expect(
+      (await a.call('devices:list')).find((device) => device.deviceIdentifier === id),
+    ).toMatchObject({ keyShared: false, foreignKey: true });
 
     expect(await a.call('devices:approve', { deviceIdentifier: id })).toEqual({
       deviceIdentifier: id,
@@ -141,6 +197,7 @@ describe('devices', () => {
       state: 'ready',
       deviceIdentifier: id,
       notice: null,
+      code: null,
     });
     expect(
       (
@@ -183,6 +240,7 @@ describe('devices', () => {
     await c.call('session:signIn', { username, password: PASSWORD });
     const asked = await c.call('vault:requestAccess', { deviceName: 'Stranger' });
     const id = asked.deviceIdentifier!;
+    expect(asked.code).toBeNull();
     await a.event('devices:pending', (pending) => pending.deviceIdentifier === id);
     expect((await a.call('app:state')).pendingApprovals).toBe(1);
 
@@ -196,16 +254,38 @@ describe('devices', () => {
       state: 'missing',
       deviceIdentifier: null,
       notice: expect.stringMatching(/^Your request to join this vault was declined/),
+      code: null,
     });
     expect((await c.call('account:get')).deviceIdentifier).toBeNull();
     expect((await a.call('app:state')).pendingApprovals).toBe(0);
     expect((await a.call('devices:list')).some((device) => device.deviceIdentifier === id)).toBe(
       false,
     );
-    await expect(a.call('devices:approve', { deviceIdentifier: id })).rejects.toThrow(
-      'That device is no longer part of this account. Refresh the list.',
-    );
+    expect(await a.call('devices:review', { deviceIdentifier: id })).toMatchObject({
+      state: 'device-gone',
+      deviceIdentifier: id,
+    });
     await c.call('session:signOut');
+  });
+
+  it('codes that differ withdraw the request on the asking side; nothing is shared', async () => {
+    const d = await desktop();
+    await d.call('session:signIn', { username, password: PASSWORD });
+    const id = (await d.call('vault:requestAccess', { deviceName: 'Doubtful' })).deviceIdentifier!;
+    const review = await a.call('devices:review', { deviceIdentifier: id });
+    expect(review.state).toBe('ready');
+    await d.event('vault:keyStatus', (status) => status.state === 'compare-code');
+    expect(await d.call('vault:confirmCode', { matches: false })).toEqual({
+      state: 'missing',
+      deviceIdentifier: null,
+      notice: expect.stringMatching(/^The codes didn't match/),
+      code: null,
+    });
+    expect((await a.call('devices:list')).some((device) => device.deviceIdentifier === id)).toBe(
+      false,
+    );
+    await expect(a.call('devices:approve', { deviceIdentifier: id })).rejects.toThrow();
+    await d.call('session:signOut');
   });
 
   it('validates every input strictly', async () => {
@@ -222,6 +302,9 @@ describe('devices', () => {
         { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000', name: 'x'.repeat(256) },
       ],
       ['vault:requestAccess', { deviceName: '' }],
+      ['vault:confirmCode', { matches: 'yes' }],
+      ['devices:review', { deviceIdentifier: 'nope' }],
+      ['pairing:answer', { deviceIdentifier: '0193a5c3-0000-7000-8000-000000000000' }],
       ['devices:list', { all: true }],
     ] as const) {
       const reply = await a.reply(channel, input);

@@ -1,7 +1,9 @@
 // QR pairing between installations of the desktop app, through main's real handlers: A shows a
 // code (text and a PNG that decodes to it); a fresh, signed-out installation B redeems it, joins
-// A's engine as a remote engine, becomes a device of A's profile, and receives the data key that
-// A shares on DEVICE-PAIRED without being asked; B then opens A's file, also after a restart.
+// A's engine as a remote engine and becomes a device of A's profile. A checks B's proof of the
+// code, asks its person with the code B shows too, and only on "give" shares the keys; B then
+// opens A's file, also after a restart. A device that joined with a code A did not show gets
+// nothing, and neither does one after the panel closed or one the person turned away.
 // An installation whose built-in engine is the one the code names stays on it.
 
 import { randomBytes } from 'node:crypto';
@@ -10,6 +12,9 @@ import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTokenQr } from '../../../client/endpoints/profile.ts';
+import { retrieveProfileDevices } from '../../../client/endpoints/device.ts';
+import { META } from '../../../client/device-meta.ts';
 import type { EngineHandle } from '../../../main/engine-handle.ts';
 import { inProcessEngineHandle } from '../../../main/engine-handle.ts';
 import { startDesktop, shared, type Desktop } from '../../support/desktop.ts';
@@ -68,11 +73,11 @@ afterAll(async () => {
 });
 
 describe('QR pairing', () => {
-  it('A shows a code; a fresh installation redeems it, joins A’s engine and gets the key A shares', async () => {
+  it('A shows a code; a fresh installation redeems it, joins A’s engine and gets the keys once A’s person says so', async () => {
     const qr = await a.call('pairing:createQr');
     expect(qr.qrPayload).toMatch(
       new RegExp(
-        `^privicore://authorize\\?token=Q-[A-Za-z0-9_-]+&engine=${encodeURIComponent(engine.apiUrl).replace(/[.]/g, '\\.')}$`,
+        `^privicore://authorize\\?token=Q-[A-Za-z0-9_-]+&engine=${encodeURIComponent(engine.apiUrl).replace(/[.]/g, '\\.')}&secret=[A-Za-z0-9_-]{22}&fp=[A-Za-z0-9_-]{22}$`,
       ),
     );
     expect(Date.parse(qr.expiresAt)).toBeGreaterThan(Date.now());
@@ -96,16 +101,41 @@ describe('QR pairing', () => {
       result.keyStatus.state === 'waiting-for-approval' || result.keyStatus.state === 'ready',
     ).toBe(true);
 
-    // A shares the key on DEVICE-PAIRED by itself; B picks it up.
+    // B shows a code; A's person is asked, with the same code, and nothing is shared yet.
+    expect(result.keyStatus).toMatchObject({
+      state: 'waiting-for-approval',
+      code: expect.stringMatching(/^\d{3} \d{3}$/),
+    });
     expect(await a.event('devices:changed', (change) => change.change === 'paired')).toEqual({
       deviceIdentifier,
       change: 'paired',
     });
+    const joined = await a.event(
+      'pairing:joined',
+      (join) => join.deviceIdentifier === deviceIdentifier,
+    );
+    expect(joined).toEqual({
+      deviceIdentifier,
+      deviceName: 'Tablet',
+      pairedAt: expect.any(String),
+      code: result.keyStatus.code,
+    });
+    const record = (await retrieveProfileDevices(a.app.session().http)).find(
+      (device) => device.deviceIdentifier === deviceIdentifier,
+    );
+    expect(record?.meta[META.wrappedDataKey]).toBeUndefined();
+
+    await a.call('pairing:answer', { deviceIdentifier, give: true });
     expect((await keyShared).deviceIdentifier).toBe(deviceIdentifier);
     expect(await b.event('vault:keyStatus', (status) => status.state === 'ready')).toEqual({
       state: 'ready',
       deviceIdentifier,
       notice: null,
+      code: null,
+    });
+    // Answered once: a second answer finds nothing to answer.
+    await expect(a.call('pairing:answer', { deviceIdentifier, give: true })).rejects.toMatchObject({
+      reason: 'pairing.no_such_join',
     });
     expect(await b.call('account:get')).toEqual({
       profileId,
@@ -144,6 +174,7 @@ describe('QR pairing', () => {
       state: 'ready',
       deviceIdentifier,
       notice: null,
+      code: null,
     });
     const target2 = join(again.dir, 'photo again.jpg');
     expect(
@@ -168,9 +199,79 @@ describe('QR pairing', () => {
     opened.push(c);
     const result = await c.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Desk' });
     expect(result.session.engine).toEqual({ mode: 'embedded', apiUrl: engine.apiUrl });
+    const id = result.keyStatus.deviceIdentifier!;
+    await a.event('pairing:joined', (join) => join.deviceIdentifier === id);
+    await a.call('pairing:answer', { deviceIdentifier: id, give: true });
     expect(await c.event('vault:keyStatus', (status) => status.state === 'ready')).toMatchObject({
       state: 'ready',
     });
+  });
+
+  it('attack: a device that joined with a code A did not show gets nothing, panel open or not', async () => {
+    await a.call('pairing:createQr');
+    // A code of the profile made elsewhere (a stolen profile token): no secret of A's panel.
+    const foreign = await generateTokenQr(a.app.session().http);
+    const x = await freshInstallation();
+    const forged = `${foreign.qrPayload}&secret=${'A'.repeat(22)}&fp=${new URL(
+      (await a.call('pairing:createQr')).qrPayload.replace('privicore://', 'https://x/'),
+    ).searchParams.get('fp')!}`;
+    const intruder = await x.call('pairing:redeem', { payload: forged, deviceName: 'Intruder' });
+    const id = intruder.keyStatus.deviceIdentifier!;
+    expect(await a.event('pairing:stranger', (s) => s.deviceIdentifier === id)).toEqual({
+      deviceIdentifier: id,
+      deviceName: 'Intruder',
+    });
+    expect(
+      a.events.some(
+        (e) =>
+          e.event === 'pairing:joined' &&
+          (e.payload as { deviceIdentifier: string }).deviceIdentifier === id,
+      ),
+    ).toBe(false);
+    await expect(
+      a.call('pairing:answer', { deviceIdentifier: id, give: true }),
+    ).rejects.toMatchObject({
+      reason: 'pairing.no_such_join',
+    });
+    const record = (await retrieveProfileDevices(a.app.session().http)).find(
+      (device) => device.deviceIdentifier === id,
+    );
+    expect(record?.meta[META.wrappedDataKey]).toBeUndefined();
+
+    // The panel closed: a code it showed verifies nothing more.
+    const shown = await a.call('pairing:createQr');
+    await a.call('pairing:close');
+    const late = await freshInstallation();
+    const lateJoin = await late.call('pairing:redeem', {
+      payload: shown.qrPayload,
+      deviceName: 'Late',
+    });
+    await a.event(
+      'devices:changed',
+      (change) =>
+        change.change === 'paired' &&
+        change.deviceIdentifier === lateJoin.keyStatus.deviceIdentifier,
+    );
+    await expect(
+      a.call('pairing:answer', {
+        deviceIdentifier: lateJoin.keyStatus.deviceIdentifier!,
+        give: true,
+      }),
+    ).rejects.toMatchObject({ reason: 'pairing.closed' });
+  });
+
+  it('turning a device away removes it and ends its session', async () => {
+    const qr = await a.call('pairing:createQr');
+    const e = await freshInstallation();
+    const joined = await e.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Unknown' });
+    const id = joined.keyStatus.deviceIdentifier!;
+    await a.event('pairing:joined', (join) => join.deviceIdentifier === id);
+    await a.call('pairing:answer', { deviceIdentifier: id, give: false });
+    expect((await a.call('devices:list')).some((d) => d.deviceIdentifier === id)).toBe(false);
+    expect(
+      await e.event('session:changed', (state) => state.status === 'signed-out'),
+    ).toMatchObject({ status: 'signed-out' });
+    await a.call('pairing:close');
   });
 
   it('refuses bad, foreign, used and unreachable codes in plain words', async () => {
@@ -189,10 +290,25 @@ describe('QR pairing', () => {
     ).rejects.toMatchObject({
       reason: 'pairing.bad-token',
     });
+    // A code without the secret and fingerprint (an older app's) cannot be verified: refused.
+    await expect(
+      d.call('pairing:redeem', {
+        payload: `privicore://authorize?token=Q-abc&engine=${encodeURIComponent(engine.apiUrl)}`,
+        deviceName: 'D',
+      }),
+    ).rejects.toMatchObject({ reason: 'pairing.missing-secret' });
+    // A remote engine over plain http would carry the device token in clear text.
+    await expect(
+      d.call('pairing:redeem', {
+        payload: `privicore://authorize?token=Q-abc&engine=${encodeURIComponent('http://engine.example:9009')}&secret=${'A'.repeat(22)}&fp=${'A'.repeat(22)}`,
+        deviceName: 'D',
+      }),
+    ).rejects.toMatchObject({ reason: 'pairing.insecure-engine' });
 
     const qr = await a.call('pairing:createQr');
     await d.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'First' });
     await d.call('session:signOut');
+    await a.call('pairing:close');
     await expect(
       d.call('pairing:redeem', { payload: qr.qrPayload, deviceName: 'Second' }),
     ).rejects.toMatchObject({
@@ -201,7 +317,7 @@ describe('QR pairing', () => {
       reason: 'qr.invalid',
     });
 
-    const nowhere = `privicore://authorize?token=Q-${'a'.repeat(43)}&engine=${encodeURIComponent('http://127.0.0.1:9')}`;
+    const nowhere = `privicore://authorize?token=Q-${'a'.repeat(43)}&engine=${encodeURIComponent('http://127.0.0.1:9')}&secret=${'A'.repeat(22)}&fp=${'A'.repeat(22)}`;
     await expect(
       d.call('pairing:redeem', { payload: nowhere, deviceName: 'D' }),
     ).rejects.toMatchObject({

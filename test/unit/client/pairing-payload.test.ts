@@ -7,8 +7,11 @@ import {
 
 const TOKEN = 'Q-9fHs2LkQ3vXb1nYt7RcWq0eZ5uJm8aDpK4sGhL2oI6';
 const ENGINE = 'https://engine.example:9009';
+const SECRET = 'AAECAwQFBgcICQoLDA0ODw';
+const FP = 'e6ssbF5Oe5d3mYis-IuteQ';
+const EXTRA = `&secret=${SECRET}&fp=${FP}`;
 const good = (token = TOKEN, engine = encodeURIComponent(ENGINE)) =>
-  `privicore://authorize?token=${token}&engine=${engine}`;
+  `privicore://authorize?token=${token}&engine=${engine}${EXTRA}`;
 
 function problemOf(payload: string): PairingPayloadProblem | 'accepted' {
   try {
@@ -22,22 +25,28 @@ function problemOf(payload: string): PairingPayloadProblem | 'accepted' {
 
 describe('parsePairingPayload', () => {
   it('reads the payload generate-token-qr hands out', () => {
-    expect(parsePairingPayload(good())).toEqual({ qrToken: TOKEN, engineUrl: ENGINE });
+    expect(parsePairingPayload(good())).toEqual({
+      qrToken: TOKEN,
+      engineUrl: ENGINE,
+      secret: SECRET,
+      fingerprint: FP,
+    });
     expect(parsePairingPayload(good(TOKEN, encodeURIComponent('http://127.0.0.1:54321')))).toEqual({
       qrToken: TOKEN,
       engineUrl: 'http://127.0.0.1:54321',
+      secret: SECRET,
+      fingerprint: FP,
     });
   });
 
   it('tolerates what scanners and pastes add: whitespace, a trailing slash, an unencoded engine URL, the parameters swapped', () => {
     expect(parsePairingPayload(`  ${good()}\n`).qrToken).toBe(TOKEN);
-    expect(parsePairingPayload(`privicore://authorize/?token=${TOKEN}&engine=${ENGINE}/`)).toEqual({
-      qrToken: TOKEN,
-      engineUrl: ENGINE,
-    });
+    expect(
+      parsePairingPayload(`privicore://authorize/?token=${TOKEN}&engine=${ENGINE}/${EXTRA}`),
+    ).toEqual({ qrToken: TOKEN, engineUrl: ENGINE, secret: SECRET, fingerprint: FP });
     expect(
       parsePairingPayload(
-        `privicore://authorize?engine=${encodeURIComponent(ENGINE)}&token=${TOKEN}`,
+        `privicore://authorize?fp=${FP}&engine=${encodeURIComponent(ENGINE)}&secret=${SECRET}&token=${TOKEN}`,
       ).engineUrl,
     ).toBe(ENGINE);
     expect(
@@ -114,6 +123,33 @@ describe('parsePairingPayload', () => {
     expect(problemOf(`${good()}&engine=${encodeURIComponent('https://other.example')}`)).toBe(
       'bad-engine',
     );
+  });
+
+  it('refuses a code without its one-time secret and fingerprint, or with malformed ones', () => {
+    const bare = `privicore://authorize?token=${TOKEN}&engine=${encodeURIComponent(ENGINE)}`;
+    for (const payload of [
+      bare,
+      `${bare}&secret=${SECRET}`,
+      `${bare}&fp=${FP}`,
+      `${bare}&secret=short&fp=${FP}`,
+      `${bare}&secret=${SECRET}&fp=${FP}x`,
+      `${bare}&secret=${SECRET}&secret=${SECRET}&fp=${FP}`,
+    ]) {
+      expect(problemOf(payload), payload).toBe('missing-secret');
+    }
+  });
+
+  it('refuses a remote engine over plain http; loopback may use it', () => {
+    for (const engine of [
+      'http://engine.example:9009',
+      'http://192.168.1.10:9009',
+      'http://[::2]:1',
+    ]) {
+      expect(problemOf(good(TOKEN, encodeURIComponent(engine))), engine).toBe('insecure-engine');
+    }
+    for (const engine of ['http://localhost:9009', 'http://127.0.0.1:9009', 'http://[::1]:9009']) {
+      expect(problemOf(good(TOKEN, encodeURIComponent(engine))), engine).toBe('accepted');
+    }
   });
 
   it('says what is wrong in plain words', () => {

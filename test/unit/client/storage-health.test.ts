@@ -38,11 +38,18 @@ describe('storageHealth', () => {
     expect(storageHealth([device(false, 3)], 3).warning).toBe(
       'No storage device is online, so your files cannot be opened right now. Connect one of them again.',
     );
-    expect(storageHealth([], 0).warning).toBe(
+    expect(storageHealth([device(false, 0)], 0).warning).toBe(
       'No storage device is online, so new files cannot be stored. Connect one, or add a folder as storage.',
     );
     expect(storageHealth([device(true, 0), device(true, 0)], 0).warning).toBe(
       'Only 2 storage devices are online. Keep at least 3 online so every file you add is kept in 3 places.',
     );
+  });
+
+  it('says what is true when no storage device is left, never "connect one of them again"', () => {
+    expect(storageHealth([], 4).warning).toBe(
+      'This vault has no storage device, so its 4 files cannot be opened and no new file can be stored. Add a storage device.',
+    );
+    expect(storageHealth([], 0).warning).toMatch(/^This vault has no storage device, so files/);
   });
 });

@@ -114,4 +114,63 @@ describe('TransferQueue', () => {
     await queue.idle();
     expect(queue.list()[0]!.state).toBe('done');
   });
+
+  it('lists a job that cannot start as failed at once, and runs the rest', async () => {
+    const queue = new TransferQueue({ onChange: () => undefined });
+    const { transfers } = queue.enqueue([
+      steppedJob('ok', 10),
+      {
+        ...steppedJob('gone', 10),
+        error: new PrivicoreError({
+          status: 0,
+          reason: 'client.file_missing',
+          message: 'x',
+          details: { path: '/tmp/gone' },
+        }),
+      },
+    ]);
+    expect(transfers[1]).toMatchObject({
+      state: 'failed',
+      error: '/tmp/gone is not there any more. It may have been moved or deleted.',
+    });
+    await queue.idle();
+    expect(queue.list().map((t) => t.state)).toEqual(['done', 'failed']);
+  });
+
+  it('interrupts everything (sign-out, quit) and retries a transfer as a new batch', async () => {
+    const queue = new TransferQueue({ onChange: () => undefined, concurrency: 1 });
+    const { transfers } = queue.enqueue([steppedJob('a', 10, 'ok', 50), steppedJob('b', 10)]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(queue.activeCount).toBe(2);
+    await queue.interruptAll();
+    expect(queue.list().map((t) => t.state)).toEqual(['interrupted', 'interrupted']);
+    expect(queue.activeCount).toBe(0);
+    const again = queue.retry(transfers[0]!.id)!;
+    expect(again.batchId).not.toBe(transfers[0]!.batchId);
+    await queue.idle();
+    expect(queue.get(again.transfers[0]!.id)?.state).toBe('done');
+    expect(queue.get(transfers[0]!.id)).toBeUndefined();
+    expect(queue.retry(again.transfers[0]!.id)).toBeUndefined();
+    expect(queue.forget([transfers[1]!.id])).toEqual([transfers[1]!.id]);
+    expect(queue.get(transfers[1]!.id)).toBeUndefined();
+  });
+
+  it('restores transfers of an earlier run as interrupted, under their ids, without running them', async () => {
+    let ran = false;
+    const queue = new TransferQueue({ onChange: () => undefined });
+    queue.restoreInterrupted([
+      {
+        ...steppedJob('old', 10),
+        id: 'old-1',
+        batchId: 'b-old',
+        run: async () => {
+          ran = true;
+          return {};
+        },
+      },
+    ]);
+    expect(queue.get('old-1')).toMatchObject({ state: 'interrupted', batchId: 'b-old' });
+    await queue.idle();
+    expect(ran).toBe(false);
+  });
 });

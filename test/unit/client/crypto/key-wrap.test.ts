@@ -1,29 +1,49 @@
-import { randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { unwrapDataKey, wrapDataKey } from '../../../../client/crypto/key-wrap.ts';
 import {
+  dataKeyCheckValue,
+  unwrapDataKey,
+  wrapDataKey,
+  wrappedCheckValue,
+} from '../../../../client/crypto/key-wrap.ts';
+import { profileKeyFingerprint } from '../../../../client/crypto/pairing-codes.ts';
+import {
+  exportRawPublicKey,
   generateProfileKeyPair,
+  importPublicKey,
+  rawPublicKeyFromSigned,
   signedPublicKeyFromPrivate,
 } from '../../../../client/crypto/profile-key.ts';
 
 interface KeyWrapVector {
   name: string;
   dataKey: string;
+  profilePrivateKey: string;
+  profileSignedPublicKey: string;
+  profileKeyFingerprint: string;
   ephemeralPrivateKey: string;
   iv: string;
   recipientPrivateKey: string;
   recipientSignedPublicKey: string;
+  keyCheckValue: string;
   wrapped: string;
 }
 
 const { vectors } = JSON.parse(
   readFileSync(new URL('../../../vectors/key-wrap.json', import.meta.url), 'utf8'),
-) as {
-  vectors: KeyWrapVector[];
-};
-const KEY_WRAP_ERROR = { code: 'ERR_KEY_WRAP', name: 'KeyWrapError' };
-const FORMAT = /^pkw1\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{64}$/;
+) as { vectors: KeyWrapVector[] };
+const FORMAT =
+  /^pkw2\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{107}$/;
+const refused = (problem: string) =>
+  expect.objectContaining({ code: 'ERR_KEY_WRAP', name: 'KeyWrapError', problem });
 
 function replacePart(wrapped: string, index: number, value: string): string {
   const parts = wrapped.split('.');
@@ -37,137 +57,200 @@ function flipPartBit(wrapped: string, index: number, byte: number): string {
   return replacePart(wrapped, index, bytes.toString('base64url'));
 }
 
-describe('key wrap vectors (wrapped by Python pyca/cryptography)', () => {
-  it.each(vectors)('$name: unwraps with the recipient private key', (v) => {
-    expect(v.wrapped).toMatch(FORMAT);
-    expect(unwrapDataKey(v.wrapped, v.recipientPrivateKey).toString('hex')).toBe(v.dataKey);
-    expect(unwrapDataKey(v.wrapped, v.recipientPrivateKey.toUpperCase()).toString('hex')).toBe(
-      v.dataKey,
-    );
-  });
-
+describe('key wrap vectors (made by pure-Python X25519, HKDF and AES-GCM)', () => {
   it.each(vectors)(
-    '$name: the recipient key in the vector is the one its private key gives',
+    '$name: wrapDataKey with the fixed ephemeral key and IV gives the vector',
     (v) => {
-      expect(signedPublicKeyFromPrivate(v.recipientPrivateKey)).toBe(v.recipientSignedPublicKey);
+      expect(v.wrapped).toMatch(FORMAT);
+      const wrapped = wrapDataKey(
+        { dataKey: Buffer.from(v.dataKey, 'hex'), profilePrivateKey: v.profilePrivateKey },
+        v.recipientSignedPublicKey,
+        { ephemeralPrivateKey: v.ephemeralPrivateKey, iv: Buffer.from(v.iv, 'hex') },
+      );
+      expect(wrapped).toBe(v.wrapped);
     },
   );
 
-  it.each(vectors)('$name: does not unwrap with the sender (ephemeral) private key', (v) => {
-    expect(() => unwrapDataKey(v.wrapped, v.ephemeralPrivateKey)).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
-    );
+  it.each(vectors)('$name: unwraps with the device key, by fingerprint or by key', (v) => {
+    for (const expected of [
+      { fingerprint: v.profileKeyFingerprint },
+      { signedPublicKey: v.profileSignedPublicKey },
+    ]) {
+      const keys = unwrapDataKey(v.wrapped, v.recipientPrivateKey, expected);
+      expect(keys.dataKey.toString('hex')).toBe(v.dataKey);
+      expect(keys.profilePrivateKey).toBe(v.profilePrivateKey);
+    }
+  });
+
+  it.each(vectors)('$name: key check value and fingerprint', (v) => {
+    expect(dataKeyCheckValue(Buffer.from(v.dataKey, 'hex')).toString('hex')).toBe(v.keyCheckValue);
+    expect(wrappedCheckValue(v.wrapped)?.toString('hex')).toBe(v.keyCheckValue);
+    expect(profileKeyFingerprint(v.profileSignedPublicKey)).toBe(v.profileKeyFingerprint);
+    expect(signedPublicKeyFromPrivate(v.profilePrivateKey)).toBe(v.profileSignedPublicKey);
   });
 });
 
 describe('wrapDataKey and unwrapDataKey', () => {
+  const profile = generateProfileKeyPair();
   const device = generateProfileKeyPair();
   const dataKey = randomBytes(32);
+  const keys = { dataKey, profilePrivateKey: profile.privateKey };
+  const byKey = { signedPublicKey: profile.publicKey };
 
-  it('round-trips a data key to a device key', () => {
-    const wrapped = wrapDataKey(dataKey, device.publicKey);
+  it('round-trips both keys to a device key', () => {
+    const wrapped = wrapDataKey(keys, device.publicKey);
     expect(wrapped).toMatch(FORMAT);
-    expect(unwrapDataKey(wrapped, device.privateKey).equals(dataKey)).toBe(true);
-  });
-
-  it('accepts the signed public key in uppercase', () => {
+    const opened = unwrapDataKey(wrapped, device.privateKey, byKey);
+    expect(opened.dataKey.equals(dataKey)).toBe(true);
+    expect(opened.profilePrivateKey).toBe(profile.privateKey);
     expect(
-      unwrapDataKey(wrapDataKey(dataKey, device.publicKey.toUpperCase()), device.privateKey).equals(
-        dataKey,
-      ),
+      unwrapDataKey(wrapped, device.privateKey, {
+        fingerprint: profileKeyFingerprint(profile.publicKey),
+      }).dataKey.equals(dataKey),
     ).toBe(true);
   });
 
   it('uses a fresh ephemeral key and IV each time', () => {
-    const [, keyA, ivA] = wrapDataKey(dataKey, device.publicKey).split('.');
-    const [, keyB, ivB] = wrapDataKey(dataKey, device.publicKey).split('.');
-    expect(keyA).not.toBe(keyB);
-    expect(ivA).not.toBe(ivB);
+    const a = wrapDataKey(keys, device.publicKey).split('.');
+    const b = wrapDataKey(keys, device.publicKey).split('.');
+    expect(a[2]).not.toBe(b[2]);
+    expect(a[4]).not.toBe(b[4]);
   });
 
-  it('fails with another private key', () => {
-    const wrapped = wrapDataKey(dataKey, device.publicKey);
-    expect(() => unwrapDataKey(wrapped, generateProfileKeyPair().privateKey)).toThrow(
-      expect.objectContaining({
-        ...KEY_WRAP_ERROR,
-        message: expect.stringMatching(/another device/),
+  it('refuses a wrap by another profile key, named by fingerprint or key', () => {
+    const stranger = generateProfileKeyPair();
+    const wrapped = wrapDataKey(
+      { dataKey, profilePrivateKey: stranger.privateKey },
+      device.publicKey,
+    );
+    expect(() => unwrapDataKey(wrapped, device.privateKey, byKey)).toThrow(
+      refused('wrong-profile'),
+    );
+    expect(() =>
+      unwrapDataKey(wrapped, device.privateKey, {
+        fingerprint: profileKeyFingerprint(profile.publicKey),
       }),
+    ).toThrow(refused('wrong-profile'));
+  });
+
+  it('refuses a forgery that names the right profile key without its private half', () => {
+    // What a token holder can make: the real profile public key in the header, an
+    // ephemeral-static agreement only (as format 1 did), and a data key of its choosing.
+    const planted = randomBytes(32);
+    const e = generateKeyPairSync('x25519');
+    const E = exportRawPublicKey(e.publicKey);
+    const R = rawPublicKeyFromSigned(device.publicKey);
+    const S = rawPublicKeyFromSigned(profile.publicKey);
+    const dh = diffieHellman({ privateKey: e.privateKey, publicKey: importPublicKey(R) });
+    const kek = Buffer.from(
+      hkdfSync(
+        'sha256',
+        Buffer.concat([dh, dh]),
+        Buffer.concat([E, R, S]),
+        'privicore-vault/data-key-wrap/2',
+        32,
+      ),
+    );
+    const kcv = dataKeyCheckValue(planted);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', kek, iv);
+    cipher.setAAD(Buffer.concat([Buffer.from('privicore-vault/data-key-wrap/2'), kcv]));
+    const sealed = Buffer.concat([
+      cipher.update(Buffer.concat([planted, randomBytes(32)])),
+      cipher.final(),
+      cipher.getAuthTag(),
+    ]);
+    const forged = ['pkw2', ...[S, E, kcv, iv, sealed].map((b) => b.toString('base64url'))].join(
+      '.',
+    );
+    expect(() => unwrapDataKey(forged, device.privateKey, byKey)).toThrow(
+      refused('not-for-this-device'),
     );
   });
 
-  it('fails when the ephemeral key was swapped for another valid key', () => {
-    const wrapped = wrapDataKey(dataKey, device.publicKey);
-    const other = wrapDataKey(dataKey, device.publicKey).split('.')[1] ?? '';
-    expect(() => unwrapDataKey(replacePart(wrapped, 1, other), device.privateKey)).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
+  it('refuses a format-1 wrap outright', () => {
+    expect(() =>
+      unwrapDataKey(
+        'pkw1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAA.AAAA',
+        device.privateKey,
+        byKey,
+      ),
+    ).toThrow(refused('old-format'));
+  });
+
+  it('fails with another device key', () => {
+    const wrapped = wrapDataKey(keys, device.publicKey);
+    expect(() => unwrapDataKey(wrapped, generateProfileKeyPair().privateKey, byKey)).toThrow(
+      refused('not-for-this-device'),
     );
   });
 
   it.each([
-    ['ephemeral key', 1, 5],
-    ['IV', 2, 0],
-    ['ciphertext', 3, 0],
-    ['tag', 3, 47],
+    ['ephemeral key', 2, 5],
+    ['key check value', 3, 0],
+    ['IV', 4, 0],
+    ['ciphertext', 5, 0],
+    ['tag', 5, 79],
   ] as const)('fails when a bit of the %s is flipped', (_name, part, byte) => {
-    const wrapped = wrapDataKey(dataKey, device.publicKey);
-    expect(() => unwrapDataKey(flipPartBit(wrapped, part, byte), device.privateKey)).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
+    const wrapped = wrapDataKey(keys, device.publicKey);
+    expect(() => unwrapDataKey(flipPartBit(wrapped, part, byte), device.privateKey, byKey)).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_WRAP' }),
     );
   });
 
   it('fails on a low-order ephemeral key instead of deriving from an all-zero secret', () => {
     const wrapped = replacePart(
-      wrapDataKey(dataKey, device.publicKey),
-      1,
+      wrapDataKey(keys, device.publicKey),
+      2,
       Buffer.alloc(32).toString('base64url'),
     );
-    expect(() => unwrapDataKey(wrapped, device.privateKey)).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
-    );
+    expect(() => unwrapDataKey(wrapped, device.privateKey, byKey)).toThrow(refused('malformed'));
   });
 
   it.each([
     ['empty', () => ''],
-    ['another version', (w: string) => w.replace(/^pkw1/, 'pkw2')],
-    ['three parts', (w: string) => w.split('.').slice(0, 3).join('.')],
-    ['five parts', (w: string) => `${w}.AAAA`],
-    ['standard base64 characters', (w: string) => replacePart(w, 2, 'AAAAAAAAAAAAAAA+')],
+    ['another version', (w: string) => w.replace(/^pkw2/, 'pkw3')],
+    ['five parts', (w: string) => w.split('.').slice(0, 5).join('.')],
+    ['seven parts', (w: string) => `${w}.AAAA`],
+    ['standard base64 characters', (w: string) => replacePart(w, 4, 'AAAAAAAAAAAAAAA+')],
     ['base64 padding', (w: string) => `${w}==`],
-    ['an empty part', (w: string) => replacePart(w, 2, '')],
-    ['a short IV', (w: string) => replacePart(w, 2, randomBytes(11).toString('base64url'))],
+    ['an empty part', (w: string) => replacePart(w, 4, '')],
+    ['a short IV', (w: string) => replacePart(w, 4, randomBytes(11).toString('base64url'))],
     [
-      'a short ephemeral key',
-      (w: string) => replacePart(w, 1, randomBytes(31).toString('base64url')),
+      'a short check value',
+      (w: string) => replacePart(w, 3, randomBytes(15).toString('base64url')),
     ],
-    ['a short ciphertext', (w: string) => replacePart(w, 3, randomBytes(47).toString('base64url'))],
+    ['a short ciphertext', (w: string) => replacePart(w, 5, randomBytes(79).toString('base64url'))],
     ['whitespace', (w: string) => ` ${w}`],
   ])('refuses a malformed payload: %s', (_name, make) => {
-    const wrapped = make(wrapDataKey(dataKey, device.publicKey));
-    expect(() => unwrapDataKey(wrapped, device.privateKey)).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
-    );
-  });
-
-  it('refuses a malformed private key', () => {
-    const wrapped = wrapDataKey(dataKey, device.publicKey);
-    expect(() => unwrapDataKey(wrapped, device.privateKey.slice(1))).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
+    const wrapped = make(wrapDataKey(keys, device.publicKey));
+    expect(() => unwrapDataKey(wrapped, device.privateKey, byKey)).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_WRAP' }),
     );
   });
 
   it('refuses a recipient key that fails its signed-format check', () => {
     const altered = `${device.publicKey.slice(0, -1)}${device.publicKey.endsWith('0') ? '1' : '0'}`;
-    expect(() => wrapDataKey(dataKey, altered)).toThrow(
-      expect.objectContaining({ ...KEY_WRAP_ERROR, message: expect.stringMatching(/BLAKE2b/) }),
-    );
-    expect(() => wrapDataKey(dataKey, device.publicKey.slice(8))).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
+    expect(() => wrapDataKey(keys, altered)).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_WRAP', message: expect.stringMatching(/BLAKE2b/) }),
     );
   });
 
   it('refuses a data key that is not 32 bytes', () => {
-    expect(() => wrapDataKey(randomBytes(16), device.publicKey)).toThrow(
-      expect.objectContaining(KEY_WRAP_ERROR),
-    );
+    expect(() =>
+      wrapDataKey(
+        { dataKey: randomBytes(16), profilePrivateKey: profile.privateKey },
+        device.publicKey,
+      ),
+    ).toThrow(RangeError);
+  });
+
+  it('announces the data key check value without opening', () => {
+    const wrapped = wrapDataKey(keys, device.publicKey);
+    expect(wrappedCheckValue(wrapped)?.equals(dataKeyCheckValue(dataKey))).toBe(true);
+    expect(wrappedCheckValue('pkw1.a.b.c')).toBeUndefined();
+    expect(
+      exportRawPublicKey(createPublicKey(generateKeyPairSync('x25519').privateKey)),
+    ).toHaveLength(32);
   });
 });

@@ -14,11 +14,17 @@ interface RecoveryKitVector {
   kit: string;
 }
 
-const { vectors } = JSON.parse(
-  readFileSync(new URL('../../../vectors/recovery-kit.json', import.meta.url), 'utf8'),
-) as {
-  vectors: RecoveryKitVector[];
-};
+const readVectors = (file: string) =>
+  (
+    JSON.parse(readFileSync(new URL(`../../../vectors/${file}`, import.meta.url), 'utf8')) as {
+      vectors: RecoveryKitVector[];
+    }
+  ).vectors;
+/** Version 2 (written now) from pure Python, and version 1 (still opened) from the first release. */
+const vectors = [
+  ...readVectors('recovery-kit-v2.json').map((v) => ({ ...v, name: `v2 ${v.name}` })),
+  ...readVectors('recovery-kit.json').map((v) => ({ ...v, name: `v1 ${v.name}` })),
+];
 
 const WRONG = {
   code: 'ERR_RECOVERY_KIT_PASSPHRASE',
@@ -89,7 +95,7 @@ describe('createRecoveryKit and openRecoveryKit', () => {
     expect(opened.privateKey).toBe(contents.privateKey);
   });
 
-  it('writes the documented version 1 layout', async () => {
+  it('writes the documented version 2 layout', async () => {
     const kit = JSON.parse(await sampleKit) as KitFile;
     expect(Object.keys(kit)).toEqual([
       'format',
@@ -101,8 +107,8 @@ describe('createRecoveryKit and openRecoveryKit', () => {
     ]);
     expect(kit).toMatchObject({
       format: 'privicore-vault-recovery-kit',
-      version: 1,
-      kdf: { name: 'scrypt', N: 32768, r: 8, p: 1 },
+      version: 2,
+      kdf: { name: 'scrypt', N: 131072, r: 8, p: 1 },
       cipher: { name: 'aes-256-gcm' },
     });
     expect(Buffer.from(kit.kdf.salt, 'base64').length).toBe(16);
@@ -146,15 +152,25 @@ describe('createRecoveryKit and openRecoveryKit', () => {
     await expect(openRecoveryKit(altered, PASSPHRASE)).rejects.toMatchObject(WRONG);
   });
 
-  it('refuses a passphrase under 8 characters, counting characters rather than UTF-16 units', async () => {
-    await expect(createRecoveryKit(contents, 'seven77')).rejects.toMatchObject({
+  it('refuses a new kit’s passphrase under 15 characters, counting characters rather than UTF-16 units', async () => {
+    await expect(createRecoveryKit(contents, 'fourteen chars')).rejects.toMatchObject({
+      code: 'ERR_RECOVERY_KIT_PASSPHRASE_SHORT',
+      message: 'The passphrase must be at least 15 characters long.',
+    });
+    await expect(createRecoveryKit(contents, '🔑'.repeat(14))).rejects.toMatchObject({
       code: 'ERR_RECOVERY_KIT_PASSPHRASE_SHORT',
     });
-    await expect(createRecoveryKit(contents, '🔑🔑🔑🔑🔑🔑🔑')).rejects.toMatchObject({
-      code: 'ERR_RECOVERY_KIT_PASSPHRASE_SHORT',
+    const kit = await createRecoveryKit(contents, '🔑'.repeat(15));
+    expect((await openRecoveryKit(kit, '🔑'.repeat(15))).username).toBe(contents.username);
+  });
+
+  it('refuses a version 1 kit that claims version 2 (or the reverse): the AAD and cost differ', async () => {
+    const v1 = readVectors('recovery-kit.json')[0]!;
+    const relabelled = edit(v1.kit, (kit) => {
+      kit.version = 2;
+      kit.kdf.N = 131072;
     });
-    const kit = await createRecoveryKit(contents, 'eight888');
-    expect((await openRecoveryKit(kit, 'eight888')).username).toBe(contents.username);
+    await expect(openRecoveryKit(relabelled, v1.passphrase)).rejects.toMatchObject(WRONG);
   });
 
   it('refuses contents that are not two 32-byte keys', async () => {
@@ -174,7 +190,8 @@ describe('openRecoveryKit on malformed files', () => {
     ['a JSON array', () => '[]'],
     ['JSON null', () => 'null'],
     ['another format', (text: string) => edit(text, (kit) => (kit.format = 'something-else'))],
-    ['version 2', (text: string) => edit(text, (kit) => (kit.version = 2))],
+    ['version 3', (text: string) => edit(text, (kit) => (kit.version = 3))],
+    ['version 1 with version 2’s cost', (text: string) => edit(text, (kit) => (kit.version = 1))],
     ['no kdf', (text: string) => edit(text, (kit) => Reflect.deleteProperty(kit, 'kdf'))],
     ['another kdf', (text: string) => edit(text, (kit) => (kit.kdf.name = 'pbkdf2'))],
     ['a larger scrypt N', (text: string) => edit(text, (kit) => (kit.kdf.N = 1 << 24))],

@@ -2,13 +2,14 @@
 // message (output_type 0), a tampered inline payload, and a rejected request.
 
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestOutcome, SessionChannel } from '../../../../client/channel.ts';
 import { encryptBuffer } from '../../../../client/crypto/gcm-stream.ts';
+import { describeClientError } from '../../../../client/describe-client-error.ts';
 import { HttpClient } from '../../../../client/http.ts';
 import { retrieveFile } from '../../../../client/vault/retrieve-file.ts';
 import type { VaultContext } from '../../../../client/vault/vault-context.ts';
@@ -85,5 +86,51 @@ describe('retrieveFile (scripted engine)', () => {
       reason: 'storage.unavailable',
       commandId: 'req-1',
     });
+  });
+
+  it('names a missing folder as a missing folder, before asking the engine, never the temp file', async () => {
+    let asked = false;
+    const ctx = context();
+    const watched = {
+      ...ctx,
+      channel: {
+        ...ctx.channel,
+        epoch: 1,
+        forget: () => undefined,
+        waitRequest: async () => {
+          asked = true;
+          return nextOutcome;
+        },
+      } as unknown as SessionChannel,
+    };
+    nextOutcome = {
+      status: 2,
+      source: { kind: 'inline', data: encryptBuffer(key, randomBytes(10)) },
+    };
+    const folder = join(dir, 'gone', 'deeper');
+    const error = await retrieveFile(watched, 'D-x', join(folder, 'a.txt'), key).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ reason: 'client.target_folder_missing' });
+    expect(asked).toBe(false);
+    const words = describeClientError(error).message;
+    expect(words).toBe(
+      `The folder ${folder} is not there any more. Choose another place to save the file.`,
+    );
+    expect(words).not.toMatch(/partial|not found|ENOENT/);
+  });
+
+  it('refuses a target that is a folder in plain words, not EISDIR', async () => {
+    nextOutcome = {
+      status: 2,
+      source: { kind: 'inline', data: encryptBuffer(key, randomBytes(10)) },
+    };
+    const target = join(dir, 'a-folder');
+    await mkdir(target);
+    const error = await retrieveFile(context(), 'D-x', target, key).catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: 'client.target_is_folder' });
+    const words = describeClientError(error).message;
+    expect(words).toBe('a-folder is a folder. Choose another name to save the file under.');
+    expect(words).not.toMatch(/EISDIR|partial/);
   });
 });

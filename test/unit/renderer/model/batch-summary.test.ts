@@ -17,6 +17,8 @@ function transfer(change: Partial<Transfer>): Transfer {
     error: null,
     token: null,
     target: null,
+    renamedFrom: null,
+    retryable: true,
     ...change,
   };
 }

@@ -81,10 +81,13 @@ describe('secret rules', () => {
     });
     expect(checkPasswordChange('old password!', 'a new password', 'a new password')).toEqual({});
   });
-  it('asks for 8 characters and a match only when exporting', () => {
-    expect(checkPassphrase('short', 'short').passphrase).toMatch(/at least 8/);
-    expect(checkPassphrase('long enough', 'long enougH').confirm).toMatch(/don't match/);
-    expect(checkPassphrase('long enough', 'long enough')).toEqual({});
+  it('asks for 15 characters and a match only when exporting', () => {
+    expect(checkPassphrase('short', 'short').passphrase).toMatch(/at least 15/);
+    expect(checkPassphrase('fourteen chars', 'fourteen chars').passphrase).toMatch(/at least 15/);
+    expect(checkPassphrase('long enough, truly', 'long enough, trulY').confirm).toMatch(
+      /don't match/,
+    );
+    expect(checkPassphrase('long enough, truly', 'long enough, truly')).toEqual({});
     // Importing: the kit decides whether the passphrase is right, whatever its length.
     expect(checkPassphrase('short')).toEqual({});
     expect(checkPassphrase('').passphrase).toMatch(/Enter/);

@@ -21,6 +21,8 @@ function transfer(id: string, change: Partial<Transfer> = {}): Transfer {
     error: null,
     token: null,
     target: null,
+    renamedFrom: null,
+    retryable: true,
     ...change,
   };
 }
@@ -39,6 +41,14 @@ describe('applyTransfer', () => {
     const done = [transfer('a', { state: 'done', bytes: 100 })];
     const after = applyTransfer(done, transfer('a', { state: 'running', bytes: 60 }));
     expect(after).toBe(done);
+  });
+
+  it('never moves a running transfer back to queued (the queuing call can answer late)', () => {
+    const list = [transfer('a', { state: 'running', bytes: 30 })];
+    expect(applyTransfer(list, transfer('a', { state: 'queued', bytes: 0 }))[0]).toMatchObject({
+      state: 'running',
+      bytes: 30,
+    });
   });
 
   it('keeps bytes from going backwards while running', () => {

@@ -31,6 +31,7 @@ const device = (n: number, change: Partial<DeviceInfo> = {}): DeviceInfo => ({
   approvedAt: `2026-01-0${n}T00:00:00.000Z`,
   isThisDevice: false,
   keyShared: false,
+  foreignKey: false,
   ...change,
 });
 const signedIn: SessionState = {
@@ -48,6 +49,7 @@ const workspace = {
     state: 'ready',
     deviceIdentifier: null,
     notice: null,
+    code: null,
   }),
 };
 
@@ -139,15 +141,27 @@ describe('vault key slice', () => {
     const vault = installVaultStandIn({ ...workspace, 'devices:list': async () => [] });
     const store = createAppStore();
     const off = subscribeToBridgeEvents(store);
-    vault.emit('vault:keyStatus', { state: 'ready', deviceIdentifier: null, notice: null });
+    vault.emit('vault:keyStatus', {
+      state: 'ready',
+      deviceIdentifier: null,
+      notice: null,
+      code: null,
+    });
     expect(vaultKeySelectors.justArrived(store.getState())).toBe(false);
     vault.emit('vault:keyStatus', {
       state: 'waiting-for-approval',
       deviceIdentifier: id(1),
       notice: null,
+      code: '123 456',
     });
+    expect(vaultKeySelectors.code(store.getState())).toBe('123 456');
     expect(vaultKeySelectors.needsKey(store.getState())).toBe(true);
-    vault.emit('vault:keyStatus', { state: 'ready', deviceIdentifier: id(1), notice: null });
+    vault.emit('vault:keyStatus', {
+      state: 'ready',
+      deviceIdentifier: id(1),
+      notice: null,
+      code: null,
+    });
     expect(vaultKeySelectors.justArrived(store.getState())).toBe(true);
     expect(vaultKeySelectors.needsKey(store.getState())).toBe(false);
     store.getState().dismissKeyArrived();

@@ -30,11 +30,11 @@ describe('files slice', () => {
     store.getState().goToPage(3);
     await settle();
     expect(vault.callsTo('files:list')).toEqual([
-      { context: '/finance', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
-      { context: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
-      { context: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'asc' },
-      { context: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'desc' },
-      { context: '/finance', q: 'tax', page: 3, perPage: 50, sort: 'fileName', order: 'desc' },
+      { folder: '/finance', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
+      { folder: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'createdAt', order: 'desc' },
+      { folder: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'asc' },
+      { folder: '/finance', q: 'tax', page: 1, perPage: 50, sort: 'fileName', order: 'desc' },
+      { folder: '/finance', q: 'tax', page: 3, perPage: 50, sort: 'fileName', order: 'desc' },
     ]);
     const s = store.getState();
     expect(filesSelectors.items(s)).toHaveLength(20);
@@ -139,6 +139,8 @@ describe('files slice', () => {
             error: null,
             token: null,
             target: null,
+            renamedFrom: null,
+            retryable: true,
           })),
         }),
       },
@@ -192,5 +194,79 @@ describe('files slice', () => {
       reason: 'data_token.not_found',
       message: 'This file no longer exists in the vault. Refresh the list.',
     });
+  });
+
+  it('selects one, a run (Shift) or one more (Ctrl), extends with Shift+arrows, and takes the page', async () => {
+    installVaultStandIn({ 'files:list': async () => page(5) });
+    const store = createAppStore();
+    await store.getState().loadFiles();
+    const tokens = () => store.getState().selectedTokens;
+    store.getState().selectFile('tok-1');
+    store.getState().selectFile('tok-3', 'range');
+    expect(tokens()).toEqual(['tok-1', 'tok-2', 'tok-3']);
+    store.getState().selectFile('tok-2', 'toggle');
+    expect(tokens()).toEqual(['tok-1', 'tok-3']);
+    store.getState().selectFile('tok-0', 'toggle');
+    expect(tokens()).toEqual(['tok-0', 'tok-1', 'tok-3']);
+    store.getState().selectFile('tok-4');
+    store.getState().moveSelection(-1, true);
+    store.getState().moveSelection(-1, true);
+    expect(tokens()).toEqual(['tok-2', 'tok-3', 'tok-4']);
+    expect(store.getState().selectedToken).toBe('tok-2');
+    store.getState().selectAll();
+    expect(filesSelectors.selectionCount(store.getState())).toBe(5);
+    store.getState().clearSelection();
+    expect(tokens()).toEqual(['tok-2']);
+    // A new folder starts with nothing selected.
+    store.getState().openFolder('/elsewhere');
+    expect(tokens()).toEqual([]);
+  });
+
+  it('acts on several files and says which one failed and why', async () => {
+    let count = 3;
+    const vault = installVaultStandIn({
+      'files:list': async () => page(count),
+      'files:contexts': async () => [],
+      'files:delete': async ({ token }) => {
+        if (token === 'tok-1')
+          throw new StandInError({
+            message: 'This file no longer exists in the vault. Refresh the list.',
+            reason: 'data_token.not_found',
+            status: 404,
+          });
+        count -= 1;
+      },
+    });
+    const store = createAppStore();
+    await store.getState().loadFiles();
+    const files = filesSelectors.items(store.getState());
+    const outcome = await store.getState().deleteFiles(files);
+    expect(outcome).toEqual({
+      done: 2,
+      failed: [
+        {
+          name: 'file-1.txt',
+          message: 'This file no longer exists in the vault. Refresh the list.',
+        },
+      ],
+    });
+    expect(vault.callsTo('files:delete')).toHaveLength(3);
+  });
+
+  it('renames and deletes the open folder, following it to where it went', async () => {
+    const vault = installVaultStandIn({
+      'files:list': async () => page(0),
+      'files:contexts': async () => ['/archive/2026'],
+      'files:renameFolder': async () => ({ files: 2 }),
+      'files:deleteFolder': async () => ({ files: 2 }),
+    });
+    const store = createAppStore();
+    store.getState().openFolder('/work/2026');
+    expect(await store.getState().renameFolder('/work', '/archive')).toBeNull();
+    expect(store.getState().query.context).toBe('/archive/2026');
+    expect(await store.getState().deleteFolder('/archive')).toBeNull();
+    expect(store.getState().query.context).toBeNull();
+    expect(vault.callsTo('files:renameFolder')).toEqual([{ from: '/work', to: '/archive' }]);
+    expect(vault.callsTo('files:deleteFolder')).toEqual([{ folder: '/archive' }]);
   });
 });

@@ -15,6 +15,8 @@ const transfer = (id: string, change: Partial<Transfer> = {}): Transfer => ({
   error: null,
   token: null,
   target: null,
+  renamedFrom: null,
+  retryable: true,
   ...change,
 });
 
@@ -112,5 +114,56 @@ describe('transfers slice', () => {
     expect(store.getState().transfers.map((t) => t.id)).toEqual(['b']);
     store.getState().clearFinished();
     expect(store.getState().transfers.map((t) => t.id)).toEqual(['b']);
+  });
+
+  it('keeps interrupted uploads from an earlier run in view, and retries one from main', async () => {
+    const vault = installVaultStandIn({
+      'files:transfers': async () => [
+        transfer('cut', { batchId: 'old', state: 'interrupted' }),
+        transfer('fine', { batchId: 'old', state: 'done' }),
+      ],
+      'files:retry': async () => ({
+        batchId: 'new',
+        transfers: [transfer('again', { batchId: 'new', state: 'queued' })],
+      }),
+      'files:forget': async () => undefined,
+    });
+    const store = createAppStore();
+    await store.getState().loadTransfers();
+    expect(store.getState().transfers.map((t) => [t.id, t.state])).toEqual([
+      ['cut', 'interrupted'],
+    ]);
+    await store.getState().retryTransfer('cut');
+    expect(vault.callsTo('files:retry')).toEqual([{ transferId: 'cut' }]);
+    expect(store.getState().transfers.map((t) => t.id)).toEqual(['again']);
+    store.getState().applyTransferUpdate(transfer('again', { batchId: 'new', state: 'done' }));
+    store.getState().clearFinished();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(vault.callsTo('files:forget')).toEqual([{ transferIds: ['again'] }]);
+  });
+
+  it('asks before signing out while transfers run, and not otherwise', async () => {
+    const vault = installVaultStandIn({
+      'session:signOut': async () => ({
+        status: 'signed-out',
+        username: null,
+        profileId: null,
+        engine: { mode: 'embedded', apiUrl: null },
+        expiresAt: null,
+        notice: null,
+      }),
+    });
+    const store = createAppStore();
+    store
+      .getState()
+      .trackBatch({ batchId: 'b1', transfers: [transfer('a', { state: 'running' })] });
+    store.getState().requestSignOut();
+    expect(store.getState().dialog).toEqual({ kind: 'sign-out', running: 1 });
+    expect(vault.callsTo('session:signOut')).toEqual([]);
+    store.getState().closeDialog();
+    store.getState().applyTransferUpdate(transfer('a', { state: 'done' }));
+    store.getState().requestSignOut();
+    expect(store.getState().dialog).toBeNull();
+    expect(vault.callsTo('session:signOut')).toHaveLength(1);
   });
 });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '../../../../engine/domain/authorization.ts';
+import { endpoints } from '../../../../engine/http/endpoints.ts';
+import {
+  mayReach,
+  tokenAccess,
+  tokenHolder,
+  type Surface,
+} from '../../../../engine/http/token-access.ts';
+import type { DeviceRole } from '../../../../engine/store/device-store.ts';
+
+function caller(kind: 'profile' | 'device', role: DeviceRole | null = null) {
+  return {
+    token: { kind },
+    device: kind === 'device' ? { role } : null,
+  } as unknown as Pick<Caller, 'token' | 'device'>;
+}
+
+const profile = caller('profile');
+const computer = caller('device');
+const storage = caller('device', 'storage');
+const authenticator = caller('device', 'authenticator');
+
+describe('token access table', () => {
+  it('has a row for every token endpoint of the endpoint table and for the two sockets', () => {
+    const tokenEndpoints = endpoints.filter((e) => e.auth === 'token').map((e) => e.id);
+    expect([...tokenAccess.keys()].sort()).toEqual(
+      [...tokenEndpoints, 'websocket.join-channel', 'device-bus.connect'].sort(),
+    );
+  });
+
+  it('names the holder of each token', () => {
+    expect(tokenHolder(profile)).toBe('profile');
+    expect(tokenHolder(computer)).toBe('computer');
+    expect(tokenHolder(storage)).toBe('storage-device');
+    expect(tokenHolder(authenticator)).toBe('authenticator');
+  });
+
+  it('lets a storage device reach only the bus and its own token', () => {
+    const reach = [...tokenAccess.keys()].filter((s) => mayReach(storage, s)).sort();
+    expect(reach).toEqual([
+      'device-bus.connect',
+      'profile.authorization-token-expiry',
+      'profile.reauthorize-authorization-token',
+      'profile.revoke-authorization-token',
+    ]);
+  });
+
+  it('lets an authenticator reach its own token, the channel and cast-vote', () => {
+    const reach = [...tokenAccess.keys()].filter((s) => mayReach(authenticator, s)).sort();
+    expect(reach).toEqual([
+      'device-bus.connect',
+      'profile.authorization-token-expiry',
+      'profile.reauthorize-authorization-token',
+      'profile.revoke-authorization-token',
+      'voting.cast-vote',
+      'websocket.join-channel',
+    ]);
+  });
+
+  it('keeps credentials and the profile key to profile tokens; the owner does the rest', () => {
+    const profileOnly: Surface[] = [
+      'profile.generate-token-qr',
+      'profile.change-password',
+      'device.download-device-configuration',
+      'public-key.register-public-key',
+    ];
+    for (const surface of profileOnly) {
+      expect(mayReach(profile, surface), surface).toBe(true);
+      expect(mayReach(computer, surface), surface).toBe(false);
+    }
+    for (const surface of ['device.remove', 'device.configure-meta', 'data-token.delete-data'])
+      expect(mayReach(computer, surface as Surface), surface).toBe(true);
+    expect(mayReach(profile, 'voting.cast-vote')).toBe(false);
+    expect(mayReach(computer, 'voting.cast-vote')).toBe(false);
+    expect(mayReach(computer, 'device-bus.connect')).toBe(false);
+    expect(mayReach(profile, 'device-bus.connect')).toBe(false);
+  });
+});
