@@ -138,9 +138,16 @@ describe('TransferQueue', () => {
   });
 
   it('interrupts everything (sign-out, quit) and retries a transfer as a new batch', async () => {
-    const queue = new TransferQueue({ onChange: () => undefined, concurrency: 1 });
-    const { transfers } = queue.enqueue([steppedJob('a', 10, 'ok', 50), steppedJob('b', 10)]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const queue = new TransferQueue({
+      onChange: (t) => {
+        if (t.name === 'a' && t.state === 'running') started();
+      },
+      concurrency: 1,
+    });
+    const { transfers } = queue.enqueue([steppedJob('a', 10, 'ok', 1000), steppedJob('b', 10)]);
+    await running;
     expect(queue.activeCount).toBe(2);
     await queue.interruptAll();
     expect(queue.list().map((t) => t.state)).toEqual(['interrupted', 'interrupted']);
