@@ -8,16 +8,16 @@ import { tempDir } from './engine.ts';
  * is ready, then stops reading and fills the pipe to capacity (a parent that stopped reading), or
  * closes its end (a parent that died, so the child's writes fail with EPIPE).
  *
- * It is a named pipe so the test holds a write end too, which is how it fills the pipe. Both ends
- * are opened non-blocking and read with plain read(2) calls, so nothing reads behind the test's
- * back once it stops. The child shares the write end's open file description: its writes to the
- * full pipe fail with EAGAIN, as they do on the non-blocking pipes Node.js parents hand out.
+ * It is a named pipe so the test can open write ends of its own, which is how it fills the pipe.
+ * The read end is non-blocking and read with plain read(2) calls, so nothing reads behind the
+ * test's back once it stops.
  */
 export class StuckPipe {
   private text = '';
   private readerOpen = true;
 
   private constructor(
+    private readonly path: string,
     /** Give this to spawn's stdio. */
     readonly childFd: number,
     private readonly readFd: number,
@@ -26,10 +26,12 @@ export class StuckPipe {
   static open(): StuckPipe {
     const path = join(tempDir('privicore-pipe-'), 'fifo');
     execFileSync('mkfifo', ['-m', '600', path]);
-    // The read end first: opening a FIFO for writing without a reader fails with ENXIO.
+    // The read end first: opening a FIFO for writing waits for a reader. The child's end is in
+    // blocking mode, as a spawn leaves a child's stdio (and as it stays unless the child's own
+    // Node.js switches it): a write to the full pipe then waits in the kernel.
     const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const writeFd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-    return new StuckPipe(writeFd, readFd);
+    const writeFd = openSync(path, constants.O_WRONLY);
+    return new StuckPipe(path, writeFd, readFd);
   }
 
   /** Reads whatever the pipe holds now and returns everything read so far. */
@@ -64,16 +66,23 @@ export class StuckPipe {
 
   /** From now on nothing reads; fills the pipe until a write would block. */
   stopReadingAndFill(): void {
-    // Pages first, then single bytes into the room the last page has left.
-    for (const junk of [Buffer.alloc(4096, 0x2e), Buffer.alloc(1, 0x2e)]) {
-      for (;;) {
-        try {
-          writeSync(this.childFd, junk);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
-          throw error;
+    // Through a write end of its own: the child's may have been switched to blocking mode (a
+    // spawn clears O_NONBLOCK on the child's stdio, and the flag is shared with that end).
+    const filler = openSync(this.path, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      // Pages first, then single bytes into the room the last page has left.
+      for (const junk of [Buffer.alloc(4096, 0x2e), Buffer.alloc(1, 0x2e)]) {
+        for (;;) {
+          try {
+            writeSync(filler, junk);
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code === 'EAGAIN') break;
+            throw error;
+          }
         }
       }
+    } finally {
+      closeSync(filler);
     }
   }
 
