@@ -40,7 +40,12 @@ describe('desktop app: turning a computer away', () => {
     const again = A.page.getByTestId('pending-device');
     await again.waitFor({ timeout: 30_000 });
     expect(await again.count()).toBe(1);
-    await again.getByRole('button', { name: 'Approve' }).click();
+    await again.getByRole('button', { name: 'Approve…' }).click();
+    const dialog = A.page.getByTestId('approve-device-dialog');
+    await dialog.getByTestId('approval-code').waitFor({ timeout: 60_000 });
+    await keyStatus(B.page, 'compare-code').waitFor({ timeout: 60_000 });
+    await B.page.getByRole('button', { name: 'The codes match' }).click();
+    await dialog.getByRole('button', { name: 'Codes match — give access' }).click();
     await keyStatus(B.page, 'ready').waitFor({ timeout: 60_000 });
     await openTab(B.page, 'Devices');
     await B.page.getByTestId('devices-screen').waitFor();
