@@ -7,6 +7,7 @@ import {
   deviceNameSchema,
   extensionSchema,
   fileNameSchema,
+  governanceNameSchema,
   newPassphraseSchema,
   newPasswordSchema,
   tokenSchema,
@@ -16,6 +17,7 @@ import {
 import type {
   AccountInfo,
   AppNavigation,
+  ApprovalsState,
   AppState,
   DeviceApproval,
   DeviceInfo,
@@ -25,18 +27,22 @@ import type {
   FileDetails,
   FilePage,
   FolderChange,
+  HeldOperation,
   KeyStatus,
   PairingJoin,
   PairingQr,
   PairingResult,
   PairingStranger,
   PendingDevice,
+  PoliciesOverview,
   SessionState,
   StorageDeviceInfo,
   StorageOverview,
   StorageSyncResult,
   Transfer,
   UploadStarted,
+  VotingDefaultsInfo,
+  VotingOverview,
 } from './types.ts';
 
 /**
@@ -71,6 +77,13 @@ const deviceName = deviceNameSchema;
 const absolutePath = absolutePathSchema;
 const passphrase = newPassphraseSchema;
 const transferId = z.string().min(1).max(100);
+/** Contract §1.3: every id is a UUID. */
+const id = deviceIdentifier;
+const strategy = z.enum(['unanimous', 'consensus', 'affirmative', 'minimum_percentage']);
+const percentage = z.number().int().min(1).max(LIMITS.percentageMax);
+/** Contract §10: seconds per round. */
+const timeLimit = z.number().int().min(LIMITS.timeLimitMinSeconds).max(LIMITS.timeLimitMaxSeconds);
+const governanceName = governanceNameSchema;
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -318,6 +331,106 @@ export const channels = {
     KeyStatus | null
   >(z.object({ passphrase: typedSecretSchema, path: absolutePath.optional() }).strict()),
 
+  /** This computer as an authenticator: its ballots and their history. */
+  'approvals:get': channel<typeof none, ApprovalsState>(none),
+  /** Votes on a ballot addressed to this computer; votes are final. */
+  'approvals:vote': channel<z.ZodType<{ ballotId: string; vote: 'yes' | 'no' }>, ApprovalsState>(
+    z.object({ ballotId: id, vote: z.enum(['yes', 'no']) }).strict(),
+  ),
+  /**
+   * Makes this computer an authenticator: it asks for a device of its own, approves it (which a
+   * device policy may hold for a vote), registers it and keeps its token in the keychain.
+   */
+  'approvals:enable': channel<z.ZodType<{ deviceName: string }>, ApprovalsState>(
+    z.object({ deviceName }).strict(),
+  ),
+  /** This computer stops voting: its authenticator device is removed and its token forgotten. */
+  'approvals:disable': channel<typeof none, ApprovalsState>(none),
+
+  /** Authenticators, the defaults and the named voting configurations. */
+  'voting:get': channel<typeof none, VotingOverview>(none),
+  'voting:addAuthenticator': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+  'voting:removeAuthenticator': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+  /** Changes the given defaults; `percentageRequired` goes with minimum_percentage. */
+  'voting:setDefaults': channel<
+    z.ZodType<{
+      strategy?: VotingDefaultsInfo['strategy'];
+      percentageRequired?: number;
+      quorumSize?: number;
+      timeLimit?: number;
+      maxAttempts?: number;
+    }>,
+    VotingDefaultsInfo
+  >(
+    z
+      .object({
+        strategy: strategy.optional(),
+        percentageRequired: percentage.optional(),
+        quorumSize: z.number().int().min(1).max(LIMITS.quorumMax).optional(),
+        timeLimit: timeLimit.optional(),
+        maxAttempts: z.number().int().min(1).max(LIMITS.maxAttemptsMax).optional(),
+      })
+      .strict(),
+  ),
+  /** Adds a voting configuration, or changes one when the id is given. */
+  'voting:saveConfiguration': channel<
+    z.ZodType<{
+      votingConfigurationId?: string;
+      name: string;
+      strategy: VotingDefaultsInfo['strategy'];
+      percentageRequired?: number;
+      timeLimit: number;
+      deviceIdentifiers: string[];
+    }>,
+    void
+  >(
+    z
+      .object({
+        votingConfigurationId: id.optional(),
+        name: governanceName,
+        strategy,
+        percentageRequired: percentage.optional(),
+        timeLimit,
+        deviceIdentifiers: z.array(deviceIdentifier).max(100),
+      })
+      .strict(),
+  ),
+  'voting:deleteConfiguration': channel<z.ZodType<{ votingConfigurationId: string }>, void>(
+    z.object({ votingConfigurationId: id }).strict(),
+  ),
+
+  /** The policy templates in words, the policies, and the configurations a policy may use. */
+  'policies:get': channel<typeof none, PoliciesOverview>(none),
+  /** A policy from a template; active at once unless `activate` is false. */
+  'policies:create': channel<
+    z.ZodType<{
+      name?: string;
+      policyTemplateId: string;
+      applyingEventIds: string[];
+      contextPrefix?: string;
+      votingConfigurationId?: string;
+      activate: boolean;
+    }>,
+    void
+  >(
+    z
+      .object({
+        name: governanceName.optional(),
+        policyTemplateId: governanceName,
+        applyingEventIds: z.array(governanceName).min(1).max(20),
+        contextPrefix: context.optional(),
+        votingConfigurationId: id.optional(),
+        activate: z.boolean(),
+      })
+      .strict(),
+  ),
+  'policies:setActive': channel<z.ZodType<{ policyId: string; active: boolean }>, void>(
+    z.object({ policyId: id, active: z.boolean() }).strict(),
+  ),
+  'policies:delete': channel<z.ZodType<{ policyId: string }>, void>(
+    z.object({ policyId: id }).strict(),
+  ),
+
   'app:state': channel<typeof none, AppState>(none),
   /** Queued transfers wait while paused; running ones finish. */
   'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(
@@ -347,6 +460,10 @@ export interface BridgeEvents {
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
+  /** The Approvals inbox changed (a ballot arrived, was voted on or closed). */
+  'approvals:changed': ApprovalsState;
+  /** An operation of this computer waits for a vote, or its vote moved on or ended. */
+  'votes:held': HeldOperation;
 }
 export type BridgeEvent = keyof BridgeEvents;
 export const bridgeEvents: readonly BridgeEvent[] = [
@@ -360,4 +477,6 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'pairing:stranger',
   'app:state',
   'app:navigate',
+  'approvals:changed',
+  'votes:held',
 ];

@@ -127,6 +127,64 @@ const REASON_WORDS: Readonly<Record<string, Partial<Record<ErrorSurface, string>
   'client.folder_too_deep': { app: '{path} is nested too deep for the vault to keep its folders.' },
   'client.permission': { app: 'Permission denied for {path}. Choose another place.' },
   'client.disk_full': { app: 'The disk is full. Free some space and try again.' },
+  'policy.vote_rejected': {
+    app: 'Your authenticators voted no, so this was not done.',
+    cli: 'Your authenticators voted no, so it was not done.',
+  },
+  'policy.vote_expired': {
+    app: 'Not enough authenticators voted in time, so this was not done. Try again and vote sooner.',
+    cli: 'Not enough authenticators voted in time, so it was not done; try again and vote sooner.',
+  },
+  'policy.vote_cancelled': {
+    app: 'The vote was cancelled, so this was not done.',
+    cli: 'The vote was cancelled, so it was not done.',
+  },
+  'policy.not_found': {
+    app: 'That policy no longer exists. Refresh the list.',
+    cli: 'No policy with that name or id (see `privicore-vault policies`).',
+  },
+  'policy.name_taken': {
+    app: 'A policy with that name already exists. Choose another name.',
+    cli: 'A policy with that name exists; choose another.',
+  },
+  'voting.no_authenticators': {
+    app: 'A policy asks for a vote, but there are fewer authenticators than the vote needs. Add one in Settings → Voting.',
+    cli: 'A policy asks for a vote, but fewer authenticators than the quorum can vote: add one with `privicore-vault authenticators add`.',
+  },
+  'voting.already_voted': {
+    app: 'This ballot was already cast. Votes are final.',
+    cli: 'That ballot was already cast; votes are final.',
+  },
+  'voting.pool_closed': {
+    app: 'This vote is already over.',
+    cli: 'That vote is over (decided, expired or cancelled).',
+  },
+  'voting.ballot_not_found': {
+    app: 'This ballot is no longer open.',
+    cli: 'No open ballot with that id for this machine (see `privicore-vault votes`).',
+  },
+  'voting.pool_not_found': {
+    cli: 'No voting pool with that id.',
+  },
+  'voting_configuration.not_found': {
+    app: 'That voting configuration no longer exists. Refresh the list.',
+    cli: 'No voting configuration with that name or id (see `privicore-vault voting config`).',
+  },
+  'voting_configuration.name_taken': {
+    app: 'A voting configuration with that name already exists. Choose another name.',
+    cli: 'A voting configuration with that name exists.',
+  },
+  'voting_configuration.in_use': {
+    app: 'A policy uses this voting configuration. Change or delete the policy first.',
+    cli: 'A policy uses that voting configuration; remove or change the policy first.',
+  },
+  'device.not_authenticator': {
+    app: 'That device is not an authenticator any more.',
+    cli: 'That device is not an authenticator (see `privicore-vault authenticators`).',
+  },
+  'auth.token_kind_not_allowed': {
+    cli: 'This credential may not do that.',
+  },
   'request.too_large': {
     app: 'That is more than the engine accepts in one go. Try fewer or smaller files.',
   },

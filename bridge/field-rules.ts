@@ -29,6 +29,14 @@ export const LIMITS = {
   classificationFieldsMax: 49,
   fieldNameMax: 64,
   fieldValueMax: 1024,
+  /** Contract §10–§11 as the engine checks them: policy and voting configuration names. */
+  governanceNameMax: 100,
+  /** Contract §10: quorum size, yes-vote percentage, rounds, and seconds per round. */
+  quorumMax: 100,
+  percentageMax: 100,
+  maxAttemptsMax: 10,
+  timeLimitMinSeconds: 10,
+  timeLimitMaxSeconds: 86_400,
 } as const;
 
 export const tokenSchema = z.string().min(3).max(200);
@@ -64,3 +72,5 @@ export const absolutePathSchema = z
   .min(1)
   .max(LIMITS.pathMax)
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
+/** A policy's or voting configuration's name, a template or event id (contract §10–§11). */
+export const governanceNameSchema = z.string().min(1).max(LIMITS.governanceNameMax);

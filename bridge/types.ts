@@ -74,6 +74,8 @@ export interface Transfer {
   renamedFrom: string | null;
   /** Main can run it again from its source (files:retry) once it failed or was interrupted. */
   retryable: boolean;
+  /** The store or request waits for (or waited for) a vote (contract §11); null when not held. */
+  hold: VoteHold | null;
 }
 
 export interface UploadStarted {
@@ -260,10 +262,161 @@ export interface AccountInfo {
 /** App-wide state for the header, the tray and the dock badge. */
 export interface AppState {
   pendingApprovals: number;
+  /** Ballots waiting for this computer's vote (it is an authenticator). */
+  openBallots: number;
   transfersPaused: boolean;
 }
 
 /** Main asks the window to show a screen (e.g. after a notification was clicked). */
 export interface AppNavigation {
-  screen: 'devices';
+  screen: 'devices' | 'approvals';
+}
+
+export type VotingStrategy = 'unanimous' | 'consensus' | 'affirmative' | 'minimum_percentage';
+export type PoolStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+
+/**
+ * An operation of this computer waits for a vote (contract §11): "Awaiting approval — 1 of 2",
+ * the time left, and once it ended the outcome in words ("Rejected by Phone").
+ */
+export interface VoteHold {
+  poolId: string;
+  policyId: string;
+  /** The policy's name, when it could be read. */
+  policyName: string | null;
+  status: PoolStatus;
+  approvals: number;
+  /** Yes votes that approve it whatever the other voters do. */
+  needed: number;
+  voters: number;
+  round: number;
+  /** When the current round ends; null until the pool was read. */
+  expiresAt: string | null;
+  /** Plain words once it ended; null while pending. */
+  outcome: string | null;
+}
+
+/** A held operation other than a transfer (device approval, password change, deletion…). */
+export interface HeldOperation {
+  operation:
+    | 'upload'
+    | 'download'
+    | 'delete'
+    | 'device-approval'
+    | 'password-change'
+    | 'authenticator'
+    | 'other';
+  /** What it is about: the device id of a device approval, the token of a deletion; else null. */
+  subjectId: string | null;
+  label: string;
+  hold: VoteHold;
+}
+
+export interface BallotFact {
+  label: string;
+  value: string;
+}
+
+/** A ballot addressed to this computer, in plain words (the engine's subject, parsed). */
+export interface BallotView {
+  ballotId: string;
+  poolId: string;
+  /** The gated event (e.g. `data_token.exchanged`); null for a free-text pool. */
+  eventId: string | null;
+  title: string;
+  facts: BallotFact[];
+  /** The approve button's words ("Approve upload"). */
+  approveLabel: string;
+  subject: string;
+  expiresAt: string;
+  /** When this computer received it. */
+  receivedAt: string;
+  /** When the operation asked (the pool's creation), when the engine told. */
+  requestedAt: string | null;
+  round: number | null;
+}
+
+/** A ballot that left the inbox, with what came of it. */
+export interface BallotRecord {
+  ballotId: string;
+  poolId: string;
+  title: string;
+  facts: BallotFact[];
+  myVote: 'yes' | 'no' | null;
+  outcome: PoolStatus | null;
+  /** Plain words: "You approved · Approved", "Expired before you voted"… */
+  outcomeWords: string;
+  receivedAt: string;
+  decidedAt: string | null;
+}
+
+/** This computer as an authenticator, and its Approvals inbox. */
+export interface ApprovalsState {
+  enabled: boolean;
+  deviceIdentifier: string | null;
+  /** Connected to the engine and receiving ballots. */
+  connected: boolean;
+  open: BallotView[];
+  history: BallotRecord[];
+}
+
+export interface AuthenticatorInfo {
+  deviceIdentifier: string;
+  name: string;
+  online: boolean;
+  lastSeenAt: string | null;
+  registeredAt: string;
+  isThisComputer: boolean;
+}
+
+export interface VotingDefaultsInfo {
+  strategy: VotingStrategy;
+  percentageRequired: number | null;
+  quorumSize: number;
+  timeLimit: number;
+  maxAttempts: number;
+}
+
+export interface VotingConfigurationInfo {
+  votingConfigurationId: string;
+  name: string;
+  strategy: VotingStrategy;
+  percentageRequired: number | null;
+  timeLimit: number;
+  /** Empty: every authenticator. */
+  deviceIdentifiers: string[];
+}
+
+export interface VotingOverview {
+  authenticators: AuthenticatorInfo[];
+  /** Approved devices without a role that could become authenticators. */
+  candidates: { deviceIdentifier: string; name: string }[];
+  defaults: VotingDefaultsInfo;
+  configurations: VotingConfigurationInfo[];
+}
+
+export interface PolicyTemplateInfo {
+  id: string;
+  name: string;
+  description: string;
+  events: { id: string; label: string }[];
+  /** Configuration keys that take effect (`contextPrefix`). */
+  configuration: string[];
+}
+
+export interface PolicyInfo {
+  policyId: string;
+  name: string;
+  templateId: string;
+  eventIds: string[];
+  contextPrefix: string | null;
+  votingConfigurationId: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+export interface PoliciesOverview {
+  templates: PolicyTemplateInfo[];
+  policies: PolicyInfo[];
+  configurations: { votingConfigurationId: string; name: string }[];
 }

@@ -13,6 +13,8 @@ const CliConfigSchema = z.object({
   profileId: z.string().optional(),
   /** Set on a machine that joined a profile by QR pairing: it acts as this device. */
   deviceIdentifier: z.string().optional(),
+  /** Set once this machine is a verified authenticator: its device (the token is in the keychain). */
+  authenticatorDeviceId: z.string().optional(),
 });
 
 export type CliConfig = z.infer<typeof CliConfigSchema>;

@@ -21,6 +21,9 @@ import {
 import { pairCommand, qrCommand } from './commands/pairing.ts';
 import { recoveryCommand } from './commands/recovery.ts';
 import { storageCommand } from './commands/storage.ts';
+import { authenticatorsCommand, voteCommand, votesCommand } from './commands/authenticators.ts';
+import { policiesCommand } from './commands/policies.ts';
+import { votingCommand } from './commands/voting.ts';
 import { describeError } from './describe-error.ts';
 import { EXIT_CODE_MEANINGS, EXIT_OK, exitCode, exitCodeFor } from './exit-codes.ts';
 import { Output } from './output.ts';
@@ -58,6 +61,11 @@ const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  authenticatorsCommand,
+  votingCommand,
+  policiesCommand,
+  votesCommand,
+  voteCommand,
   completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
 ];
 

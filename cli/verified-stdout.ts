@@ -30,7 +30,17 @@ export async function writeVerifiedToStdout(
     try {
       ({ size } = await session.retrieveInto(token, spool.writable(), {
         signal: options.signal,
-        onProgress: (progress) => bar.update(progress.bytes, progress.total),
+        onProgress: (progress) => {
+          // Contract §11: a policy may hold the request for a vote; say so rather than look stuck.
+          if (progress.phase === 'held') {
+            if (progress.hold && !options.quiet)
+              process.stderr.write(
+                `${token.slice(0, 12)}…: awaiting approval by your authenticators (pool ${progress.hold.poolId}); waiting for the vote…\n`,
+              );
+            return;
+          }
+          bar.update(progress.bytes, progress.total);
+        },
       }));
     } finally {
       bar.finish();

@@ -18,6 +18,7 @@ import { META, metaValue } from './device-meta.ts';
 import { approveDevice, configureMeta, retrieveProfileDevices } from './endpoints/device.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import type { VaultSession } from './session.ts';
+import type { CommandHold } from './vault/vault-context.ts';
 
 export interface ApprovalReview {
   deviceIdentifier: string;
@@ -127,9 +128,13 @@ export async function reviewJoinRequest(
 export async function approveReviewed(
   session: VaultSession,
   review: ApprovalReview,
+  options: { onHold?: (hold: CommandHold) => void } = {},
 ): Promise<void> {
-  await session.run(() =>
-    approveDevice(session.http, { deviceIdentifier: review.deviceIdentifier }),
+  // A device-governance policy may hold the approval for a vote (contract §11); the keys are
+  // granted only once the device is approved.
+  await session.run(
+    () => approveDevice(session.http, { deviceIdentifier: review.deviceIdentifier }),
+    options.onHold ? { onHold: options.onHold } : {},
   );
   await grantKeys(session, review.deviceIdentifier, review.deviceKey);
 }

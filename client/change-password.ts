@@ -5,14 +5,20 @@
 import { changePassword } from './endpoints/profile.ts';
 import { isPrivicoreError, PrivicoreError } from './privicore-error.ts';
 import type { VaultSession } from './session.ts';
+import type { CommandHold } from './vault/vault-context.ts';
 
 export async function changeAccountPassword(
   session: VaultSession,
   currentPassword: string,
   newPassword: string,
+  options: { onHold?: (hold: CommandHold) => void } = {},
 ): Promise<void> {
   try {
-    await session.run(() => changePassword(session.http, { currentPassword, newPassword }));
+    // A profile-governance policy may hold the change for a vote (contract §11).
+    await session.run(
+      () => changePassword(session.http, { currentPassword, newPassword }),
+      options.onHold ? { onHold: options.onHold } : {},
+    );
   } catch (error) {
     if (isPrivicoreError(error, 'auth.invalid_credentials')) {
       throw new PrivicoreError({

@@ -1,7 +1,8 @@
 // The session channel's memory of outcomes: every command and request outcome it hears is kept
 // (up to a bound), so an ack that arrives before anyone waits for it is not lost, and waiters
 // are settled as outcomes arrive. Every wait ends: by its outcome, its timeout, its signal, or
-// the channel closing.
+// the channel closing (a timeout the channel extends only while the engine holds the command for
+// a vote, which the engine itself ends at the pool's deadline).
 
 import type { CommandOutcome, RequestOutcome } from './channel-messages.ts';
 import { PrivicoreError } from './privicore-error.ts';
@@ -23,8 +24,11 @@ interface Remembered {
 export interface OutcomeWait {
   timeoutMs: number;
   signal?: AbortSignal;
-  /** A last look before the wait times out (/request-status for a message lost on the way). */
-  beforeTimeout(): Promise<void>;
+  /**
+   * A last look before the wait times out (/request-status for a message lost on the way); true
+   * when the wait goes on for another `timeoutMs` instead (a command still held for a vote).
+   */
+  beforeTimeout(): Promise<boolean>;
 }
 
 export class OutcomeMemory {
@@ -63,6 +67,7 @@ export class OutcomeMemory {
     if (options.signal?.aborted)
       return Promise.reject(PrivicoreError.cancelled('Waiting for the command'));
     return new Promise<OutcomeOf<K>>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const finish = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
@@ -83,20 +88,27 @@ export class OutcomeMemory {
       };
       const onAbort = () => waiter.fail(PrivicoreError.cancelled('Waiting for the command'));
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(
-        () =>
-          void options.beforeTimeout().then(() => {
-            if (!this.waiters.get(id)?.has(waiter)) return;
-            waiter.fail(
-              new PrivicoreError({
-                status: 0,
-                reason: 'client.timeout',
-                message: `Command ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s; it may still complete on the engine.`,
-              }),
-            );
-          }),
-        options.timeoutMs,
-      );
+      const arm = () => {
+        timer = setTimeout(
+          () =>
+            void options.beforeTimeout().then((goOn) => {
+              if (!this.waiters.get(id)?.has(waiter)) return;
+              if (goOn) {
+                arm();
+                return;
+              }
+              waiter.fail(
+                new PrivicoreError({
+                  status: 0,
+                  reason: 'client.timeout',
+                  message: `Command ${id} did not finish within ${Math.round(options.timeoutMs / 1000)} s; it may still complete on the engine.`,
+                }),
+              );
+            }),
+          options.timeoutMs,
+        );
+      };
+      arm();
       const set = this.waiters.get(id) ?? new Set<Waiter>();
       set.add(waiter);
       this.waiters.set(id, set);

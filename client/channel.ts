@@ -75,6 +75,8 @@ export class SessionChannel {
   private epochValue = 0;
   private channelIdValue: string | undefined;
   private readonly outcomes: OutcomeMemory;
+  /** Commands the engine said wait for a vote (status 1 `{poolId, policyId}`), by command id. */
+  private readonly holds = new Map<string, { poolId: string; policyId: string }[]>();
   private readonly listeners = new Map<keyof ChannelEvents, Set<Listener<never>>>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -153,6 +155,11 @@ export class SessionChannel {
     return this.wait<RequestOutcome>('request', requestId, options);
   }
 
+  /** The pools a command waits for, as the engine announced them (empty when none). */
+  holdsOf(commandId: string): { poolId: string; policyId: string }[] {
+    return [...(this.holds.get(commandId) ?? [])];
+  }
+
   /** Forgets a remembered outcome (a request whose URL was used, so a retry waits afresh). */
   forget(id: string): void {
     this.outcomes.forget(id);
@@ -171,7 +178,12 @@ export class SessionChannel {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       // A last look at /request-status before giving up, for a message lost on a live connection.
-      beforeTimeout: () => this.reconcile([id], 0),
+      // A command held for a vote is waited for as long as the engine still reports it started:
+      // the engine itself ends it at the pool's deadline (contract §10), so the wait goes on.
+      beforeTimeout: async () => {
+        await this.reconcile([id], 0);
+        return this.holds.has(id) && this.stateValue === 'joined';
+      },
     });
     if (
       options.since !== undefined &&
@@ -378,9 +390,20 @@ export class SessionChannel {
         });
         return;
       case 'event':
+        if (message.event === 'vote-pending') this.rememberHold(message.payload);
         this.emit(message.event, message.payload as never);
         return;
     }
+  }
+
+  /** Keeps the pools a command waits for (bounded like the outcomes), newest last. */
+  private rememberHold({ commandId, poolId, policyId }: ChannelEvents['vote-pending']): void {
+    const known = this.holds.get(commandId) ?? [];
+    if (!known.some((entry) => entry.poolId === poolId)) known.push({ poolId, policyId });
+    this.holds.delete(commandId);
+    this.holds.set(commandId, known);
+    while (this.holds.size > this.options.outcomeCacheSize)
+      this.holds.delete(this.holds.keys().next().value as string);
   }
 
   private startHeartbeat(ws: WebSocket, checkAlive: () => boolean): void {

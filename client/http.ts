@@ -40,6 +40,8 @@ export interface HttpRequest {
   query?: Fields;
   /** Sent as application/x-www-form-urlencoded. */
   form?: Fields;
+  /** Sent as application/json (the contract's `json` endpoints, §1.2). */
+  json?: unknown;
   /** Sent raw as application/octet-stream. */
   body?: Readable;
   headers?: Readonly<Record<string, string>>;
@@ -134,6 +136,9 @@ export class HttpClient {
     if (request.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       data = encodeFields(request.form).toString();
+    } else if (request.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      data = JSON.stringify(request.json);
     } else if (request.body) {
       headers['content-type'] ??= 'application/octet-stream';
       data = request.body;

@@ -20,7 +20,7 @@ import {
   type StoredFile,
   type StoreFileOptions,
 } from './vault/store-file.ts';
-import type { VaultContext } from './vault/vault-context.ts';
+import type { RunOptions, VaultContext } from './vault/vault-context.ts';
 
 export interface SessionOptions {
   apiUrl: string;
@@ -108,17 +108,29 @@ export class VaultSession implements VaultContext {
    * Sends a command and waits for its outcome over the channel. The channel epoch is read before
    * sending, so an outcome lost in a reconnect between the 202 and this wait is still reconciled.
    */
-  async run<T>(
-    send: () => Promise<AcceptedCommand<T>>,
-    options: { timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<T> {
+  async run<T>(send: () => Promise<AcceptedCommand<T>>, options: RunOptions = {}): Promise<T> {
     const since = this.channel.epoch;
-    const accepted = await send();
-    return awaitCommand(this.channel, accepted, {
-      timeoutMs: options.timeoutMs ?? this.commandTimeoutMs,
-      since,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    // Holds can be announced before the 202 is read; they are kept and replayed below.
+    const seen = new Set<string>();
+    let commandId: string | undefined;
+    const report = (hold: { commandId: string; poolId: string; policyId: string }) => {
+      if (hold.commandId !== commandId || seen.has(hold.poolId)) return;
+      seen.add(hold.poolId);
+      options.onHold?.(hold);
+    };
+    const unsubscribe = options.onHold ? this.channel.on('vote-pending', report) : undefined;
+    try {
+      const accepted = await send();
+      commandId = accepted.commandId;
+      for (const hold of this.channel.holdsOf(commandId)) report({ commandId, ...hold });
+      return await awaitCommand(this.channel, accepted, {
+        timeoutMs: options.timeoutMs ?? this.commandTimeoutMs,
+        since,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      unsubscribe?.();
+    }
   }
 
   /** Encrypts and stores a file; resolves with its permanent data token. */

@@ -5,7 +5,7 @@
 // it starts, so a job can run again after a sign-out and sign-in (retry).
 
 import { randomUUID } from 'node:crypto';
-import type { Transfer } from '../bridge/types.ts';
+import type { Transfer, VoteHold } from '../bridge/types.ts';
 import { describeClientError } from './describe-client-error.ts';
 import type { ProgressListener } from './vault/transfer-progress.ts';
 
@@ -166,6 +166,15 @@ export class TransferQueue {
     return [...this.entries.values()].map((entry) => ({ ...entry.transfer }));
   }
 
+  /** A vote a transfer waits for moved on (or ended): the transfers held by it show so. */
+  applyHold(hold: VoteHold): void {
+    for (const entry of this.entries.values()) {
+      if (entry.transfer.hold?.poolId !== hold.poolId) continue;
+      entry.transfer.hold = { ...hold };
+      this.report(entry, true);
+    }
+  }
+
   /** Resolves once nothing is queued or running. */
   async idle(): Promise<void> {
     while (this.running > 0 || (this.waiting.length > 0 && !this.paused))
@@ -191,6 +200,7 @@ export class TransferQueue {
       target: job.target ?? null,
       renamedFrom: job.renamedFrom ?? null,
       retryable: job.retryable ?? true,
+      hold: null,
     };
     const entry: Entry = {
       transfer,
@@ -232,6 +242,14 @@ export class TransferQueue {
     this.report(entry, true);
     try {
       const result = await entry.job.run(entry.abort.signal, (progress) => {
+        // Contract §11: the store or request waits for a vote; applyHold fills in its progress.
+        if (progress.phase === 'held') {
+          if (progress.hold && !entry.transfer.hold) {
+            entry.transfer.hold = waitingHold(progress.hold.poolId, progress.hold.policyId);
+            this.report(entry, true);
+          }
+          return;
+        }
         entry.transfer.bytes = progress.bytes;
         if (progress.total !== undefined) entry.transfer.total = progress.total;
         this.report(entry, false);
@@ -269,4 +287,20 @@ export class TransferQueue {
     for (const entry of finished.slice(0, Math.max(0, finished.length - FINISHED_KEPT)))
       this.entries.delete(entry.transfer.id);
   }
+}
+
+/** A hold as first announced, before its pool was read. */
+function waitingHold(poolId: string, policyId: string): VoteHold {
+  return {
+    poolId,
+    policyId,
+    policyName: null,
+    status: 'pending',
+    approvals: 0,
+    needed: 0,
+    voters: 0,
+    round: 1,
+    expiresAt: null,
+    outcome: null,
+  };
 }

@@ -1,15 +1,22 @@
+import type { BallotFrame } from './bus/bus-frames.ts';
 import type { DeviceBus } from './bus/device-bus.ts';
 import type { SocketHub } from './channel/socket-hub.ts';
+import type { Clock } from './clock.ts';
 import type { CommandRunner } from './commands/command-runner.ts';
 import type { EngineSecrets } from './crypto/engine-secrets.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
 import type { TransferServices } from './transfer/transfer-services.ts';
 
-/** The device bus as the engine uses it: the DeviceBus seam plus dropping a removed device or a revoked token's connection. */
+/**
+ * The device bus as the engine uses it: the DeviceBus seam plus dropping a removed device or a
+ * revoked token's connection, and ballots for authenticators in the device runtime.
+ */
 export interface EngineBus extends DeviceBus {
   closeDevice(deviceId: string): void;
   closeToken(tokenHash: string): void;
+  /** False when the device is not connected over the bus. */
+  deliverBallot(deviceId: string, ballot: Omit<BallotFrame, 'op'>): boolean;
 }
 
 /** Everything a route or domain verb may use; built once per engine in server.ts. */
@@ -22,6 +29,8 @@ export interface EngineContext {
   /** Public URLs the engine hands out (contract §1.1). */
   readonly urls: { apiUrl: string; wsUrl: string };
   readonly now: () => number;
+  /** The same time as `now`, with timers: voting deadlines (contract §10) are armed on it. */
+  readonly clock: Clock;
   /** Storage devices (contract §9). */
   readonly bus: EngineBus;
   readonly transfer: TransferServices;

@@ -7,6 +7,7 @@ import { verifySlotProof } from './bus/slot-proof.ts';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
 import { SocketHub } from './channel/socket-hub.ts';
 import { createWsChannel } from './channel/ws-channel.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { CommandRunner, type CommandSpec } from './commands/command-runner.ts';
 import type { EngineContext } from './context.ts';
 import { loadEngineSecrets } from './crypto/engine-secrets.ts';
@@ -14,7 +15,13 @@ import { ATTEMPT_RETENTION_MS } from './domain/attempt-limits.ts';
 import { resolveCaller } from './domain/authorization.ts';
 import { dataTokenCommands, discardExpiredReservations } from './domain/data-token.ts';
 import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
+import { createCommandGate } from './domain/command-gate.ts';
 import { authenticateDevice, deviceCommands } from './domain/device.ts';
+import { policyCommands } from './domain/policy.ts';
+import { authenticatorCommands } from './domain/verified-authenticator.ts';
+import { castVoteOverBus, votingCommands } from './domain/voting.ts';
+import { votingConfigurationCommands } from './domain/voting-configuration.ts';
+import { sendOpenBallots, sendOpenBallotsOverBus, votingDeadlines } from './domain/voting-pool.ts';
 import { changePasswordCommand, registerProfileCommand } from './domain/profile.ts';
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
@@ -40,6 +47,11 @@ export interface EngineOptions {
   holderWaitMs?: number;
   /** The engine's clock; tests move it forward to expire reservations. */
   now?: () => number;
+  /**
+   * The clock voting deadlines are armed on (contract §10); tests pass one they advance by
+   * hand. Its `now` wins over the `now` option.
+   */
+  clock?: Clock;
   log?: Logger;
 }
 
@@ -62,12 +74,16 @@ export function inUse(dataDir: string, owner: LockOwner): string {
 export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
   return [
     registerProfileCommand,
-    changePasswordCommand,
+    changePasswordCommand(ctx),
     registerPublicKeyCommand,
     ...Object.values(deviceCommands(ctx)),
     ...Object.values(storageCommands(ctx)),
     ...Object.values(dataTokenCommands(ctx)),
     ...Object.values(transferCommands(ctx)),
+    ...Object.values(authenticatorCommands(ctx)),
+    ...Object.values(votingConfigurationCommands(ctx)),
+    ...Object.values(policyCommands(ctx)),
+    ...Object.values(votingCommands(ctx)),
   ] as unknown as CommandSpec<never, never>[];
 }
 
@@ -92,10 +108,11 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
 async function runEngine(options: EngineOptions, releaseLock: () => void): Promise<RunningEngine> {
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? createLogger();
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock(options.now);
+  const now = () => clock.now();
   const secrets = loadEngineSecrets(options.dataDir);
   const store = openSqliteStore(options.dataDir);
-  const hub = new SocketHub();
+  const hub = new SocketHub(now);
   const commands = new CommandRunner(store, hub, log, now);
   const urls = { apiUrl: '', wsUrl: '' };
   const bus = createWsDeviceBus({
@@ -130,13 +147,29 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     now,
     holderWaitMs: options.holderWaitMs,
   });
-  const ctx: EngineContext = { store, hub, commands, secrets, log, urls, now, bus, transfer };
-  bus.onConnect(
-    (device) =>
-      void deviceConnected(ctx, device).catch((err: unknown) =>
-        log.error({ err }, 'device connect handling failed'),
-      ),
-  );
+  const ctx: EngineContext = {
+    store,
+    hub,
+    commands,
+    secrets,
+    log,
+    urls,
+    now,
+    clock,
+    bus,
+    transfer,
+  };
+  commands.setGate(createCommandGate(ctx));
+  bus.onVote((device, { ballotId, vote }) => castVoteOverBus(ctx, device, ballotId, vote));
+  bus.onConnect((device) => {
+    void deviceConnected(ctx, device).catch((err: unknown) =>
+      log.error({ err }, 'device connect handling failed'),
+    );
+    // Contract §2: an authenticator in the device runtime gets its open ballots on connect.
+    void sendOpenBallotsOverBus(ctx, device.deviceId).catch((err: unknown) =>
+      log.error({ err }, 'sending open ballots failed'),
+    );
+  });
   bus.onDisconnect(
     (device) =>
       void deviceDisconnected(ctx, device).catch((err: unknown) =>
@@ -150,6 +183,17 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     hub,
     log,
     pingIntervalMs: options.pingIntervalMs,
+    onJoined: async (socket) => {
+      if (!socket.deviceId) return;
+      await store.devices.seen(socket.deviceId, now());
+      await sendOpenBallots(ctx, socket);
+    },
+    onLeft: (socket) => {
+      if (!socket.deviceId) return;
+      void store.devices
+        .seen(socket.deviceId, now())
+        .catch((err: unknown) => log.warn({ err }, 'recording a device leave failed'));
+    },
     resolveToken: async (token) => {
       try {
         const caller = await resolveCaller(store, token, now());
@@ -205,6 +249,8 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
 
   await commands.resume(commandSpecs(ctx));
+  // Deadlines that passed while the engine was down apply now; the next one is armed.
+  await votingDeadlines(ctx).start();
 
   const maintenance = setInterval(() => {
     const at = now();
@@ -233,6 +279,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        await votingDeadlines(ctx).close();
         for (const client of channel.clients) client.close(1001, 'engine shutting down');
         // Devices first: transfers waiting on them fail fast instead of holding up the rest.
         await bus.close();

@@ -70,17 +70,25 @@ export interface TrayView {
 
 export function trayView(state: AppState): TrayView {
   const count = state.pendingApprovals;
+  const ballots = state.openBallots;
   const parts = ['Privicore Vault'];
   if (count > 0) parts.push(`${count} ${count === 1 ? 'device' : 'devices'} waiting for approval`);
+  if (ballots > 0) parts.push(`${ballots} ${ballots === 1 ? 'vote' : 'votes'} waiting for you`);
   if (state.transfersPaused) parts.push('transfers paused');
+  const total = badgeCount(state);
   return {
     tooltip: parts.join(' — '),
-    title: count > 0 ? String(count) : '',
+    title: total > 0 ? String(total) : '',
     transfersLabel: state.transfersPaused ? 'Resume transfers' : 'Pause transfers',
   };
 }
 
-/** The dock/taskbar badge: the approvals waiting (0 clears it). */
+/** The dock/taskbar badge: device approvals and ballots waiting for this computer (0 clears it). */
 export function badgeCount(state: AppState): number {
-  return state.pendingApprovals;
+  return state.pendingApprovals + state.openBallots;
+}
+
+/** Words for a ballot's notification: what is asked; the notification leads to the prompt. */
+export function ballotNotice(title: string): Notice {
+  return { title: 'Your approval is needed', body: title };
 }

@@ -18,6 +18,7 @@ import { PairingHost, type ShownPairingCode } from '../client/pairing-host.ts';
 import { PrivicoreError } from '../client/privicore-error.ts';
 import type { VaultSession } from '../client/session.ts';
 import { decidePending, pendingApprovals } from './approval-notices.ts';
+import type { HeldOperations } from './held-operations.ts';
 import type { Platform } from './platform.ts';
 
 export interface DeviceApprovalsOptions {
@@ -32,6 +33,8 @@ export interface DeviceApprovalsOptions {
   forgetLocalStorage(deviceIdentifier: string): Promise<unknown>;
   /** How often to look for a device's answer while waiting; tests shorten it. */
   intervalMs?: number;
+  /** Where an approval a device policy holds for a vote is watched (contract §11). */
+  holds?: HeldOperations;
 }
 
 const REVIEW_WORDS: Record<Exclude<ReviewOutcome['state'], 'ready'>, string> = {
@@ -139,7 +142,14 @@ export class DeviceApprovals {
       });
     }
     this.reviews.delete(deviceIdentifier);
-    await approveReviewed(session, ready);
+    const name = this.pending.get(deviceIdentifier)?.deviceName ?? 'A device';
+    await approveReviewed(
+      session,
+      ready,
+      this.options.holds
+        ? { onHold: this.options.holds.tracker('device-approval', deviceIdentifier, name) }
+        : {},
+    );
     this.settled(deviceIdentifier, 'approved');
     this.options.emit('devices:changed', { deviceIdentifier, change: 'key-shared' });
     return { deviceIdentifier, dataKeyShared: true, note: null };

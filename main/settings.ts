@@ -22,6 +22,35 @@ const Settings = z.object({
     .object({ profileId: z.string(), deviceIdentifier: z.string() })
     .nullable()
     .default(null),
+  /**
+   * This computer as a verified authenticator of a profile (contract §10): its device. The
+   * device token is in the OS keychain, never here.
+   */
+  authenticator: z
+    .object({
+      profileId: z.string(),
+      deviceIdentifier: z.string(),
+      tokenExpiresAt: z.string(),
+    })
+    .nullable()
+    .default(null),
+  /** Ballots this computer was sent, and what came of them: the trace a vote leaves. */
+  ballotHistory: z
+    .array(
+      z.object({
+        profileId: z.string(),
+        ballotId: z.string(),
+        poolId: z.string(),
+        title: z.string(),
+        facts: z.array(z.object({ label: z.string(), value: z.string() })),
+        myVote: z.enum(['yes', 'no']).nullable(),
+        outcome: z.enum(['pending', 'approved', 'rejected', 'expired', 'cancelled']).nullable(),
+        outcomeWords: z.string(),
+        receivedAt: z.string(),
+        decidedAt: z.string().nullable(),
+      }),
+    )
+    .default([]),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -30,6 +59,8 @@ export const DEFAULT_SETTINGS: Settings = {
   profileId: null,
   username: null,
   device: null,
+  authenticator: null,
+  ballotHistory: [],
 };
 
 export async function loadSettings(file: string): Promise<Settings> {

@@ -44,6 +44,6 @@ export function installTray(icon: string, actions: TrayActions): VaultTray {
       ]),
     );
   };
-  show({ pendingApprovals: 0, transfersPaused: false });
+  show({ pendingApprovals: 0, openBallots: 0, transfersPaused: false });
   return { show, destroy: () => tray.destroy() };
 }

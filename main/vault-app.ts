@@ -26,8 +26,10 @@ import { SignInAttempts, WARN_WHEN_LEFT } from '../client/sign-in-attempts.ts';
 import type { LocalStorageDevice } from '../engine/host.ts';
 import { dirname, join } from 'node:path';
 import { badgeCount } from './approval-notices.ts';
+import { ComputerAuthenticator } from './computer-authenticator.ts';
 import { DeviceApprovals } from './device-approvals.ts';
 import type { EngineHandle } from './engine-handle.ts';
+import { HeldOperations } from './held-operations.ts';
 import type { Platform } from './platform.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings.ts';
 import { VaultKeyStatus } from './vault-key-status.ts';
@@ -42,6 +44,8 @@ export interface VaultAppOptions {
   emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void;
   /** How often a computer waiting for the data key looks for it (default 1.5 s); tests shorten it. */
   keyPollIntervalMs?: number;
+  /** How often a vote this computer waits for is read (default 2 s); tests shorten it. */
+  holdPollIntervalMs?: number;
 }
 
 interface SignedInState {
@@ -52,6 +56,10 @@ interface SignedInState {
   username: string | null;
   approvals: DeviceApprovals;
   key: VaultKeyStatus;
+  /** Operations of this computer waiting for a vote. */
+  holds: HeldOperations;
+  /** This computer as an authenticator: its ballots. */
+  voting: ComputerAuthenticator;
 }
 
 interface Begun {
@@ -91,6 +99,8 @@ export class VaultApp {
   private signedIn: SignedInState | undefined;
   private notice: string | null = null;
   private lastBadge = 0;
+  /** Settings writes one at a time: each replaces the whole file through one temporary name. */
+  private settingsWrites: Promise<void> = Promise.resolve();
   private readonly signInAttempts = new SignInAttempts();
 
   /** Settled once settings are loaded, the engine is up (or known unreachable) and the last session restored. */
@@ -105,6 +115,8 @@ export class VaultApp {
       session: () => this.session(),
       profileId: () => this.signedIn?.profileId ?? null,
       emit: options.emit,
+      watchHold: (hold, operation, label) =>
+        this.signedIn?.holds.watch(hold, operation, null, label),
     });
     this.ready = this.init();
   }
@@ -174,9 +186,26 @@ export class VaultApp {
     return this.signedIn?.key.status() ?? { ...NO_KEY };
   }
 
+  /** This computer as an authenticator and its Approvals inbox. */
+  voting(): ComputerAuthenticator {
+    return this.signed().voting;
+  }
+
+  /** Operations of this computer that wait for a vote. */
+  holds(): HeldOperations {
+    return this.signed().holds;
+  }
+
+  /** The device this computer votes as, for the signed-in profile. */
+  authenticatorDevice(): string | null {
+    const mine = this.settings.authenticator;
+    return mine && mine.profileId === this.signedIn?.profileId ? mine.deviceIdentifier : null;
+  }
+
   appState(): AppState {
     return {
       pendingApprovals: this.signedIn?.approvals.count ?? 0,
+      openBallots: this.signedIn?.voting.count ?? 0,
       transfersPaused: this.transfers.queue.isPaused,
     };
   }
@@ -211,7 +240,7 @@ export class VaultApp {
       });
     }
     this.settings = { ...this.settings, engine: choice };
-    await saveSettings(this.options.settingsFile, this.settings);
+    await this.patchSettings({});
     await this.connectEngine();
     if (this.status.state !== 'ready') {
       throw new PrivicoreError({
@@ -314,7 +343,7 @@ export class VaultApp {
       engine,
       device: { profileId: redeemed.profileId, deviceIdentifier: redeemed.deviceIdentifier },
     };
-    await saveSettings(this.options.settingsFile, this.settings);
+    await this.patchSettings({});
     if (switching) await this.connectEngine();
     const session = await resumeSession({
       ...this.address(),
@@ -394,7 +423,7 @@ export class VaultApp {
         await logOut(signed.session, this.secrets, signed.profileId);
       } finally {
         this.settings = { ...this.settings, profileId: null };
-        await saveSettings(this.options.settingsFile, this.settings);
+        await this.patchSettings({});
       }
     }
     this.notice = null;
@@ -503,7 +532,7 @@ export class VaultApp {
     await this.keep(result, pairingCode);
     this.notice = null;
     this.settings = { ...this.settings, profileId: result.profileId, username: result.username };
-    await saveSettings(this.options.settingsFile, this.settings);
+    await this.patchSettings({});
     return this.changed();
   }
 
@@ -532,13 +561,21 @@ export class VaultApp {
           ...this.settings,
           device: deviceIdentifier ? { profileId, deviceIdentifier } : null,
         };
-        await saveSettings(this.options.settingsFile, this.settings);
+        await this.patchSettings({});
       },
       onChange: (status) => this.options.emit('vault:keyStatus', status),
       ...(pairingCode === undefined ? {} : { code: pairingCode }),
       ...(this.options.keyPollIntervalMs === undefined
         ? {}
         : { intervalMs: this.options.keyPollIntervalMs }),
+    });
+    const holds = new HeldOperations({
+      session,
+      emit: this.options.emit,
+      onHold: (hold) => this.transfers.queue.applyHold(hold),
+      ...(this.options.holdPollIntervalMs === undefined
+        ? {}
+        : { pollMs: this.options.holdPollIntervalMs }),
     });
     const approvals = new DeviceApprovals({
       session,
@@ -548,16 +585,42 @@ export class VaultApp {
       onCountChange: () => this.appStateChanged(),
       forgetLocalStorage: async (deviceIdentifier) =>
         this.localEngine()?.forgetLocalStorage(deviceIdentifier),
+      holds,
       ...(this.options.keyPollIntervalMs === undefined
         ? {}
         : { intervalMs: this.options.keyPollIntervalMs }),
     });
-    this.signedIn = { session, keeper, profileId, username, approvals, key };
+    const voting = new ComputerAuthenticator({
+      session,
+      secrets: this.secrets,
+      profileId,
+      address: this.address(),
+      platform: this.platform,
+      emit: this.options.emit,
+      onCountChange: () => this.appStateChanged(),
+      holds,
+      settings: () => this.settings,
+      saveSettings: (patch) => this.patchSettings(patch),
+      holdDeviceEvents: (work) => approvals.hold(work),
+    });
+    this.signedIn = { session, keeper, profileId, username, approvals, key, holds, voting };
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);
     void approvals.start();
+    // Joins with this computer's authenticator token, so ballots arrive while the window is hidden.
+    void voting.start().catch(() => undefined);
     // Uploads a sign-out, quit or crash cut off are listed before the window asks for them.
     return this.transfers.restore(profileId);
+  }
+
+  /** Writes the settings (with a change), one write after another. */
+  private patchSettings(patch: Partial<Settings>): Promise<void> {
+    this.settings = { ...this.settings, ...patch };
+    const write = this.settingsWrites.then(() =>
+      saveSettings(this.options.settingsFile, this.settings),
+    );
+    this.settingsWrites = write.catch(() => undefined);
+    return write;
   }
 
   /** Stops what watched the session; the caller closes or logs out the session itself. */
@@ -565,6 +628,8 @@ export class VaultApp {
     signed.keeper.stop();
     signed.approvals.stop();
     signed.key.stop();
+    signed.holds.stop();
+    signed.voting.stop();
     this.signedIn = undefined;
     this.options.emit('vault:keyStatus', { ...NO_KEY });
     this.appStateChanged();

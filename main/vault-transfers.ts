@@ -9,6 +9,8 @@ import { findDataToken, findDataTokens, namesInFolder } from '../client/vault/fi
 import { localFileName } from '../client/vault/local-file-name.ts';
 import { nameKey, uniqueFileName } from '../client/vault/unique-name.ts';
 import { planUploads, type PlannedFile } from '../client/vault/upload-plan.ts';
+import type { ProgressListener } from '../client/vault/transfer-progress.ts';
+import type { CommandHold } from '../client/vault/vault-context.ts';
 import type { Platform } from './platform.ts';
 import { UploadJournal, type UploadRecord } from './upload-journal.ts';
 
@@ -21,6 +23,8 @@ export interface VaultTransfersOptions {
   /** The signed-in profile; null when signed out. */
   profileId(): string | null;
   emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void;
+  /** A transfer waits for a vote (contract §11): watch it until the vote ends. */
+  watchHold?(hold: CommandHold, operation: 'upload' | 'download', label: string): void;
 }
 
 /** Where an upload reads from, so it can be retried (and journaled). */
@@ -271,9 +275,12 @@ export class VaultTransfers {
       total: file.size,
       ...(name === file.name ? {} : { renamedFrom: file.name }),
       run: async (signal, onProgress) => {
-        const stored = await this.options
-          .session()
-          .storeFile(file.path, { context: file.context, name, signal, onProgress });
+        const stored = await this.options.session().storeFile(file.path, {
+          context: file.context,
+          name,
+          signal,
+          onProgress: this.watchingHolds('upload', name, onProgress),
+        });
         return { token: stored.token };
       },
     };
@@ -294,11 +301,26 @@ export class VaultTransfers {
       total,
       target,
       run: async (signal, onProgress) => {
-        const retrieved = await this.options
-          .session()
-          .retrieveFile(token, target, { signal, onProgress, replace });
+        const retrieved = await this.options.session().retrieveFile(token, target, {
+          signal,
+          onProgress: this.watchingHolds('download', name, onProgress),
+          replace,
+        });
         return { target: retrieved.target };
       },
+    };
+  }
+
+  /** A transfer's progress, with a vote it waits for watched until it ends (contract §11). */
+  private watchingHolds(
+    operation: 'upload' | 'download',
+    label: string,
+    onProgress: ProgressListener,
+  ): ProgressListener {
+    return (progress) => {
+      if (progress.phase === 'held' && progress.hold)
+        this.options.watchHold?.(progress.hold, operation, label);
+      onProgress(progress);
     };
   }
 

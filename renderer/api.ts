@@ -40,6 +40,15 @@ export const api = {
   get app(): VaultApi['app'] {
     return window.vault.app;
   },
+  get approvals(): VaultApi['approvals'] {
+    return window.vault.approvals;
+  },
+  get voting(): VaultApi['voting'] {
+    return window.vault.voting;
+  },
+  get policies(): VaultApi['policies'] {
+    return window.vault.policies;
+  },
   on: ((event, listener) => window.vault.on(event, listener)) as VaultApi['on'],
   /**
    * The file-system path of a dropped file, or null when it has none (dragged from a browser).

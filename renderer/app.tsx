@@ -3,10 +3,13 @@ import { BrandMark } from './components/brand-mark.tsx';
 import { ErrorBanner } from './components/error-banner.tsx';
 import { Spinner } from './components/spinner.tsx';
 import { AccountScreen } from './screens/account-screen.tsx';
+import { ApprovalsScreen } from './screens/approvals-screen.tsx';
 import { DevicesScreen } from './screens/devices-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
+import { PoliciesScreen } from './screens/policies-screen.tsx';
 import { StorageScreen } from './screens/storage-screen.tsx';
+import { VotingScreen } from './screens/voting-screen.tsx';
 import { navigationSelectors, sessionSelectors, useAppStore } from './store/index.ts';
 
 /** The signed-in window: the screen the tabs chose. */
@@ -15,7 +18,13 @@ function SignedIn() {
   return (
     <div className="app-shell">
       <AppHeader />
-      {screen === 'devices' ? (
+      {screen === 'approvals' ? (
+        <ApprovalsScreen />
+      ) : screen === 'policies' ? (
+        <PoliciesScreen />
+      ) : screen === 'voting' ? (
+        <VotingScreen />
+      ) : screen === 'devices' ? (
         <DevicesScreen />
       ) : screen === 'storage' ? (
         <StorageScreen />

@@ -8,6 +8,7 @@ import './styles/controls.css';
 import './styles/onboarding.css';
 import './styles/workspace.css';
 import './styles/pages.css';
+import './styles/governance.css';
 
 // Events first, so nothing main sends while the first answers are in flight is lost.
 subscribeToBridgeEvents(useAppStore);

@@ -13,6 +13,7 @@ import { joinFileName, splitFileName } from '../../client/vault/file-name.ts';
 import type { CliContext } from '../cli-context.ts';
 import { expectArgs, stringOption, type CommandSpec } from '../command-spec.ts';
 import { formatBytes } from '../output.ts';
+import { holdNotice, progressWithHolds } from '../hold-notice.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { UsageError } from '../usage-error.ts';
 import { VERIFIED_STDOUT_HELP, writeVerifiedToStdout } from '../verified-stdout.ts';
@@ -70,7 +71,7 @@ export const putCommand: CommandSpec = {
           await session.storeStream(process.stdin, {
             ...common,
             name: name!,
-            onProgress: (progress) => bar.update(progress.bytes, progress.total),
+            onProgress: progressWithHolds(ctx, `put ${name!}`, bar),
           }),
         );
       } finally {
@@ -86,7 +87,7 @@ export const putCommand: CommandSpec = {
           await session.storeFile(file, {
             ...common,
             ...(name !== undefined ? { name } : {}),
-            onProgress: (progress) => bar.update(progress.bytes, progress.total),
+            onProgress: progressWithHolds(ctx, `put ${basename(file)}`, bar),
           }),
         );
       } finally {
@@ -151,7 +152,7 @@ export const getCommand: CommandSpec = {
     try {
       ({ size } = await session.retrieveFile(token, target, {
         signal: ctx.signal,
-        onProgress: (progress) => bar.update(progress.bytes, progress.total),
+        onProgress: progressWithHolds(ctx, `get ${basename(target)}`, bar),
       }));
     } finally {
       bar.finish();
@@ -267,7 +268,9 @@ export const rmCommand: CommandSpec = {
     expectArgs(positionals, 1, 1, 'rm', 'the token');
     const token = positionals[0]!;
     const session = await ctx.session();
-    await session.run(() => deleteData(session.http, { token }));
+    await session.run(() => deleteData(session.http, { token }), {
+      onHold: holdNotice(ctx, `rm ${token.slice(0, 12)}…`),
+    });
     ctx.out.result(`Deleted ${token}.`, { token, deleted: true });
   },
 };

@@ -12,6 +12,8 @@
 //                                     nothing else on the machine can change it
 //   <profileId>/join-nonce            while it asks to join: its committed random value
 //                                     (pairing-codes.ts), to reveal when an owner answers
+//   <profileId>/authenticator-token   when this machine votes (contract §10): the device token of
+//                                     its authenticator device
 // A paired machine keeps its device token as the authorization token.
 
 import { isApprovalValue, isFingerprint } from '../crypto/pairing-codes.ts';
@@ -23,7 +25,8 @@ export type ProfileSecretName =
   | 'data-key'
   | 'device-private-key'
   | 'trusted-profile-key'
-  | 'join-nonce';
+  | 'join-nonce'
+  | 'authenticator-token';
 
 export interface ProfileSecrets {
   authorizationToken?: string;
@@ -32,6 +35,7 @@ export interface ProfileSecrets {
   devicePrivateKey?: string;
   trustedProfileKey?: string;
   joinNonce?: string;
+  authenticatorToken?: string;
 }
 
 const HEX_64 = /^[0-9a-f]{64}$/i;
@@ -51,10 +55,12 @@ export async function loadProfileSecrets(
   const devicePrivateKey = await store.get(secretAccount(profileId, 'device-private-key'));
   const trustedProfileKey = await store.get(secretAccount(profileId, 'trusted-profile-key'));
   const joinNonce = await store.get(secretAccount(profileId, 'join-nonce'));
+  const authenticatorToken = await store.get(secretAccount(profileId, 'authenticator-token'));
   return {
     ...(trustedProfileKey && isFingerprint(trustedProfileKey) ? { trustedProfileKey } : {}),
     ...(joinNonce && isApprovalValue(joinNonce) ? { joinNonce } : {}),
     ...(authorizationToken ? { authorizationToken } : {}),
+    ...(authenticatorToken ? { authenticatorToken } : {}),
     ...(devicePrivateKey && HEX_64.test(devicePrivateKey)
       ? { devicePrivateKey: devicePrivateKey.toLowerCase() }
       : {}),
@@ -70,6 +76,8 @@ export async function saveProfileSecrets(
 ): Promise<void> {
   if (secrets.authorizationToken !== undefined)
     await store.set(secretAccount(profileId, 'authorization-token'), secrets.authorizationToken);
+  if (secrets.authenticatorToken !== undefined)
+    await store.set(secretAccount(profileId, 'authenticator-token'), secrets.authenticatorToken);
   if (secrets.privateKey !== undefined) {
     if (!HEX_64.test(secrets.privateKey))
       throw new RangeError('A private key is 64 hex characters.');

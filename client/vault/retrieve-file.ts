@@ -159,12 +159,27 @@ async function requestDownload(
 ): Promise<DownloadSource> {
   for (let attempt = 1; ; attempt += 1) {
     const since = ctx.channel.epoch;
-    const { requestId } = await requestData(ctx.http, { token });
-    const outcome = await ctx.channel.waitRequest(requestId, {
-      timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      since,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    // Contract §11: a policy may hold the request for a vote; progress says so.
+    let requestId: string | undefined;
+    const reported = new Set<string>();
+    const held = (hold: { commandId: string; poolId: string; policyId: string }) => {
+      if (hold.commandId !== requestId || reported.has(hold.poolId)) return;
+      reported.add(hold.poolId);
+      options.onProgress?.({ phase: 'held', bytes: 0, total: undefined, hold });
+    };
+    const unsubscribe = ctx.channel.on('vote-pending', held);
+    let outcome;
+    try {
+      requestId = (await requestData(ctx.http, { token })).requestId;
+      for (const hold of ctx.channel.holdsOf(requestId)) held({ commandId: requestId, ...hold });
+      outcome = await ctx.channel.waitRequest(requestId, {
+        timeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+        since,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } finally {
+      unsubscribe();
+    }
     ctx.channel.forget(requestId);
     if (outcome.status === 3) throw PrivicoreError.rejected(requestId, outcome.reason);
     if (outcome.source) return outcome.source;

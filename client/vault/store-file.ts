@@ -25,7 +25,7 @@ import {
 import { PrivicoreError } from '../privicore-error.ts';
 import { splitFileName } from './file-name.ts';
 import type { ProgressListener } from './transfer-progress.ts';
-import type { VaultContext } from './vault-context.ts';
+import type { CommandHold, VaultContext } from './vault-context.ts';
 
 /** Contract §7 exchange-data-for-token: 1 byte–1 MiB of decoded data. */
 export const INLINE_LIMIT = 1024 * 1024;
@@ -213,6 +213,7 @@ function sendInline(
   return ctx.run(() => exchangeDataForToken(ctx.http, { temporaryTokenSpace: space.token, data }), {
     signal: options.signal,
     timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+    onHold: heldProgress(options),
   });
 }
 
@@ -231,11 +232,23 @@ async function sendStream(
           ...(contentLength !== undefined ? { contentLength } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         }),
-      { signal: options.signal, timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS },
+      {
+        signal: options.signal,
+        timeoutMs: options.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+        onHold: heldProgress(options),
+      },
     );
   } finally {
     body.destroy();
   }
+}
+
+/**
+ * Contract §11: a policy may hold the store for a vote. The wait then lasts until the vote ends
+ * (the session re-arms it), and progress says so; the bytes already sent stay as they were.
+ */
+function heldProgress(options: StoreFileOptions): (hold: CommandHold) => void {
+  return (hold) => options.onProgress?.({ phase: 'held', bytes: 0, total: undefined, hold });
 }
 
 async function finalise(

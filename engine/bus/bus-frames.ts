@@ -17,7 +17,13 @@ import { isId } from '../ids.ts';
  *                  {op:'data', id} + chunk, {op:'missing', id}, {op:'items', id, itemIds},
  *                  {op:'error', id, message}
  *
- * `id` is a positive integer the engine picks per request; replies carry it back. Unknown header
+ * Authenticators in the device runtime vote over the bus (contract §2, §12):
+ * engine → device  {op:'ballot', ballotId, poolId, subject, expiresAt} (no reply),
+ *                  {op:'voted', ref, reason?} (answers a vote; no reason means accepted)
+ * device → engine  {op:'vote', ref, ballotId, vote: 'yes'|'no'}
+ *
+ * `id` is a positive integer the engine picks per request; replies carry it back. A vote's `ref`
+ * is the device's own counter, carried back the same way. Unknown header
  * fields are ignored; anything else that does not fit is a FrameError, and the receiver closes
  * the connection with 1008.
  *
@@ -32,6 +38,8 @@ import { isId } from '../ids.ts';
 export const MAX_FRAME_BYTES = 8 * 1024 * 1024;
 const MAX_TOKEN_LENGTH = 1024;
 const MAX_MESSAGE_LENGTH = 1024;
+/** A ballot subject: event id and attributes, a context of up to 1024 characters among them. */
+const MAX_SUBJECT_LENGTH = 4096;
 
 /** Close codes of the bus. 4401 and 4409 mirror the channel's (socket-hub.ts) meaning. */
 export const CLOSE_GOING_AWAY = 1001;
@@ -45,10 +53,19 @@ export type EngineRequest =
   | { op: 'flush'; id: number; itemId: string }
   | { op: 'delete'; id: number; itemId: string }
   | { op: 'list'; id: number };
+export interface BallotFrame {
+  op: 'ballot';
+  ballotId: string;
+  poolId: string;
+  subject: string;
+  expiresAt: string;
+}
 export type EngineFrame =
   | EngineRequest
   | { op: 'welcome'; deviceIdentifier: string }
-  | { op: 'challenge'; nonce: string; enginePublicKey: string };
+  | { op: 'challenge'; nonce: string; enginePublicKey: string }
+  | BallotFrame
+  | { op: 'voted'; ref: number; reason?: string };
 
 export type DeviceReply =
   | { op: 'ok'; id: number }
@@ -56,8 +73,17 @@ export type DeviceReply =
   | { op: 'missing'; id: number }
   | { op: 'items'; id: number; itemIds: string[] }
   | { op: 'error'; id: number; message: string };
+export interface VoteFrame {
+  op: 'vote';
+  ref: number;
+  ballotId: string;
+  vote: 'yes' | 'no';
+}
 export type DeviceFrame =
-  { op: 'hello'; deviceToken: string; flush?: true } | { op: 'proof'; proof: string } | DeviceReply;
+  | { op: 'hello'; deviceToken: string; flush?: true }
+  | { op: 'proof'; proof: string }
+  | DeviceReply
+  | VoteFrame;
 
 export interface Decoded<H> {
   header: H;
@@ -139,6 +165,30 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
         payload,
         false,
       );
+    case 'ballot':
+      return withPayload(
+        {
+          op,
+          ballotId: itemId(header.ballotId, 'ballotId'),
+          poolId: itemId(header.poolId, 'poolId'),
+          subject: boundedText(header.subject, 'subject', MAX_SUBJECT_LENGTH),
+          expiresAt: boundedText(header.expiresAt, 'expiresAt', 64),
+        },
+        payload,
+        false,
+      );
+    case 'voted': {
+      const reason = header.reason;
+      return withPayload(
+        {
+          op,
+          ref: positiveInteger(header.ref, 'voted', 'ref'),
+          ...(reason === undefined ? {} : { reason: boundedText(reason, 'reason', 128) }),
+        },
+        payload,
+        false,
+      );
+    }
     default:
       throw new FrameError(`unknown engine op ${describe(op)}`);
   }
@@ -182,6 +232,20 @@ export function decodeDeviceFrame(raw: RawData, isBinary: boolean): Decoded<Devi
         throw new FrameError(`error needs a message of at most ${MAX_MESSAGE_LENGTH} characters`);
       }
       return withPayload({ op, id: requestId(header), message }, payload, false);
+    }
+    case 'vote': {
+      const vote = header.vote;
+      if (vote !== 'yes' && vote !== 'no') throw new FrameError('vote must be "yes" or "no"');
+      return withPayload(
+        {
+          op,
+          ref: positiveInteger(header.ref, 'vote', 'ref'),
+          ballotId: itemId(header.ballotId, 'ballotId'),
+          vote,
+        },
+        payload,
+        false,
+      );
     }
     default:
       throw new FrameError(`unknown device op ${describe(op)}`);
@@ -243,6 +307,19 @@ function requestId(header: Record<string, unknown>): number {
     throw new FrameError(`${String(header.op)} needs an id that is a positive integer`);
   }
   return id;
+}
+
+function positiveInteger(value: unknown, op: string, name: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)
+    throw new FrameError(`${op} needs a ${name} that is a positive integer`);
+  return value;
+}
+
+/** A string of at most `max` characters (may be empty). */
+function boundedText(value: unknown, name: string, max: number): string {
+  if (typeof value !== 'string' || value.length > max)
+    throw new FrameError(`${name} must be a string of at most ${max} characters`);
+  return value;
 }
 
 function itemId(value: unknown, name = 'itemId'): string {

@@ -74,6 +74,20 @@ export class DeviceConnection {
     });
   }
 
+  /**
+   * Sends a frame that expects no reply (a ballot), behind any queued request traffic, in order,
+   * like every other frame to the device.
+   */
+  push(bytes: Buffer, what: string): void {
+    const deviceId = this.device.deviceId;
+    this.sendChain = this.sendChain
+      .then(async () => {
+        await drained(this.ws);
+        if (this.ws.readyState === WebSocket.OPEN) this.ws.send(bytes, { binary: true });
+      })
+      .catch((error: unknown) => this.log.error({ err: error, deviceId }, `${what} send failed`));
+  }
+
   /** Hands a reply to its request; throws FrameError when it answers something else. */
   settle(header: DeviceReply, payload: Buffer): void {
     const deviceId = this.device.deviceId;

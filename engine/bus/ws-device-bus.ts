@@ -16,6 +16,7 @@ import {
   decodeDeviceFrame,
   encodeFrame,
   frameOverhead,
+  type BallotFrame,
   type EngineRequest,
 } from './bus-frames.ts';
 import {
@@ -52,7 +53,19 @@ export interface WsDeviceBusOptions {
   slotProbeMs?: number;
 }
 
+/** What a vote over the bus came to: accepted, or the reason key it was refused with. */
+export type VoteVerdict = { accepted: true } | { accepted: false; reason: string };
+
+export type VoteHandler = (
+  device: ConnectedDevice,
+  vote: { ballotId: string; vote: 'yes' | 'no' },
+) => Promise<VoteVerdict>;
+
 export interface WsDeviceBus extends DeviceBus {
+  /** Sends a ballot to an authenticator connected over the bus; false when it is not. */
+  deliverBallot(deviceId: string, ballot: Omit<BallotFrame, 'op'>): boolean;
+  /** Who decides votes sent over the bus (the voting domain). */
+  onVote(handler: VoteHandler): void;
   /** Takes over an HTTP upgrade the server routed to the bus path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
   connectedDevices(): ConnectedDevice[];
@@ -100,6 +113,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   let lastPut: { envelope: Buffer; key: string; id: number; bytes: Buffer } | undefined;
   const connectListeners: ((device: ConnectedDevice) => void)[] = [];
   const disconnectListeners: ((device: ConnectedDevice) => void)[] = [];
+  let voteHandler: VoteHandler | undefined;
   let closed = false;
 
   function notify(listeners: ((device: ConnectedDevice) => void)[], device: ConnectedDevice): void {
@@ -193,6 +207,10 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         if (phase !== 'ready' || !conn) {
           throw new FrameError(`${header.op} before the handshake finished`);
         }
+        if (header.op === 'vote') {
+          void vote(conn, header.ref, header.ballotId, header.vote);
+          return;
+        }
         conn.settle(header, payload);
       } catch (error) {
         if (error instanceof FrameError) {
@@ -257,6 +275,28 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         'storage device connected',
       );
       notify(connectListeners, conn.device);
+    }
+
+    async function vote(
+      current: DeviceConnection,
+      ref: number,
+      ballotId: string,
+      choice: 'yes' | 'no',
+    ): Promise<void> {
+      let verdict: VoteVerdict;
+      try {
+        verdict = voteHandler
+          ? await voteHandler({ ...current.device }, { ballotId, vote: choice })
+          : { accepted: false, reason: 'voting.ballot_not_found' };
+      } catch (error) {
+        log.error({ err: error, deviceId: current.device.deviceId }, 'bus vote failed');
+        verdict = { accepted: false, reason: 'server.error' };
+      }
+      if (current.ws.readyState !== WebSocket.OPEN) return;
+      current.ws.send(
+        encodeFrame({ op: 'voted', ref, ...(verdict.accepted ? {} : { reason: verdict.reason }) }),
+        { binary: true },
+      );
     }
 
     /** Asks this connection to prove it is the device (slot-proof.ts); false on no proof. */
@@ -364,6 +404,17 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 
   return {
     isOnline: (deviceId) => connections.has(deviceId),
+
+    deliverBallot(deviceId, ballot) {
+      const conn = connections.get(deviceId);
+      if (!conn || conn.ws.readyState !== WebSocket.OPEN) return false;
+      conn.push(encodeFrame({ op: 'ballot', ...ballot }), 'ballot');
+      return true;
+    },
+
+    onVote(handler) {
+      voteHandler = handler;
+    },
 
     putChunk(deviceId: string, ref: ChunkRef, envelope: Buffer, options?: PutOptions) {
       // Not async: a suspended call would keep the envelope alive until the device answered.

@@ -21,7 +21,22 @@ export interface DeviceEventMessage {
   body: Record<string, string>;
 }
 
-export type ServerMessage = CommandMessage | RequestMessage | DeviceEventMessage;
+/** Contract §2 extension: a ballot for one authenticator device. */
+export interface BallotMessage {
+  type: 'BALLOT';
+  id: string;
+  body: { poolId: string; subject: string; expiresAt: string };
+}
+
+/** Contract §2 extension: a voting pool ended, for the pool's profile. */
+export interface PoolResolvedMessage {
+  type: 'POOL-RESOLVED';
+  id: string;
+  body: { status: string; subject: string; resolvedAt: string };
+}
+
+export type ServerMessage =
+  CommandMessage | RequestMessage | DeviceEventMessage | BallotMessage | PoolResolvedMessage;
 
 /** Who a message is for: every socket of a profile, or the sockets of one device. */
 export type Recipient = { profileId: string } | { deviceId: string };

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { ChannelHub } from './channel-hub.ts';
+import type { ChannelHub, PublishOptions } from './channel-hub.ts';
 import type { Recipient, ServerMessage } from './messages.ts';
 
 /** A socket that joined a channel with a valid authorization token. */
@@ -31,7 +31,7 @@ export class SocketHub implements ChannelHub {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  publish(recipient: Recipient, message: ServerMessage): void {
+  publish(recipient: Recipient, message: ServerMessage, options: PublishOptions = {}): void {
     const text = JSON.stringify({ data: message });
     const key = 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
     const sockets =
@@ -42,6 +42,7 @@ export class SocketHub implements ChannelHub {
       for (const socket of sockets) socket.ws.send(text);
       return;
     }
+    if (options.buffer === false) return;
     const buffer = this.buffers.get(key) ?? [];
     buffer.push({ at: this.now(), text });
     if (buffer.length > BUFFER_LIMIT) buffer.splice(0, buffer.length - BUFFER_LIMIT);
@@ -77,6 +78,15 @@ export class SocketHub implements ChannelHub {
 
   closeDevice(deviceId: string): void {
     for (const socket of [...(this.byDevice.get(deviceId) ?? [])]) this.closeSocket(socket);
+  }
+
+  /** Sends to one joined socket only (what a join is owed, such as its open ballots). */
+  sendTo(socket: JoinedSocket, message: ServerMessage): void {
+    if (socket.ws.readyState === socket.ws.OPEN) socket.ws.send(JSON.stringify({ data: message }));
+  }
+
+  isDeviceJoined(deviceId: string): boolean {
+    return (this.byDevice.get(deviceId)?.size ?? 0) > 0;
   }
 
   /** Sockets currently joined for a profile (benchmarks and tests observe delivery). */

@@ -22,6 +22,13 @@ export interface WsChannelOptions {
   resolveToken(token: string): Promise<ChannelCredential | ChannelRefusal | undefined>;
   /** Contract §2: 30 s. Tests shorten it. */
   pingIntervalMs?: number;
+  /**
+   * Runs after a join and before its reply: what the joiner is owed (an authenticator's open
+   * ballots, contract §2) reaches it first, so a client holds all of it once the reply arrives.
+   */
+  onJoined?(socket: JoinedSocket): Promise<void>;
+  /** Runs once a joined socket leaves or closes. */
+  onLeft?(socket: JoinedSocket): void;
 }
 
 interface Reply {
@@ -57,7 +64,10 @@ export function createWsChannel(options: WsChannelOptions): WebSocketServer {
 
     ws.on('close', () => {
       clearInterval(pinger);
-      if (joined) options.hub.leave(joined);
+      if (joined) {
+        options.hub.leave(joined);
+        options.onLeft?.(joined);
+      }
       joined = undefined;
     });
     ws.on('error', (error) => options.log.debug({ err: error }, 'channel socket error'));
@@ -118,12 +128,19 @@ export function createWsChannel(options: WsChannelOptions): WebSocketServer {
           return { correlationId, status, data: { message, reason } };
         }
         if (ws.readyState !== ws.OPEN) return { correlationId, status: 410, data: {} };
-        joined = { ws, channelId: newId(), ...credential };
-        options.hub.join(joined);
+        const socket: JoinedSocket = { ws, channelId: newId(), ...credential };
+        joined = socket;
+        options.hub.join(socket);
+        try {
+          await options.onJoined?.(socket);
+        } catch (error) {
+          // The join stands; what it was owed arrives with the next event or join.
+          options.log.error({ err: error }, 'channel join follow-up failed');
+        }
         return {
           correlationId,
           status: 200,
-          data: { channelId: joined.channelId, message: 'Successfully joined profile channel.' },
+          data: { channelId: socket.channelId, message: 'Successfully joined profile channel.' },
         };
       }
 
@@ -141,6 +158,7 @@ export function createWsChannel(options: WsChannelOptions): WebSocketServer {
           };
         }
         options.hub.leave(joined);
+        options.onLeft?.(joined);
         const channelId = joined.channelId;
         joined = undefined;
         return {

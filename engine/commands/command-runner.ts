@@ -1,7 +1,7 @@
 import type { ChannelHub } from '../channel/channel-hub.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../log.ts';
-import type { Store, StoreRepos } from '../store/store.ts';
+import type { CommandRecord, Store, StoreRepos } from '../store/store.ts';
 
 /** How a command ends. `after` runs once the outcome is committed (events, socket closes). */
 export type Outcome =
@@ -12,6 +12,57 @@ export interface CommandInput<P> {
   profileId: string | null;
   payload: P;
   now: number;
+}
+
+/**
+ * What a gated command is about to do (contract §11): the event id policies name, the context
+ * a `contextPrefix` is matched against, and the template's voting attributes it has, in order.
+ */
+export interface GateEvent {
+  eventId: string;
+  context?: string;
+  attributes: [name: string, value: string | number][];
+}
+
+/**
+ * Makes a command wait for a vote (contract §11 "Gated commands"). The runner asks the spec
+ * what event it is about to cause and the gate (the voting domain) opens a pool for every
+ * active policy on it; the command then waits at status 1 until the pools end.
+ */
+export interface CommandGate {
+  hold(
+    input: CommandInput<unknown>,
+    event: GateEvent,
+    prepared: unknown,
+    onHold: ((tx: StoreRepos) => Promise<void>) | undefined,
+  ): Promise<
+    | { held: false }
+    | { held: true; pools: { poolId: string; policyId: string }[]; after: () => void }
+    | { held: false; reason: string }
+  >;
+}
+
+/** The part of a spec that lets policies hold it (contract §11). */
+export interface GateSpec<P, V> {
+  /**
+   * Hold after `prepare` rather than before: the prepared value (an upload's stored bytes) is
+   * kept with the hold so the command can finish after a restart without its input.
+   */
+  afterPrepare?: boolean;
+  /** The event this command is about to cause; undefined when it will not run (no vote needed). */
+  event(input: CommandInput<P>, prepared: V | undefined): Promise<GateEvent | undefined>;
+  /** Inside the transaction that records the hold (a held upload's reservation is marked so). */
+  onHold?(tx: StoreRepos, input: CommandInput<P>, prepared: V | undefined): Promise<void>;
+  /**
+   * The vote said no: undo what prepare did, inside the rejecting transaction; the returned
+   * function runs after it commits.
+   */
+  abandon?(
+    tx: StoreRepos,
+    input: CommandInput<P>,
+    prepared: V | undefined,
+    reason: string,
+  ): Promise<(() => void) | undefined>;
 }
 
 /**
@@ -26,11 +77,15 @@ export interface CommandSpec<P, V = undefined> {
   commit(tx: StoreRepos, input: CommandInput<P>, prepared: V): Promise<Outcome>;
   /** After a crash with the command still at status 1: run it again, or reject it. */
   restart: 'rerun' | { reject: string };
+  gate?: GateSpec<P, V>;
 }
 
+type AnySpec = CommandSpec<never, never>;
+
 export class CommandRunner {
-  private readonly specs = new Map<string, CommandSpec<never, never>>();
+  private readonly specs = new Map<string, AnySpec>();
   private readonly inFlight = new Set<Promise<void>>();
+  private gate: CommandGate | undefined;
 
   constructor(
     private readonly store: Store,
@@ -39,13 +94,18 @@ export class CommandRunner {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The voting domain, once the engine context exists (server.ts). */
+  setGate(gate: CommandGate): void {
+    this.gate = gate;
+  }
+
   /** Records the command at status 1 and runs it in the background; resolves with its id. */
   async accept<P, V>(
     spec: CommandSpec<P, V>,
     profileId: string | null,
     payload: P,
   ): Promise<string> {
-    this.specs.set(spec.kind, spec as unknown as CommandSpec<never, never>);
+    this.specs.set(spec.kind, spec as unknown as AnySpec);
     const id = newId();
     const now = this.now();
     await this.store.commands.insert({
@@ -62,18 +122,21 @@ export class CommandRunner {
     return id;
   }
 
-  /** Finishes commands a previous process left at status 1. */
-  async resume(specs: readonly CommandSpec<never, never>[]): Promise<void> {
+  /**
+   * Finishes commands a previous process left at status 1. A command waiting for its vote
+   * keeps waiting (the voting domain resumes its deadlines); one whose vote had approved it
+   * runs now.
+   */
+  async resume(specs: readonly AnySpec[]): Promise<void> {
     for (const spec of specs) this.specs.set(spec.kind, spec);
     for (const record of await this.store.commands.started()) {
       const spec = this.specs.get(record.kind);
-      const input = {
-        commandId: record.id,
-        profileId: record.profileId,
-        payload: record.payload as never,
-        now: this.now(),
-      };
-      if (spec && spec.restart === 'rerun') {
+      const input = this.inputOf(record);
+      const hold = await this.store.holds.byCommand(record.id);
+      if (spec && hold?.state === 'waiting') continue;
+      if (spec && hold?.state === 'released') {
+        this.track(this.execute(spec, input, { released: true, prepared: hold.prepared }));
+      } else if (spec && spec.restart === 'rerun') {
         this.track(this.execute(spec, input));
       } else {
         const reason = spec && spec.restart !== 'rerun' ? spec.restart.reject : 'server.error';
@@ -83,9 +146,59 @@ export class CommandRunner {
     }
   }
 
+  /** Every pool of a held command approved it: it runs now (the hold is already `released`). */
+  release(commandId: string): void {
+    this.track(
+      (async () => {
+        const record = await this.store.commands.byId(commandId);
+        const hold = await this.store.holds.byCommand(commandId);
+        const spec = record && this.specs.get(record.kind);
+        if (!record || record.status !== 1 || !spec || hold?.state !== 'released') return;
+        await this.execute(spec, this.inputOf(record), {
+          released: true,
+          prepared: hold.prepared,
+        });
+      })().catch((error: unknown) =>
+        this.log.error({ err: error, commandId }, 'releasing a held command failed'),
+      ),
+    );
+  }
+
+  /**
+   * A pool of a held command ended otherwise (contract §11): the command ends 3 with `reason`,
+   * inside the caller's transaction. Returns what to do once it commits (nothing when the
+   * command had already ended).
+   */
+  async rejectHeld(
+    tx: StoreRepos,
+    commandId: string,
+    reason: string,
+  ): Promise<(() => void) | undefined> {
+    const record = await tx.commands.byId(commandId);
+    if (!record || record.status !== 1) return undefined;
+    const hold = await tx.holds.byCommand(commandId);
+    const spec = this.specs.get(record.kind);
+    const input = this.inputOf(record);
+    const undo = await spec?.gate?.abandon?.(tx, input as never, hold?.prepared as never, reason);
+    await this.finish(tx, input, { ok: false, reason });
+    return () => {
+      undo?.();
+      this.notify(input, { ok: false, reason });
+    };
+  }
+
   /** Waits for every running command to end (graceful shutdown). */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private inputOf(record: CommandRecord): CommandInput<never> {
+    return {
+      commandId: record.id,
+      profileId: record.profileId,
+      payload: record.payload as never,
+      now: this.now(),
+    };
   }
 
   private track(run: Promise<void>): void {
@@ -93,24 +206,59 @@ export class CommandRunner {
     void run.finally(() => this.inFlight.delete(run));
   }
 
-  private async execute<P, V>(spec: CommandSpec<P, V>, input: CommandInput<P>): Promise<void> {
+  /**
+   * Runs a command: (gate) → prepare → (gate after prepare) → commit. `released` skips the
+   * gate, and with a spec that held after prepare, `prepared` is what it had prepared.
+   */
+  private async execute<P, V>(
+    spec: CommandSpec<P, V>,
+    input: CommandInput<P>,
+    resumed?: { released: true; prepared: unknown },
+  ): Promise<void> {
     // Let the 202 reach the caller before the outcome can.
     await new Promise((resolve) => setImmediate(resolve));
     let outcome: Outcome;
     try {
-      const prepared = spec.prepare
-        ? await spec.prepare(input)
-        : { ok: true as const, value: undefined as V };
+      const gate = resumed ? undefined : spec.gate;
+      if (gate && !gate.afterPrepare) {
+        const held = await this.hold(spec, input, undefined);
+        if (held !== 'run') {
+          if (held !== 'held') this.notify(input, held);
+          return;
+        }
+      }
+      let prepared: { ok: true; value: V } | { ok: false; reason: string };
+      if (resumed && spec.gate?.afterPrepare) {
+        prepared = { ok: true, value: resumed.prepared as V };
+      } else if (spec.prepare) {
+        prepared = await spec.prepare(input);
+      } else {
+        prepared = { ok: true, value: undefined as V };
+      }
       if (!prepared.ok) {
         outcome = prepared;
         await this.store.atomic((tx) => this.finish(tx, input, outcome));
-      } else {
-        outcome = await this.store.atomic(async (tx) => {
-          const result = await spec.commit(tx, input, prepared.value);
-          await this.finish(tx, input, result);
-          return result;
-        });
+        this.notify(input, outcome);
+        return;
       }
+      if (gate?.afterPrepare) {
+        const held = await this.hold(spec, input, prepared.value);
+        if (held !== 'run') {
+          if (held !== 'held') this.notify(input, held);
+          return;
+        }
+      }
+      const value = prepared.value;
+      const committed = await this.store.atomic(async (tx) => {
+        // Exactly once: a command another path ended (a vote, a restart) stays ended.
+        const current = await tx.commands.byId(input.commandId);
+        if (!current || current.status !== 1) return undefined;
+        const result = await spec.commit(tx, input, value);
+        await this.finish(tx, input, result);
+        return result;
+      });
+      if (!committed) return;
+      outcome = committed;
     } catch (error) {
       this.log.error(
         { err: error, command: spec.kind, commandId: input.commandId },
@@ -123,6 +271,47 @@ export class CommandRunner {
     this.notify(input, outcome);
   }
 
+  /**
+   * Asks the gate whether policies hold this command. 'run' when none does; 'held' when it now
+   * waits (status-1 messages sent); else the rejection, already recorded.
+   */
+  private async hold<P, V>(
+    spec: CommandSpec<P, V>,
+    input: CommandInput<P>,
+    prepared: V | undefined,
+  ): Promise<'run' | 'held' | { ok: false; reason: string }> {
+    const gate = spec.gate!;
+    if (!this.gate || input.profileId === null) return 'run';
+    const event = await gate.event(input, prepared);
+    if (!event) return 'run';
+    const opened = await this.gate.hold(
+      input as CommandInput<unknown>,
+      event,
+      prepared,
+      gate.onHold ? (tx) => gate.onHold!(tx, input, prepared) : undefined,
+    );
+    if (opened.held) {
+      // Contract §1.6: status 1 once per pool, body {poolId, policyId}.
+      for (const pool of opened.pools) {
+        this.hub.publish(
+          { profileId: input.profileId },
+          { type: 'X-DPT-CAB-ID', id: input.commandId, command_status: 1, body: pool },
+        );
+      }
+      opened.after();
+      return 'held';
+    }
+    if (!('reason' in opened)) return 'run';
+    const rejection = { ok: false as const, reason: opened.reason };
+    const undo = await this.store.atomic(async (tx) => {
+      const done = await gate.abandon?.(tx, input, prepared, opened.reason);
+      await this.finish(tx, input, rejection);
+      return done;
+    });
+    undo?.();
+    return rejection;
+  }
+
   private async finish(
     tx: StoreRepos,
     input: CommandInput<unknown>,
@@ -131,6 +320,7 @@ export class CommandRunner {
     // The status-2 body is delivered, never stored (see CommandRepo.finish).
     if (outcome.ok) await tx.commands.finish(input.commandId, 2, null, this.now());
     else await tx.commands.finish(input.commandId, 3, outcome.reason, this.now());
+    await tx.holds.remove(input.commandId);
   }
 
   private notify(input: CommandInput<unknown>, outcome: Outcome): void {

@@ -201,6 +201,9 @@ export async function startStorageDevice(
         return;
       }
       if (!welcomed) return violate(`${header.op} before the welcome`);
+      // Ballots go to authenticators only; a storage device is never sent one.
+      if (header.op === 'ballot' || header.op === 'voted')
+        return violate(`${header.op} sent to a storage device`);
       serve(ws, header, payload);
     });
     ws.on('error', (error) => {

@@ -1,4 +1,4 @@
-import type { CommandSpec } from '../commands/command-runner.ts';
+import type { CommandSpec, GateEvent } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { hashToken, looksLikeToken, newToken } from '../crypto/tokens.ts';
@@ -118,6 +118,33 @@ export async function forgetBytes(
   return queueRemoval(tx, record.blobId, [...holders, ...storage], now);
 }
 
+/** The full name a person knows the file by: the stored name and its extension. */
+function displayName(record: DataTokenRecord): string {
+  return record.extension ? `${record.fileName}.${record.extension}` : (record.fileName ?? '');
+}
+
+/**
+ * A permanent token's gate event (contract §11 data-token-governance): its context, file name
+ * and size as listed (plaintext bytes). Undefined when the token is gone: nothing to vote on.
+ */
+export async function dataTokenEvent(
+  ctx: EngineContext,
+  eventId: 'data_token.requested' | 'data_token.deleted',
+  dataTokenId: string,
+): Promise<GateEvent | undefined> {
+  const record = await ctx.store.dataTokens.byId(dataTokenId);
+  if (!record || record.finalizedAt === null) return undefined;
+  return {
+    eventId,
+    context: record.context,
+    attributes: [
+      ['context', record.context],
+      ['fileName', displayName(record)],
+      ['size', record.plainSize ?? record.size ?? 0],
+    ],
+  };
+}
+
 export const dataTokenCommands = perContext((ctx: EngineContext) => {
   const reserve: CommandSpec<{ context: string; ttlMinutes: number; meta: string | null }> = {
     kind: 'data-token.reserve-token-space',
@@ -183,6 +210,10 @@ export const dataTokenCommands = perContext((ctx: EngineContext) => {
   const remove: CommandSpec<{ dataTokenId: string }> = {
     kind: 'data-token.delete-data',
     restart: 'rerun',
+    // Contract §11 data-token-governance.
+    gate: {
+      event: async ({ payload }) => dataTokenEvent(ctx, 'data_token.deleted', payload.dataTokenId),
+    },
     async commit(tx, { payload, profileId, now }) {
       const record = await tx.dataTokens.byId(payload.dataTokenId);
       // Deleted by a concurrent delete: the token is gone, as asked.
@@ -404,6 +435,7 @@ export async function discardExpiredReservations(ctx: EngineContext): Promise<nu
         !record ||
         record.finalizedAt !== null ||
         record.uploadState === 'uploading' ||
+        record.uploadState === 'held' ||
         record.expiresAt > now
       )
         return undefined;

@@ -12,6 +12,7 @@ import { invalidToken, missingToken, type Caller } from './authorization.ts';
 import {
   alreadyExchanged,
   countTransaction,
+  dataTokenEvent,
   permanentToken,
   temporaryToken,
 } from './data-token.ts';
@@ -68,9 +69,42 @@ function storeCommand(ctx: EngineContext, kind: string): CommandSpec<StorePayloa
       }
       return { ok: true, value: outcome.result };
     },
+    // Contract §11 data-token-governance: held once the bytes are on the devices, so a vote
+    // that takes minutes (and an engine restart meanwhile) costs no upload.
+    gate: {
+      afterPrepare: true,
+      async event({ payload }, written) {
+        const record = await ctx.store.dataTokens.byId(payload.dataTokenId);
+        if (!record || !written) return undefined;
+        // Contract §12 example: the size is of the bytes stored; no file name exists yet.
+        return {
+          eventId: 'data_token.exchanged',
+          context: record.context,
+          attributes: [
+            ['context', record.context],
+            ['size', written.size],
+          ],
+        };
+      },
+      async onHold(tx, { payload }) {
+        await tx.dataTokens.markHeld(payload.dataTokenId);
+      },
+      async abandon(tx, { payload, now }, written) {
+        // Voted down: the bytes leave the devices and the reservation may be used again.
+        await tx.dataTokens.releaseUpload(payload.dataTokenId);
+        const targets = await queueRemoval(
+          tx,
+          payload.blobId,
+          written ? [...written.holders, ...written.skipped] : [],
+          now,
+        );
+        return () => reconcileDevices(ctx, targets);
+      },
+    },
     async commit(tx, { payload, profileId, now }, written) {
       const record = await tx.dataTokens.byId(payload.dataTokenId);
-      if (!record || record.uploadState !== 'uploading' || record.blobId !== payload.blobId) {
+      const claimed = record?.uploadState === 'uploading' || record?.uploadState === 'held';
+      if (!record || !claimed || record.blobId !== payload.blobId) {
         await queueRemoval(tx, payload.blobId, [...written.holders, ...written.skipped], now);
         return { ok: false, reason: 'storage.unavailable' };
       }
@@ -107,6 +141,15 @@ export const transferCommands = perContext((ctx: EngineContext) => {
   const requestData: CommandSpec<{ dataTokenId: string }> = {
     kind: 'data-token.request-data',
     restart: 'rerun',
+    // Contract §11 data-token-governance; a rejection carries the request message too (§7).
+    gate: {
+      event: async ({ payload }) =>
+        dataTokenEvent(ctx, 'data_token.requested', payload.dataTokenId),
+      async abandon(tx, { commandId, payload }, _prepared, reason) {
+        const record = await tx.dataTokens.byId(payload.dataTokenId);
+        return () => void failRequest(ctx, commandId, record, reason);
+      },
+    },
     async prepare({ commandId, payload }) {
       const record = await ctx.store.dataTokens.byId(payload.dataTokenId);
       if (!record || record.blobId === null)

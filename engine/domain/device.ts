@@ -12,6 +12,7 @@ import { DomainError, invalid, notFound } from './domain-error.ts';
 import { freeFormFields } from './free-form-fields.ts';
 import { perContext } from './per-context.ts';
 import { validSignedKey } from './public-key.ts';
+import { runEffects, withdrawAuthenticator, type Effects } from './voting-pool.ts';
 
 /** Contract §1.2: a free-form set holds at most 50 fields, after merging too. */
 const MAX_META_FIELDS = 50;
@@ -69,6 +70,7 @@ export const deviceCommands = perContext((ctx: EngineContext) => {
         createdAt: now,
         approvedAt: null,
         storageSince: null,
+        authenticatorSince: null,
         lastSeenAt: null,
       });
       return {
@@ -108,6 +110,21 @@ export const deviceCommands = perContext((ctx: EngineContext) => {
   const approve: CommandSpec<{ deviceId: string }> = {
     kind: 'device.approve-device',
     restart: 'rerun',
+    // Contract §11 device-governance: approving a device may wait for a vote.
+    gate: {
+      async event({ payload }) {
+        const device = await ctx.store.devices.byId(payload.deviceId);
+        // A device that is not pending is rejected anyway: nobody is asked to vote on it.
+        if (!device || device.status !== 'pending') return undefined;
+        return {
+          eventId: 'device.approval_requested',
+          attributes: [
+            ['deviceIdentifier', device.id],
+            ['deviceName', device.name],
+          ],
+        };
+      },
+    },
     async commit(tx, { payload, now }) {
       const device = await tx.devices.byId(payload.deviceId);
       if (!device || device.status !== 'pending')
@@ -135,8 +152,13 @@ export const deviceCommands = perContext((ctx: EngineContext) => {
     async commit(tx, { payload, now }) {
       const deviceId = payload.deviceId;
       // Already gone (a concurrent remove): the outcome the caller asked for holds.
-      if (!(await tx.devices.byId(deviceId))) return { ok: true };
+      const device = await tx.devices.byId(deviceId);
+      if (!device) return { ok: true };
       await tx.devices.remove(deviceId);
+      // Contract §8: it leaves voting configurations and its open ballots are withdrawn.
+      const effects: Effects = [];
+      if (device.role === 'authenticator')
+        await withdrawAuthenticator(tx, ctx, device, now, effects);
       await tx.tokens.revokeForDevice(deviceId, now);
       // Its copies are no longer counted or read; with its tokens revoked it can never
       // reconnect to apply removals, so none stay queued for it.
@@ -147,6 +169,7 @@ export const deviceCommands = perContext((ctx: EngineContext) => {
         after: () => {
           ctx.hub.closeDevice(deviceId);
           ctx.bus.closeDevice(deviceId);
+          runEffects(ctx, effects);
         },
       };
     },

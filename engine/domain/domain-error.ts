@@ -25,4 +25,13 @@ export const notFound = {
   dataToken: () => new DomainError(404, 'data_token.not_found', 'The data token was not found.'),
   device: () => new DomainError(404, 'device.not_found', 'The device was not found.'),
   command: () => new DomainError(404, 'command.not_found', 'The command was not found.'),
+  votingConfiguration: () =>
+    new DomainError(
+      404,
+      'voting_configuration.not_found',
+      'The voting configuration was not found.',
+    ),
+  policy: () => new DomainError(404, 'policy.not_found', 'The policy was not found.'),
+  pool: () => new DomainError(404, 'voting.pool_not_found', 'The voting pool was not found.'),
+  ballot: () => new DomainError(404, 'voting.ballot_not_found', 'The ballot was not found.'),
 };

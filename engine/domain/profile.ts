@@ -11,6 +11,7 @@ import {
   type Caller,
 } from './authorization.ts';
 import { DomainError } from './domain-error.ts';
+import { perContext } from './per-context.ts';
 
 const QR_TTL_MS = 5 * 60_000;
 /** Contract §4 reauthorize: the token sent lives at most 60 more seconds. */
@@ -73,18 +74,31 @@ export async function authenticate(
   );
 }
 
-export const changePasswordCommand: CommandSpec<{
-  currentPasswordValid: boolean;
-  newPasswordHash: string;
-}> = {
-  kind: 'profile.change-password',
-  restart: 'rerun',
-  async commit(tx, { profileId, payload }) {
-    if (!payload.currentPasswordValid) return { ok: false, reason: 'auth.invalid_credentials' };
-    await tx.profiles.setPasswordHash(profileId!, payload.newPasswordHash);
-    return { ok: true };
-  },
-};
+export const changePasswordCommand = perContext(
+  (
+    ctx: EngineContext,
+  ): CommandSpec<{ currentPasswordValid: boolean; newPasswordHash: string }> => ({
+    kind: 'profile.change-password',
+    restart: 'rerun',
+    // Contract §11 profile-governance: a password change may wait for a vote.
+    gate: {
+      async event({ profileId, payload }) {
+        // A wrong current password is rejected anyway: nobody is asked to vote on it.
+        if (!payload.currentPasswordValid) return undefined;
+        const profile = await ctx.store.profiles.byId(profileId!);
+        return {
+          eventId: 'profile.password_changed',
+          attributes: profile ? [['username', profile.username]] : [],
+        };
+      },
+    },
+    async commit(tx, { profileId, payload }) {
+      if (!payload.currentPasswordValid) return { ok: false, reason: 'auth.invalid_credentials' };
+      await tx.profiles.setPasswordHash(profileId!, payload.newPasswordHash);
+      return { ok: true };
+    },
+  }),
+);
 
 export async function changePassword(
   ctx: EngineContext,
@@ -107,7 +121,7 @@ export async function changePassword(
     hashPassword(next),
   ]);
   if (currentPasswordValid) await attempt.release();
-  return ctx.commands.accept(changePasswordCommand, caller.profile.id, {
+  return ctx.commands.accept(changePasswordCommand(ctx), caller.profile.id, {
     currentPasswordValid,
     newPasswordHash,
   });

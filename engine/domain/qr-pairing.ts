@@ -46,6 +46,7 @@ export async function redeemQrToken(
       createdAt: now,
       approvedAt: now,
       storageSince: null,
+      authenticatorSince: null,
       lastSeenAt: null,
     });
     const issued = await issueToken(tx, {

@@ -20,6 +20,21 @@ export const storageCommands = perContext((ctx: EngineContext) => {
   const register: CommandSpec<{ deviceId: string }> = {
     kind: 'storage.register',
     restart: 'rerun',
+    // Contract §11 device-governance: a new storage device may wait for a vote.
+    gate: {
+      async event({ payload }) {
+        const device = await ctx.store.devices.byId(payload.deviceId);
+        // One that cannot become a storage device is rejected anyway, without a vote.
+        if (!device || device.status !== 'approved' || device.role !== null) return undefined;
+        return {
+          eventId: 'storage.registered',
+          attributes: [
+            ['deviceIdentifier', device.id],
+            ['deviceName', device.name],
+          ],
+        };
+      },
+    },
     async commit(tx, { payload, now }) {
       const device = await tx.devices.byId(payload.deviceId);
       if (!device || device.status !== 'approved')

@@ -7,11 +7,14 @@ import { sendError } from './errors.ts';
 import { clientErrorBody, endWithError } from './raw-error-response.ts';
 import { registerDataTokenRoutes } from './routes/data-token.ts';
 import { registerDeviceRoutes } from './routes/device.ts';
+import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerPublicKeyRoutes } from './routes/public-key.ts';
 import { registerStorageRoutes } from './routes/storage.ts';
 import { registerTransferRoutes } from './routes/transfer.ts';
 import { registerUtilityRoutes } from './routes/utility.ts';
+import { registerVerifiedAuthenticatorRoutes } from './routes/verified-authenticator.ts';
+import { registerVotingRoutes } from './routes/voting.ts';
 
 /** Path parameters are ids and tokens; anything longer names nothing (414 in the error shape). */
 const MAX_PARAM_LENGTH = 200;
@@ -98,5 +101,8 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
   registerStorageRoutes(app, ctx);
   registerDataTokenRoutes(app, ctx);
   registerTransferRoutes(app, ctx);
+  registerVerifiedAuthenticatorRoutes(app, ctx);
+  registerPolicyRoutes(app, ctx);
+  registerVotingRoutes(app, ctx);
   return app;
 }

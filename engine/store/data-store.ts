@@ -5,8 +5,11 @@
  * milliseconds; see store.ts for the conventions.
  */
 
-/** `uploading` holds the reservation while an exchange or upstream upload runs. */
-export type UploadState = 'none' | 'uploading' | 'stored';
+/**
+ * `uploading` holds the reservation while an exchange or upstream upload runs; `held` once its
+ * bytes are on the devices but a vote decides whether it stores (contract §11).
+ */
+export type UploadState = 'none' | 'uploading' | 'held' | 'stored';
 
 export interface DataTokenRecord {
   /** The reserve-token-space command id. */
@@ -109,14 +112,16 @@ export interface DataTokenRepo {
   byTokenHash(hash: string): Promise<DataTokenRecord | undefined>;
   /** Takes the reservation for one upload; false when another has it or it is stored. */
   claimUpload(id: string, blobId: string): Promise<boolean>;
-  /** Gives a failed upload's claim back so the client may try again. */
+  /** Gives a failed (or voted down) upload's claim back so the client may try again. */
   releaseUpload(id: string): Promise<void>;
+  /** An upload's bytes are stored but wait for a vote (uploading → held). */
+  markHeld(id: string): Promise<void>;
   markStored(id: string, stored: StoredBytes): Promise<void>;
   finalize(id: string, finalization: Finalization): Promise<void>;
   update(id: string, changes: DataTokenChanges, at: number): Promise<void>;
   setRiskMeta(id: string, meta: Record<string, string> | null, at: number): Promise<void>;
   remove(id: string): Promise<void>;
-  /** Reservations past their expiry that were never finalised and are not being uploaded. */
+  /** Reservations past their expiry that were never finalised, not being uploaded nor held. */
   expiredReservations(now: number): Promise<DataTokenRecord[]>;
   /** Reservations an upload held when the engine stopped. */
   uploading(): Promise<DataTokenRecord[]>;

@@ -23,11 +23,16 @@ export interface DeviceRecord {
   approvedAt: number | null;
   /** When the device last became a storage device: stores from then on are owed to it. */
   storageSince: number | null;
+  /** When the device became a verified authenticator (contract §10 `registeredAt`). */
+  authenticatorSince: number | null;
   lastSeenAt: number | null;
 }
 
 export type DeviceChanges = Partial<
-  Pick<DeviceRecord, 'name' | 'status' | 'role' | 'meta' | 'approvedAt' | 'storageSince'>
+  Pick<
+    DeviceRecord,
+    'name' | 'status' | 'role' | 'meta' | 'approvedAt' | 'storageSince' | 'authenticatorSince'
+  >
 >;
 
 export interface DeviceRepo {
@@ -37,6 +42,8 @@ export interface DeviceRepo {
   /** Oldest first. */
   listByProfile(profileId: string): Promise<DeviceRecord[]>;
   storageDevices(profileId: string): Promise<DeviceRecord[]>;
+  /** The profile's verified authenticators, oldest registration first. */
+  authenticators(profileId: string): Promise<DeviceRecord[]>;
   update(id: string, changes: DeviceChanges): Promise<void>;
   remove(id: string): Promise<void>;
   seen(id: string, at: number): Promise<void>;

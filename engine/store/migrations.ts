@@ -127,4 +127,86 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (profile_id, day, kind)
   );
   `,
+  // 3: governance — voting defaults, voting configurations, policies, pools, ballots and the
+  // commands a vote holds (contract §10–§12)
+  `
+  ALTER TABLE devices ADD COLUMN authenticator_since INTEGER;
+  CREATE TABLE voting_defaults (
+    profile_id TEXT PRIMARY KEY,
+    strategy TEXT NOT NULL,
+    percentage_required INTEGER,
+    quorum_size INTEGER NOT NULL,
+    time_limit INTEGER NOT NULL,
+    max_attempts INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE voting_configurations (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    time_limit INTEGER NOT NULL,
+    strategy TEXT NOT NULL,
+    percentage_required INTEGER,
+    device_ids TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (profile_id, name)
+  );
+  CREATE TABLE policies (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    template_id TEXT NOT NULL,
+    event_ids TEXT NOT NULL,
+    configuration TEXT NOT NULL,
+    voting_configuration_id TEXT,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (profile_id, name)
+  );
+  CREATE INDEX policies_configuration ON policies(voting_configuration_id)
+    WHERE voting_configuration_id IS NOT NULL;
+  CREATE TABLE pools (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    strategy TEXT NOT NULL,
+    percentage_required INTEGER,
+    quorum_size INTEGER NOT NULL,
+    max_attempts INTEGER NOT NULL,
+    time_limit INTEGER NOT NULL,
+    round INTEGER NOT NULL,
+    subject TEXT NOT NULL,
+    context TEXT,
+    device_ids TEXT NOT NULL,
+    command_id TEXT,
+    policy_id TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    resolved_at INTEGER
+  );
+  CREATE INDEX pools_pending ON pools(expires_at) WHERE status = 'pending';
+  CREATE INDEX pools_command ON pools(command_id) WHERE command_id IS NOT NULL;
+  CREATE TABLE ballots (
+    id TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    vote TEXT,
+    voted_at INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX ballots_pool ON ballots(pool_id, round);
+  CREATE INDEX ballots_device ON ballots(device_id) WHERE vote IS NULL;
+  CREATE TABLE command_holds (
+    command_id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    prepared TEXT,
+    state TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

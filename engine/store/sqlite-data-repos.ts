@@ -97,7 +97,10 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
     "UPDATE data_tokens SET upload_state = 'uploading', blob_id = ? WHERE id = ? AND upload_state = 'none'",
   );
   const release = db.prepare(
-    "UPDATE data_tokens SET upload_state = 'none', blob_id = NULL WHERE id = ? AND upload_state = 'uploading'",
+    "UPDATE data_tokens SET upload_state = 'none', blob_id = NULL WHERE id = ? AND upload_state IN ('uploading', 'held')",
+  );
+  const held = db.prepare(
+    "UPDATE data_tokens SET upload_state = 'held' WHERE id = ? AND upload_state = 'uploading'",
   );
   const stored = db.prepare(
     "UPDATE data_tokens SET upload_state = 'stored', size = ?, chunk_size = ?, sha256 = ?, stored_at = ?, expires_at = ? WHERE id = ?",
@@ -109,7 +112,7 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
   const riskMeta = db.prepare('UPDATE data_tokens SET risk_meta = ?, updated_at = ? WHERE id = ?');
   const remove = db.prepare('DELETE FROM data_tokens WHERE id = ?');
   const expired = db.prepare(
-    "SELECT * FROM data_tokens WHERE finalized_at IS NULL AND expires_at <= ? AND upload_state <> 'uploading' ORDER BY expires_at",
+    "SELECT * FROM data_tokens WHERE finalized_at IS NULL AND expires_at <= ? AND upload_state IN ('none', 'stored') ORDER BY expires_at",
   );
   const uploading = db.prepare("SELECT * FROM data_tokens WHERE upload_state = 'uploading'");
   const storedBlobs = db.prepare(
@@ -149,6 +152,7 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
     byTokenHash: (hash) => one(byToken, hash),
     claimUpload: (id, blobId) => claim.run(blobId, id).changes === 1,
     releaseUpload: (id) => void release.run(id),
+    markHeld: (id) => void held.run(id),
     markStored: (id, s) =>
       void stored.run(s.size, s.chunkSize, s.sha256, s.storedAt, s.expiresAt, id),
     finalize: (id, f) =>

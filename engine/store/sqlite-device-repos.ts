@@ -22,6 +22,7 @@ const toDevice = (row: Row): DeviceRecord => ({
   createdAt: row.created_at as number,
   approvedAt: (row.approved_at as number | null) ?? null,
   storageSince: (row.storage_since as number | null) ?? null,
+  authenticatorSince: (row.authenticator_since as number | null) ?? null,
   lastSeenAt: (row.last_seen_at as number | null) ?? null,
 });
 
@@ -33,12 +34,14 @@ const DEVICE_COLUMNS: Record<keyof DeviceChanges, string> = {
   meta: 'meta',
   approvedAt: 'approved_at',
   storageSince: 'storage_since',
+  authenticatorSince: 'authenticator_since',
 };
 
 function devices(db: Database.Database): Sync<DeviceRepo> {
   const insert = db.prepare(
     `INSERT INTO devices (id, profile_id, request_command_id, name, status, role, public_key, private_key_sealed, meta,
-       created_at, approved_at, storage_since, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       created_at, approved_at, storage_since, authenticator_since, last_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare('SELECT * FROM devices WHERE id = ?');
   const byCommand = db.prepare(
@@ -49,6 +52,9 @@ function devices(db: Database.Database): Sync<DeviceRepo> {
   );
   const storage = db.prepare(
     "SELECT * FROM devices WHERE profile_id = ? AND role = 'storage' ORDER BY created_at, id",
+  );
+  const authenticators = db.prepare(
+    "SELECT * FROM devices WHERE profile_id = ? AND role = 'authenticator' ORDER BY authenticator_since, id",
   );
   const remove = db.prepare('DELETE FROM devices WHERE id = ?');
   const seen = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
@@ -67,6 +73,7 @@ function devices(db: Database.Database): Sync<DeviceRepo> {
         d.createdAt,
         d.approvedAt,
         d.storageSince,
+        d.authenticatorSince,
         d.lastSeenAt,
       ),
     byId: (id) => {
@@ -79,6 +86,7 @@ function devices(db: Database.Database): Sync<DeviceRepo> {
     },
     listByProfile: (profileId) => (byProfile.all(profileId) as Row[]).map(toDevice),
     storageDevices: (profileId) => (storage.all(profileId) as Row[]).map(toDevice),
+    authenticators: (profileId) => (authenticators.all(profileId) as Row[]).map(toDevice),
     update: (id, changes) => {
       const fields = (Object.keys(changes) as (keyof DeviceChanges)[]).filter(
         (key) => key in DEVICE_COLUMNS && changes[key] !== undefined,

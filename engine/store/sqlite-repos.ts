@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { createSqliteDataRepos } from './sqlite-data-repos.ts';
 import { createSqliteDeviceRepos } from './sqlite-device-repos.ts';
+import { createSqliteVotingRepos } from './sqlite-voting-repos.ts';
 import { json, parsed, type Row } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
 import type {
@@ -219,5 +220,6 @@ export function createSqliteRepos(db: Database.Database): {
     qrTokens: qrTokens(db),
     ...createSqliteDeviceRepos(db),
     ...createSqliteDataRepos(db),
+    ...createSqliteVotingRepos(db),
   };
 }

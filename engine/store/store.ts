@@ -2,11 +2,19 @@
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
  * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts). Times are epoch milliseconds.
+ * (device-store.ts, data-store.ts, voting-store.ts). Times are epoch milliseconds.
  */
 
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
 import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
+import type {
+  BallotRepo,
+  CommandHoldRepo,
+  PolicyRepo,
+  PoolRepo,
+  VotingConfigurationRepo,
+  VotingDefaultsRepo,
+} from './voting-store.ts';
 
 export interface ProfileRecord {
   id: string;
@@ -121,6 +129,12 @@ export interface StoreRepos {
   dataTokens: DataTokenRepo;
   downloadTokens: DownloadTokenRepo;
   transactionCounts: TransactionCountRepo;
+  votingDefaults: VotingDefaultsRepo;
+  votingConfigurations: VotingConfigurationRepo;
+  policies: PolicyRepo;
+  pools: PoolRepo;
+  ballots: BallotRepo;
+  holds: CommandHoldRepo;
 }
 
 export interface Store extends StoreRepos {

@@ -18,7 +18,10 @@ export function accountHandlers(app: VaultApp): Pick<HandlerTable, AccountChanne
   return {
     'account:get': async () => app.account(),
     'account:changePassword': ({ currentPassword, newPassword }) =>
-      changeAccountPassword(app.session(), currentPassword, newPassword),
+      changeAccountPassword(app.session(), currentPassword, newPassword, {
+        // A profile policy may hold the change for a vote; the Account screen shows the wait.
+        onHold: app.holds().tracker('password-change', null, 'Password change'),
+      }),
     'account:signOutEverywhere': () => app.signOutEverywhere(),
     'account:exportRecoveryKit': async ({ passphrase, target }) => {
       const { profileId, username } = app.account();

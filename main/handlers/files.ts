@@ -96,7 +96,9 @@ export function fileHandlers(app: VaultApp): Pick<HandlerTable, FileChannels> {
     },
     'files:delete': async ({ token }) => {
       const session = app.session();
-      await session.run(() => deleteData(session.http, { token }));
+      await session.run(() => deleteData(session.http, { token }), {
+        onHold: app.holds().tracker('delete', token, 'File deletion'),
+      });
     },
     'files:renameFolder': async ({ from, to }) => ({
       files: await renameFolder(app.session(), from, to),

@@ -4,8 +4,11 @@ import { Icon, type IconName } from './icons.tsx';
 
 const TABS: Record<Screen, { label: string; icon: IconName }> = {
   files: { label: 'Files', icon: 'files' },
+  approvals: { label: 'Approvals', icon: 'check' },
   devices: { label: 'Devices', icon: 'devices' },
   storage: { label: 'Storage', icon: 'drive' },
+  policies: { label: 'Policies', icon: 'lock' },
+  voting: { label: 'Voting', icon: 'key' },
   account: { label: 'Account', icon: 'user' },
 };
 
@@ -20,6 +23,7 @@ export const screenTabId = (screen: Screen) => `tab-${screen}`;
 export function AppNav() {
   const screen = useAppStore(navigationSelectors.screen);
   const pending = useAppStore(navigationSelectors.pendingApprovals);
+  const ballots = useAppStore(navigationSelectors.openBallots);
   const navigate = useAppStore((s) => s.navigate);
   const refs = useRef<Partial<Record<Screen, HTMLButtonElement | null>>>({});
   const badgeId = useId();
@@ -43,7 +47,17 @@ export function AppNav() {
       <div role="tablist" aria-label="Sections" className="app-tabs" onKeyDown={onKeyDown}>
         {SCREENS.map((name) => {
           const selected = name === screen;
-          const showBadge = name === 'devices' && pending > 0;
+          // Devices counts devices asking to join; Approvals the ballots waiting for this computer.
+          const count = name === 'devices' ? pending : name === 'approvals' ? ballots : 0;
+          const showBadge = count > 0;
+          const badgeWords =
+            name === 'devices'
+              ? count === 1
+                ? ' device waiting for approval'
+                : ' devices waiting for approval'
+              : count === 1
+                ? ' vote waiting for you'
+                : ' votes waiting for you';
           return (
             <button
               key={name}
@@ -56,22 +70,19 @@ export function AppNav() {
               aria-selected={selected}
               aria-controls={screenPanelId(name)}
               aria-label={TABS[name].label}
-              aria-describedby={showBadge ? badgeId : undefined}
+              title={TABS[name].label}
+              aria-describedby={showBadge ? `${badgeId}-${name}` : undefined}
               tabIndex={selected ? 0 : -1}
               className="app-tab"
               data-testid={`${name}-tab`}
               onClick={() => navigate(name)}
             >
               <Icon name={TABS[name].icon} size={15} />
-              <span>{TABS[name].label}</span>
+              <span className="app-tab-label">{TABS[name].label}</span>
               {showBadge ? (
-                <span className="nav-badge" data-testid="devices-badge" id={badgeId}>
-                  {pending}
-                  <span className="visually-hidden">
-                    {pending === 1
-                      ? ' device waiting for approval'
-                      : ' devices waiting for approval'}
-                  </span>
+                <span className="nav-badge" data-testid={`${name}-badge`} id={`${badgeId}-${name}`}>
+                  {count}
+                  <span className="visually-hidden">{badgeWords}</span>
                 </span>
               ) : null}
             </button>

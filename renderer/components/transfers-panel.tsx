@@ -3,6 +3,7 @@ import type { BatchSummary } from '../model/batch-summary.ts';
 import { formatProgress } from '../model/format-size.ts';
 import { percentDone } from '../model/transfer-list.ts';
 import { transfersSelectors, useAppStore } from '../store/index.ts';
+import { HeldStatus } from './held-status.tsx';
 import { Icon } from './icons.tsx';
 
 function stateWords(transfer: Transfer): string {
@@ -10,6 +11,11 @@ function stateWords(transfer: Transfer): string {
     case 'queued':
       return 'Waiting';
     case 'running':
+      // Contract §11: a policy holds it until the vote ends (HeldStatus says how far it is).
+      if (transfer.hold?.status === 'pending')
+        return transfer.hold.policyName
+          ? `Held by the policy “${transfer.hold.policyName}”`
+          : 'Held by a policy';
       return transfer.kind === 'upload' ? 'Encrypting and uploading' : 'Downloading and checking';
     case 'done':
       if (transfer.kind === 'download') return 'Saved';
@@ -71,6 +77,7 @@ function TransferRow({ transfer }: { transfer: Transfer }) {
         <div className="transfer-state" data-testid="transfer-state">
           {stateWords(transfer)}
         </div>
+        {transfer.hold ? <HeldStatus hold={transfer.hold} compact /> : null}
       </div>
       {active ? (
         <button

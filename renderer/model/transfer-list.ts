@@ -34,6 +34,15 @@ export function applyTransfer(list: readonly Transfer[], update: Transfer): Tran
   return next;
 }
 
+/** Takes only the vote of an update (contract §11): its outcome may come after the transfer ended. */
+export function withHold(list: readonly Transfer[], update: Transfer): Transfer[] {
+  const index = list.findIndex((transfer) => transfer.id === update.id);
+  if (index === -1 || !update.hold) return list as Transfer[];
+  const next = list.slice();
+  next[index] = { ...list[index]!, hold: update.hold };
+  return next;
+}
+
 /** Folds many updates (a started batch, or the list main returns on start-up). */
 export function applyTransfers(
   list: readonly Transfer[],

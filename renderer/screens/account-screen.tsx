@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { HeldStatus } from '../components/held-status.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { PasswordField } from '../components/password-field.tsx';
@@ -7,7 +8,7 @@ import { Spinner } from '../components/spinner.tsx';
 import { formatDate } from '../model/format-date.ts';
 import { LIMITS } from '../../bridge/field-rules.ts';
 import { checkPasswordChange, type PasswordChangeErrors } from '../model/secret-rules.ts';
-import { accountSelectors, useAppStore } from '../store/index.ts';
+import { accountSelectors, holdsSelectors, useAppStore } from '../store/index.ts';
 
 function AccountMessageLine() {
   const message = useAppStore(accountSelectors.message);
@@ -37,6 +38,9 @@ function AccountMessageLine() {
 
 function ChangePasswordForm() {
   const changePassword = useAppStore((s) => s.changePassword);
+  // A profile policy may hold the change for a vote (contract §11): the form says so.
+  const held = useAppStore(holdsSelectors.held('password-change', null));
+  const forgetHeldOperation = useAppStore((s) => s.forgetHeldOperation);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -59,6 +63,7 @@ function ChangePasswordForm() {
       return;
     }
     setBusy(true);
+    forgetHeldOperation('password-change', null);
     const failure = await changePassword(current, next);
     setBusy(false);
     if (!failure) {
@@ -135,6 +140,7 @@ function ChangePasswordForm() {
           Change password
         </button>
       </div>
+      {held && (busy || held.hold.status !== 'pending') ? <HeldStatus hold={held.hold} /> : null}
     </form>
   );
 }

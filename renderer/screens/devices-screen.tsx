@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { DeviceInfo, PendingDevice } from '../../bridge/types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
+import { HeldStatus } from '../components/held-status.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { PairingQrPanel } from '../components/pairing-qr-panel.tsx';
@@ -12,12 +13,14 @@ import {
   keyShareState,
 } from '../model/device-words.ts';
 import { formatDate } from '../model/format-date.ts';
-import { devicesSelectors, useAppStore } from '../store/index.ts';
+import { devicesSelectors, holdsSelectors, useAppStore } from '../store/index.ts';
 
 function PendingRow({ device }: { device: PendingDevice }) {
   const busy = useAppStore(devicesSelectors.busy(device.deviceIdentifier));
   const openDialog = useAppStore((s) => s.openDialog);
   const rejectDevice = useAppStore((s) => s.rejectDevice);
+  // A device policy may hold the approval for a vote (contract §11).
+  const held = useAppStore(holdsSelectors.held('device-approval', device.deviceIdentifier));
   const name = deviceLabel(device.deviceName);
   return (
     <li
@@ -31,6 +34,7 @@ function PendingRow({ device }: { device: PendingDevice }) {
         <span className="muted">
           Asked to join <time dateTime={device.requestedAt}>{formatDate(device.requestedAt)}</time>
         </span>
+        {held && busy === 'approve' ? <HeldStatus hold={held.hold} /> : null}
       </div>
       <div className="pending-actions" role="group" aria-label={`Answer ${name}`}>
         <button

@@ -1,9 +1,12 @@
 import { create } from 'zustand';
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { createAccountSlice, type AccountSlice } from './account.ts';
+import { createApprovalsSlice, type ApprovalsSlice } from './approvals.ts';
 import { createDevicesSlice, type DevicesSlice } from './devices.ts';
 import { createEngineSlice, type EngineSlice } from './engine.ts';
 import { createFilesSlice, type FilesSlice } from './files.ts';
+import { createGovernanceSlice, type GovernanceSlice } from './governance.ts';
+import { createHoldsSlice, type HoldsSlice } from './holds.ts';
 import { createNavigationSlice, type NavigationSlice } from './navigation.ts';
 import { createPairingSlice, type PairingSlice } from './pairing.ts';
 import { createSessionSlice, type SessionSlice } from './session.ts';
@@ -23,7 +26,10 @@ export type AppState = SessionSlice &
   PairingSlice &
   VaultKeySlice &
   StorageSlice &
-  AccountSlice;
+  AccountSlice &
+  ApprovalsSlice &
+  GovernanceSlice &
+  HoldsSlice;
 
 const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
@@ -37,6 +43,9 @@ const createAppState: StateCreator<AppState> = (...args) => ({
   ...createVaultKeySlice(...args),
   ...createStorageSlice(...args),
   ...createAccountSlice(...args),
+  ...createApprovalsSlice(...args),
+  ...createGovernanceSlice(...args),
+  ...createHoldsSlice(...args),
 });
 
 /** The app's store, as a React hook: `useAppStore(filesSelectors.items)`. */

@@ -20,6 +20,8 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('pairing:stranger', (stranger) => store.getState().applyPairingStranger(stranger)),
     api.on('app:state', (state) => store.getState().applyAppStatus(state)),
     api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
+    api.on('approvals:changed', (state) => store.getState().applyApprovals(state)),
+    api.on('votes:held', (operation) => store.getState().applyHeldOperation(operation)),
   ];
   unsubscribe = () => {
     for (const off of offs) off();

@@ -1,6 +1,9 @@
 export { createAppStore, useAppStore, type AppState } from './app-store.ts';
 export { subscribeToBridgeEvents } from './events.ts';
 export { accountSelectors, type AccountMessage } from './account.ts';
+export { approvalsSelectors } from './approvals.ts';
+export { governanceSelectors } from './governance.ts';
+export { holdsSelectors } from './holds.ts';
 export { devicesSelectors } from './devices.ts';
 export { engineSelectors } from './engine.ts';
 export { filesSelectors, PER_PAGE, type BulkOutcome, type SelectMode } from './files.ts';

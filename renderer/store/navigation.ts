@@ -3,8 +3,17 @@ import type { AppState as AppStatus } from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import type { AppState } from './app-store.ts';
 
-export type Screen = 'files' | 'devices' | 'storage' | 'account';
-export const SCREENS: readonly Screen[] = ['files', 'devices', 'storage', 'account'];
+export type Screen =
+  'files' | 'approvals' | 'devices' | 'storage' | 'policies' | 'voting' | 'account';
+export const SCREENS: readonly Screen[] = [
+  'files',
+  'approvals',
+  'devices',
+  'storage',
+  'policies',
+  'voting',
+  'account',
+];
 
 /** What the signed-out window shows: the sign-in form, or joining a vault by pairing code. */
 export type OnboardingView = 'auth' | 'join';
@@ -53,6 +62,7 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     set({ screen: 'files', onboardingView: 'auth' });
     void get().loadKeyStatus();
     void get().loadAppStatus();
+    void get().loadApprovals();
   },
 
   leaveSignedIn: () => {
@@ -62,6 +72,9 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     get().resetAccount();
     get().resetPairing();
     get().resetVaultKey();
+    get().resetApprovals();
+    get().resetGovernance();
+    get().resetHolds();
   },
 });
 
@@ -70,4 +83,6 @@ export const navigationSelectors = {
   onboardingView: (s: AppState) => s.onboardingView,
   /** Approvals waiting for this computer's answer (the Devices tab's badge). */
   pendingApprovals: (s: AppState) => s.appStatus?.pendingApprovals ?? 0,
+  /** Ballots waiting for this computer's vote (the Approvals tab's badge). */
+  openBallots: (s: AppState) => s.appStatus?.openBallots ?? 0,
 };

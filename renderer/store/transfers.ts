@@ -9,6 +9,7 @@ import {
   isBatchFinished,
   isTerminal,
   percentDone,
+  withHold,
   withoutFinished,
 } from '../model/transfer-list.ts';
 import type { AppState } from './app-store.ts';
@@ -139,7 +140,11 @@ export const createTransfersSlice: StateCreator<AppState, [], [], TransfersSlice
     },
 
     applyTransferUpdate: (transfer) => {
-      if (get().closedBatches[transfer.batchId]) return;
+      if (get().closedBatches[transfer.batchId]) {
+        // The vote a transfer waited for may end after it did: its outcome still shows.
+        set((s) => ({ transfers: withHold(s.transfers, transfer) }));
+        return;
+      }
       const before = get().transfers.find((t) => t.id === transfer.id);
       set((s) => ({ transfers: applyTransfer(s.transfers, transfer) }));
       const landed =

@@ -31,6 +31,11 @@ const COMMANDS = [
   'qr',
   'pair',
   'recovery',
+  'authenticators',
+  'voting',
+  'policies',
+  'votes',
+  'vote',
   'completion',
 ];
 

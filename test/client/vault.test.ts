@@ -265,6 +265,8 @@ describe('tampered downloads', () => {
         return channel.epoch;
       },
       forget: (id: string) => channel.forget(id),
+      on: ((event, listener) => channel.on(event, listener)) as SessionChannel['on'],
+      holdsOf: (id: string) => channel.holdsOf(id),
       waitRequest: async (id: string, options: Parameters<SessionChannel['waitRequest']>[1]) => {
         const outcome = await channel.waitRequest(id, options);
         return outcome.status === 2 && outcome.source?.kind === 'url'

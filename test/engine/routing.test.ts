@@ -12,6 +12,9 @@ const ROUTED_AREAS = new Set([
   'data-token',
   'device',
   'storage',
+  'verified-authenticator',
+  'policy',
+  'voting',
 ]);
 
 const DUMMY_ID = '01900000-0000-7000-8000-000000000000';

@@ -74,6 +74,8 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
       profileId: null,
       username: null,
       device: null,
+      authenticator: null,
+      ballotHistory: [],
     };
     await saveSettings(settingsFile, settings);
   }

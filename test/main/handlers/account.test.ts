@@ -197,13 +197,19 @@ describe('account', () => {
   it('pauses and resumes transfers, telling the window and the tray', async () => {
     expect(await a.call('app:setTransfersPaused', { paused: true })).toEqual({
       pendingApprovals: 0,
+      openBallots: 0,
       transfersPaused: true,
     });
     expect(await a.event('app:state', (state) => state.transfersPaused)).toEqual({
       pendingApprovals: 0,
+      openBallots: 0,
       transfersPaused: true,
     });
-    expect(await a.call('app:state')).toEqual({ pendingApprovals: 0, transfersPaused: true });
+    expect(await a.call('app:state')).toEqual({
+      pendingApprovals: 0,
+      openBallots: 0,
+      transfersPaused: true,
+    });
     const file = join(a.dir, 'later.txt');
     await writeFile(file, 'later');
     const queued = (await a.call('files:upload', { paths: [file], context: '/' })).transfers[0]!;
@@ -212,6 +218,7 @@ describe('account', () => {
     ).toBe('queued');
     expect(await a.call('app:setTransfersPaused', { paused: false })).toEqual({
       pendingApprovals: 0,
+      openBallots: 0,
       transfersPaused: false,
     });
     expect((await a.transferEnded(queued.id)).state).toBe('done');

@@ -64,7 +64,11 @@ describe('devices', () => {
     );
     expect(a.events.some((entry) => entry.event === 'devices:pending')).toBe(false);
     expect(a.platform.notifications).toEqual([]);
-    expect(await a.call('app:state')).toEqual({ pendingApprovals: 0, transfersPaused: false });
+    expect(await a.call('app:state')).toEqual({
+      pendingApprovals: 0,
+      openBallots: 0,
+      transfersPaused: false,
+    });
   });
 
   it('B asks to join; A is told, approves; the key reaches B and B opens A’s file', async () => {
@@ -111,7 +115,11 @@ describe('devices', () => {
       title: 'Approve a new device?',
       body: 'Second laptop wants to join your vault',
     });
-    expect(await a.call('app:state')).toEqual({ pendingApprovals: 1, transfersPaused: false });
+    expect(await a.call('app:state')).toEqual({
+      pendingApprovals: 1,
+      openBallots: 0,
+      transfersPaused: false,
+    });
     expect(a.platform.badgeCounts.at(-1)).toBe(1);
     await a.event('app:state', (state) => state.pendingApprovals === 1);
     notice.click();
@@ -206,7 +214,11 @@ describe('devices', () => {
         (await loadProfileSecrets(a.secrets, (await a.call('account:get')).profileId)).dataKey!,
       ),
     ).toBe(true);
-    expect(await a.call('app:state')).toEqual({ pendingApprovals: 0, transfersPaused: false });
+    expect(await a.call('app:state')).toEqual({
+      pendingApprovals: 0,
+      openBallots: 0,
+      transfersPaused: false,
+    });
     expect(a.platform.badgeCounts.at(-1)).toBe(0);
     expect(
       (await a.call('devices:list')).find((device) => device.deviceIdentifier === id),

@@ -70,22 +70,22 @@ describe('pendingApprovals', () => {
 
 describe('trayView and badgeCount', () => {
   it('shows the count of approvals waiting and the transfers state', () => {
-    expect(trayView({ pendingApprovals: 0, transfersPaused: false })).toEqual({
+    expect(trayView({ pendingApprovals: 0, openBallots: 0, transfersPaused: false })).toEqual({
       tooltip: 'Privicore Vault',
       title: '',
       transfersLabel: 'Pause transfers',
     });
-    expect(trayView({ pendingApprovals: 1, transfersPaused: false })).toEqual({
+    expect(trayView({ pendingApprovals: 1, openBallots: 0, transfersPaused: false })).toEqual({
       tooltip: 'Privicore Vault — 1 device waiting for approval',
       title: '1',
       transfersLabel: 'Pause transfers',
     });
-    expect(trayView({ pendingApprovals: 3, transfersPaused: true })).toEqual({
+    expect(trayView({ pendingApprovals: 3, openBallots: 0, transfersPaused: true })).toEqual({
       tooltip: 'Privicore Vault — 3 devices waiting for approval — transfers paused',
       title: '3',
       transfersLabel: 'Resume transfers',
     });
-    expect(badgeCount({ pendingApprovals: 2, transfersPaused: true })).toBe(2);
-    expect(badgeCount({ pendingApprovals: 0, transfersPaused: false })).toBe(0);
+    expect(badgeCount({ pendingApprovals: 2, openBallots: 0, transfersPaused: true })).toBe(2);
+    expect(badgeCount({ pendingApprovals: 0, openBallots: 0, transfersPaused: false })).toBe(0);
   });
 });

@@ -61,11 +61,11 @@ describe('installTray', () => {
       'Quit',
     ]);
 
-    tray.show({ pendingApprovals: 2, transfersPaused: false });
+    tray.show({ pendingApprovals: 2, openBallots: 0, transfersPaused: false });
     expect(drawn.tooltip).toBe('Privicore Vault — 2 devices waiting for approval');
     expect(drawn.title).toBe('2');
     drawn.menu[1]!.click!();
-    tray.show({ pendingApprovals: 0, transfersPaused: true });
+    tray.show({ pendingApprovals: 0, openBallots: 0, transfersPaused: true });
     expect(drawn.menu[1]!.label).toBe('Resume transfers');
     drawn.menu[1]!.click!();
     drawn.menu[0]!.click!();

@@ -51,6 +51,9 @@ function context(): VaultContext {
   const channel = {
     epoch: 1,
     forget: () => undefined,
+    // No policy holds a request of this scripted engine.
+    on: () => () => undefined,
+    holdsOf: () => [],
     waitRequest: async (id: string) => {
       expect(id).toBe('req-1');
       return nextOutcome;

@@ -19,6 +19,7 @@ function transfer(change: Partial<Transfer>): Transfer {
     target: null,
     renamedFrom: null,
     retryable: true,
+    hold: null,
     ...change,
   };
 }

@@ -23,6 +23,7 @@ function transfer(id: string, change: Partial<Transfer> = {}): Transfer {
     target: null,
     renamedFrom: null,
     retryable: true,
+    hold: null,
     ...change,
   };
 }

@@ -44,7 +44,7 @@ const workspace = {
   'files:list': async () => ({ items: [], count: 0, page: 1, perPage: 50 }),
   'files:contexts': async () => [],
   'files:transfers': async () => [],
-  'app:state': async () => ({ pendingApprovals: 0, transfersPaused: false }),
+  'app:state': async () => ({ pendingApprovals: 0, openBallots: 0, transfersPaused: false }),
   'vault:keyStatus': async (): Promise<KeyStatus> => ({
     state: 'ready',
     deviceIdentifier: null,
@@ -128,7 +128,7 @@ describe('devices slice', () => {
     const off = subscribeToBridgeEvents(store);
     await store.getState().loadSession();
     await settle();
-    vault.emit('app:state', { pendingApprovals: 2, transfersPaused: false });
+    vault.emit('app:state', { pendingApprovals: 2, openBallots: 0, transfersPaused: false });
     expect(navigationSelectors.pendingApprovals(store.getState())).toBe(2);
     vault.emit('app:navigate', { screen: 'devices' });
     expect(navigationSelectors.screen(store.getState())).toBe('devices');

@@ -141,6 +141,7 @@ describe('files slice', () => {
             target: null,
             renamedFrom: null,
             retryable: true,
+            hold: null,
           })),
         }),
       },

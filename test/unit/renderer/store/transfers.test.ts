@@ -17,6 +17,7 @@ const transfer = (id: string, change: Partial<Transfer> = {}): Transfer => ({
   target: null,
   renamedFrom: null,
   retryable: true,
+  hold: null,
   ...change,
 });
 
