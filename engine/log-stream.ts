@@ -141,8 +141,22 @@ function nonBlockingPipe(fd: number): number | undefined {
 }
 
 let stderrStream: LogStream | undefined;
+let stdoutStream: LogStream | undefined;
 
 /** The one LogStream over stderr, shared by every logger of the process. */
 export function stderrLogStream(): LogStream {
   return (stderrStream ??= new LogStream(2));
+}
+
+/**
+ * The one LogStream over stdout, for a process that keeps printing lines for its parent (the
+ * headless authenticator's events): a parent that stopped reading must not stop it either.
+ */
+export function stdoutLineStream(): LogStream {
+  return (stdoutStream ??= new LogStream(1));
+}
+
+/** The process's streams opened so far, for the final flush. */
+export function openStreams(): LogStream[] {
+  return [stderrStream, stdoutStream].filter((stream) => stream !== undefined);
 }

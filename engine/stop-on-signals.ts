@@ -1,4 +1,4 @@
-import { stderrLogStream, type LogStream } from './log-stream.ts';
+import { openStreams, type LogStream } from './log-stream.ts';
 import type { Logger } from './log.ts';
 
 /** A stop that takes longer than this is cut short, so the process always ends. */
@@ -12,7 +12,8 @@ export interface StopOptions {
 }
 
 /**
- * For the engine's processes: on SIGTERM or SIGINT run `stop` once, flush the logs (bounded),
+ * For the engine's processes: on SIGTERM or SIGINT run `stop` once, flush the logs and any
+ * stdout line stream (bounded, in parallel),
  * then exit 0, or 1 when stopping failed or took longer than the deadline. A second signal exits
  * at once with 1: whoever sends it has stopped waiting.
  */
@@ -21,9 +22,14 @@ export function stopOnSignals(
   stop: () => Promise<void>,
   options: StopOptions = {},
 ): void {
-  const logs = options.logs ?? stderrLogStream();
   let stopping = false;
-  const exit = (code: number) => void logs.flush(FINAL_FLUSH_MS).finally(() => process.exit(code));
+  const exit = (code: number) => {
+    // Read at exit: a stream first written to after the signal is flushed too.
+    const streams = options.logs ? [options.logs] : openStreams();
+    void Promise.all(streams.map((stream) => stream.flush(FINAL_FLUSH_MS))).finally(() =>
+      process.exit(code),
+    );
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.exit(1);

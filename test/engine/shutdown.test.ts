@@ -1,6 +1,6 @@
-// Shutdown that always ends: the engine, the storage device runtime and the CLI exit within 10 s
-// of a signal whatever state their stdout and stderr are in — a parent that stopped reading (the
-// pipes full) or one that went away (the pipes closed). A process that logs synchronously to a
+// Shutdown that always ends: the engine, the storage device runtime, the headless authenticator
+// and the CLI exit within 10 s of a signal whatever state their stdout and stderr are in — a
+// parent that stopped reading (the pipes full) or one that went away (the pipes closed). A process that logs synchronously to a
 // full non-blocking pipe retries for ever and never gets to its signal handlers.
 // The CLI cases need a Secret Service: run under scripts/with-keyring.sh.
 
@@ -11,10 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { CLI, runCli } from '../support/cli-runner.ts';
 import { startTestEngine, tempDir } from '../support/engine.ts';
+import { joinedChannel, poolResolved, setDefault } from '../support/governance.ts';
 import { wire } from '../support/http.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { createProfile, PASSWORD, uniqueName } from '../support/profiles.ts';
-import { addStorageDevice } from '../support/storage-devices.ts';
+import { addStorageDevice, requestDevice, runCommand } from '../support/storage-devices.ts';
 import { StuckPipe } from '../support/stuck-pipe.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -164,6 +165,72 @@ describe('the storage device process', () => {
     breakOutput(device, fault);
     expect(await stopWithin(device, 'SIGTERM')).toEqual({ code: 0, signal: null });
   });
+});
+
+describe('the headless authenticator process', () => {
+  let engine: Awaited<ReturnType<typeof startTestEngine>>;
+  beforeAll(async () => {
+    engine = await startTestEngine();
+  });
+  afterAll(() => engine?.close());
+
+  it.each(FAULTS)(
+    'goes on voting, printing its events, and exits 0 on SIGTERM when its output is %s',
+    async (fault) => {
+      const api = wire(engine.apiUrl);
+      const profile = await createProfile(api);
+      const deviceId = await requestDevice(api, profile.token, `Shutdown ${fault}`);
+      await runCommand(
+        api,
+        '/device/approve-device',
+        { deviceIdentifier: deviceId },
+        profile.token,
+      );
+      await runCommand(
+        api,
+        '/verified-authenticator/register',
+        { deviceIdentifier: deviceId },
+        profile.token,
+      );
+      await setDefault(api, profile.token, 'set-quorum-size', { quorumSize: '1' });
+      const configuration = await api.post(
+        '/device/download-device-configuration',
+        { deviceIdentifier: deviceId },
+        profile.token,
+      );
+      const config = join(tempDir('privicore-bundle-'), 'bundle.json');
+      await writeFile(config, JSON.stringify(configuration.body), { mode: 0o600 });
+      const authenticator = start(
+        [
+          '--import',
+          'tsx',
+          'engine/devices/authenticator-main.ts',
+          '--config',
+          config,
+          '--auto',
+          'yes',
+        ],
+        {},
+      );
+      await authenticator.stdout.line(/"event":"ready"/, 'ready');
+      breakOutput(authenticator, fault);
+      // A ballot now: the process prints it (to a full or closed stdout), then votes yes. A
+      // print that blocks or dies never gets to the vote.
+      const owner = await joinedChannel(engine.wsUrl, profile.token);
+      const { id: poolId } = await runCommand(
+        api,
+        '/voting/create',
+        { subject: `Shutdown ${fault}` },
+        profile.token,
+      );
+      try {
+        expect((await poolResolved(owner, poolId)).status).toBe('approved');
+      } finally {
+        owner.close();
+      }
+      expect(await stopWithin(authenticator, 'SIGTERM')).toEqual({ code: 0, signal: null });
+    },
+  );
 });
 
 describe('the CLI', () => {
