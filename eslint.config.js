@@ -26,6 +26,7 @@ const FOLDERS = [
   'test',
   'scripts',
   'bin',
+  'examples',
 ];
 
 /** Every folder of ours except `self` and `allowed`, as paths for `import-x/no-restricted-paths`. */
@@ -184,6 +185,12 @@ export default defineConfig([
               target: './bridge',
               from: othersThan('bridge'),
               message: 'bridge/ may import nothing of ours.',
+            },
+            {
+              // A third party's application: it stands alone (README there), on Node only.
+              target: './examples',
+              from: othersThan('examples'),
+              message: 'examples/ may import nothing of ours: an example runs on its own.',
             },
             // test/, scripts/ and bin/ may import anything.
           ],

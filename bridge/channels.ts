@@ -14,9 +14,14 @@ import {
   typedSecretSchema,
   usernameSchema,
 } from './field-rules.ts';
+import { OAUTH_SCOPES } from './oauth-scopes.ts';
 import type {
   AccountInfo,
   AppNavigation,
+  ConnectedApps,
+  ConsentOutcome,
+  ConsentPrompt,
+  NewAppCredentials,
   ApprovalsState,
   AppState,
   DeviceApproval,
@@ -65,6 +70,12 @@ function channel<I extends z.ZodType, R>(input: I): ChannelSpec<I, R> {
 const none = z.undefined().or(z.object({}).strict()).optional();
 const token = tokenSchema;
 const context = contextSchema;
+const text = (max: number) => z.string().min(1).max(max);
+const oauthScope = z.enum(OAUTH_SCOPES);
+/** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
+const identifier = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not an identifier');
 /** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
 const deviceIdentifier = z
   .string()
@@ -431,6 +442,44 @@ export const channels = {
     z.object({ policyId: id }).strict(),
   ),
 
+  /** The OAuth applications this profile registered, and the consents it gave. */
+  'apps:list': channel<typeof none, ConnectedApps>(none),
+  /** Registers an application; the credentials come back once (the secret is not kept). */
+  'apps:register': channel<
+    z.ZodType<{ name: string; redirectUri: string; scopes: string[] }>,
+    NewAppCredentials
+  >(
+    z
+      .object({
+        name: text(200).regex(
+          /^[^\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/u,
+          'no control characters',
+        ),
+        redirectUri: z.string().min(1).max(2048),
+        scopes: z.array(oauthScope).min(1).max(OAUTH_SCOPES.length),
+      })
+      .strict(),
+  ),
+  /** Deletes a registered application: its codes and tokens stop working at once. */
+  'apps:revoke': channel<z.ZodType<{ applicationId: string }>, void>(
+    z.object({ applicationId: identifier }).strict(),
+  ),
+  /** Ends an application's access to this profile (every consent given to it). */
+  'apps:revokeAccess': channel<z.ZodType<{ clientId: string }>, { revoked: number }>(
+    z.object({ clientId: identifier }).strict(),
+  ),
+
+  /** Consent links opened on this computer and not answered yet, oldest first. */
+  'consent:pending': channel<typeof none, ConsentPrompt[]>(none),
+  /**
+   * The person's answer to a consent prompt: allow gives the access and sends the browser to the
+   * registered redirect URI with the request id; deny sends it there with error=access_denied.
+   * A refused prompt only closes.
+   */
+  'consent:answer': channel<z.ZodType<{ id: string; allow: boolean }>, ConsentOutcome>(
+    z.object({ id: z.string().min(1).max(100), allow: z.boolean() }).strict(),
+  ),
+
   'app:state': channel<typeof none, AppState>(none),
   /** Queued transfers wait while paused; running ones finish. */
   'app:setTransfersPaused': channel<z.ZodType<{ paused: boolean }>, AppState>(
@@ -464,6 +513,8 @@ export interface BridgeEvents {
   'approvals:changed': ApprovalsState;
   /** An operation of this computer waits for a vote, or its vote moved on or ended. */
   'votes:held': HeldOperation;
+  /** A consent link reached this computer: ask the person (or say why it cannot be answered). */
+  'consent:requested': ConsentPrompt;
 }
 export type BridgeEvent = keyof BridgeEvents;
 export const bridgeEvents: readonly BridgeEvent[] = [
@@ -479,4 +530,5 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'app:navigate',
   'approvals:changed',
   'votes:held',
+  'consent:requested',
 ];

@@ -182,6 +182,17 @@ const REASON_WORDS: Readonly<Record<string, Partial<Record<ErrorSurface, string>
     app: 'That device is not an authenticator any more.',
     cli: 'That device is not an authenticator (see `privicore-vault authenticators`).',
   },
+  'oauth.application_not_found': {
+    app: 'That application is not registered here any more; it may have been revoked.',
+    cli: 'No OAuth application with that id or client id (see `privicore-vault apps`); it may have been revoked.',
+  },
+  'oauth.already_retrieved': {
+    app: 'The client secret was shown once and cannot be shown again. Revoke the application and register it anew.',
+    cli: 'The client secret was already shown once and cannot be shown again; revoke the application and register it anew.',
+  },
+  'oauth.scope_denied': {
+    cli: 'The application was not given the scope this needs.',
+  },
   'auth.token_kind_not_allowed': {
     cli: 'This credential may not do that.',
   },

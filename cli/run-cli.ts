@@ -7,6 +7,7 @@ import { CliContext, type GlobalFlags } from './cli-context.ts';
 import { cliPaths } from './cli-paths.ts';
 import type { CommandSpec } from './command-spec.ts';
 import { loginCommand, logoutCommand, signupCommand, whoamiCommand } from './commands/account.ts';
+import { appsCommand, authorizeCommand } from './commands/apps.ts';
 import { devicesCommand } from './commands/devices.ts';
 import { completionCommand } from './commands/completion.ts';
 import { findCommand, lsCommand } from './commands/file-list.ts';
@@ -61,6 +62,8 @@ const COMMANDS: readonly CommandSpec[] = [
   qrCommand,
   pairCommand,
   recoveryCommand,
+  appsCommand,
+  authorizeCommand,
   authenticatorsCommand,
   votingCommand,
   policiesCommand,

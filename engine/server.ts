@@ -17,6 +17,7 @@ import { dataTokenCommands, discardExpiredReservations } from './domain/data-tok
 import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
 import { createCommandGate } from './domain/command-gate.ts';
 import { authenticateDevice, deviceCommands } from './domain/device.ts';
+import { oauthCommands } from './domain/oauth.ts';
 import { policyCommands } from './domain/policy.ts';
 import { authenticatorCommands } from './domain/verified-authenticator.ts';
 import { castVoteOverBus, votingCommands } from './domain/voting.ts';
@@ -80,6 +81,7 @@ export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
     ...Object.values(storageCommands(ctx)),
     ...Object.values(dataTokenCommands(ctx)),
     ...Object.values(transferCommands(ctx)),
+    ...Object.values(oauthCommands(ctx)),
     ...Object.values(authenticatorCommands(ctx)),
     ...Object.values(votingConfigurationCommands(ctx)),
     ...Object.values(policyCommands(ctx)),
@@ -210,6 +212,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
           tokenHash: caller.token.hash,
           profileId: caller.profile.id,
           deviceId: caller.token.deviceId,
+          grantId: caller.oauth?.grantId ?? null,
           expiresAt: caller.token.expiresAt,
         };
       } catch {
@@ -263,6 +266,10 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
     void store.tokens
       .pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS)
+      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
+    // A rotated refresh token is kept until it would have expired, to notice its reuse.
+    void store.oauthRefreshTokens
+      .pruneExpiredBefore(at)
       .catch((err: unknown) => log.warn({ err }, 'prune failed'));
     void discardExpiredReservations(ctx).catch((err: unknown) =>
       log.warn({ err }, 'reservation expiry failed'),

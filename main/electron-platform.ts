@@ -117,6 +117,11 @@ export function electronPlatform(
       notification.on('close', () => shown.delete(notification));
       notification.show();
     },
+    async openExternal(url) {
+      // The one place main hands an address to the OS; only web addresses ever get here.
+      if (!/^https?:\/\//i.test(url)) throw new Error('Only http(s) addresses are opened.');
+      await shell.openExternal(url);
+    },
     setBadge(count) {
       // macOS dock and Linux launchers that support it; elsewhere the tray carries the count.
       app.setBadgeCount(count);

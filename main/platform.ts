@@ -31,4 +31,9 @@ export interface Platform {
   notify(title: string, body: string, onClick: () => void): void;
   /** The dock/taskbar badge count (0 clears it), where the OS has one. */
   setBadge(count: number): void;
+  /**
+   * Opens an address in the system's browser (after a consent answer: the application's
+   * registered redirect URI). Callers check it first: https, or http to this computer.
+   */
+  openExternal(url: string): Promise<void>;
 }

@@ -28,6 +28,7 @@ import { dirname, join } from 'node:path';
 import { badgeCount } from './approval-notices.ts';
 import { ComputerAuthenticator } from './computer-authenticator.ts';
 import { DeviceApprovals } from './device-approvals.ts';
+import { ConsentPrompts } from './consent-prompts.ts';
 import type { EngineHandle } from './engine-handle.ts';
 import { HeldOperations } from './held-operations.ts';
 import type { Platform } from './platform.ts';
@@ -85,6 +86,8 @@ const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: nu
  */
 export class VaultApp {
   readonly transfers: VaultTransfers;
+  /** Consent links opened on this computer, waiting for the person's answer. */
+  readonly consents: ConsentPrompts;
   readonly platform: Platform;
   readonly secrets: SecretStore;
   private settings: Settings = { ...DEFAULT_SETTINGS };
@@ -118,6 +121,11 @@ export class VaultApp {
       watchHold: (hold, operation, label) =>
         this.signedIn?.holds.watch(hold, operation, null, label),
     });
+    this.consents = new ConsentPrompts({
+      session: () => this.signedIn?.session,
+      platform: options.platform,
+      emit: options.emit,
+    });
     this.ready = this.init();
   }
 
@@ -136,6 +144,16 @@ export class VaultApp {
     this.settings = await loadSettings(this.options.settingsFile);
     await this.connectEngine();
     await this.restore();
+  }
+
+  /**
+   * A privicore:// link the OS handed to the app (main.ts: a second instance's argv, macOS
+   * open-url, or this instance's own argv). Untrusted: only consent links are read, and they
+   * are checked before the window shows anything.
+   */
+  async openLink(raw: string): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.consents.open(raw);
   }
 
   engineStatus(): EngineStatus {
@@ -609,6 +627,8 @@ export class VaultApp {
     void approvals.start();
     // Joins with this computer's authenticator token, so ballots arrive while the window is hidden.
     void voting.start().catch(() => undefined);
+    // Consent links that arrived while nobody was signed in are asked about now.
+    void this.consents.resume().catch(() => undefined);
     // Uploads a sign-out, quit or crash cut off are listed before the window asks for them.
     return this.transfers.restore(profileId);
   }
@@ -630,6 +650,7 @@ export class VaultApp {
     signed.key.stop();
     signed.holds.stop();
     signed.voting.stop();
+    this.consents.clear();
     this.signedIn = undefined;
     this.options.emit('vault:keyStatus', { ...NO_KEY });
     this.appStateChanged();

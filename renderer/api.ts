@@ -40,6 +40,12 @@ export const api = {
   get app(): VaultApi['app'] {
     return window.vault.app;
   },
+  get apps(): VaultApi['apps'] {
+    return window.vault.apps;
+  },
+  get consent(): VaultApi['consent'] {
+    return window.vault.consent;
+  },
   get approvals(): VaultApi['approvals'] {
     return window.vault.approvals;
   },

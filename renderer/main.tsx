@@ -9,6 +9,7 @@ import './styles/onboarding.css';
 import './styles/workspace.css';
 import './styles/pages.css';
 import './styles/governance.css';
+import './styles/connected-apps.css';
 
 // Events first, so nothing main sends while the first answers are in flight is lost.
 subscribeToBridgeEvents(useAppStore);

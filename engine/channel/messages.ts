@@ -38,5 +38,8 @@ export interface PoolResolvedMessage {
 export type ServerMessage =
   CommandMessage | RequestMessage | DeviceEventMessage | BallotMessage | PoolResolvedMessage;
 
-/** Who a message is for: every socket of a profile, or the sockets of one device. */
-export type Recipient = { profileId: string } | { deviceId: string };
+/**
+ * Who a message is for: every socket of a profile, or the sockets of one device. A message about
+ * a command an OAuth grant sent names the grant too: an application's sockets hear only those.
+ */
+export type Recipient = { profileId: string; grantId?: string | null } | { deviceId: string };

@@ -5,8 +5,10 @@ import { BODY_LIMIT, registerBodyParsers } from './body-parsers.ts';
 import { CORS_HEADERS } from './cors-headers.ts';
 import { sendError } from './errors.ts';
 import { clientErrorBody, endWithError } from './raw-error-response.ts';
+import { parseUrlEncoded } from './form-fields.ts';
 import { registerDataTokenRoutes } from './routes/data-token.ts';
 import { registerDeviceRoutes } from './routes/device.ts';
+import { registerOAuthRoutes } from './routes/oauth.ts';
 import { registerPolicyRoutes } from './routes/policy.ts';
 import { registerProfileRoutes } from './routes/profile.ts';
 import { registerPublicKeyRoutes } from './routes/public-key.ts';
@@ -33,7 +35,12 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
     // Per-request lines would dominate the log at benchmark rates; errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      maxParamLength: MAX_PARAM_LENGTH,
+      // Contract §1.2: query strings use PHP-style arrays too (`scope[]=a&scope[]=b`).
+      querystringParser: parseUrlEncoded,
+    },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
     // Requests arriving while the engine closes get our own 503 below, in the error shape.
     return503OnClosing: false,
@@ -96,6 +103,7 @@ export function buildApp(ctx: EngineContext): FastifyInstance {
 
   registerUtilityRoutes(app, ctx);
   registerProfileRoutes(app, ctx);
+  registerOAuthRoutes(app, ctx);
   registerPublicKeyRoutes(app, ctx);
   registerDeviceRoutes(app, ctx);
   registerStorageRoutes(app, ctx);

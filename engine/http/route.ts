@@ -1,15 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { asGrant } from '../commands/command-origin.ts';
 import type { Caller } from '../domain/authorization.ts';
 import { resolveCaller } from '../domain/authorization.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { authenticateClient } from '../domain/oauth.ts';
 import type { EngineContext } from '../context.ts';
+import type { OAuthApplicationRecord } from '../store/oauth-store.ts';
+import { basicCredential, clientCredentials } from './basic-credentials.ts';
 import {
   endpoint as lookup,
   type Endpoint,
   type EndpointId,
   type EndpointParam,
 } from './endpoints.ts';
-import { mayReach, notAllowedMessage } from './token-access.ts';
+import { accessVerdict, notAllowedMessage, scopeDeniedMessage } from './token-access.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -22,7 +26,17 @@ export interface RouteInput<I> {
   params: Record<string, string>;
   /** Set on `token` endpoints. */
   caller: Caller;
+  /** Set on `basic-client` endpoints: the application the client credentials name. */
+  client: OAuthApplicationRecord;
+  /** Set on `basic-access-token` endpoints: the token as sent (the handler checks it). */
+  accessToken: string;
 }
+
+type Authenticated = FastifyRequest & {
+  caller?: Caller;
+  client?: OAuthApplicationRecord;
+  accessToken?: string;
+};
 
 export interface RouteDefinition<I> {
   /**
@@ -116,7 +130,20 @@ export function route<I = Record<string, unknown>>(
         : {},
       onRequest: async (request) => {
         // Authentication and authorisation, in the contract's order (§1.5): credentials (401),
-        // then what this kind of token may reach (token-access.ts), then key gating (403).
+        // then what this kind of token may reach and an OAuth token's scope (token-access.ts),
+        // then key gating (403).
+        const authenticated = request as Authenticated;
+        if (ep.auth === 'basic-client') {
+          const { clientId, clientSecret } = clientCredentials(
+            basicCredential(request.headers.authorization),
+          );
+          authenticated.client = await authenticateClient(ctx.store, clientId, clientSecret);
+          return;
+        }
+        if (ep.auth === 'basic-access-token') {
+          authenticated.accessToken = basicCredential(request.headers.authorization);
+          return;
+        }
         if (ep.auth !== 'token') return;
         const header = request.headers['x-dpt-authorization'];
         const caller = await resolveCaller(
@@ -124,8 +151,12 @@ export function route<I = Record<string, unknown>>(
           Array.isArray(header) ? header[0] : header,
           ctx.now(),
         );
-        if (!mayReach(caller, ep.id as EndpointId)) {
+        const verdict = accessVerdict(caller, ep.id as EndpointId);
+        if (verdict === 'token-kind') {
           throw new DomainError(403, 'auth.token_kind_not_allowed', notAllowedMessage(caller));
+        }
+        if (verdict === 'scope') {
+          throw new DomainError(403, 'oauth.scope_denied', scopeDeniedMessage(ep.id as EndpointId));
         }
         if (caller.profile.publicKey === null && !KEY_GATE_EXEMPT.has(ep.id)) {
           throw new DomainError(
@@ -134,7 +165,7 @@ export function route<I = Record<string, unknown>>(
             'Register the profile public key first (POST /public-key/register-public-key).',
           );
         }
-        (request as FastifyRequest & { caller?: Caller }).caller = caller;
+        authenticated.caller = caller;
       },
       preValidation: async (request) => {
         // A POST with no body at all still validates as an empty form.
@@ -143,13 +174,20 @@ export function route<I = Record<string, unknown>>(
       },
       handler: async (request, reply) => {
         const input = (inQuery ? request.query : request.body) as I;
-        const result = await definition.handler({
-          request,
-          reply,
-          input: input ?? ({} as I),
-          params: (request.params ?? {}) as Record<string, string>,
-          caller: (request as FastifyRequest & { caller?: Caller }).caller as Caller,
-        });
+        const authenticated = request as Authenticated;
+        const run = () =>
+          definition.handler({
+            request,
+            reply,
+            input: input ?? ({} as I),
+            params: (request.params ?? {}) as Record<string, string>,
+            caller: authenticated.caller as Caller,
+            client: authenticated.client as OAuthApplicationRecord,
+            accessToken: authenticated.accessToken as string,
+          });
+        // Commands an application sends belong to its grant (commands/command-origin.ts).
+        const grantId = authenticated.caller?.oauth?.grantId;
+        const result = await (grantId ? asGrant(grantId, run) : run());
         if (reply.sent) return reply;
         return reply.code(ep.success).send(result);
       },

@@ -2,6 +2,7 @@ import type { HandlerTable } from '../../bridge/vault-api.ts';
 import type { VaultApp } from '../vault-app.ts';
 import { accountHandlers } from './account.ts';
 import { appHandlers } from './app.ts';
+import { appsHandlers } from './apps.ts';
 import { approvalHandlers } from './approvals.ts';
 import { deviceHandlers } from './devices.ts';
 import { engineHandlers } from './engine.ts';
@@ -25,6 +26,7 @@ export function createHandlers(app: VaultApp): HandlerTable {
     ...storageHandlers(app),
     ...accountHandlers(app),
     ...appHandlers(app),
+    ...appsHandlers(app),
     ...approvalHandlers(app),
     ...votingHandlers(app),
     ...policyHandlers(app),

@@ -9,6 +9,7 @@ const TABS: Record<Screen, { label: string; icon: IconName }> = {
   storage: { label: 'Storage', icon: 'drive' },
   policies: { label: 'Policies', icon: 'lock' },
   voting: { label: 'Voting', icon: 'key' },
+  apps: { label: 'Connected apps', icon: 'link' },
   account: { label: 'Account', icon: 'user' },
 };
 

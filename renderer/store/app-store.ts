@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { createAccountSlice, type AccountSlice } from './account.ts';
+import { createAppsSlice, type AppsSlice } from './apps.ts';
 import { createApprovalsSlice, type ApprovalsSlice } from './approvals.ts';
 import { createDevicesSlice, type DevicesSlice } from './devices.ts';
 import { createEngineSlice, type EngineSlice } from './engine.ts';
@@ -17,6 +18,7 @@ import { createVaultKeySlice, type VaultKeySlice } from './vault-key.ts';
 
 /** The whole renderer state: one store, one slice per area, actions beside their state. */
 export type AppState = SessionSlice &
+  AppsSlice &
   EngineSlice &
   FilesSlice &
   TransfersSlice &
@@ -33,6 +35,7 @@ export type AppState = SessionSlice &
 
 const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
+  ...createAppsSlice(...args),
   ...createEngineSlice(...args),
   ...createFilesSlice(...args),
   ...createTransfersSlice(...args),

@@ -19,6 +19,7 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('pairing:joined', (join) => store.getState().applyPairingJoin(join)),
     api.on('pairing:stranger', (stranger) => store.getState().applyPairingStranger(stranger)),
     api.on('app:state', (state) => store.getState().applyAppStatus(state)),
+    api.on('consent:requested', (prompt) => store.getState().applyConsentPrompt(prompt)),
     api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
     api.on('approvals:changed', (state) => store.getState().applyApprovals(state)),
     api.on('votes:held', (operation) => store.getState().applyHeldOperation(operation)),

@@ -2,6 +2,7 @@ export { createAppStore, useAppStore, type AppState } from './app-store.ts';
 export { subscribeToBridgeEvents } from './events.ts';
 export { accountSelectors, type AccountMessage } from './account.ts';
 export { approvalsSelectors } from './approvals.ts';
+export { appsSelectors } from './apps.ts';
 export { governanceSelectors } from './governance.ts';
 export { holdsSelectors } from './holds.ts';
 export { devicesSelectors } from './devices.ts';

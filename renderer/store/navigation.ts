@@ -4,7 +4,7 @@ import { api } from '../api.ts';
 import type { AppState } from './app-store.ts';
 
 export type Screen =
-  'files' | 'approvals' | 'devices' | 'storage' | 'policies' | 'voting' | 'account';
+  'files' | 'approvals' | 'devices' | 'storage' | 'policies' | 'voting' | 'apps' | 'account';
 export const SCREENS: readonly Screen[] = [
   'files',
   'approvals',
@@ -12,6 +12,7 @@ export const SCREENS: readonly Screen[] = [
   'storage',
   'policies',
   'voting',
+  'apps',
   'account',
 ];
 
@@ -63,10 +64,13 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     void get().loadKeyStatus();
     void get().loadAppStatus();
     void get().loadApprovals();
+    // Consent links that came while the window was away (or before sign-in) are asked about now.
+    void get().loadConsentPrompts();
   },
 
   leaveSignedIn: () => {
     set({ screen: 'files', appStatus: null });
+    get().resetApps();
     get().resetDevices();
     get().resetStorage();
     get().resetAccount();

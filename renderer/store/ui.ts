@@ -1,5 +1,9 @@
 import type { StateCreator } from 'zustand';
 import type {
+  AllowedApp,
+  ConsentPrompt,
+  NewAppCredentials,
+  RegisteredApp,
   DeviceInfo,
   FileItem,
   PairingJoin,
@@ -10,6 +14,13 @@ import { contextLineage } from '../model/context-tree.ts';
 import type { AppState } from './app-store.ts';
 
 export type DialogState =
+  /** A privicore:// consent link: the verified application and what it asks (APPROVALS.md). */
+  | { kind: 'consent'; prompt: ConsentPrompt }
+  | { kind: 'register-app' }
+  /** The one sight of a new application's client secret. */
+  | { kind: 'app-credentials'; credentials: NewAppCredentials }
+  | { kind: 'revoke-app'; app: RegisteredApp }
+  | { kind: 'revoke-app-access'; app: AllowedApp }
   | { kind: 'rename'; file: FileItem }
   /** One file or several (a multi-selection). */
   | { kind: 'move' | 'classify' | 'delete'; files: FileItem[] }

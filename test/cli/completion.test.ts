@@ -31,6 +31,8 @@ const COMMANDS = [
   'qr',
   'pair',
   'recovery',
+  'apps',
+  'authorize',
   'authenticators',
   'voting',
   'policies',

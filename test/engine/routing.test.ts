@@ -12,6 +12,7 @@ const ROUTED_AREAS = new Set([
   'data-token',
   'device',
   'storage',
+  'oauth',
   'verified-authenticator',
   'policy',
   'voting',

@@ -96,6 +96,29 @@ export class ScriptedPlatform implements Platform {
     this.badgeCounts.push(count);
   }
 
+  /** Addresses the app sent to the browser, in order. */
+  readonly opened: string[] = [];
+  private readonly openWaiters = new Set<() => void>();
+
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    for (const wake of this.openWaiters) wake();
+  }
+
+  /** Resolves with the first address opened (already or still to come) that matches. */
+  nextOpened(matches: (url: string) => boolean = () => true): Promise<string> {
+    return new Promise((resolve) => {
+      const look = () => {
+        const found = this.opened.find(matches);
+        if (found === undefined) return;
+        this.openWaiters.delete(look);
+        resolve(found);
+      };
+      this.openWaiters.add(look);
+      look();
+    });
+  }
+
   /** Resolves with the first notification (already shown or still to come) that matches. */
   nextNotification(
     matches: (notification: ShownNotification) => boolean = () => true,
