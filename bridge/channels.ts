@@ -1,4 +1,19 @@
 import { z } from 'zod';
+import {
+  LIMITS,
+  absolutePathSchema,
+  classificationFieldsSchema,
+  contextSchema,
+  deviceNameSchema,
+  extensionSchema,
+  fileNameSchema,
+  governanceNameSchema,
+  newPassphraseSchema,
+  newPasswordSchema,
+  tokenSchema,
+  typedSecretSchema,
+  usernameSchema,
+} from './field-rules.ts';
 import { OAUTH_SCOPES } from './oauth-scopes.ts';
 import type {
   AccountInfo,
@@ -55,9 +70,9 @@ function channel<I extends z.ZodType, R>(input: I): ChannelSpec<I, R> {
 }
 
 const none = z.undefined().or(z.object({}).strict()).optional();
-const token = z.string().min(3).max(200);
+const token = tokenSchema;
+const context = contextSchema;
 const text = (max: number) => z.string().min(1).max(max);
-const context = z.string().min(1).max(1024).startsWith('/');
 const oauthScope = z.enum(OAUTH_SCOPES);
 /** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
 const identifier = z
@@ -71,16 +86,9 @@ const deviceIdentifier = z
     'not a device identifier',
   );
 const deviceRef = z.object({ deviceIdentifier }).strict();
-/** Contract §8: device names are 1–255 characters; control characters have no place in one. */
-const deviceName = text(255).regex(/^[^\p{Cc}]+$/u, 'no control characters');
-/** A path main opens or writes: absolute (POSIX, drive letter or UNC), since main has no cwd to resolve against. */
-const absolutePath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
-/** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
-const passphrase = z.string().min(15).max(1024);
+const deviceName = deviceNameSchema;
+const absolutePath = absolutePathSchema;
+const passphrase = newPassphraseSchema;
 const transferId = z.string().min(1).max(100);
 /** An engine's TLS pin: `sha256:` and the key's SHA-256 in base64url, base64 or hex. */
 const tlsPin = z
@@ -90,9 +98,10 @@ const tlsPin = z
 /** Contract §1.3: every id is a UUID. */
 const id = deviceIdentifier;
 const strategy = z.enum(['unanimous', 'consensus', 'affirmative', 'minimum_percentage']);
-const percentage = z.number().int().min(1).max(100);
+const percentage = z.number().int().min(1).max(LIMITS.percentageMax);
 /** Contract §10: seconds per round. */
-const timeLimit = z.number().int().min(10).max(86_400);
+const timeLimit = z.number().int().min(LIMITS.timeLimitMinSeconds).max(LIMITS.timeLimitMaxSeconds);
+const governanceName = governanceNameSchema;
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
@@ -120,13 +129,14 @@ export const channels = {
     ]),
   ),
   'session:signUp': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
-    z
-      .object({ username: z.string().min(3).max(254), password: z.string().min(10).max(1024) })
-      .strict(),
+    z.object({ username: usernameSchema, password: newPasswordSchema }).strict(),
   ),
   'session:signIn': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
     z
-      .object({ username: z.string().min(1).max(254), password: z.string().min(1).max(1024) })
+      .object({
+        username: z.string().min(1).max(LIMITS.usernameMax),
+        password: typedSecretSchema,
+      })
       .strict(),
   ),
   'session:signOut': channel<typeof none, SessionState>(none),
@@ -146,7 +156,7 @@ export const channels = {
     z
       .object({
         folder: context.optional(),
-        q: z.string().max(255).optional(),
+        q: z.string().max(LIMITS.searchMax).optional(),
         page: z.number().int().min(1).max(1_000_000),
         perPage: z.number().int().min(1).max(500),
         sort: z.enum(['createdAt', 'fileName', 'size']),
@@ -172,7 +182,12 @@ export const channels = {
    * folder already holds is kept as "name (2).ext" (Transfer.renamedFrom says so).
    */
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
-    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
+    z
+      .object({
+        paths: z.array(z.string().min(1).max(LIMITS.pathMax)).min(1).max(1000),
+        context,
+      })
+      .strict(),
   ),
   /**
    * Opens the native save dialog unless a target is given; resolves with the transfer. A given
@@ -181,7 +196,7 @@ export const channels = {
   'files:download': channel<
     z.ZodType<{ token: string; fileName: string; target?: string }>,
     Transfer | null
-  >(z.object({ token, fileName: text(255), target: absolutePath.optional() }).strict()),
+  >(z.object({ token, fileName: fileNameSchema, target: absolutePath.optional() }).strict()),
   /** Downloads several files into a folder picked in the native dialog; null when cancelled. */
   'files:downloadMany': channel<
     z.ZodType<{ files: { token: string; fileName: string }[] }>,
@@ -190,7 +205,7 @@ export const channels = {
     z
       .object({
         files: z
-          .array(z.object({ token, fileName: text(255) }).strict())
+          .array(z.object({ token, fileName: fileNameSchema }).strict())
           .min(1)
           .max(1000),
       })
@@ -219,13 +234,8 @@ export const channels = {
     z
       .object({
         token,
-        fileName: text(255),
-        extension: z
-          .string()
-          .max(32)
-          .regex(/^[^.]*$/, 'no dot')
-          .nullable()
-          .optional(),
+        fileName: fileNameSchema,
+        extension: extensionSchema.nullable().optional(),
       })
       .strict(),
   ),
@@ -236,9 +246,7 @@ export const channels = {
     z
       .object({
         token,
-        fields: z
-          .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().max(1024))
-          .refine((fields) => Object.keys(fields).length <= 49, 'at most 49 fields'),
+        fields: classificationFieldsSchema,
       })
       .strict(),
   ),
@@ -352,8 +360,8 @@ export const channels = {
   >(
     z
       .object({
-        currentPassword: z.string().min(1).max(1024),
-        newPassword: z.string().min(10).max(1024),
+        currentPassword: typedSecretSchema,
+        newPassword: newPasswordSchema,
       })
       .strict(),
   ),
@@ -368,7 +376,7 @@ export const channels = {
   'account:importRecoveryKit': channel<
     z.ZodType<{ passphrase: string; path?: string }>,
     KeyStatus | null
-  >(z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict()),
+  >(z.object({ passphrase: typedSecretSchema, path: absolutePath.optional() }).strict()),
 
   /** This computer as an authenticator: its ballots and their history. */
   'approvals:get': channel<typeof none, ApprovalsState>(none),
@@ -405,9 +413,9 @@ export const channels = {
       .object({
         strategy: strategy.optional(),
         percentageRequired: percentage.optional(),
-        quorumSize: z.number().int().min(1).max(100).optional(),
+        quorumSize: z.number().int().min(1).max(LIMITS.quorumMax).optional(),
         timeLimit: timeLimit.optional(),
-        maxAttempts: z.number().int().min(1).max(10).optional(),
+        maxAttempts: z.number().int().min(1).max(LIMITS.maxAttemptsMax).optional(),
       })
       .strict(),
   ),
@@ -426,7 +434,7 @@ export const channels = {
     z
       .object({
         votingConfigurationId: id.optional(),
-        name: text(100),
+        name: governanceName,
         strategy,
         percentageRequired: percentage.optional(),
         timeLimit,
@@ -454,9 +462,9 @@ export const channels = {
   >(
     z
       .object({
-        name: text(100).optional(),
-        policyTemplateId: text(100),
-        applyingEventIds: z.array(text(100)).min(1).max(20),
+        name: governanceName.optional(),
+        policyTemplateId: governanceName,
+        applyingEventIds: z.array(governanceName).min(1).max(20),
         contextPrefix: context.optional(),
         votingConfigurationId: id.optional(),
         activate: z.boolean(),

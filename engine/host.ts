@@ -15,8 +15,8 @@ import type { Caller } from './domain/authorization.ts';
 import { downloadDeviceConfiguration } from './domain/device.ts';
 import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
 import { createLogger, type Logger } from './log.ts';
-import { startEngine, type RunningEngine } from './server.ts';
-import { acquireLock } from './data-dir-lock.ts';
+import { acquireLock } from './lock-file.ts';
+import { inUse, startEngine, type RunningEngine } from './server.ts';
 import type { TlsSetting } from './tls/engine-tls.ts';
 
 export interface EmbeddedEngineOptions {
@@ -84,7 +84,7 @@ const COMMAND_TIMEOUT_MS = 30_000;
 export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const releaseLock = acquireLock(join(dataDir, 'host.lock'));
+  const releaseLock = acquireLock(join(dataDir, 'host.lock'), (owner) => inUse(dataDir, owner));
   const log = createLogger(options.logLevel ?? process.env['PRIVICORE_LOG_LEVEL'] ?? 'warn');
   const readyTimeoutMs = options.deviceReadyTimeoutMs ?? 15_000;
   let engine: RunningEngine;

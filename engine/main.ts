@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
+import { printReadyLine } from './ready-line.ts';
 import { startEngine } from './server.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import type { TlsSetting } from './tls/engine-tls.ts';
@@ -66,12 +67,14 @@ async function copy(which: 'backup' | 'restore', args: string[]): Promise<void> 
       process.stdout.write(`${JSON.stringify({ event: 'backup', ...made })}\n`);
     } else {
       if (!values.from) fail('restore: --from FILE is required');
-      const { acquireLock } = await import('./data-dir-lock.ts');
+      const { acquireLock } = await import('./lock-file.ts');
+      const { inUse } = await import('./server.ts');
       const { mkdirSync } = await import('node:fs');
       const { join } = await import('node:path');
       mkdirSync(values['data-dir'], { recursive: true, mode: 0o700 });
       // No engine may run on the folder while it is filled.
-      const release = acquireLock(join(values['data-dir'], 'engine.lock'));
+      const dataDir = values['data-dir'];
+      const release = acquireLock(join(dataDir, 'engine.lock'), (owner) => inUse(dataDir, owner));
       try {
         const restored = restoreDataDir(values.from, values['data-dir']);
         process.stdout.write(`${JSON.stringify({ event: 'restore', ...restored })}\n`);
@@ -141,14 +144,11 @@ async function serve(args: string[]): Promise<void> {
       process.stderr.write(
         `Warning: the engine listens on ${host} over plain http: passwords and tokens would cross the network unencrypted. Add --tls self-signed (or --tls-cert/--tls-key), or put a TLS reverse proxy in front and listen on 127.0.0.1.\n`,
       );
-    process.stdout.write(
-      `${JSON.stringify({
-        event: 'ready',
-        apiUrl: engine.apiUrl,
-        wsUrl: engine.wsUrl,
-        ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
-      })}\n`,
-    );
+    printReadyLine({
+      apiUrl: engine.apiUrl,
+      wsUrl: engine.wsUrl,
+      ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
+    });
     stopOnSignals(log, () => engine.close());
   } catch (error) {
     log.error({ err: error }, 'engine failed to start');

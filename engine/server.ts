@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock } from './data-dir-lock.ts';
+import { acquireLock, type LockOwner } from './lock-file.ts';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Server as SecureServer } from 'node:https';
@@ -29,6 +29,7 @@ import { changePasswordCommand, registerProfileCommand } from './domain/profile.
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
 import { buildApp } from './http/app.ts';
+import { endWithError, upgradeProblem } from './http/raw-error-response.ts';
 import { mayReach, notAllowedMessage } from './http/token-access.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openSqliteStore } from './store/sqlite.ts';
@@ -90,7 +91,13 @@ export interface RunningEngine {
 }
 
 /** Every command kind a restarted engine may find at status 1. */
-function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
+/** The refusal of a data folder another engine or host has open. */
+export function inUse(dataDir: string, owner: LockOwner): string {
+  const who = owner === 'this process' ? 'this process' : `pid ${owner.pid}`;
+  return `Another Privicore Vault process (${who}) is using ${dataDir}; stop it or wait for it to finish.`;
+}
+
+export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
   return [
     registerProfileCommand,
     changePasswordCommand(ctx),
@@ -116,7 +123,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode applies only to a folder it creates; one that existed keeps whatever it had.
   chmodSync(options.dataDir, 0o700);
-  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'));
+  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'), (owner) =>
+    inUse(options.dataDir, owner),
+  );
   try {
     return await runEngine(options, releaseLock);
   } catch (error) {
@@ -247,6 +256,11 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    const problem = upgradeProblem(request.headers);
+    if (problem && (path === '/ws' || path === '/device-bus')) {
+      endWithError(socket, { status: 400, reason: 'request.malformed', message: problem });
+      return;
+    }
     if (path === '/ws') {
       channel.handleUpgrade(request, socket, head, (ws) => channel.emit('connection', ws, request));
       return;
@@ -255,7 +269,11 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
       bus.handleUpgrade(request, socket, head);
       return;
     }
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    endWithError(socket, {
+      status: 404,
+      reason: 'route.not_found',
+      message: `No WebSocket endpoint at ${path || '/'}.`,
+    });
   });
 
   await app.listen({ host, port: options.port ?? 9009 });

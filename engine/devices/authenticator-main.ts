@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
+import { stdoutLineStream } from '../log-stream.ts';
 import { stopOnSignals } from '../stop-on-signals.ts';
 import { startAuthenticator, type Ballot } from './authenticator.ts';
 import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
@@ -28,8 +29,12 @@ function exitWith(code: number, message: string): never {
   process.exit(code);
 }
 
+/**
+ * One JSON line on stdout, written without blocking (log-stream.ts): a parent that stopped
+ * reading, or went away, must neither stall the votes nor keep the process from its signals.
+ */
 function emit(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+  stdoutLineStream().write(`${JSON.stringify(event)}\n`);
 }
 
 let values: { config?: string; auto?: string; help?: boolean };

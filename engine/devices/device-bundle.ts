@@ -2,23 +2,45 @@ import { checkSignedPublicKey } from '../crypto/signed-key.ts';
 import { isId } from '../ids.ts';
 import { normalizePin } from '../tls/tls-pin.ts';
 
+/** The engine's own device bus (a WebSocket at /device-bus). */
+export interface EmbeddedBus {
+  kind: 'embedded';
+  url: string;
+  exchange: null;
+  queue: null;
+  routingKey: null;
+}
+
+/** A RabbitMQ bus: valid contract-wise, not implemented by this engine or runtime yet. */
+export interface AmqpBus {
+  kind: 'amqp';
+  url: string;
+  exchange: string;
+  queue: string;
+  routingKey: string;
+}
+
 /**
- * The configuration bundle of contract §8 (device.download-device-configuration), as a device
- * runtime receives it. Only the embedded bus is implemented here; `amqp` bundles are valid
- * contract-wise but this runtime cannot serve them yet.
+ * The configuration bundle of contract §8 (device.download-device-configuration): the one type
+ * for the engine that issues it, the device runtime that starts from it and the client that
+ * reads a device's keys from it (a type import, so no engine code reaches the client).
  */
-export interface DeviceBundle {
+export interface DeviceBundle<Bus extends EmbeddedBus | AmqpBus = EmbeddedBus | AmqpBus> {
   deviceIdentifier: string;
   /**
    * `tlsPin`: the engine's TLS pin (engine/tls/tls-pin.ts). With it, the device connects only to
    * a certificate with that key, and sends its token on nothing else.
    */
   engine: { apiUrl: string; wsUrl: string; tlsPin?: string };
-  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
+  bus: Bus;
   deviceToken: string;
   deviceTokenExpiresAt: string;
+  /** `private` only for engine-generated keys. */
   keys: { public: string; private?: string };
 }
+
+/** What this engine issues and this runtime can start from: the embedded bus. */
+export type EmbeddedDeviceBundle = DeviceBundle<EmbeddedBus>;
 
 export class BundleError extends Error {
   constructor(readonly problems: string[]) {
@@ -28,7 +50,7 @@ export class BundleError extends Error {
 }
 
 /** Parses bundle JSON text (or an already parsed value); throws BundleError listing every problem. */
-export function parseDeviceBundle(input: string | unknown): DeviceBundle {
+export function parseDeviceBundle(input: string | unknown): EmbeddedDeviceBundle {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {

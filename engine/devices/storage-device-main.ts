@@ -1,7 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
-import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
+import { printReadyLine } from '../ready-line.ts';
+import { BundleError, parseDeviceBundle, type EmbeddedDeviceBundle } from './device-bundle.ts';
 import { startStorageDevice, type RunningStorageDevice } from './storage-device.ts';
 import { stopOnSignals } from '../stop-on-signals.ts';
 
@@ -40,7 +41,7 @@ if (!values.config) exitWith(2, `--config is required (${usage})`);
 if (!values.dir) exitWith(2, `--dir is required (${usage})`);
 const dir = values.dir;
 
-let bundle: DeviceBundle;
+let bundle: EmbeddedDeviceBundle;
 try {
   bundle = parseDeviceBundle(await readFile(values.config, 'utf8'));
 } catch (error) {
@@ -66,9 +67,7 @@ let announced = false;
 device.onReady(() => {
   if (announced) return;
   announced = true;
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', deviceIdentifier: device.deviceIdentifier })}\n`,
-  );
+  printReadyLine({ deviceIdentifier: device.deviceIdentifier });
 });
 
 device.onStateChange((state) => {

@@ -15,7 +15,7 @@ import {
 import { proveSlot } from '../bus/slot-proof.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ChunkStore } from './chunk-store.ts';
-import type { DeviceBundle } from './device-bundle.ts';
+import type { EmbeddedDeviceBundle } from './device-bundle.ts';
 import { PinMismatchError, PinnedAgent } from '../tls/pinned-agent.ts';
 
 /**
@@ -29,7 +29,7 @@ export type StorageDeviceState =
   'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'untrusted' | 'stopped';
 
 export interface StorageDeviceOptions {
-  bundle: DeviceBundle;
+  bundle: EmbeddedDeviceBundle;
   /** The device folder: at-rest key and chunks (chunk-store.ts). */
   dir: string;
   log?: Logger;

@@ -7,7 +7,12 @@ import { authenticateClient } from '../domain/oauth.ts';
 import type { EngineContext } from '../context.ts';
 import type { OAuthApplicationRecord } from '../store/oauth-store.ts';
 import { basicCredential, clientCredentials } from './basic-credentials.ts';
-import { endpoint as lookup, type Endpoint, type EndpointId } from './endpoints.ts';
+import {
+  endpoint as lookup,
+  type Endpoint,
+  type EndpointId,
+  type EndpointParam,
+} from './endpoints.ts';
 import { accessVerdict, notAllowedMessage, scopeDeniedMessage } from './token-access.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -34,9 +39,11 @@ type Authenticated = FastifyRequest & {
 };
 
 export interface RouteDefinition<I> {
-  /** JSON schema of each field; a string-keyed object schema is built from it. */
+  /**
+   * JSON schema of each field the endpoint table lists for the body (or the query of a GET);
+   * which of them are required comes from the table.
+   */
   fields?: Record<string, JsonSchema>;
-  required?: readonly string[];
   /** Free-form endpoints keep fields they do not list (contract §1.2). */
   additional?: JsonSchema | boolean;
   handler(route: RouteInput<I>): Promise<unknown>;
@@ -61,6 +68,30 @@ function fastifyPath(path: string): string {
 }
 
 /**
+ * The fields a route validates: the table's body or query parameters, less the transfer
+ * credential of query-auth endpoints (checked as a credential, 401, not as a field).
+ */
+function fieldParams(ep: Endpoint): readonly EndpointParam[] {
+  return ep.params.filter(
+    (p) =>
+      (p.in === 'form' || p.in === 'json' || p.in === 'query') &&
+      !(ep.auth === 'query-auth' && p.name === 'auth'),
+  );
+}
+
+/** A route's field schemas must name exactly the table's parameters, so neither drifts. */
+function checkFields(ep: Endpoint, fields: Record<string, JsonSchema> | undefined): void {
+  const listed = fieldParams(ep).map((p) => p.name);
+  const schemas = Object.keys(fields ?? {});
+  const unlisted = schemas.filter((name) => !listed.includes(name));
+  const unchecked = listed.filter((name) => !schemas.includes(name));
+  if (unlisted.length > 0 || unchecked.length > 0)
+    throw new Error(
+      `${ep.id}: field schemas and the endpoint table disagree (not in the table: ${unlisted.join(', ') || 'none'}; no schema: ${unchecked.join(', ') || 'none'})`,
+    );
+}
+
+/**
  * Registers one contract endpoint and its aliases from the endpoint table, so the routes can
  * never drift from it: authentication and gating in onRequest (before the body is read, as the
  * contract's check order requires), then body parsing, schema validation and the handler.
@@ -72,11 +103,14 @@ export function route<I = Record<string, unknown>>(
   definition: RouteDefinition<I>,
 ): void {
   const ep: Endpoint = lookup(id);
+  checkFields(ep, definition.fields);
   const objectSchema: JsonSchema | undefined = definition.fields
     ? {
         type: 'object',
         properties: definition.fields,
-        required: [...(definition.required ?? [])],
+        required: fieldParams(ep)
+          .filter((p) => p.required)
+          .map((p) => p.name),
         ...(definition.additional !== undefined
           ? { additionalProperties: definition.additional }
           : {}),

@@ -7,11 +7,8 @@ import { PasswordField } from '../components/password-field.tsx';
 import { ReachCard } from '../components/reach-card.tsx';
 import { Spinner } from '../components/spinner.tsx';
 import { formatDate } from '../model/format-date.ts';
-import {
-  checkPasswordChange,
-  MIN_PASSWORD,
-  type PasswordChangeErrors,
-} from '../model/secret-rules.ts';
+import { LIMITS } from '../../bridge/field-rules.ts';
+import { checkPasswordChange, type PasswordChangeErrors } from '../model/secret-rules.ts';
 import { accountSelectors, holdsSelectors, useAppStore } from '../store/index.ts';
 
 function AccountMessageLine() {
@@ -116,7 +113,7 @@ function ChangePasswordForm() {
         }}
         autoComplete="new-password"
         error={errors.next}
-        hint={`At least ${MIN_PASSWORD} characters.`}
+        hint={`At least ${LIMITS.passwordMin} characters.`}
         visible={visible}
         disabled={busy}
       />

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type Ref } from 'react';
+import { LIMITS } from '../../bridge/field-rules.ts';
 import { BrandMark } from '../components/brand-mark.tsx';
 import { EngineStatusDot } from '../components/engine-status-dot.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -15,7 +16,7 @@ import {
   type EngineTrustQuestion,
 } from '../store/index.ts';
 
-const MIN_PASSWORD = 10;
+const MIN_PASSWORD = LIMITS.passwordMin;
 
 type FieldErrors = Partial<
   Record<'apiUrl' | 'tlsPin' | 'username' | 'password' | 'confirm', string>

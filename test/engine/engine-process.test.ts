@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ENGINE_MAIN, ROOT } from '../support/compiled.ts';
 import { spawnEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
-import { PASSWORD, createProfile } from '../support/profiles.ts';
+import { PASSWORD, awaitStatus, commandId, createProfile } from '../support/profiles.ts';
 
 describe('engine process', () => {
   it('prints exactly one ready line with the API and channel URLs', async () => {
@@ -28,17 +28,18 @@ describe('engine process', () => {
       password: 'the wrong password',
     });
     await api.get('/profile/retrieve-profile-id', profile.token);
-    await api.post(
+    const changed = await api.post(
       '/profile/change-password',
       { currentPassword: PASSWORD, newPassword: 'secret new password' },
       profile.token,
     );
+    expect(await awaitStatus(api, commandId(changed))).toBe('succeeded');
     await api.raw('/profile/authenticate', {
       method: 'POST',
       body: '{"password":"not json',
       headers: { 'content-type': 'application/json' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The engine flushes its log before it exits.
     engine.child.kill('SIGTERM');
     await engine.exited;
     const logs = engine.stderr();

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseDeviceBundle, type DeviceBundle } from '../../engine/devices/device-bundle.ts';
+import {
+  parseDeviceBundle,
+  type EmbeddedDeviceBundle,
+} from '../../engine/devices/device-bundle.ts';
 import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
 import { createLogger } from '../../engine/log.ts';
 import { compiledStorageDevice } from './compiled.ts';
@@ -43,7 +46,7 @@ export async function addStorageDevice(
   api: Wire,
   token: string,
   deviceName = 'Test NAS',
-): Promise<{ deviceId: string; bundle: DeviceBundle }> {
+): Promise<{ deviceId: string; bundle: EmbeddedDeviceBundle }> {
   const deviceId = await requestDevice(api, token, deviceName);
   if (
     (await runCommand(api, '/device/approve-device', { deviceIdentifier: deviceId }, token))
@@ -103,7 +106,7 @@ export async function awaitStorage(
 
 /** The compiled storage device runtime in the test process, connected. */
 export async function startDevice(
-  bundle: DeviceBundle,
+  bundle: EmbeddedDeviceBundle,
   dir = tempDir('privicore-storage-'),
 ): Promise<RunningStorageDevice & { dir: string }> {
   const device = await compiledStorageDevice.startStorageDevice({
@@ -127,7 +130,7 @@ export class StorageDeviceProcess {
   ) {}
 
   static async spawn(
-    bundle: DeviceBundle,
+    bundle: EmbeddedDeviceBundle,
     dir = tempDir('privicore-storage-'),
   ): Promise<StorageDeviceProcess> {
     const config = join(tempDir('privicore-bundle-'), 'bundle.json');
@@ -185,7 +188,9 @@ export class StorageDeviceProcess {
   /** SIGKILL to the whole group (npm and node): a crash, nothing is flushed. */
   async kill(): Promise<void> {
     const lock = join(this.dir, 'lock');
-    const runtimePid = existsSync(lock) ? Number(readFileSync(lock, 'utf8').trim()) : undefined;
+    const runtimePid = existsSync(lock)
+      ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid
+      : undefined;
     if (this.child.exitCode === null && this.child.signalCode === null)
       process.kill(-this.child.pid!, 'SIGKILL');
     await this.exited;
@@ -207,7 +212,7 @@ async function releaseStaleLock(lock: string, pid: number): Promise<void> {
     }
   };
   await eventually(() => state() === undefined || state() === 'Z', `process ${pid} died`);
-  if (existsSync(lock) && Number(readFileSync(lock, 'utf8').trim()) === pid)
+  if (existsSync(lock) && (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid === pid)
     rmSync(lock, { force: true });
 }
 

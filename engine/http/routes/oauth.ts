@@ -74,7 +74,6 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
     'oauth.register-application',
     {
       fields: { name: applicationName, redirectUri: text(1, 2048), scopes: scopeList },
-      required: ['name', 'redirectUri', 'scopes'],
       handler: async ({ input, caller, reply }) =>
         accepted(
           reply,
@@ -89,7 +88,6 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
 
   route<{ applicationId: string }>(app, ctx, 'oauth.retrieve-application-configuration', {
     fields: { applicationId: reference },
-    required: ['applicationId'],
     handler: async ({ input, caller }) => {
       const { application, clientSecret } = await retrieveConfiguration(
         ctx,
@@ -112,7 +110,6 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
     'oauth.request-authorization-code',
     {
       fields: { client_id: reference, nonce, scope: scopeList },
-      required: ['client_id', 'nonce', 'scope'],
       handler: async ({ input, caller, reply }) =>
         accepted(
           reply,
@@ -127,7 +124,6 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
 
   route<{ id: string; nonce: string }>(app, ctx, 'oauth.retrieve-authorization-code', {
     fields: { id: reference, nonce: text(1, 255) },
-    required: ['id', 'nonce'],
     handler: async ({ input, client }) => {
       const retrieved = await retrieveAuthorizationCode(ctx, client, input);
       return {
@@ -141,14 +137,12 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
 
   route<{ authorization_code: string }>(app, ctx, 'oauth.obtain-access-token', {
     fields: { authorization_code: reference },
-    required: ['authorization_code'],
     handler: async ({ input, client }) =>
       tokenView(await obtainAccessToken(ctx, client, input.authorization_code)),
   });
 
   route<{ refresh_token: string }>(app, ctx, 'oauth.refresh-access-token', {
     fields: { refresh_token: reference },
-    required: ['refresh_token'],
     handler: async ({ input, accessToken }) =>
       tokenView(await refreshAccessToken(ctx, accessToken, input.refresh_token)),
   });
@@ -166,14 +160,12 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
 
   route<{ applicationId: string }>(app, ctx, 'oauth.revoke-application', {
     fields: { applicationId: reference },
-    required: ['applicationId'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await revokeApplication(ctx, caller, input.applicationId)),
   });
 
   route<{ client_id: string }>(app, ctx, 'oauth.describe-application', {
     fields: { client_id: reference },
-    required: ['client_id'],
     handler: async ({ input }) => {
       const application = await describeApplication(ctx, input.client_id);
       return {
@@ -204,7 +196,6 @@ export function registerOAuthRoutes(app: FastifyInstance, ctx: EngineContext): v
 
   route<{ clientId: string }>(app, ctx, 'oauth.revoke-consent', {
     fields: { clientId: reference },
-    required: ['clientId'],
     handler: async ({ input, caller }) => ({
       revoked: await revokeConsent(ctx, caller, input.clientId),
     }),
