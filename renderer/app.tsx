@@ -4,6 +4,7 @@ import { ErrorBanner } from './components/error-banner.tsx';
 import { Spinner } from './components/spinner.tsx';
 import { AccountScreen } from './screens/account-screen.tsx';
 import { ApprovalsScreen } from './screens/approvals-screen.tsx';
+import { AppsScreen } from './screens/apps-screen.tsx';
 import { DevicesScreen } from './screens/devices-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
@@ -31,6 +32,8 @@ function SignedIn() {
         <StorageScreen />
       ) : screen === 'organisation' ? (
         <OrganisationScreen />
+      ) : screen === 'apps' ? (
+        <AppsScreen />
       ) : screen === 'account' ? (
         <AccountScreen />
       ) : (

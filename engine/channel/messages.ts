@@ -53,5 +53,8 @@ export type ServerMessage =
   | PoolResolvedMessage
   | InvitationMessage;
 
-/** Who a message is for: every socket of a profile, or the sockets of one device. */
-export type Recipient = { profileId: string } | { deviceId: string };
+/**
+ * Who a message is for: every socket of a profile, or the sockets of one device. A message about
+ * a command an OAuth grant sent names the grant too: an application's sockets hear only those.
+ */
+export type Recipient = { profileId: string; grantId?: string | null } | { deviceId: string };

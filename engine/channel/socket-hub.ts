@@ -9,6 +9,12 @@ export interface JoinedSocket {
   readonly tokenHash: string;
   readonly profileId: string;
   readonly deviceId: string | null;
+  /**
+   * Set when an OAuth access token joined: the socket hears only about its grant's own commands,
+   * never the profile's other messages (whose download URLs and temporary tokens its scopes may
+   * not cover).
+   */
+  readonly grantId?: string | null;
   expiresAt: number;
   expiryTimer?: NodeJS.Timeout;
 }
@@ -16,6 +22,8 @@ export interface JoinedSocket {
 /** Contract §2: messages for an absent recipient wait 30 s, at most 1000, oldest dropped first. */
 const BUFFER_MS = 30_000;
 const BUFFER_LIMIT = 1000;
+/** How many recipients may hold buffers before stale ones are swept. */
+const SWEEP_ABOVE = 1000;
 /** setTimeout cannot wait longer than 2^31-1 ms; longer expiries are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 export const CLOSE_TOKEN_INVALID = 4401;
@@ -26,6 +34,7 @@ type Buffered = { at: number; text: string };
 export class SocketHub implements ChannelHub {
   private readonly byProfile = new Map<string, Set<JoinedSocket>>();
   private readonly byDevice = new Map<string, Set<JoinedSocket>>();
+  private readonly byGrant = new Map<string, Set<JoinedSocket>>();
   private readonly byToken = new Map<string, Set<JoinedSocket>>();
   private readonly buffers = new Map<string, Buffered[]>();
 
@@ -33,35 +42,38 @@ export class SocketHub implements ChannelHub {
 
   publish(recipient: Recipient, message: ServerMessage, options: PublishOptions = {}): void {
     const text = JSON.stringify({ data: message });
-    const key = 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
-    const sockets =
-      'profileId' in recipient
-        ? this.byProfile.get(recipient.profileId)
-        : this.byDevice.get(recipient.deviceId);
-    if (sockets && sockets.size > 0) {
-      for (const socket of sockets) socket.ws.send(text);
+    const buffer = options.buffer !== false;
+    if ('deviceId' in recipient) {
+      this.deliver(`d:${recipient.deviceId}`, this.byDevice.get(recipient.deviceId), text, buffer);
       return;
     }
-    if (options.buffer === false) return;
-    const buffer = this.buffers.get(key) ?? [];
-    buffer.push({ at: this.now(), text });
-    if (buffer.length > BUFFER_LIMIT) buffer.splice(0, buffer.length - BUFFER_LIMIT);
-    this.buffers.set(key, buffer);
+    this.deliver(`p:${recipient.profileId}`, this.byProfile.get(recipient.profileId), text, buffer);
+    if (recipient.grantId)
+      this.deliver(`g:${recipient.grantId}`, this.byGrant.get(recipient.grantId), text, buffer);
   }
 
   join(socket: JoinedSocket): void {
-    add(this.byProfile, socket.profileId, socket);
     add(this.byToken, socket.tokenHash, socket);
-    if (socket.deviceId) add(this.byDevice, socket.deviceId, socket);
     this.armExpiry(socket);
+    if (socket.grantId) {
+      add(this.byGrant, socket.grantId, socket);
+      this.flush(`g:${socket.grantId}`, socket);
+      return;
+    }
+    add(this.byProfile, socket.profileId, socket);
+    if (socket.deviceId) add(this.byDevice, socket.deviceId, socket);
     this.flush(`p:${socket.profileId}`, socket);
     if (socket.deviceId) this.flush(`d:${socket.deviceId}`, socket);
   }
 
   leave(socket: JoinedSocket): void {
     clearTimeout(socket.expiryTimer);
-    remove(this.byProfile, socket.profileId, socket);
     remove(this.byToken, socket.tokenHash, socket);
+    if (socket.grantId) {
+      remove(this.byGrant, socket.grantId, socket);
+      return;
+    }
+    remove(this.byProfile, socket.profileId, socket);
     if (socket.deviceId) remove(this.byDevice, socket.deviceId, socket);
   }
 
@@ -92,6 +104,32 @@ export class SocketHub implements ChannelHub {
   /** Sockets currently joined for a profile (benchmarks and tests observe delivery). */
   joinedCount(profileId: string): number {
     return this.byProfile.get(profileId)?.size ?? 0;
+  }
+
+  /** Sends to the joined sockets, or buffers for the next one to join (contract §2). */
+  private deliver(
+    key: string,
+    sockets: Set<JoinedSocket> | undefined,
+    text: string,
+    buffer: boolean,
+  ): void {
+    if (sockets && sockets.size > 0) {
+      for (const socket of sockets) socket.ws.send(text);
+      return;
+    }
+    if (!buffer) return;
+    const now = this.now();
+    const kept = (this.buffers.get(key) ?? []).filter((entry) => entry.at >= now - BUFFER_MS);
+    kept.push({ at: now, text });
+    if (kept.length > BUFFER_LIMIT) kept.splice(0, kept.length - BUFFER_LIMIT);
+    this.buffers.set(key, kept);
+    // Recipients that never join (an application polling request-status) must not pile up.
+    if (this.buffers.size > SWEEP_ABOVE) this.sweep(now);
+  }
+
+  private sweep(now: number): void {
+    for (const [key, buffer] of this.buffers)
+      if (buffer.every((entry) => entry.at < now - BUFFER_MS)) this.buffers.delete(key);
   }
 
   private flush(key: string, socket: JoinedSocket): void {

@@ -2,6 +2,7 @@ import type { ChannelHub } from '../channel/channel-hub.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import type { CommandRecord, Store, StoreRepos } from '../store/store.ts';
+import { currentGrant } from './command-origin.ts';
 
 /** How a command ends. `after` runs once the outcome is committed (events, socket closes). */
 export type Outcome =
@@ -10,6 +11,8 @@ export type Outcome =
 export interface CommandInput<P> {
   commandId: string;
   profileId: string | null;
+  /** The OAuth grant whose access token sent the command (command-origin.ts); else null. */
+  grantId?: string | null;
   payload: P;
   now: number;
 }
@@ -113,6 +116,7 @@ export class CommandRunner {
     this.specs.set(spec.kind, spec as unknown as AnySpec);
     const id = newId();
     const now = this.now();
+    const grantId = currentGrant();
     await this.store.commands.insert({
       id,
       kind: spec.kind,
@@ -120,10 +124,11 @@ export class CommandRunner {
       status: 1,
       reason: null,
       payload,
+      grantId,
       createdAt: now,
       completedAt: null,
     });
-    this.track(this.execute(spec, { commandId: id, profileId, payload, now }));
+    this.track(this.execute(spec, { commandId: id, profileId, grantId, payload, now }));
     return id;
   }
 
@@ -201,6 +206,7 @@ export class CommandRunner {
     return {
       commandId: record.id,
       profileId: record.profileId,
+      grantId: record.grantId ?? null,
       payload: record.payload as never,
       now: this.now(),
     };
@@ -299,7 +305,7 @@ export class CommandRunner {
       // Contract §1.6: status 1 once per pool, body {poolId, policyId}.
       for (const pool of opened.pools) {
         this.hub.publish(
-          { profileId: input.profileId },
+          { profileId: input.profileId, grantId: input.grantId ?? null },
           { type: 'X-DPT-CAB-ID', id: input.commandId, command_status: 1, body: pool },
         );
       }
@@ -331,7 +337,7 @@ export class CommandRunner {
   private notify(input: CommandInput<unknown>, outcome: Outcome): void {
     if (!input.profileId) return;
     this.hub.publish(
-      { profileId: input.profileId },
+      { profileId: input.profileId, grantId: input.grantId ?? null },
       {
         type: 'X-DPT-CAB-ID',
         id: input.commandId,

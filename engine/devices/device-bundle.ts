@@ -1,19 +1,46 @@
 import { checkSignedPublicKey } from '../crypto/signed-key.ts';
 import { isId } from '../ids.ts';
+import { normalizePin } from '../tls/tls-pin.ts';
+
+/** The engine's own device bus (a WebSocket at /device-bus). */
+export interface EmbeddedBus {
+  kind: 'embedded';
+  url: string;
+  exchange: null;
+  queue: null;
+  routingKey: null;
+}
+
+/** A RabbitMQ bus: valid contract-wise, not implemented by this engine or runtime yet. */
+export interface AmqpBus {
+  kind: 'amqp';
+  url: string;
+  exchange: string;
+  queue: string;
+  routingKey: string;
+}
 
 /**
- * The configuration bundle of contract §8 (device.download-device-configuration), as a device
- * runtime receives it. Only the embedded bus is implemented here; `amqp` bundles are valid
- * contract-wise but this runtime cannot serve them yet.
+ * The configuration bundle of contract §8 (device.download-device-configuration): the one type
+ * for the engine that issues it, the device runtime that starts from it and the client that
+ * reads a device's keys from it (a type import, so no engine code reaches the client).
  */
-export interface DeviceBundle {
+export interface DeviceBundle<Bus extends EmbeddedBus | AmqpBus = EmbeddedBus | AmqpBus> {
   deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
-  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
+  /**
+   * `tlsPin`: the engine's TLS pin (engine/tls/tls-pin.ts). With it, the device connects only to
+   * a certificate with that key, and sends its token on nothing else.
+   */
+  engine: { apiUrl: string; wsUrl: string; tlsPin?: string };
+  bus: Bus;
   deviceToken: string;
   deviceTokenExpiresAt: string;
+  /** `private` only for engine-generated keys. */
   keys: { public: string; private?: string };
 }
+
+/** What this engine issues and this runtime can start from: the embedded bus. */
+export type EmbeddedDeviceBundle = DeviceBundle<EmbeddedBus>;
 
 export class BundleError extends Error {
   constructor(readonly problems: string[]) {
@@ -23,7 +50,7 @@ export class BundleError extends Error {
 }
 
 /** Parses bundle JSON text (or an already parsed value); throws BundleError listing every problem. */
-export function parseDeviceBundle(input: string | unknown): DeviceBundle {
+export function parseDeviceBundle(input: string | unknown): EmbeddedDeviceBundle {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -45,6 +72,12 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   if (isObject(engine)) {
     check(isUrl(engine.apiUrl, ['http:', 'https:']), 'engine.apiUrl must be an http(s) URL');
     check(isUrl(engine.wsUrl, ['ws:', 'wss:']), 'engine.wsUrl must be a ws(s) URL');
+    check(
+      engine.tlsPin === undefined ||
+        engine.tlsPin === null ||
+        (typeof engine.tlsPin === 'string' && normalizePin(engine.tlsPin) !== undefined),
+      'engine.tlsPin must be a TLS pin (sha256:…) when present',
+    );
   } else problems.push('engine must be an object with apiUrl and wsUrl');
 
   const bus = value.bus;
@@ -92,11 +125,20 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
 
   if (problems.length > 0) throw new BundleError(problems);
 
-  const okEngine = engine as { apiUrl: string; wsUrl: string };
+  const okEngine = engine as { apiUrl: string; wsUrl: string; tlsPin?: string | null };
+  const tlsPin = typeof okEngine.tlsPin === 'string' ? normalizePin(okEngine.tlsPin) : undefined;
+  if (tlsPin && !(bus as { url: string }).url.startsWith('wss:'))
+    throw new BundleError([
+      'engine.tlsPin needs a wss:// bus URL: a pin has nothing to check on ws://',
+    ]);
   const okKeys = keys as { public: string; private?: string | null };
   return {
     deviceIdentifier: value.deviceIdentifier as string,
-    engine: { apiUrl: okEngine.apiUrl, wsUrl: okEngine.wsUrl },
+    engine: {
+      apiUrl: okEngine.apiUrl,
+      wsUrl: okEngine.wsUrl,
+      ...(tlsPin ? { tlsPin } : {}),
+    },
     bus: {
       kind: 'embedded',
       url: (bus as { url: string }).url,

@@ -2,6 +2,7 @@ import type { CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { generateSignedKeyPair } from '../crypto/signed-key.ts';
+import type { EmbeddedDeviceBundle } from '../devices/device-bundle.ts';
 import { isId, newId } from '../ids.ts';
 import type { DeviceRecord } from '../store/device-store.ts';
 import type { StoreRepos } from '../store/store.ts';
@@ -22,15 +23,6 @@ export interface NewDeviceKeys {
   deviceId: string;
   publicKey: string;
   privateKeySealed: string | null;
-}
-
-export interface DeviceConfiguration {
-  deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
-  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
-  deviceToken: string;
-  deviceTokenExpiresAt: string;
-  keys: { public: string; private?: string };
 }
 
 /** The sealed private key of a device binds its id, so it cannot be replayed onto another. */
@@ -309,7 +301,7 @@ export async function downloadDeviceConfiguration(
   ctx: EngineContext,
   caller: Caller,
   deviceIdentifier: string,
-): Promise<DeviceConfiguration> {
+): Promise<EmbeddedDeviceBundle> {
   // The check and the issue share one transaction: a removal cannot slip in between and leave
   // a live token for a device that is gone.
   const { device, issued } = await ctx.store.atomic(async (tx) => {
@@ -336,7 +328,11 @@ export async function downloadDeviceConfiguration(
   const wsBase = ctx.urls.apiUrl.replace(/^http/, 'ws');
   return {
     deviceIdentifier: device.id,
-    engine: { apiUrl: ctx.urls.apiUrl, wsUrl: ctx.urls.wsUrl },
+    engine: {
+      apiUrl: ctx.urls.apiUrl,
+      wsUrl: ctx.urls.wsUrl,
+      ...(ctx.urls.tlsPin ? { tlsPin: ctx.urls.tlsPin } : {}),
+    },
     bus: {
       kind: 'embedded',
       url: `${wsBase}/device-bus`,

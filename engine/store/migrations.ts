@@ -209,7 +209,58 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
-  // 4: directories — organisations, their members, invitations, the devices a directory made
+  // 4: OAuth applications, consents (authorization requests and their codes), grants and refresh
+  // tokens (contract §5); access tokens are `tokens` rows of kind oauth with their grant.
+  `
+  ALTER TABLE tokens ADD COLUMN grant_id TEXT;
+  CREATE INDEX tokens_grant ON tokens(grant_id) WHERE grant_id IS NOT NULL;
+  ALTER TABLE commands ADD COLUMN grant_id TEXT;
+  CREATE TABLE oauth_applications (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    client_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    secret_hash TEXT,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX oauth_applications_profile ON oauth_applications(profile_id, created_at);
+  CREATE TABLE oauth_requests (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    device_id TEXT,
+    nonce TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    code_hash TEXT UNIQUE,
+    code_expires_at INTEGER,
+    code_used_at INTEGER,
+    UNIQUE (application_id, nonce)
+  );
+  CREATE INDEX oauth_requests_profile ON oauth_requests(profile_id, created_at);
+  CREATE TABLE oauth_grants (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    request_id TEXT NOT NULL UNIQUE,
+    profile_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX oauth_grants_application ON oauth_grants(application_id, profile_id);
+  CREATE TABLE oauth_refresh_tokens (
+    hash TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL,
+    access_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE INDEX oauth_refresh_grant ON oauth_refresh_tokens(grant_id);
+  `,
+  // 5: directories — organisations, their members, invitations, the devices a directory made
   // for a member and the voting pools it opened; tokens remember who minted them (contract §13,
   // issue 12)
   `

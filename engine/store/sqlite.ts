@@ -21,7 +21,12 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const repos = createSqliteRepos(db);
   const lock = new SerialLock();
@@ -71,11 +76,15 @@ function ownerOnly(file: string): void {
   }
 }
 
-function migrate(db: Database.Database): void {
+/**
+ * Brings the schema up to this engine's version (an upgrade runs its migrations on start). A
+ * database a newer engine wrote is left untouched: an older engine would misread it.
+ */
+function migrate(db: Database.Database, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new Error(
-      `engine.sqlite has schema version ${current}, newer than this engine (${migrations.length})`,
+      `The database ${file} was written by a newer engine (schema version ${current}; this engine knows up to ${migrations.length}). Run that engine version or a later one; to go back to this version, restore a backup taken before the upgrade.`,
     );
   }
   migrations.slice(current).forEach((sql, index) => {

@@ -2,8 +2,8 @@
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
  * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts). Times are epoch
- * milliseconds.
+ * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts, oauth-store.ts). Times
+ * are epoch milliseconds.
  */
 
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
@@ -15,6 +15,12 @@ import type {
   MemberRepo,
   ProvisionedDeviceRepo,
 } from './directory-store.ts';
+import type {
+  OAuthApplicationRepo,
+  OAuthGrantRepo,
+  OAuthRefreshRepo,
+  OAuthRequestRepo,
+} from './oauth-store.ts';
 import type {
   BallotRepo,
   CommandHoldRepo,
@@ -32,13 +38,15 @@ export interface ProfileRecord {
   createdAt: number;
 }
 
-export type TokenKind = 'profile' | 'device';
+export type TokenKind = 'profile' | 'device' | 'oauth';
 
 export interface TokenRecord {
   hash: string;
   kind: TokenKind;
   profileId: string;
   deviceId: string | null;
+  /** The OAuth grant an access token (kind `oauth`) belongs to; absent or null for the other kinds. */
+  grantId?: string | null;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
@@ -60,6 +68,8 @@ export interface CommandRecord {
   reason: string | null;
   /** What a restarted engine needs to run the command again; never a plaintext secret. */
   payload: unknown;
+  /** The OAuth grant whose access token sent it (its messages go to that grant's sockets too). */
+  grantId?: string | null;
   createdAt: number;
   completedAt: number | null;
 }
@@ -88,6 +98,8 @@ export interface TokenRepo {
   /** Lowers the expiry (never raises it). */
   expireBy(hash: string, at: number): Promise<void>;
   revokeForDevice(deviceId: string, at: number): Promise<string[]>;
+  /** Revokes a grant's live access tokens; returns their digests (to close their sockets). */
+  revokeForGrant(grantId: string, at: number): Promise<string[]>;
   /** The profile's tokens that are neither expired nor revoked at `at`. */
   liveForProfile(profileId: string, at: number): Promise<TokenRecord[]>;
   /** Forgets tokens that expired or were revoked before `at`; they can never be valid again. */
@@ -148,6 +160,10 @@ export interface StoreRepos {
   invitations: InvitationRepo;
   provisionedDevices: ProvisionedDeviceRepo;
   directoryPools: DirectoryPoolRepo;
+  oauthApplications: OAuthApplicationRepo;
+  oauthRequests: OAuthRequestRepo;
+  oauthGrants: OAuthGrantRepo;
+  oauthRefreshTokens: OAuthRefreshRepo;
   votingDefaults: VotingDefaultsRepo;
   votingConfigurations: VotingConfigurationRepo;
   policies: PolicyRepo;

@@ -10,6 +10,7 @@ const TABS: Record<Screen, { label: string; icon: IconName }> = {
   organisation: { label: 'Organisation', icon: 'users' },
   policies: { label: 'Policies', icon: 'lock' },
   voting: { label: 'Voting', icon: 'key' },
+  apps: { label: 'Connected apps', icon: 'link' },
   account: { label: 'Account', icon: 'user' },
 };
 

@@ -1,5 +1,10 @@
 import { uiSelectors, useAppStore } from '../store/index.ts';
+import { AddRemoteStorageDialog } from './add-remote-storage-dialog.tsx';
+import { AppCredentialsDialog } from './app-credentials-dialog.tsx';
 import { ApproveDeviceDialog } from './approve-device-dialog.tsx';
+import { ConsentDialog } from './consent-dialog.tsx';
+import { RegisterAppDialog } from './register-app-dialog.tsx';
+import { RevokeAppAccessDialog, RevokeAppDialog } from './revoke-app-dialog.tsx';
 import { ClassifyDialog } from './classify-dialog.tsx';
 import { DeleteDialog } from './delete-dialog.tsx';
 import { ExportKitDialog } from './export-kit-dialog.tsx';
@@ -28,8 +33,23 @@ import { SignOutEverywhereDialog } from './sign-out-everywhere-dialog.tsx';
 export function DialogHost() {
   const dialog = useAppStore(uiSelectors.dialog);
   const closeDialog = useAppStore((s) => s.closeDialog);
+  const closeConsent = useAppStore((s) => s.closeConsent);
   if (!dialog) return null;
   switch (dialog.kind) {
+    case 'consent':
+      return <ConsentDialog key={dialog.prompt.id} prompt={dialog.prompt} onClose={closeConsent} />;
+    case 'register-app':
+      return <RegisterAppDialog onClose={closeDialog} />;
+    case 'app-credentials':
+      return <AppCredentialsDialog credentials={dialog.credentials} onClose={closeDialog} />;
+    case 'revoke-app':
+      return (
+        <RevokeAppDialog key={dialog.app.applicationId} app={dialog.app} onClose={closeDialog} />
+      );
+    case 'revoke-app-access':
+      return (
+        <RevokeAppAccessDialog key={dialog.app.clientId} app={dialog.app} onClose={closeDialog} />
+      );
     case 'rename':
       return <RenameDialog key={dialog.file.token} file={dialog.file} onClose={closeDialog} />;
     case 'move':
@@ -131,5 +151,7 @@ export function DialogHost() {
           onClose={closeDialog}
         />
       );
+    case 'add-remote-storage':
+      return <AddRemoteStorageDialog onClose={closeDialog} />;
   }
 }

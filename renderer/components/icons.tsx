@@ -42,7 +42,8 @@ export type IconName =
   | 'user'
   | 'users'
   | 'mail'
-  | 'devices';
+  | 'devices'
+  | 'link';
 
 // Feather-style 24px line icons, drawn here so nothing loads from outside the bundle.
 const PATHS: Record<IconName, ReactNode> = {
@@ -155,6 +156,9 @@ const PATHS: Record<IconName, ReactNode> = {
   ),
   refresh: (
     <path d="M20 11a8 8 0 0 0-14.6-4.5L4 8M4 4v4h4M4 13a8 8 0 0 0 14.6 4.5L20 16M20 20v-4h-4" />
+  ),
+  link: (
+    <path d="M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1 1M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1-1" />
   ),
   key: (
     <>

@@ -4,13 +4,11 @@ import { HeldStatus } from '../components/held-status.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { PasswordField } from '../components/password-field.tsx';
+import { ReachCard } from '../components/reach-card.tsx';
 import { Spinner } from '../components/spinner.tsx';
 import { formatDate } from '../model/format-date.ts';
-import {
-  checkPasswordChange,
-  MIN_PASSWORD,
-  type PasswordChangeErrors,
-} from '../model/secret-rules.ts';
+import { LIMITS } from '../../bridge/field-rules.ts';
+import { checkPasswordChange, type PasswordChangeErrors } from '../model/secret-rules.ts';
 import { yourRole } from '../model/organisation-words.ts';
 import {
   accountSelectors,
@@ -121,7 +119,7 @@ function ChangePasswordForm() {
         }}
         autoComplete="new-password"
         error={errors.next}
-        hint={`At least ${MIN_PASSWORD} characters.`}
+        hint={`At least ${LIMITS.passwordMin} characters.`}
         visible={visible}
         disabled={busy}
       />
@@ -321,6 +319,7 @@ export function AccountScreen() {
         </section>
 
         <OrganisationCard />
+        <ReachCard />
 
         <section className="card" aria-labelledby="password-title">
           <h2 id="password-title" className="card-title">

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { createStore, type StateCreator } from 'zustand/vanilla';
 import { createAccountSlice, type AccountSlice } from './account.ts';
+import { createAppsSlice, type AppsSlice } from './apps.ts';
 import { createApprovalsSlice, type ApprovalsSlice } from './approvals.ts';
 import { createDevicesSlice, type DevicesSlice } from './devices.ts';
 import { createEngineSlice, type EngineSlice } from './engine.ts';
@@ -10,6 +11,7 @@ import { createHoldsSlice, type HoldsSlice } from './holds.ts';
 import { createNavigationSlice, type NavigationSlice } from './navigation.ts';
 import { createOrganisationSlice, type OrganisationSlice } from './organisation.ts';
 import { createPairingSlice, type PairingSlice } from './pairing.ts';
+import { createReachSlice, type ReachSlice } from './reach.ts';
 import { createSessionSlice, type SessionSlice } from './session.ts';
 import { createStorageSlice, type StorageSlice } from './storage.ts';
 import { createTransfersSlice, type TransfersSlice } from './transfers.ts';
@@ -18,6 +20,7 @@ import { createVaultKeySlice, type VaultKeySlice } from './vault-key.ts';
 
 /** The whole renderer state: one store, one slice per area, actions beside their state. */
 export type AppState = SessionSlice &
+  AppsSlice &
   EngineSlice &
   FilesSlice &
   TransfersSlice &
@@ -28,6 +31,7 @@ export type AppState = SessionSlice &
   VaultKeySlice &
   StorageSlice &
   AccountSlice &
+  ReachSlice &
   ApprovalsSlice &
   GovernanceSlice &
   HoldsSlice &
@@ -35,6 +39,7 @@ export type AppState = SessionSlice &
 
 const createAppState: StateCreator<AppState> = (...args) => ({
   ...createSessionSlice(...args),
+  ...createAppsSlice(...args),
   ...createEngineSlice(...args),
   ...createFilesSlice(...args),
   ...createTransfersSlice(...args),
@@ -45,6 +50,7 @@ const createAppState: StateCreator<AppState> = (...args) => ({
   ...createVaultKeySlice(...args),
   ...createStorageSlice(...args),
   ...createAccountSlice(...args),
+  ...createReachSlice(...args),
   ...createApprovalsSlice(...args),
   ...createGovernanceSlice(...args),
   ...createHoldsSlice(...args),

@@ -12,6 +12,7 @@ export type Screen =
   | 'policies'
   | 'voting'
   | 'organisation'
+  | 'apps'
   | 'account';
 /**
  * Every signed-in screen, in tab order. The Organisation tab shows only while the profile
@@ -26,6 +27,7 @@ export const SCREENS: readonly Screen[] = [
   'policies',
   'voting',
   'organisation',
+  'apps',
   'account',
 ];
 
@@ -78,10 +80,13 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     void get().loadAppStatus();
     void get().loadApprovals();
     void get().loadOrgOverview();
+    // Consent links that came while the window was away (or before sign-in) are asked about now.
+    void get().loadConsentPrompts();
   },
 
   leaveSignedIn: () => {
     set({ screen: 'files', appStatus: null });
+    get().resetApps();
     get().resetDevices();
     get().resetStorage();
     get().resetAccount();

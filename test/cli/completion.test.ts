@@ -31,6 +31,8 @@ const COMMANDS = [
   'qr',
   'pair',
   'recovery',
+  'apps',
+  'authorize',
   'authenticators',
   'voting',
   'policies',
@@ -122,7 +124,7 @@ describe('bash', () => {
       'rename',
       'remove',
     ]);
-    expect(await complete(['storage', 'a'])).toEqual(['add-local']);
+    expect(await complete(['storage', 'a'])).toEqual(['add-local', 'add-remote']);
     // A command added to the table completes with no change to the scripts (org, issue 12).
     expect(await complete(['org', 'a'])).toEqual([
       'add-user',
@@ -176,6 +178,7 @@ describe('zsh', () => {
     expect(await candidates(['-'])).toEqual([
       '--engine',
       '--ws',
+      '--pin',
       '--insecure-http',
       '--json',
       '--quiet',

@@ -96,7 +96,6 @@ function list<T, V>(items: readonly T[], view: (item: T) => V) {
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext): void {
   route<{ name: string }>(app, ctx, 'directory.register', {
     fields: { name: text(1, 200) },
-    required: ['name'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await registerDirectory(ctx, caller, input.name)),
   });
@@ -123,7 +122,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
     displayName?: string;
   }>(app, ctx, 'directory.create-user', {
     fields: { directoryId: reference, username, password, role, displayName },
-    required: ['directoryId', 'username', 'password'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await createUser(ctx, caller, input)),
   });
@@ -134,7 +132,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
     'directory.update-user',
     {
       fields: { directoryId: reference, profileId: reference, role, displayName },
-      required: ['directoryId', 'profileId'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await updateUser(ctx, caller, input)),
     },
@@ -146,7 +143,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
     'directory.invite-profile',
     {
       fields: { directoryId: reference, username: text(1, 254), role },
-      required: ['directoryId', 'username'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await inviteProfile(ctx, caller, input)),
     },
@@ -158,7 +154,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
     'directory.set-profile-password',
     {
       fields: { directoryId: reference, profileId: reference, password },
-      required: ['directoryId', 'profileId', 'password'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await setProfilePassword(ctx, caller, input)),
     },
@@ -179,7 +174,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
         invitationId: reference,
         decision: { type: 'string', enum: ['accept', 'decline'] },
       },
-      required: ['invitationId', 'decision'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await processInvitation(ctx, caller, input)),
     },
@@ -211,7 +205,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
         deviceName: text(1, 255),
         publicKey: publicKeyField,
       },
-      required: ['directoryId', 'profileId', 'deviceName'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await createProfileDevice(ctx, caller, input)),
     },
@@ -223,7 +216,6 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
     'directory.add-storage-device-to-profile',
     {
       fields: { directoryId: reference, profileId: reference, deviceIdentifier: reference },
-      required: ['directoryId', 'profileId', 'deviceIdentifier'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await addStorageDeviceToProfile(ctx, caller, input)),
     },
@@ -256,14 +248,12 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: EngineContext
       profileIds: { type: 'array', items: reference, maxItems: 1000 },
       votingConfigurationId: reference,
     },
-    required: ['directoryId', 'subject'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await createDirectoryVotingPool(ctx, caller, input)),
   });
 
   route<Record<string, unknown>>(app, ctx, 'directory.store-meta', {
     fields: { directoryId: reference },
-    required: ['directoryId'],
     // Contract §13: the other fields are the new meta (free-form, checked by the domain).
     additional: true,
     handler: async ({ input, caller, reply }) =>

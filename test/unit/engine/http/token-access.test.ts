@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../../engine/domain/authorization.ts';
 import { endpoints } from '../../../../engine/http/endpoints.ts';
 import {
+  accessVerdict,
   mayReach,
   tokenAccess,
   tokenHolder,
   type Surface,
 } from '../../../../engine/http/token-access.ts';
+import { OAUTH_SCOPES } from '../../../../engine/domain/oauth-scopes.ts';
 import type { DeviceRole } from '../../../../engine/store/device-store.ts';
 
 function caller(kind: 'profile' | 'device', role: DeviceRole | null = null) {
@@ -20,6 +22,12 @@ const profile = caller('profile');
 const computer = caller('device');
 const storage = caller('device', 'storage');
 const authenticator = caller('device', 'authenticator');
+const oauth = (...scopes: string[]) =>
+  ({
+    token: { kind: 'oauth' },
+    device: null,
+    oauth: { grantId: 'g', applicationId: 'a', clientId: 'c', scopes },
+  }) as unknown as Pick<Caller, 'token' | 'device' | 'oauth'>;
 
 describe('token access table', () => {
   it('has a row for every token endpoint of the endpoint table and for the two sockets', () => {
@@ -100,5 +108,36 @@ describe('token access table', () => {
       device: { role: null },
     } as unknown as Pick<Caller, 'token' | 'device'>;
     expect(tokenHolder(own)).toBe('computer');
+  });
+});
+
+describe('the OAuth column', () => {
+  it('gives every surface a decision: refused, open to any OAuth token, or a known scope', () => {
+    for (const [surface, access] of tokenAccess) {
+      expect(['refused', 'own-token', ...OAUTH_SCOPES], surface).toContain(access.oauth);
+      expect(access.holders.has('oauth'), surface).toBe(access.oauth !== 'refused');
+    }
+  });
+
+  it('names an OAuth access token as its own holder', () => {
+    expect(tokenHolder(oauth('all'))).toBe('oauth');
+  });
+
+  it('checks the kind before the scope, and lets `all` reach what the kind allows', () => {
+    expect(accessVerdict(oauth('all'), 'profile.change-password')).toBe('token-kind');
+    expect(accessVerdict(oauth('profile:read'), 'profile.change-password')).toBe('token-kind');
+    expect(accessVerdict(oauth('profile:read'), 'data-token.list-data-tokens')).toBe('scope');
+    expect(accessVerdict(oauth('data-token:read'), 'data-token.list-data-tokens')).toBe('allowed');
+    expect(accessVerdict(oauth('all'), 'data-token.list-data-tokens')).toBe('allowed');
+    expect(accessVerdict(oauth('data-token:read'), 'policy.register')).toBe('scope');
+    expect(accessVerdict(oauth('all'), 'policy.register')).toBe('allowed');
+    expect(accessVerdict(oauth(), 'profile.authorization-token-expiry')).toBe('allowed');
+    expect(accessVerdict(oauth(), 'websocket.join-channel')).toBe('allowed');
+    expect(accessVerdict(oauth('all'), 'device-bus.connect')).toBe('token-kind');
+  });
+
+  it('leaves the other holders as they were: a scope never widens a device token', () => {
+    expect(accessVerdict(storage, 'data-token.list-data-tokens')).toBe('token-kind');
+    expect(accessVerdict(computer, 'data-token.list-data-tokens')).toBe('allowed');
   });
 });
