@@ -44,11 +44,11 @@ export const COMMANDS: readonly CommandSpec[] = [
   recoveryCommand,
   appsCommand,
   authorizeCommand,
-  orgCommand,
   authenticatorsCommand,
   votingCommand,
   policiesCommand,
   votesCommand,
   voteCommand,
+  orgCommand,
   completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
 ];

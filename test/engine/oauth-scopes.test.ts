@@ -61,6 +61,9 @@ const ENGINE_REFUSED = [
   'device.download-device-configuration',
   'profile.revoke-other-authorization-tokens',
   'oauth.describe-application',
+  // A directory's passwords: what a stolen computer token cannot set either (token-access.ts).
+  'directory.create-user',
+  'directory.set-profile-password',
 ];
 
 /** Contract §1.4: open to any OAuth token. */

@@ -87,9 +87,10 @@ describe('organisation slice', () => {
     expect(vault.callsTo('org:overview')).toHaveLength(2);
     expect(navigationSelectors.tabs(store.getState())).toContain('organisation');
     expect(navigationSelectors.pendingInvitations(store.getState())).toBe(1);
-    // The arrow keys' order: Organisation sits just before Account.
-    expect(navigationSelectors.tabs(store.getState()).slice(-2)).toEqual([
+    // The arrow keys' order: Organisation, then Connected apps, then Account.
+    expect(navigationSelectors.tabs(store.getState()).slice(-3)).toEqual([
       'organisation',
+      'apps',
       'account',
     ]);
     off();
