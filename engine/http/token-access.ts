@@ -25,12 +25,12 @@
 //                          for its kind, open to any OAuth token, or reached through a scope
 //                          (`all` reaches every surface that is not refused).
 //
-// The OAuth column is a Record over every `token` endpoint of the endpoint table: a new endpoint
-// without a decision for OAuth tokens is a compile error, so none can forget its scope.
+// The OAuth column names a decision for every `token` endpoint of the endpoint table; the module
+// refuses to load without one (missingOAuthDecisions), so no endpoint can forget its scope.
 
 import type { Caller } from '../domain/authorization.ts';
 import type { OAuthScope } from '../domain/oauth-scopes.ts';
-import { endpoints, type EndpointId } from './endpoints.ts';
+import { endpoints, type Endpoint, type EndpointId } from './endpoints.ts';
 
 export type TokenHolder =
   'profile' | 'computer' | 'storage-device' | 'authenticator' | 'provisioned-device' | 'oauth';
@@ -49,8 +49,6 @@ export interface Access {
   readonly holders: ReadonlySet<TokenHolder>;
   readonly oauth: OAuthReach;
 }
-
-type TokenEndpointId = Extract<(typeof endpoints)[number], { auth: 'token' }>['id'];
 
 const ALL: readonly TokenHolder[] = [
   'profile',
@@ -86,7 +84,7 @@ const EXCEPTIONS: Partial<Record<Surface, readonly TokenHolder[]>> = {
  * token acting as the owner), signing the owner out everywhere, and the consent screens' own
  * endpoints (describe, the consent list and its revoke), which serve the consenting person.
  */
-const OAUTH_REACH: Record<TokenEndpointId, OAuthReach> = {
+const OAUTH_REACH: Readonly<Partial<Record<EndpointId, OAuthReach>>> = {
   'profile.retrieve-profile-id': 'profile:read',
   'profile.change-password': 'refused',
   'profile.generate-token-qr': 'refused',
@@ -180,10 +178,25 @@ const SOCKET_OAUTH_REACH: Record<'websocket.join-channel' | 'device-bus.connect'
   'device-bus.connect': 'refused',
 };
 
+/**
+ * The `token` endpoints of a table that have no OAuth decision. The table's ids are typed, but
+ * which of them take a `token` is data, so completeness is checked when this module loads: an
+ * engine with an endpoint that forgot its scope refuses to start rather than guess.
+ */
+export function missingOAuthDecisions(table: readonly Endpoint[] = endpoints): string[] {
+  return table
+    .filter((e) => e.auth === 'token' && !Object.hasOwn(OAUTH_REACH, e.id))
+    .map((e) => e.id);
+}
+
+const missing = missingOAuthDecisions();
+if (missing.length > 0)
+  throw new Error(`token-access.ts: no OAuth decision for ${missing.join(', ')}`);
+
 function oauthReach(surface: Surface): OAuthReach {
   return surface === 'websocket.join-channel' || surface === 'device-bus.connect'
     ? SOCKET_OAUTH_REACH[surface]
-    : (OAUTH_REACH as Record<string, OAuthReach>)[surface]!;
+    : OAUTH_REACH[surface]!;
 }
 
 /** The table: every `token` endpoint of the endpoint table, plus the two socket surfaces. */

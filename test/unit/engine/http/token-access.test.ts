@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '../../../../engine/domain/authorization.ts';
-import { endpoints } from '../../../../engine/http/endpoints.ts';
+import { endpoints, parseEndpointLine } from '../../../../engine/http/endpoints.ts';
 import {
   accessVerdict,
   mayReach,
+  missingOAuthDecisions,
   tokenAccess,
   tokenHolder,
   type Surface,
@@ -139,5 +140,19 @@ describe('the OAuth column', () => {
   it('leaves the other holders as they were: a scope never widens a device token', () => {
     expect(accessVerdict(storage, 'data-token.list-data-tokens')).toBe('token-kind');
     expect(accessVerdict(computer, 'data-token.list-data-tokens')).toBe('allowed');
+  });
+});
+
+describe('the OAuth column', () => {
+  it('has a decision for every token endpoint of the table', () => {
+    expect(missingOAuthDecisions()).toEqual([]);
+  });
+
+  it('names a token endpoint added without one (the module then refuses to load)', () => {
+    const added = parseEndpointLine(
+      '+data-token.shred POST /data-token/shred token async-command form 202 form: +token',
+    );
+    const publicOne = parseEndpointLine('+utility.ping GET /ping public sync none 200');
+    expect(missingOAuthDecisions([...endpoints, added, publicOne])).toEqual(['data-token.shred']);
   });
 });
