@@ -12,13 +12,15 @@ import { openSqliteStore } from '../../engine/store/sqlite.ts';
 import { ROOT } from '../support/compiled.ts';
 import { tempDir } from '../support/engine.ts';
 
-/** Runs the child until it prints its first line, SIGKILLs it there, returns the line. */
-async function killAfterFirstLine(dataDir: string, mode: 'hold' | 'ack', ids: string[]) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'test/support/group-commit-child.ts'), dataDir, mode, ...ids],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+const BATCH = 'test/support/group-commit-child.ts';
+const ACCEPT = 'test/support/command-accept-child.ts';
+
+/** Runs a child script until it prints its first line, SIGKILLs it there, returns the line. */
+async function killAfterFirstLine(script: string, args: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<string>((resolve) =>
@@ -51,7 +53,7 @@ describe('group commit across a SIGKILL', () => {
     const dataDir = tempDir();
     const ids = Array.from({ length: 12 }, () => newId());
     // Every row was written inside the batch's transaction before the kill...
-    expect(await killAfterFirstLine(dataDir, 'hold', ids)).toBe(`inside ${ids.length}`);
+    expect(await killAfterFirstLine(BATCH, [dataDir, 'hold', ...ids])).toBe(`inside ${ids.length}`);
     // ...and none of them survives it: the earlier sections were not committed on their own.
     expect(await rowsLeft(dataDir, ids)).toBe(0);
   });
@@ -59,7 +61,21 @@ describe('group commit across a SIGKILL', () => {
   it('a batch killed right after its acknowledgement keeps every write', async () => {
     const dataDir = tempDir();
     const ids = Array.from({ length: 12 }, () => newId());
-    expect(await killAfterFirstLine(dataDir, 'ack', ids)).toBe('acked');
+    expect(await killAfterFirstLine(BATCH, [dataDir, 'ack', ...ids])).toBe('acked');
     expect(await rowsLeft(dataDir, ids)).toBe(ids.length);
+  });
+
+  it('a command with no work outside its transaction is done once accepted: its outcome shares the commit', async () => {
+    const dataDir = tempDir();
+    const username = `gc${newId().slice(0, 8)}`;
+    // The child stops its thread as soon as accept() returns: nothing after the 202 runs.
+    const id = await killAfterFirstLine(ACCEPT, [dataDir, username]);
+    const store = openSqliteStore(dataDir);
+    try {
+      expect((await store.commands.byId(id))?.status).toBe(2);
+      expect((await store.profiles.byUsername(username))?.id).toBe(id);
+    } finally {
+      await store.close();
+    }
   });
 });
