@@ -14,9 +14,16 @@ import type Database from 'better-sqlite3';
  * - A batch is all or nothing: if SQLite rolls the whole transaction back (an I/O error, a full
  *   disk) or COMMIT fails, every section of the batch fails with that error.
  * - A batch starts in `setImmediate`, after the event loop's poll phase has handed over every
- *   request that arrived meanwhile; a batch running when more sections arrive (from its own
- *   sections' continuations) takes them in too.
+ *   request that arrived meanwhile; a batch running when more sections arrive takes them in too,
+ *   up to MAX_SECTIONS.
  */
+/**
+ * The most sections one batch takes. A section that awaits something other than the store
+ * lets the event loop run, and new sections join the open batch meanwhile; the cap makes sure
+ * a steady stream of them cannot keep the batch from committing.
+ */
+const MAX_SECTIONS = 256;
+
 export class GroupCommit {
   private queue: Section[] = [];
   private scheduled = false;
@@ -65,7 +72,7 @@ export class GroupCommit {
       failure = { error };
       done.push(...this.queue.splice(0).map((section) => ({ section, outcome: undefined })));
     }
-    while (!failure && this.queue.length > 0) {
+    while (!failure && this.queue.length > 0 && done.length < MAX_SECTIONS) {
       const section = this.queue.shift()!;
       let outcome: Outcome;
       try {
