@@ -117,7 +117,8 @@ export class CommandRunner {
     const id = newId();
     const now = this.now();
     const grantId = currentGrant();
-    await this.store.commands.insert({
+    const input: CommandInput<P> = { commandId: id, profileId, grantId, payload, now };
+    const inserted = this.store.commands.insert({
       id,
       kind: spec.kind,
       profileId,
@@ -128,7 +129,17 @@ export class CommandRunner {
       createdAt: now,
       completedAt: null,
     });
-    this.track(this.execute(spec, { commandId: id, profileId, grantId, payload, now }));
+    if (spec.prepare || spec.gate) {
+      await inserted;
+      this.track(this.execute(spec, input));
+      return id;
+    }
+    // Nothing to do outside the transaction and no vote to wait for: the outcome joins the
+    // acceptance's batch (store/group-commit.ts), so one commit makes both durable, and a crash
+    // before it loses both (the caller never heard of the command).
+    const committing = this.commitOutcome(spec, input, undefined as V);
+    this.track(this.execute(spec, input, undefined, { inserted, committing }));
+    await inserted;
     return id;
   }
 
@@ -225,10 +236,28 @@ export class CommandRunner {
     spec: CommandSpec<P, V>,
     input: CommandInput<P>,
     resumed?: { released: true; prepared: unknown },
+    joined?: { inserted: Promise<void>; committing: Promise<Outcome | undefined> },
   ): Promise<void> {
+    let outcome: Outcome;
+    if (joined) {
+      const [accepted, committed] = await Promise.allSettled([joined.inserted, joined.committing]);
+      // Never accepted: the caller heard the error instead of an id.
+      if (accepted.status === 'rejected') return;
+      // Let the 202, sent on the same commit, reach the caller before the outcome can.
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        if (committed.status === 'rejected') throw committed.reason;
+        if (!committed.value) return;
+        outcome = committed.value;
+      } catch (error) {
+        outcome = await this.failed(spec, input, error);
+      }
+      if (outcome.ok) outcome.after?.();
+      this.notify(input, outcome);
+      return;
+    }
     // Let the 202 reach the caller before the outcome can.
     await new Promise((resolve) => setImmediate(resolve));
-    let outcome: Outcome;
     try {
       const gate = resumed ? undefined : spec.gate;
       if (gate && !gate.afterPrepare) {
@@ -259,27 +288,45 @@ export class CommandRunner {
           return;
         }
       }
-      const value = prepared.value;
-      const committed = await this.store.atomic(async (tx) => {
-        // Exactly once: a command another path ended (a vote, a restart) stays ended.
-        const current = await tx.commands.byId(input.commandId);
-        if (!current || current.status !== 1) return undefined;
-        const result = await spec.commit(tx, input, value);
-        await this.finish(tx, input, result);
-        return result;
-      });
+      const committed = await this.commitOutcome(spec, input, prepared.value);
       if (!committed) return;
       outcome = committed;
     } catch (error) {
-      this.log.error(
-        { err: error, command: spec.kind, commandId: input.commandId },
-        'command failed',
-      );
-      outcome = { ok: false, reason: 'server.error' };
-      await this.store.atomic((tx) => this.finish(tx, input, outcome)).catch(() => undefined);
+      outcome = await this.failed(spec, input, error);
     }
     if (outcome.ok) outcome.after?.();
     this.notify(input, outcome);
+  }
+
+  /** The command's business rules and its outcome, in one transaction; undefined if it had ended. */
+  private commitOutcome<P, V>(
+    spec: CommandSpec<P, V>,
+    input: CommandInput<P>,
+    value: V,
+  ): Promise<Outcome | undefined> {
+    return this.store.atomic(async (tx) => {
+      // Exactly once: a command another path ended (a vote, a restart) stays ended.
+      const current = await tx.commands.byId(input.commandId);
+      if (!current || current.status !== 1) return undefined;
+      const result = await spec.commit(tx, input, value);
+      await this.finish(tx, input, result);
+      return result;
+    });
+  }
+
+  /** A command that threw ends 3 with server.error (the error goes to the log, not the caller). */
+  private async failed(
+    spec: { kind: string },
+    input: CommandInput<unknown>,
+    error: unknown,
+  ): Promise<Outcome> {
+    this.log.error(
+      { err: error, command: spec.kind, commandId: input.commandId },
+      'command failed',
+    );
+    const outcome = { ok: false as const, reason: 'server.error' };
+    await this.store.atomic((tx) => this.finish(tx, input, outcome)).catch(() => undefined);
+    return outcome;
   }
 
   /**
