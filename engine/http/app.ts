@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { EngineContext } from '../context.ts';
 import { DomainError } from '../domain/domain-error.ts';
 import { BODY_LIMIT, registerBodyParsers } from './body-parsers.ts';
+import { lazyValidators } from './lazy-validators.ts';
 import { CORS_HEADERS } from './cors-headers.ts';
 import { sendError } from './errors.ts';
 import { clientErrorBody, endWithError } from './raw-error-response.ts';
@@ -52,6 +53,7 @@ export function buildApp(
       querystringParser: parseUrlEncoded,
     },
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
+    schemaController: lazyValidators,
     // Requests arriving while the engine closes get our own 503 below, in the error shape.
     return503OnClosing: false,
     // Errors raised before routing, in the error shape like every other answer.
