@@ -15,8 +15,8 @@ import type { Caller } from './domain/authorization.ts';
 import { downloadDeviceConfiguration } from './domain/device.ts';
 import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
 import { createLogger, type Logger } from './log.ts';
-import { acquireLock } from './lock-file.ts';
-import { inUse, startEngine, type RunningEngine } from './server.ts';
+import { acquireLock, inUse } from './lock-file.ts';
+import { startEngine, type RunningEngine } from './server.ts';
 import type { TlsSetting } from './tls/engine-tls.ts';
 
 export interface EmbeddedEngineOptions {

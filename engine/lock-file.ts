@@ -8,6 +8,12 @@ const heldHere = new Set<string>();
 /** Who holds a lock that was refused: another process, or another user in this one. */
 export type LockOwner = { pid: number } | 'this process';
 
+/** The refusal of a data folder another engine or host has open. */
+export function inUse(dataDir: string, owner: LockOwner): string {
+  const who = owner === 'this process' ? 'this process' : `pid ${owner.pid}`;
+  return `Another Privicore Vault process (${who}) is using ${dataDir}; stop it or wait for it to finish.`;
+}
+
 /**
  * One exclusive lock file, so two runtimes never share an engine database, a host record or a
  * storage device folder. The file holds `{"pid","token"}`. A lock whose process is gone (a crash,

@@ -67,8 +67,7 @@ async function copy(which: 'backup' | 'restore', args: string[]): Promise<void> 
       process.stdout.write(`${JSON.stringify({ event: 'backup', ...made })}\n`);
     } else {
       if (!values.from) fail('restore: --from FILE is required');
-      const { acquireLock } = await import('./lock-file.ts');
-      const { inUse } = await import('./server.ts');
+      const { acquireLock, inUse } = await import('./lock-file.ts');
       const { mkdirSync } = await import('node:fs');
       const { join } = await import('node:path');
       mkdirSync(values['data-dir'], { recursive: true, mode: 0o700 });

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock, type LockOwner } from './lock-file.ts';
+import { acquireLock, inUse } from './lock-file.ts';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Server as SecureServer } from 'node:https';
@@ -92,12 +92,6 @@ export interface RunningEngine {
 }
 
 /** Every command kind a restarted engine may find at status 1. */
-/** The refusal of a data folder another engine or host has open. */
-export function inUse(dataDir: string, owner: LockOwner): string {
-  const who = owner === 'this process' ? 'this process' : `pid ${owner.pid}`;
-  return `Another Privicore Vault process (${who}) is using ${dataDir}; stop it or wait for it to finish.`;
-}
-
 export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
   return [
     registerProfileCommand,
