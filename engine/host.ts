@@ -14,6 +14,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Caller } from './domain/authorization.ts';
 import { downloadDeviceConfiguration } from './domain/device.ts';
 import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
+import { StorageDeviceThread } from './devices/storage-device-thread.ts';
 import { createLogger, type Logger } from './log.ts';
 import { acquireLock, inUse } from './lock-file.ts';
 import { startEngine, type RunningEngine } from './server.ts';
@@ -110,6 +111,9 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     { device: RunningStorageDevice; entry: HostRecord['devices'][number] }
   >();
   let stopping: Promise<void> | undefined;
+  // The devices run on a thread of their own (storage-device-thread.ts), started with the first
+  // one; null: this build has none, and they run on this thread.
+  let deviceThread: StorageDeviceThread | null | undefined;
 
   const absolute = (dir: string) => (isAbsolute(dir) ? dir : join(dataDir, dir));
 
@@ -120,7 +124,10 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     if (!bundle) return undefined;
     const dir = absolute(entry.dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const device = await startStorageDevice({ bundle, dir, log });
+    deviceThread ??= StorageDeviceThread.start(log) ?? null;
+    const device = deviceThread
+      ? await deviceThread.startDevice(bundle, dir)
+      : await startStorageDevice({ bundle, dir, log });
     running.set(entry.deviceIdentifier, { device, entry });
     return device;
   }
@@ -173,6 +180,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     );
   } catch (error) {
     await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
+    await deviceThread?.close();
     await engine.close();
     releaseLock();
     throw error;
@@ -231,6 +239,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       stopping ??= (async () => {
         await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
         running.clear();
+        await deviceThread?.close();
         await engine.close();
         releaseLock();
       })();

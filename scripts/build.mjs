@@ -7,8 +7,10 @@
 //           out/engine/main.mjs              the standalone engine (npm run engine)
 //           out/engine/storage-device.mjs    a storage device (npm run storage-device)
 //           out/engine/authenticator.mjs     the headless authenticator (npm run authenticator)
-//           out/lib/*.mjs                    engine/server.ts, engine/host.ts and the storage
-//                                            device runtime, for the tests to run the build
+//           out/engine/storage-device-worker.mjs  the embedded engine's storage-device thread
+//           out/lib/*.mjs                    engine/server.ts, engine/host.ts, the storage
+//                                            device runtime and its thread, for the tests to run
+//                                            the build
 //         with shared code in out/chunks/ (code splitting: `--version` loads no engine code).
 //   app   the desktop app: out/main/ (main process, engine utility process), out/preload/ and
 //         out/renderer/ (Vite).
@@ -64,9 +66,11 @@ async function buildNode() {
       'engine/main': 'engine/main.ts',
       'engine/storage-device': 'engine/devices/storage-device-main.ts',
       'engine/authenticator': 'engine/devices/authenticator-main.ts',
+      'engine/storage-device-worker': 'engine/devices/storage-device-worker.ts',
       'lib/engine-server': 'engine/server.ts',
       'lib/engine-host': 'engine/host.ts',
       'lib/storage-device': 'engine/devices/storage-device.ts',
+      'lib/storage-device-thread': 'engine/devices/storage-device-thread.ts',
     },
     outdir: 'out',
     outExtension: { '.js': '.mjs' },
