@@ -12,8 +12,8 @@
 //                                            device runtime and its thread, for the tests to run
 //                                            the build
 //         with shared code in out/chunks/ (code splitting: `--version` loads no engine code).
-//   app   the desktop app: out/main/ (main process, engine utility process), out/preload/ and
-//         out/renderer/ (Vite).
+//   app   the desktop app: out/main/ (main process, engine utility process and its storage-device
+//         thread), out/preload/ and out/renderer/ (Vite).
 //
 //   node scripts/build.mjs [node|app …] [--if-stale]
 //
@@ -89,7 +89,12 @@ async function buildApp() {
   const appCommon = { ...common, external: ['electron', ...NATIVE] };
   const main = await esbuild({
     ...appCommon,
-    entryPoints: { 'main/index': 'main/main.ts', 'main/engine-process': 'main/engine-process.ts' },
+    entryPoints: {
+      'main/index': 'main/main.ts',
+      'main/engine-process': 'main/engine-process.ts',
+      // The engine process's storage-device thread (engine/devices/storage-device-thread.ts).
+      'main/storage-device-worker': 'engine/devices/storage-device-worker.ts',
+    },
     outdir: 'out',
     outExtension: { '.js': '.mjs' },
     format: 'esm',

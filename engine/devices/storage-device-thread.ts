@@ -20,16 +20,20 @@ import type { RunningStorageDevice, StorageDeviceState } from './storage-device.
 
 /**
  * Where the worker's entry point is: beside this file when running from source (under tsx, whose
- * loader the worker inherits through execArgv); in the build, out/engine/storage-device-worker.mjs,
- * one folder up from every bundle and chunk (scripts/build.mjs). Undefined when this build has no
- * worker entry (the desktop app's bundle): the devices then run on the engine's thread.
+ * loader the worker inherits through execArgv); in a build, beside the bundle (the desktop app:
+ * out/main/storage-device-worker.mjs) or one folder up from it, where every bundle and chunk of
+ * the Node programs finds out/engine/storage-device-worker.mjs (scripts/build.mjs). Undefined
+ * when the build has none: the devices then run on the engine's thread.
  */
 export function deviceWorkerUrl(): URL | undefined {
   const here = import.meta.url;
-  const candidate = here.endsWith('.ts')
-    ? new URL('./storage-device-worker.ts', here)
-    : new URL('../engine/storage-device-worker.mjs', here);
-  return existsSync(fileURLToPath(candidate)) ? candidate : undefined;
+  const candidates = here.endsWith('.ts')
+    ? [new URL('./storage-device-worker.ts', here)]
+    : [
+        new URL('./storage-device-worker.mjs', here),
+        new URL('../engine/storage-device-worker.mjs', here),
+      ];
+  return candidates.find((candidate) => existsSync(fileURLToPath(candidate)));
 }
 
 interface Handle {
