@@ -19,11 +19,11 @@ import type {
 import type { RunningStorageDevice, StorageDeviceState } from './storage-device.ts';
 
 /**
- * Where the worker's entry point is: beside this file when running from source (under tsx, whose
- * loader the worker inherits through execArgv); in a build, beside the bundle (the desktop app:
- * out/main/storage-device-worker.mjs) or one folder up from it, where every bundle and chunk of
- * the Node programs finds out/engine/storage-device-worker.mjs (scripts/build.mjs). Undefined
- * when the build has none: the devices then run on the engine's thread.
+ * Where the worker's entry point is: beside this file when running from source (under tsx); in a
+ * build, beside the bundle (the desktop app: out/main/storage-device-worker.mjs) or one folder up
+ * from it, where every bundle and chunk of the Node programs finds
+ * out/engine/storage-device-worker.mjs (scripts/build.mjs). Undefined when the build has none:
+ * the devices then run on the engine's thread.
  */
 export function deviceWorkerUrl(): URL | undefined {
   const here = import.meta.url;
@@ -34,6 +34,15 @@ export function deviceWorkerUrl(): URL | undefined {
         new URL('../engine/storage-device-worker.mjs', here),
       ];
   return candidates.find((candidate) => existsSync(fileURLToPath(candidate)));
+}
+
+/**
+ * From source (development, the benchmarks under tsx): Node 20 runs no --import hooks in a
+ * worker, so the worker registers tsx itself before it loads its entry point.
+ */
+function registeringTsx(url: URL): string {
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
 }
 
 interface Handle {
@@ -67,7 +76,10 @@ export class StorageDeviceThread {
     const url = deviceWorkerUrl();
     if (!url) return undefined;
     const data: DeviceThreadData = { logLevel: log.level };
-    return new StorageDeviceThread(new Worker(url, { workerData: data }), log);
+    const worker = url.pathname.endsWith('.ts')
+      ? new Worker(registeringTsx(url), { eval: true, workerData: data })
+      : new Worker(url, { workerData: data });
+    return new StorageDeviceThread(worker, log);
   }
 
   /** Starts one device on the thread; resolves once it runs (and is connecting). */
