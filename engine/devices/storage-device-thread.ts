@@ -71,9 +71,13 @@ export class StorageDeviceThread {
     worker.on('exit', (code) => this.lost(code));
   }
 
-  /** Starts the thread; undefined when this build has no worker entry point. */
+  /**
+   * Starts the thread; undefined when this build has no worker entry point, or when
+   * PRIVICORE_DEVICE_THREAD=0 asks for the devices on the engine's thread (to compare, or to
+   * rule the thread out when diagnosing).
+   */
   static start(log: Logger): StorageDeviceThread | undefined {
-    const url = deviceWorkerUrl();
+    const url = process.env['PRIVICORE_DEVICE_THREAD'] === '0' ? undefined : deviceWorkerUrl();
     if (!url) return undefined;
     const data: DeviceThreadData = { logLevel: log.level };
     const worker = url.pathname.endsWith('.ts')
