@@ -34,6 +34,14 @@ export interface EngineConnection {
   embedded?: EmbeddedEngine;
 }
 
+export interface ContextOptions {
+  /**
+   * Default true. False (a command that only reads the engine's index): the embedded engine
+   * starts without its local storage devices; its ensureLocalStorage starts them if asked.
+   */
+  startLocalStorage?: boolean;
+}
+
 export class CliContext {
   /** PRIVICORE_VAULT_KEYCHAIN_SERVICE keeps two installations (or two test machines) apart. */
   readonly secrets = new KeychainStore(
@@ -48,6 +56,7 @@ export class CliContext {
     readonly flags: GlobalFlags,
     readonly signal: AbortSignal,
     public config: CliConfig,
+    private readonly options: ContextOptions,
   ) {}
 
   static async create(
@@ -55,8 +64,16 @@ export class CliContext {
     paths: CliPaths,
     flags: GlobalFlags,
     signal: AbortSignal,
+    options: ContextOptions = {},
   ): Promise<CliContext> {
-    return new CliContext(out, paths, flags, signal, await readCliConfig(paths.configFile));
+    return new CliContext(
+      out,
+      paths,
+      flags,
+      signal,
+      await readCliConfig(paths.configFile),
+      options,
+    );
   }
 
   /** The engine URL this run uses, as it should be saved: undefined for the embedded engine. */
@@ -156,29 +173,44 @@ export class CliContext {
     const embedded = await startEmbeddedEngine({
       dataDir: this.paths.engineDir,
       logLevel: process.env['PRIVICORE_LOG_LEVEL'] ?? 'error',
+      ...(this.options.startLocalStorage === false ? { startLocalStorage: false } : {}),
     });
     return { apiUrl: embedded.apiUrl, wsUrl: this.flags.ws ?? embedded.wsUrl, embedded };
   }
 
   private async resume(): Promise<VaultSession> {
     const profileId = this.requireProfileId();
+    // A session needs three of the profile's secrets, not all seven. The keychain answers over
+    // D-Bus (a round trip per entry), so its reads overlap the embedded engine's start; awaited
+    // after the engine, so a failure of either is reported as before, the engine's first.
+    const reading = loadProfileSecrets(this.secrets, profileId, [
+      'authorization-token',
+      'private-key',
+      'data-key',
+    ]);
+    reading.catch(() => undefined);
     const engine = await this.engine();
+    const secrets = await reading;
     const session = await resumeSession({
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
       ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
       profileId,
       secrets: this.secrets,
+      loaded: secrets,
     });
     if (!session.dataKey && this.config.deviceIdentifier) {
       // A machine that joined: its keys may have been shared since, by the profile key it trusts.
-      const secrets = await loadProfileSecrets(this.secrets, profileId);
-      if (secrets.devicePrivateKey && secrets.trustedProfileKey) {
+      const joined = await loadProfileSecrets(this.secrets, profileId, [
+        'device-private-key',
+        'trusted-profile-key',
+      ]);
+      if (joined.devicePrivateKey && joined.trustedProfileKey) {
         const keys = await receiveGrantedKeys(
           session.http,
           this.config.deviceIdentifier,
-          secrets.devicePrivateKey,
-          secrets.trustedProfileKey,
+          joined.devicePrivateKey,
+          joined.trustedProfileKey,
         ).catch(() => undefined);
         if (keys) {
           await saveProfileSecrets(this.secrets, profileId, {

@@ -18,6 +18,11 @@ export interface CommandSpec {
   /** More lines for `<command> --help`: what the options mean, what to expect. */
   details?: readonly string[];
   options?: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * Reads only the engine's index (no file content moves): the embedded engine starts without
+   * its local storage devices for it, which a list does not need.
+   */
+  indexOnly?: boolean;
   run(ctx: CliContext, args: CommandArgs): Promise<void>;
 }
 
