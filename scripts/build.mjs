@@ -71,6 +71,17 @@ const withoutAxiosFetch = {
         ? { path: 'axios-fetch-adapter', namespace: 'without-axios-fetch' }
         : undefined,
     );
+    // form-data (with mime-db, a large table) is what axios builds multipart bodies with, which
+    // the client never sends: it loads on the first `new FormData()` instead of on every start.
+    build.onLoad(
+      { filter: /[\\/]axios[\\/]lib[\\/]platform[\\/]node[\\/]classes[\\/]FormData\.js$/ },
+      () => ({
+        contents:
+          "let FormDataClass; export default function FormData(...args) { FormDataClass ??= require('form-data'); return new FormDataClass(...args); }",
+        resolveDir: ROOT,
+        loader: 'js',
+      }),
+    );
     build.onLoad({ filter: /.*/, namespace: 'without-axios-fetch' }, () => ({
       contents: 'export const getFetch = () => false; export default false;',
       loader: 'js',
