@@ -89,8 +89,29 @@ const withoutAxiosFetch = {
   },
 };
 
+/**
+ * The native modules are CommonJS. Imported from ES modules, Node would translate each of them
+ * (and everything they require) through its CommonJS export lexer on every start; required
+ * instead, through the `require` of ESM_BANNER, they load as Node loads any CommonJS module.
+ */
+const requireNative = {
+  name: 'require-native',
+  setup(build) {
+    const names = new RegExp(`^(${NATIVE.map((name) => name.replace('/', '\\/')).join('|')})$`);
+    build.onResolve({ filter: names }, (args) =>
+      args.namespace === 'require-native'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'require-native' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'require-native' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
-  plugins: [withoutAxiosFetch],
+  plugins: [withoutAxiosFetch, requireNative],
   bundle: true,
   platform: 'node',
   target: 'node20',
