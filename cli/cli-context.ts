@@ -36,10 +36,11 @@ export interface EngineConnection {
 
 export interface ContextOptions {
   /**
-   * Default true. False (a command that only reads the engine's index): the embedded engine
-   * starts without its local storage devices; its ensureLocalStorage starts them if asked.
+   * A command that only reads the engine's index (ls, find): the embedded engine starts without
+   * its local storage devices, and the session holds the token alone (no keys are read from the
+   * keychain, and none granted meanwhile are fetched: the next command that needs them does).
    */
-  startLocalStorage?: boolean;
+  indexOnly?: boolean;
 }
 
 export class CliContext {
@@ -173,21 +174,23 @@ export class CliContext {
     const embedded = await startEmbeddedEngine({
       dataDir: this.paths.engineDir,
       logLevel: process.env['PRIVICORE_LOG_LEVEL'] ?? 'error',
-      ...(this.options.startLocalStorage === false ? { startLocalStorage: false } : {}),
+      ...(this.options.indexOnly ? { startLocalStorage: false } : {}),
     });
     return { apiUrl: embedded.apiUrl, wsUrl: this.flags.ws ?? embedded.wsUrl, embedded };
   }
 
   private async resume(): Promise<VaultSession> {
     const profileId = this.requireProfileId();
-    // A session needs three of the profile's secrets, not all seven. The keychain answers over
-    // D-Bus (a round trip per entry), so its reads overlap the embedded engine's start; awaited
-    // after the engine, so a failure of either is reported as before, the engine's first.
-    const reading = loadProfileSecrets(this.secrets, profileId, [
-      'authorization-token',
-      'private-key',
-      'data-key',
-    ]);
+    // A session needs three of the profile's secrets, not all seven, and a list only its token:
+    // each is a keychain round trip (D-Bus on Linux). They are read while the embedded engine
+    // starts and awaited after it, so a failure of either is reported as before, the engine's first.
+    const reading = loadProfileSecrets(
+      this.secrets,
+      profileId,
+      this.options.indexOnly
+        ? ['authorization-token']
+        : ['authorization-token', 'private-key', 'data-key'],
+    );
     reading.catch(() => undefined);
     const engine = await this.engine();
     const secrets = await reading;
@@ -199,7 +202,7 @@ export class CliContext {
       secrets: this.secrets,
       loaded: secrets,
     });
-    if (!session.dataKey && this.config.deviceIdentifier) {
+    if (!this.options.indexOnly && !session.dataKey && this.config.deviceIdentifier) {
       // A machine that joined: its keys may have been shared since, by the profile key it trusts.
       const joined = await loadProfileSecrets(this.secrets, profileId, [
         'device-private-key',

@@ -19,8 +19,9 @@ export interface CommandSpec {
   details?: readonly string[];
   options?: NonNullable<ParseArgsConfig['options']>;
   /**
-   * Reads only the engine's index (no file content moves): the embedded engine starts without
-   * its local storage devices for it, which a list does not need.
+   * Reads only the engine's index (no file content moves, no key is used): the embedded engine
+   * starts without its local storage devices, and the session holds only the token
+   * (cli-context.ts ContextOptions).
    */
   indexOnly?: boolean;
   run(ctx: CliContext, args: CommandArgs): Promise<void>;

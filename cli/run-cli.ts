@@ -62,7 +62,7 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
     ]);
     const out = new Output(json, process.stdout, process.stderr, { quiet });
     const ctx = await CliContext.create(out, cliPaths(), flags, signal, {
-      startLocalStorage: command.indexOnly !== true,
+      indexOnly: command.indexOnly === true,
     });
     try {
       await command.run(ctx, { positionals: parsed.positionals.slice(1), values });
