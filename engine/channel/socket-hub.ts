@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { ChannelHub, PublishOptions } from './channel-hub.ts';
+import type { EngineHub, PublishOptions } from './channel-hub.ts';
 import type { Recipient, ServerMessage } from './messages.ts';
 
 /** A socket that joined a channel with a valid authorization token. */
@@ -22,18 +22,24 @@ export const CLOSE_TOKEN_INVALID = 4401;
 
 type Buffered = { at: number; text: string };
 
+/** The hub's key for a recipient: `p:<profile id>` or `d:<device id>`. */
+export function recipientKey(recipient: Recipient): string {
+  return 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
+}
+
 /** In-process delivery to the sockets joined on this engine. */
-export class SocketHub implements ChannelHub {
+export class SocketHub implements EngineHub {
   private readonly byProfile = new Map<string, Set<JoinedSocket>>();
   private readonly byDevice = new Map<string, Set<JoinedSocket>>();
   private readonly byToken = new Map<string, Set<JoinedSocket>>();
   private readonly buffers = new Map<string, Buffered[]>();
+  private readonly countListeners: ((key: string, count: number) => void)[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
   publish(recipient: Recipient, message: ServerMessage, options: PublishOptions = {}): void {
     const text = JSON.stringify({ data: message });
-    const key = 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
+    const key = recipientKey(recipient);
     const sockets =
       'profileId' in recipient
         ? this.byProfile.get(recipient.profileId)
@@ -56,13 +62,36 @@ export class SocketHub implements ChannelHub {
     this.armExpiry(socket);
     this.flush(`p:${socket.profileId}`, socket);
     if (socket.deviceId) this.flush(`d:${socket.deviceId}`, socket);
+    this.countsChanged(socket);
   }
 
   leave(socket: JoinedSocket): void {
     clearTimeout(socket.expiryTimer);
-    remove(this.byProfile, socket.profileId, socket);
+    const removed = remove(this.byProfile, socket.profileId, socket);
     remove(this.byToken, socket.tokenHash, socket);
     if (socket.deviceId) remove(this.byDevice, socket.deviceId, socket);
+    if (removed) this.countsChanged(socket);
+  }
+
+  /**
+   * Told whenever the number of sockets joined for a profile or a device changes (cluster-hub.ts
+   * shares it with the other engine nodes).
+   */
+  onCountChange(listener: (key: string, count: number) => void): void {
+    this.countListeners.push(listener);
+  }
+
+  /** Sockets joined here per recipient key (recipientKey), for every key that has any. */
+  counts(): [key: string, count: number][] {
+    return [
+      ...[...this.byProfile].map(([id, set]): [string, number] => [`p:${id}`, set.size]),
+      ...[...this.byDevice].map(([id, set]): [string, number] => [`d:${id}`, set.size]),
+    ];
+  }
+
+  /** Forgets what waits for a recipient key: a socket joined for it elsewhere got it. */
+  dropBuffered(key: string): void {
+    this.buffers.delete(key);
   }
 
   closeToken(tokenHash: string): void {
@@ -92,6 +121,16 @@ export class SocketHub implements ChannelHub {
   /** Sockets currently joined for a profile (benchmarks and tests observe delivery). */
   joinedCount(profileId: string): number {
     return this.byProfile.get(profileId)?.size ?? 0;
+  }
+
+  private countsChanged(socket: JoinedSocket): void {
+    if (this.countListeners.length === 0) return;
+    const keys = [`p:${socket.profileId}`, ...(socket.deviceId ? [`d:${socket.deviceId}`] : [])];
+    for (const key of keys) {
+      const map = key.startsWith('p:') ? this.byProfile : this.byDevice;
+      const count = map.get(key.slice(2))?.size ?? 0;
+      for (const listener of this.countListeners) listener(key, count);
+    }
   }
 
   private flush(key: string, socket: JoinedSocket): void {
@@ -125,9 +164,11 @@ function add(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSoc
   map.set(key, set);
 }
 
-function remove(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSocket): void {
+/** True when the socket was there. */
+function remove(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSocket): boolean {
   const set = map.get(key);
-  if (!set) return;
-  set.delete(socket);
+  if (!set) return false;
+  const removed = set.delete(socket);
   if (set.size === 0) map.delete(key);
+  return removed;
 }

@@ -1,15 +1,35 @@
 import { checkSignedPublicKey } from '../crypto/signed-key.ts';
 import { isId } from '../ids.ts';
 
+/** Contract §9 bus kind `embedded`: the engine's own WebSocket endpoint. */
+export interface EmbeddedBus {
+  kind: 'embedded';
+  url: string;
+  exchange: null;
+  queue: null;
+  routingKey: null;
+}
+
+/**
+ * Contract §9 bus kind `amqp`: RabbitMQ at `url` (with the device's own broker credentials),
+ * publishing to `exchange` with `routingKey` and consuming `queue` (devices/amqp-bus-socket.ts).
+ */
+export interface AmqpBus {
+  kind: 'amqp';
+  url: string;
+  exchange: string;
+  queue: string;
+  routingKey: string;
+}
+
 /**
  * The configuration bundle of contract §8 (device.download-device-configuration), as a device
- * runtime receives it. Only the embedded bus is implemented here; `amqp` bundles are valid
- * contract-wise but this runtime cannot serve them yet.
+ * runtime receives it; the runtime serves either bus kind.
  */
 export interface DeviceBundle {
   deviceIdentifier: string;
   engine: { apiUrl: string; wsUrl: string };
-  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
+  bus: EmbeddedBus | AmqpBus;
   deviceToken: string;
   deviceTokenExpiresAt: string;
   keys: { public: string; private?: string };
@@ -50,9 +70,16 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   const bus = value.bus;
   if (isObject(bus)) {
     if (bus.kind === 'amqp') {
-      problems.push(
-        'bus.kind "amqp" (RabbitMQ) is not supported by this runtime yet; ask the engine for an embedded bus',
+      check(
+        isUrl(bus.url, ['amqp:', 'amqps:']) && hasCredentials(bus.url as string),
+        'bus.url must be an amqp(s) URL with the device’s user and password for the amqp bus',
       );
+      for (const field of ['exchange', 'queue', 'routingKey'] as const) {
+        check(
+          typeof bus[field] === 'string' && /^[\x21-\x7e]{1,255}$/.test(bus[field] as string),
+          `bus.${field} must be a name of 1–255 printable characters for the amqp bus`,
+        );
+      }
     } else if (bus.kind === 'embedded') {
       check(isUrl(bus.url, ['ws:', 'wss:']), 'bus.url must be a ws(s) URL for the embedded bus');
       for (const field of ['exchange', 'queue', 'routingKey'] as const) {
@@ -94,16 +121,26 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
 
   const okEngine = engine as { apiUrl: string; wsUrl: string };
   const okKeys = keys as { public: string; private?: string | null };
+  const okBus = bus as {
+    kind: string;
+    url: string;
+    exchange: string;
+    queue: string;
+    routingKey: string;
+  };
   return {
     deviceIdentifier: value.deviceIdentifier as string,
     engine: { apiUrl: okEngine.apiUrl, wsUrl: okEngine.wsUrl },
-    bus: {
-      kind: 'embedded',
-      url: (bus as { url: string }).url,
-      exchange: null,
-      queue: null,
-      routingKey: null,
-    },
+    bus:
+      okBus.kind === 'amqp'
+        ? {
+            kind: 'amqp',
+            url: okBus.url,
+            exchange: okBus.exchange,
+            queue: okBus.queue,
+            routingKey: okBus.routingKey,
+          }
+        : { kind: 'embedded', url: okBus.url, exchange: null, queue: null, routingKey: null },
     deviceToken: value.deviceToken as string,
     deviceTokenExpiresAt: value.deviceTokenExpiresAt as string,
     keys:
@@ -120,6 +157,11 @@ function isUrl(value: unknown, protocols: string[]): value is string {
   } catch {
     return false;
   }
+}
+
+function hasCredentials(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.username !== '' && parsed.password !== '';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

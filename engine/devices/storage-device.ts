@@ -1,4 +1,5 @@
-import { WebSocket, type RawData } from 'ws';
+import type { RawData } from 'ws';
+import { BUS_CLOSED, BUS_OPEN, openBusSocket, type BusSocket } from './bus-socket.ts';
 import {
   CLOSE_GOING_AWAY,
   CLOSE_MALFORMED,
@@ -94,7 +95,7 @@ export async function startStorageDevice(
   }
 
   let state: StorageDeviceState = 'connecting';
-  let socket: WebSocket | undefined;
+  let socket: BusSocket | undefined;
   let welcomed = false;
   let failures = 0;
   let lastError: string | undefined;
@@ -122,10 +123,10 @@ export async function startStorageDevice(
     retryTimer = undefined;
     if (halting) return;
     setState('connecting');
-    let ws: WebSocket;
+    let ws: BusSocket;
     try {
       // Chunks are ciphertext: compression would spend CPU for nothing.
-      ws = new WebSocket(bundle.bus.url, {
+      ws = openBusSocket(bundle, {
         maxPayload: MAX_FRAME_BYTES,
         perMessageDeflate: false,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
@@ -255,7 +256,7 @@ export async function startStorageDevice(
     retryTimer = setTimeout(connect, delay);
   }
 
-  function serve(ws: WebSocket, request: EngineRequest, payload: Buffer): void {
+  function serve(ws: BusSocket, request: EngineRequest, payload: Buffer): void {
     const task = (async () => {
       let reply: DeviceReply;
       let data: Buffer | undefined;
@@ -300,7 +301,7 @@ export async function startStorageDevice(
       }
       // Replies are bounded by the engine's own backpressure: it sends no more requests than
       // it can take answers for, so the device does not throttle here.
-      if (ws.readyState === WebSocket.OPEN && ws === socket && !halting) ws.send(bytes);
+      if (ws.readyState === BUS_OPEN && ws === socket && !halting) ws.send(bytes);
     })();
     inflight.add(task);
     void task.finally(() => inflight.delete(task));
@@ -319,7 +320,7 @@ export async function startStorageDevice(
     const ws = socket;
     socket = undefined;
     welcomed = false;
-    if (ws && ws.readyState !== WebSocket.CLOSED) {
+    if (ws && ws.readyState !== BUS_CLOSED) {
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
         ws.close(CLOSE_GOING_AWAY, 'device stopping');

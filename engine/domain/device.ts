@@ -1,3 +1,4 @@
+import type { DeviceBundle } from '../devices/device-bundle.ts';
 import type { CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
@@ -26,7 +27,7 @@ export interface NewDeviceKeys {
 export interface DeviceConfiguration {
   deviceIdentifier: string;
   engine: { apiUrl: string; wsUrl: string };
-  bus: { kind: 'embedded'; url: string; exchange: null; queue: null; routingKey: null };
+  bus: DeviceBundle['bus'];
   deviceToken: string;
   deviceTokenExpiresAt: string;
   keys: { public: string; private?: string };
@@ -308,17 +309,11 @@ export async function downloadDeviceConfiguration(
       }),
     };
   });
-  const wsBase = ctx.urls.apiUrl.replace(/^http/, 'ws');
   return {
     deviceIdentifier: device.id,
     engine: { apiUrl: ctx.urls.apiUrl, wsUrl: ctx.urls.wsUrl },
-    bus: {
-      kind: 'embedded',
-      url: `${wsBase}/device-bus`,
-      exchange: null,
-      queue: null,
-      routingKey: null,
-    },
+    // Contract §9: how this device reaches the bus (on RabbitMQ, its own user and queue).
+    bus: await ctx.bus.bundleBus(device.id),
     deviceToken: issued.authorizationToken,
     deviceTokenExpiresAt: isoSeconds(issued.expiresAt),
     keys: {

@@ -9,7 +9,7 @@ import type {
 import type { Sync } from './store.ts';
 import { parsed, type Row } from './sqlite-row.ts';
 
-const toDevice = (row: Row): DeviceRecord => ({
+export const toDevice = (row: Row): DeviceRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
   requestCommandId: (row.request_command_id as string | null) ?? null,

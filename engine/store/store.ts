@@ -1,10 +1,13 @@
 /**
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
- * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
- * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts, voting-store.ts). Times are epoch milliseconds.
+ * networked database (PostgreSQL) can satisfy the same interface: sqlite.ts and postgres.ts
+ * implement it, open-store.ts picks one, and test/unit/engine/store/store-contract.test.ts holds
+ * both to the same behaviour. Domain code imports only this file and the area files beside it
+ * (device-store.ts, data-store.ts, voting-store.ts, cluster-store.ts). Times are epoch
+ * milliseconds.
  */
 
+import type { LeaseRepo, NodeRepo, SettingRepo } from './cluster-store.ts';
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
 import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
 import type {
@@ -46,6 +49,11 @@ export interface CommandRecord {
   reason: string | null;
   /** What a restarted engine needs to run the command again; never a plaintext secret. */
   payload: unknown;
+  /**
+   * The node run (cluster-store.ts incarnation) that runs it while at status 1; null or absent
+   * when no run has taken it yet, so the next to look does.
+   */
+  owner?: string | null;
   createdAt: number;
   completedAt: number | null;
 }
@@ -86,6 +94,13 @@ export interface CommandRepo {
   /** Status-2 bodies are delivered, never kept: they can hold credentials (temporary token, upload URL). */
   finish(id: string, status: 2 | 3, reason: string | null, at: number): Promise<void>;
   started(): Promise<CommandRecord[]>;
+  /**
+   * Takes every command at status 1 whose owner is no registered node run (it died, or none took
+   * it) for `owner`; returns them. Two runs asking at once never get the same command.
+   */
+  claimOrphans(owner: string): Promise<CommandRecord[]>;
+  /** Makes `owner` the command's runner (a held command released on another node). */
+  setOwner(id: string, owner: string): Promise<void>;
   /** Succeeded commands of a profile by kind, with completion times in [from, to). */
   succeededBetween(
     profileId: string,
@@ -135,6 +150,9 @@ export interface StoreRepos {
   pools: PoolRepo;
   ballots: BallotRepo;
   holds: CommandHoldRepo;
+  nodes: NodeRepo;
+  leases: LeaseRepo;
+  settings: SettingRepo;
 }
 
 export interface Store extends StoreRepos {
