@@ -45,6 +45,8 @@ export class NodeBroker {
   private closed = false;
   private reconnecting: NodeJS.Timeout | undefined;
   private drainWaiters: (() => void)[] = [];
+  /** The socket took more than it wants; publishing waits for it to drain. */
+  private full = false;
 
   constructor(private readonly options: NodeBrokerOptions) {}
 
@@ -59,20 +61,25 @@ export class NodeBroker {
   }
 
   /**
-   * Publishes one message; resolves once the client took it (waiting for the socket to drain
-   * when it is full). False when the node is not connected.
+   * Publishes one message once the connection's socket has room (a full one holds the rest back
+   * in order, so chunk traffic never piles up in memory); `content` may be made only then. False
+   * when the node is not connected.
    */
   async publish(
     exchange: string,
     routingKey: string,
-    content: Buffer,
+    content: Buffer | (() => { content: Buffer; headers?: Record<string, string> }),
     options: amqp.Options.Publish = {},
   ): Promise<boolean> {
-    const channel = this.channel;
-    if (!channel) return false;
-    if (!channel.publish(exchange, routingKey, content, options)) {
+    while (this.channel && this.full) {
       await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     }
+    const channel = this.channel;
+    if (!channel) return false;
+    const made = typeof content === 'function' ? content() : { content };
+    const headers = made.headers ? { ...options.headers, ...made.headers } : options.headers;
+    if (!channel.publish(exchange, routingKey, made.content, { ...options, headers }))
+      this.full = true;
     return true;
   }
 
@@ -131,6 +138,7 @@ export class NodeBroker {
       }
       await channel.prefetch(REQUEST_PREFETCH);
       channel.on('drain', () => {
+        this.full = false;
         for (const waiter of this.drainWaiters.splice(0)) waiter();
       });
       channel.on('return', (message: amqp.Message) => this.handlers?.returned(message));
@@ -157,6 +165,7 @@ export class NodeBroker {
       channel.on('error', (err: Error) => log.warn({ err }, 'AMQP channel error'));
       this.connection = connection;
       this.channel = channel;
+      this.full = false;
     } catch (error) {
       await connection.close().catch(() => undefined);
       throw error;

@@ -4,13 +4,12 @@ import type { AmqpNames } from '../amqp/amqp-names.ts';
 import type { Delivery, NodeBroker } from '../amqp/node-broker.ts';
 import type { ClusterLink } from '../cluster/cluster-link.ts';
 import type { Logger } from '../log.ts';
+import { decodeDeviceMessage, frameMessage } from './amqp-frames.ts';
 import {
   CLOSE_MALFORMED,
   CLOSE_UNAUTHORIZED,
   FrameError,
   MAX_FRAME_BYTES,
-  decodeDeviceFrame,
-  encodeFrame,
   frameOverhead,
   type BallotFrame,
   type DeviceReply,
@@ -171,18 +170,28 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
     if (deadTags.size > DEAD_TAGS_KEPT) deadTags.delete(deadTags.values().next().value!);
   }
 
-  /** A frame or control message for one device's queue. */
-  function toDevice(deviceId: string, content: Buffer, extra: Record<string, unknown> = {}) {
-    return broker.publish(names.deviceExchange, deviceId, content, {
+  /** A frame for one device's queue (amqp-frames.ts). */
+  function toDevice(
+    deviceId: string,
+    frame: EngineFrame,
+    payload?: Buffer,
+    extra: Record<string, unknown> = {},
+  ) {
+    // Made only when the connection has room, so a chunk waiting its turn is not held twice.
+    return broker.publish(names.deviceExchange, deviceId, () => frameMessage(frame, payload), {
       persistent: false,
       ...extra,
     });
   }
 
   function sendClose(deviceId: string, code: number, reason: string): void {
-    void toDevice(deviceId, Buffer.alloc(0), { type: 'close', headers: { code, reason } }).catch(
-      (err: unknown) => log.warn({ err, deviceId }, 'could not tell a device to close'),
-    );
+    void broker
+      .publish(names.deviceExchange, deviceId, Buffer.alloc(0), {
+        persistent: false,
+        type: 'close',
+        headers: { code, reason },
+      })
+      .catch((err: unknown) => log.warn({ err, deviceId }, 'could not tell a device to close'));
   }
 
   function online(deviceId: string): Presence {
@@ -219,7 +228,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
       }, requestTimeoutMs);
       timer.unref();
       pending.set(id, { deviceId, op: header.op, resolve, reject, timer });
-      toDevice(deviceId, encodeFrame(header, payload), {
+      toDevice(deviceId, header, payload, {
         replyTo,
         correlationId: String(id),
         mandatory: true,
@@ -281,7 +290,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
       tag,
     });
     if (!fresh) return;
-    await toDevice(deviceId, encodeFrame({ op: 'welcome', deviceIdentifier: deviceId }));
+    await toDevice(deviceId, { op: 'welcome', deviceIdentifier: deviceId });
     log.info({ deviceId, profileId: device.profileId }, 'device joined the bus');
     notify(connectListeners, entry.device);
   }
@@ -304,7 +313,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
       ref,
       ...(verdict.accepted ? {} : { reason: verdict.reason }),
     };
-    await toDevice(deviceId, encodeFrame(frame));
+    await toDevice(deviceId, frame);
   }
 
   link.on('bus.online', (body) => {
@@ -386,7 +395,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
 
     deliverBallot(deviceId, ballot) {
       if (!presence.has(deviceId)) return false;
-      void toDevice(deviceId, encodeFrame({ op: 'ballot', ...ballot })).catch((err: unknown) =>
+      void toDevice(deviceId, { op: 'ballot', ...ballot }).catch((err: unknown) =>
         log.error({ err, deviceId }, 'ballot send failed'),
       );
       return true;
@@ -447,7 +456,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
         if (!deviceId) return;
         let decoded;
         try {
-          decoded = decodeDeviceFrame(message.content, true);
+          decoded = decodeDeviceMessage(message.content, message.properties.headers);
         } catch (error) {
           log.warn({ deviceId, err: error }, 'malformed device bus reply');
           sendClose(deviceId, CLOSE_MALFORMED, (error as Error).message);
@@ -487,7 +496,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
         if (!deviceId) return;
         let header;
         try {
-          ({ header } = decodeDeviceFrame(message.content, true));
+          ({ header } = decodeDeviceMessage(message.content, message.properties.headers));
         } catch (error) {
           if (!(error instanceof FrameError)) throw error;
           log.warn({ deviceId, err: error }, 'malformed device bus frame');

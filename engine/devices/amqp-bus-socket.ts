@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import amqp from 'amqplib';
+import { frameMessageOf, wholeFrame } from '../bus/amqp-frames.ts';
 import { CLOSE_UNAUTHORIZED } from '../bus/bus-frames.ts';
 import type { AmqpBus } from './device-bundle.ts';
 
@@ -30,6 +31,7 @@ const PREFETCH = 16;
 const PING_EVERY_MS = 15_000;
 /** Close codes the runtimes know (bus-frames.ts), and one to try again later. */
 const CLOSE_TRY_AGAIN = 1013;
+const CHANNEL_CLOSE_GRACE_MS = 200;
 const CLOSE_ABNORMAL = 1006;
 
 export class AmqpBusSocket extends EventEmitter {
@@ -56,21 +58,25 @@ export class AmqpBusSocket extends EventEmitter {
   send(data: Buffer): void {
     const channel = this.channel;
     if (this.readyState !== OPEN || !channel) return;
-    const id = frameId(data);
+    const header = frameHeader(data);
+    const id = typeof header?.id === 'number' ? header.id : undefined;
     const asked = id === undefined ? undefined : this.asked.get(id);
+    const { content, headers } = frameMessageOf(data);
     if (asked) {
       this.asked.delete(id!);
-      channel.publish(this.bus.exchange, asked.replyTo, data, {
+      channel.publish(this.bus.exchange, asked.replyTo, content, {
         userId: this.deviceUser,
         correlationId: String(id),
+        headers,
       });
       channel.ack(asked.message);
       return;
     }
-    if (this.hello === undefined && frameOp(data) === 'hello') this.hello = data;
-    channel.publish(this.bus.exchange, this.bus.routingKey, data, {
+    if (this.hello === undefined && header?.op === 'hello') this.hello = data;
+    channel.publish(this.bus.exchange, this.bus.routingKey, content, {
       userId: this.deviceUser,
       messageId: this.tag,
+      headers,
     });
   }
 
@@ -110,7 +116,11 @@ export class AmqpBusSocket extends EventEmitter {
     try {
       const channel = await connection.createChannel();
       channel.on('error', (error: Error) => this.emit('error', error));
-      channel.on('close', () => this.finish(CLOSE_ABNORMAL, 'channel closed'));
+      // The broker closing the connection closes the channel first; the connection's reason
+      // (a deleted user) is the one that counts, so a channel close waits a moment for it.
+      channel.on('close', () =>
+        setTimeout(() => this.finish(CLOSE_ABNORMAL, 'channel closed'), CHANNEL_CLOSE_GRACE_MS),
+      );
       await channel.prefetch(PREFETCH);
       this.channel = channel;
       const { consumerTag } = await channel.consume(
@@ -149,26 +159,23 @@ export class AmqpBusSocket extends EventEmitter {
     }
     if (type === 'greet') {
       channel.ack(message);
-      if (this.hello && this.channel)
-        this.channel.publish(this.bus.exchange, this.bus.routingKey, this.hello, {
-          userId: this.deviceUser,
-          messageId: this.tag,
-        });
+      if (this.hello) this.send(this.hello);
       return;
     }
-    const id = frameId(message.content);
+    const frame = wholeFrame(message.content, message.properties.headers);
+    const header = frameHeader(frame);
     const replyTo = message.properties.replyTo as string | undefined;
-    if (id !== undefined && replyTo) {
+    if (typeof header?.id === 'number' && replyTo) {
       // Acknowledged with the answer, so the device holds at most PREFETCH requests.
-      this.asked.set(id, { message, replyTo });
+      this.asked.set(header.id, { message, replyTo });
     } else {
       channel.ack(message);
-      if (frameOp(message.content) === 'welcome') {
+      if (header?.op === 'welcome') {
         if (this.welcomed) return;
         this.welcomed = true;
       }
     }
-    this.emit('message', message.content, true);
+    this.emit('message', frame, true);
   }
 
   private finish(code: number, reason: string): void {
@@ -186,16 +193,7 @@ export class AmqpBusSocket extends EventEmitter {
   }
 }
 
-/** The `id` of a frame's header (bus-frames.ts layout), if it has one. */
-function frameId(frame: Buffer): number | undefined {
-  const header = frameHeader(frame);
-  return typeof header?.id === 'number' ? header.id : undefined;
-}
-
-function frameOp(frame: Buffer): unknown {
-  return frameHeader(frame)?.op;
-}
-
+/** A frame's header (bus-frames.ts layout), if it reads as one; the runtime checks it fully. */
 function frameHeader(frame: Buffer): Record<string, unknown> | undefined {
   if (frame.length < 4) return undefined;
   const length = frame.readUInt32BE(0);

@@ -679,8 +679,9 @@ describe('embedded device bus with a real storage device', () => {
     );
     const badBundle = await run(['--config', amqp, '--dir', tempDir()]);
     expect(badBundle.code).toBe(2);
+    // An amqp bus without the device's broker credentials cannot be reached.
     expect(badBundle.stderr.trim().split('\n')).toEqual([
-      expect.stringContaining('not supported by this runtime yet'),
+      expect.stringContaining('bus.url must be an amqp(s) URL with the device’s user and password'),
     ]);
 
     const refused = join(tempDir(), 'refused.json');

@@ -5,17 +5,27 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../../engine/log.ts';
 import { startEngine, type EngineOptions, type RunningEngine } from '../../engine/server.ts';
+import { backendOptions, backendProcessOptions } from './backend.ts';
 
 export function tempDir(prefix = 'privicore-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** An engine in the test process on 127.0.0.1 port 0 with a temp data dir. */
+/**
+ * An engine in the test process on 127.0.0.1 port 0 with a temp data dir, on this run's backend
+ * (backend.ts): SQLite and the embedded bus, or PostgreSQL and RabbitMQ.
+ */
 export async function startTestEngine(
   options: Partial<EngineOptions> = {},
 ): Promise<RunningEngine & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDir();
-  const engine = await startEngine({ port: 0, log: createLogger('silent'), ...options, dataDir });
+  const engine = await startEngine({
+    port: 0,
+    log: createLogger('silent'),
+    ...(await backendOptions(dataDir, options)),
+    ...options,
+    dataDir,
+  });
   return Object.assign(engine, { dataDir });
 }
 
@@ -34,7 +44,9 @@ const ROOT = join(import.meta.dirname, '..', '..');
 export async function spawnEngine(
   dataDir: string,
   extraArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
 ): Promise<EngineProcess> {
+  const backend = await backendProcessOptions(dataDir);
   const child = spawn(
     process.execPath,
     [
@@ -45,12 +57,13 @@ export async function spawnEngine(
       dataDir,
       '--port',
       '0',
+      ...backend.args,
       ...extraArgs,
     ],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PRIVICORE_LOG_LEVEL: 'info' },
+      env: { ...process.env, PRIVICORE_LOG_LEVEL: 'info', ...backend.env, ...extraEnv },
     },
   );
   let errText = '';
