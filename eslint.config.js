@@ -26,6 +26,7 @@ const FOLDERS = [
   'test',
   'scripts',
   'bin',
+  'examples',
 ];
 
 /** Every folder of ours except `self` and `allowed`, as paths for `import-x/no-restricted-paths`. */
@@ -156,7 +157,7 @@ export default defineConfig([
         {
           basePath: root,
           zones: [
-            // renderer/ → bridge/ only: enforced by vault/no-restricted-value-paths below.
+            // renderer/ and client/: enforced by vault/no-restricted-value-paths below.
             {
               target: './preload',
               from: othersThan('preload', 'bridge'),
@@ -168,17 +169,13 @@ export default defineConfig([
               message: 'main/ may import only bridge/, client/ and engine/host.ts.',
             },
             engineExceptHost('main'),
+            // bridge/ is plain TypeScript any runtime can load; the CLI shares its wording table.
             {
               target: './cli',
-              from: othersThan('cli', 'client', 'engine'),
-              message: 'cli/ may import only client/ and engine/host.ts.',
+              from: othersThan('cli', 'client', 'engine', 'bridge'),
+              message: 'cli/ may import only client/, bridge/ and engine/host.ts.',
             },
             engineExceptHost('cli'),
-            {
-              target: './client',
-              from: othersThan('client', 'bridge'),
-              message: 'client/ may import only bridge/ of ours.',
-            },
             {
               target: './engine',
               from: othersThan('engine'),
@@ -188,6 +185,12 @@ export default defineConfig([
               target: './bridge',
               from: othersThan('bridge'),
               message: 'bridge/ may import nothing of ours.',
+            },
+            {
+              // A third party's application: it stands alone (README there), on Node only.
+              target: './examples',
+              from: othersThan('examples'),
+              message: 'examples/ may import nothing of ours: an example runs on its own.',
             },
             // test/, scripts/ and bin/ may import anything.
           ],
@@ -202,6 +205,12 @@ export default defineConfig([
               target: './renderer',
               from: othersThan('renderer', 'bridge'),
               message: 'renderer/ may import only bridge/ (`import type` is exempt).',
+            },
+            // Types may cross (STYLE 1): the client names the engine's device bundle type.
+            {
+              target: './client',
+              from: othersThan('client', 'bridge'),
+              message: 'client/ may import only bridge/ of ours (`import type` is exempt).',
             },
           ],
         },

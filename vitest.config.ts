@@ -18,6 +18,13 @@ export default defineConfig({
     // Engine tests spawn real processes and sockets; two cores are the budget.
     maxWorkers: 2,
     reporters: ['default'],
+    server: {
+      deps: {
+        // The compiled programs (out/) load in Node as they are, exactly as they run for users;
+        // passed through Vite's transforms they would be neither fast nor the same code.
+        external: [/\/out\//],
+      },
+    },
     projects: [
       {
         extends: true,
@@ -39,6 +46,7 @@ export default defineConfig({
                   'test/unit/engine/store/**/*.test.ts',
                   'test/scale/**/*.test.ts',
                 ],
+                globalSetup: ['test/global-setup.ts'],
                 env: { PRIVICORE_TEST_BACKEND: 'postgres' },
               },
             },

@@ -1,7 +1,27 @@
 import { z } from 'zod';
+import {
+  LIMITS,
+  absolutePathSchema,
+  classificationFieldsSchema,
+  contextSchema,
+  deviceNameSchema,
+  extensionSchema,
+  fileNameSchema,
+  governanceNameSchema,
+  newPassphraseSchema,
+  newPasswordSchema,
+  tokenSchema,
+  typedSecretSchema,
+  usernameSchema,
+} from './field-rules.ts';
+import { OAUTH_SCOPES } from './oauth-scopes.ts';
 import type {
   AccountInfo,
   AppNavigation,
+  ConnectedApps,
+  ConsentOutcome,
+  ConsentPrompt,
+  NewAppCredentials,
   ApprovalsState,
   AppState,
   DeviceApproval,
@@ -14,11 +34,19 @@ import type {
   FolderChange,
   HeldOperation,
   KeyStatus,
+  OrgDetails,
+  OrgDeviceAdded,
+  OrgInvitationHint,
+  OrgOverview,
+  OrgPoll,
+  OrgSummary,
   PairingJoin,
   PairingQr,
   PairingResult,
   PairingStranger,
   PendingDevice,
+  ReachStatus,
+  RemoteStorageAdded,
   PoliciesOverview,
   SessionState,
   StorageDeviceInfo,
@@ -48,9 +76,14 @@ function channel<I extends z.ZodType, R>(input: I): ChannelSpec<I, R> {
 }
 
 const none = z.undefined().or(z.object({}).strict()).optional();
-const token = z.string().min(3).max(200);
+const token = tokenSchema;
+const context = contextSchema;
 const text = (max: number) => z.string().min(1).max(max);
-const context = z.string().min(1).max(1024).startsWith('/');
+const oauthScope = z.enum(OAUTH_SCOPES);
+/** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
+const identifier = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'not an identifier');
 /** Contract §1.3: identifiers are UUIDs (lowercase v7 from this engine). */
 const deviceIdentifier = z
   .string()
@@ -59,47 +92,63 @@ const deviceIdentifier = z
     'not a device identifier',
   );
 const deviceRef = z.object({ deviceIdentifier }).strict();
-/** Contract §8: device names are 1–255 characters; control characters have no place in one. */
-const deviceName = text(255).regex(/^[^\p{Cc}]+$/u, 'no control characters');
-/** A path main opens or writes: absolute (POSIX, drive letter or UNC), since main has no cwd to resolve against. */
-const absolutePath = z
-  .string()
-  .min(1)
-  .max(4096)
-  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'must be an absolute path');
-/** A new recovery kit's passphrase (client/crypto/recovery-kit.ts: version 2's rule). */
-const passphrase = z.string().min(15).max(1024);
+const deviceName = deviceNameSchema;
+const absolutePath = absolutePathSchema;
+const passphrase = newPassphraseSchema;
 const transferId = z.string().min(1).max(100);
+const orgRef = z.object({ directoryId: identifier }).strict();
+/** Contract §13: 1–200 characters; a name of spaces alone names nothing. */
+const orgName = text(200)
+  .regex(/\S/, 'not blank')
+  .regex(/^[^\p{Cc}]+$/u, 'no control characters');
+const grantableRole = z.enum(['admin', 'member']);
+/** An engine's TLS pin: `sha256:` and the key's SHA-256 in base64url, base64 or hex. */
+const tlsPin = z
+  .string()
+  .max(200)
+  .regex(/^sha256:([A-Za-z0-9+/_-]{43}=?|[0-9a-fA-F:]{64,95})$/, 'not a sha256: fingerprint');
 /** Contract §1.3: every id is a UUID. */
 const id = deviceIdentifier;
 const strategy = z.enum(['unanimous', 'consensus', 'affirmative', 'minimum_percentage']);
-const percentage = z.number().int().min(1).max(100);
+const percentage = z.number().int().min(1).max(LIMITS.percentageMax);
 /** Contract §10: seconds per round. */
-const timeLimit = z.number().int().min(10).max(86_400);
+const timeLimit = z.number().int().min(LIMITS.timeLimitMinSeconds).max(LIMITS.timeLimitMaxSeconds);
+const governanceName = governanceNameSchema;
 
 export const channels = {
   'engine:status': channel<typeof none, EngineStatus>(none),
 
   'session:get': channel<typeof none, SessionState>(none),
+  /**
+   * Points the app at an engine. A remote https engine whose certificate no trusted authority
+   * vouches for, and that comes without `tlsPin`, is refused with `client.tls_untrusted` and its
+   * fingerprint (`details.fingerprint`): the window asks the person to confirm it, then calls
+   * again with that pin. A certificate that does not match a given pin is refused naming both.
+   */
   'session:useEngine': channel<
-    z.ZodType<{ mode: 'embedded' } | { mode: 'remote'; apiUrl: string }>,
+    z.ZodType<{ mode: 'embedded' } | { mode: 'remote'; apiUrl: string; tlsPin?: string }>,
     SessionState
   >(
     z.discriminatedUnion('mode', [
       z.object({ mode: z.literal('embedded') }).strict(),
       z
-        .object({ mode: z.literal('remote'), apiUrl: z.url({ protocol: /^https?$/ }).max(2048) })
+        .object({
+          mode: z.literal('remote'),
+          apiUrl: z.url({ protocol: /^https?$/ }).max(2048),
+          tlsPin: tlsPin.optional(),
+        })
         .strict(),
     ]),
   ),
   'session:signUp': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
-    z
-      .object({ username: z.string().min(3).max(254), password: z.string().min(10).max(1024) })
-      .strict(),
+    z.object({ username: usernameSchema, password: newPasswordSchema }).strict(),
   ),
   'session:signIn': channel<z.ZodType<{ username: string; password: string }>, SessionState>(
     z
-      .object({ username: z.string().min(1).max(254), password: z.string().min(1).max(1024) })
+      .object({
+        username: z.string().min(1).max(LIMITS.usernameMax),
+        password: typedSecretSchema,
+      })
       .strict(),
   ),
   'session:signOut': channel<typeof none, SessionState>(none),
@@ -119,7 +168,7 @@ export const channels = {
     z
       .object({
         folder: context.optional(),
-        q: z.string().max(255).optional(),
+        q: z.string().max(LIMITS.searchMax).optional(),
         page: z.number().int().min(1).max(1_000_000),
         perPage: z.number().int().min(1).max(500),
         sort: z.enum(['createdAt', 'fileName', 'size']),
@@ -145,7 +194,12 @@ export const channels = {
    * folder already holds is kept as "name (2).ext" (Transfer.renamedFrom says so).
    */
   'files:upload': channel<z.ZodType<{ paths: string[]; context: string }>, UploadStarted>(
-    z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), context }).strict(),
+    z
+      .object({
+        paths: z.array(z.string().min(1).max(LIMITS.pathMax)).min(1).max(1000),
+        context,
+      })
+      .strict(),
   ),
   /**
    * Opens the native save dialog unless a target is given; resolves with the transfer. A given
@@ -154,7 +208,7 @@ export const channels = {
   'files:download': channel<
     z.ZodType<{ token: string; fileName: string; target?: string }>,
     Transfer | null
-  >(z.object({ token, fileName: text(255), target: absolutePath.optional() }).strict()),
+  >(z.object({ token, fileName: fileNameSchema, target: absolutePath.optional() }).strict()),
   /** Downloads several files into a folder picked in the native dialog; null when cancelled. */
   'files:downloadMany': channel<
     z.ZodType<{ files: { token: string; fileName: string }[] }>,
@@ -163,7 +217,7 @@ export const channels = {
     z
       .object({
         files: z
-          .array(z.object({ token, fileName: text(255) }).strict())
+          .array(z.object({ token, fileName: fileNameSchema }).strict())
           .min(1)
           .max(1000),
       })
@@ -192,13 +246,8 @@ export const channels = {
     z
       .object({
         token,
-        fileName: text(255),
-        extension: z
-          .string()
-          .max(32)
-          .regex(/^[^.]*$/, 'no dot')
-          .nullable()
-          .optional(),
+        fileName: fileNameSchema,
+        extension: extensionSchema.nullable().optional(),
       })
       .strict(),
   ),
@@ -209,9 +258,7 @@ export const channels = {
     z
       .object({
         token,
-        fields: z
-          .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().max(1024))
-          .refine((fields) => Object.keys(fields).length <= 49, 'at most 49 fields'),
+        fields: classificationFieldsSchema,
       })
       .strict(),
   ),
@@ -294,10 +341,29 @@ export const channels = {
     z.ZodType<{ dir?: string; name?: string } | undefined>,
     StorageDeviceInfo | null
   >(z.object({ dir: absolutePath.optional(), name: deviceName.optional() }).strict().optional()),
+  /**
+   * Makes a storage device for another computer (a NAS, a server) and saves its configuration
+   * (device token and the engine's TLS pin) where the native save dialog says; null when it was
+   * cancelled. Only while other computers can reach the engine.
+   */
+  'storage:addRemote': channel<z.ZodType<{ name: string }>, RemoteStorageAdded | null>(
+    z.object({ name: deviceName }).strict(),
+  ),
   /** Copies every file the device lacks to it from the others. */
   'storage:sync': channel<z.ZodType<{ deviceIdentifier: string }>, StorageSyncResult>(deviceRef),
   /** The device stops being a storage device (a local folder is left as it is). */
   'storage:remove': channel<z.ZodType<{ deviceIdentifier: string }>, void>(deviceRef),
+
+  /** "Let my other computers connect": where the built-in engine answers. */
+  'reach:get': channel<typeof none, ReachStatus>(none),
+  /**
+   * Opens the built-in engine to the local network (TLS, fixed port) or closes it to this
+   * computer again. The engine restarts; a signed-in session carries on. Refused while
+   * transfers run, and with a remote engine.
+   */
+  'reach:setOpen': channel<z.ZodType<{ open: boolean }>, ReachStatus>(
+    z.object({ open: z.boolean() }).strict(),
+  ),
 
   'account:get': channel<typeof none, AccountInfo>(none),
   'account:changePassword': channel<
@@ -306,8 +372,8 @@ export const channels = {
   >(
     z
       .object({
-        currentPassword: z.string().min(1).max(1024),
-        newPassword: z.string().min(10).max(1024),
+        currentPassword: typedSecretSchema,
+        newPassword: newPasswordSchema,
       })
       .strict(),
   ),
@@ -322,7 +388,7 @@ export const channels = {
   'account:importRecoveryKit': channel<
     z.ZodType<{ passphrase: string; path?: string }>,
     KeyStatus | null
-  >(z.object({ passphrase: z.string().min(1).max(1024), path: absolutePath.optional() }).strict()),
+  >(z.object({ passphrase: typedSecretSchema, path: absolutePath.optional() }).strict()),
 
   /** This computer as an authenticator: its ballots and their history. */
   'approvals:get': channel<typeof none, ApprovalsState>(none),
@@ -359,9 +425,9 @@ export const channels = {
       .object({
         strategy: strategy.optional(),
         percentageRequired: percentage.optional(),
-        quorumSize: z.number().int().min(1).max(100).optional(),
+        quorumSize: z.number().int().min(1).max(LIMITS.quorumMax).optional(),
         timeLimit: timeLimit.optional(),
-        maxAttempts: z.number().int().min(1).max(10).optional(),
+        maxAttempts: z.number().int().min(1).max(LIMITS.maxAttemptsMax).optional(),
       })
       .strict(),
   ),
@@ -380,7 +446,7 @@ export const channels = {
     z
       .object({
         votingConfigurationId: id.optional(),
-        name: text(100),
+        name: governanceName,
         strategy,
         percentageRequired: percentage.optional(),
         timeLimit,
@@ -408,9 +474,9 @@ export const channels = {
   >(
     z
       .object({
-        name: text(100).optional(),
-        policyTemplateId: text(100),
-        applyingEventIds: z.array(text(100)).min(1).max(20),
+        name: governanceName.optional(),
+        policyTemplateId: governanceName,
+        applyingEventIds: z.array(governanceName).min(1).max(20),
         contextPrefix: context.optional(),
         votingConfigurationId: id.optional(),
         activate: z.boolean(),
@@ -422,6 +488,172 @@ export const channels = {
   ),
   'policies:delete': channel<z.ZodType<{ policyId: string }>, void>(
     z.object({ policyId: id }).strict(),
+  ),
+
+  /** The organisations the profile belongs to and the invitations waiting for its answer. */
+  'org:overview': channel<typeof none, OrgOverview>(none),
+  /** Creates an organisation with the profile as its owner. */
+  'org:create': channel<z.ZodType<{ name: string }>, OrgSummary>(
+    z.object({ name: orgName }).strict(),
+  ),
+  /** Members (with counts for owners and admins), invitations and devices of one organisation. */
+  'org:details': channel<z.ZodType<{ directoryId: string }>, OrgDetails>(orgRef),
+  /**
+   * Makes an account the organisation manages. The first password comes from the window (it
+   * made it and shows it once); main keeps no copy.
+   */
+  'org:addPerson': channel<
+    z.ZodType<{
+      directoryId: string;
+      username: string;
+      password: string;
+      role: 'admin' | 'member';
+      displayName?: string;
+    }>,
+    { profileId: string }
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        username: z.string().min(3).max(254),
+        password: z.string().min(10).max(1024),
+        role: grantableRole,
+        displayName: z.string().max(200).optional(),
+      })
+      .strict(),
+  ),
+  'org:invite': channel<
+    z.ZodType<{ directoryId: string; username: string; role: 'admin' | 'member' }>,
+    void
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        username: z.string().min(1).max(254),
+        role: grantableRole,
+      })
+      .strict(),
+  ),
+  'org:setRole': channel<
+    z.ZodType<{ directoryId: string; profileId: string; role: 'admin' | 'member' }>,
+    void
+  >(z.object({ directoryId: identifier, profileId: identifier, role: grantableRole }).strict()),
+  /** A managed member's new password (made and shown by the window, like addPerson's). */
+  'org:setPassword': channel<
+    z.ZodType<{ directoryId: string; profileId: string; password: string }>,
+    void
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        profileId: identifier,
+        password: z.string().min(10).max(1024),
+      })
+      .strict(),
+  ),
+  /** The person's answer to an invitation; resolves with the overview as it then stands. */
+  'org:answer': channel<z.ZodType<{ invitationId: string; accept: boolean }>, OrgOverview>(
+    z.object({ invitationId: identifier, accept: z.boolean() }).strict(),
+  ),
+  /**
+   * Sets up a device (or a storage device) for a member and writes its configuration file where
+   * the native save dialog says; null when the dialog was cancelled (nothing is created then).
+   * The file's token never crosses to the window.
+   */
+  'org:addDevice': channel<
+    z.ZodType<{ directoryId: string; profileId: string; deviceName: string; storage: boolean }>,
+    OrgDeviceAdded | null
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        profileId: identifier,
+        deviceName,
+        storage: z.boolean(),
+      })
+      .strict(),
+  ),
+  /** Replaces the organisation's details. */
+  'org:saveDetails': channel<
+    z.ZodType<{ directoryId: string; meta: Record<string, string> }>,
+    void
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        meta: z
+          .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/), z.string().max(1024))
+          .refine((meta) => Object.keys(meta).length <= 50, 'at most 50 fields')
+          .refine((meta) => !('directoryId' in meta), 'directoryId is not a detail'),
+      })
+      .strict(),
+  ),
+
+  /**
+   * Ask the team: ballots go to the authenticators of the chosen members (every member when
+   * `profileIds` is absent), by the rules of one of this profile's voting configurations (its
+   * defaults when absent). Resolves once the ballots are out; `org:poll` follows the result.
+   */
+  'org:ask': channel<
+    z.ZodType<{
+      directoryId: string;
+      subject: string;
+      context?: string;
+      profileIds?: string[];
+      votingConfigurationId?: string;
+    }>,
+    OrgPoll
+  >(
+    z
+      .object({
+        directoryId: identifier,
+        subject: text(500).regex(/\S/, 'not blank'),
+        context: z.string().max(1024).optional(),
+        profileIds: z.array(identifier).min(1).max(1000).optional(),
+        votingConfigurationId: identifier.optional(),
+      })
+      .strict(),
+  ),
+  /** A pool asked in an organisation, as it stands now. */
+  'org:poll': channel<z.ZodType<{ directoryId: string; poolId: string }>, OrgPoll>(
+    z.object({ directoryId: identifier, poolId: identifier }).strict(),
+  ),
+  /** The OAuth applications this profile registered, and the consents it gave. */
+  'apps:list': channel<typeof none, ConnectedApps>(none),
+  /** Registers an application; the credentials come back once (the secret is not kept). */
+  'apps:register': channel<
+    z.ZodType<{ name: string; redirectUri: string; scopes: string[] }>,
+    NewAppCredentials
+  >(
+    z
+      .object({
+        name: text(200).regex(
+          /^[^\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]+$/u,
+          'no control characters',
+        ),
+        redirectUri: z.string().min(1).max(2048),
+        scopes: z.array(oauthScope).min(1).max(OAUTH_SCOPES.length),
+      })
+      .strict(),
+  ),
+  /** Deletes a registered application: its codes and tokens stop working at once. */
+  'apps:revoke': channel<z.ZodType<{ applicationId: string }>, void>(
+    z.object({ applicationId: identifier }).strict(),
+  ),
+  /** Ends an application's access to this profile (every consent given to it). */
+  'apps:revokeAccess': channel<z.ZodType<{ clientId: string }>, { revoked: number }>(
+    z.object({ clientId: identifier }).strict(),
+  ),
+
+  /** Consent links opened on this computer and not answered yet, oldest first. */
+  'consent:pending': channel<typeof none, ConsentPrompt[]>(none),
+  /**
+   * The person's answer to a consent prompt: allow gives the access and sends the browser to the
+   * registered redirect URI with the request id; deny sends it there with error=access_denied.
+   * A refused prompt only closes.
+   */
+  'consent:answer': channel<z.ZodType<{ id: string; allow: boolean }>, ConsentOutcome>(
+    z.object({ id: z.string().min(1).max(100), allow: z.boolean() }).strict(),
   ),
 
   'app:state': channel<typeof none, AppState>(none),
@@ -453,10 +685,18 @@ export interface BridgeEvents {
   'app:state': AppState;
   /** Show this screen (a notification was clicked). */
   'app:navigate': AppNavigation;
+  /** The built-in engine opened to other computers or closed again. */
+  'reach:changed': ReachStatus;
   /** The Approvals inbox changed (a ballot arrived, was voted on or closed). */
   'approvals:changed': ApprovalsState;
   /** An operation of this computer waits for a vote, or its vote moved on or ended. */
   'votes:held': HeldOperation;
+  /** An invitation to an organisation arrived: look at the overview again. */
+  'org:invitation': OrgInvitationHint;
+  /** A pool this window asked ended (POOL-RESOLVED): its result. */
+  'org:poll': OrgPoll;
+  /** A consent link reached this computer: ask the person (or say why it cannot be answered). */
+  'consent:requested': ConsentPrompt;
 }
 export type BridgeEvent = keyof BridgeEvents;
 export const bridgeEvents: readonly BridgeEvent[] = [
@@ -470,6 +710,10 @@ export const bridgeEvents: readonly BridgeEvent[] = [
   'pairing:stranger',
   'app:state',
   'app:navigate',
+  'reach:changed',
   'approvals:changed',
   'votes:held',
+  'org:invitation',
+  'org:poll',
+  'consent:requested',
 ];

@@ -182,8 +182,37 @@ export interface PairingQr {
   expiresAt: string;
   /** The QR code as a PNG data URL (`data:image/png;base64,…`). */
   qrImage: string;
-  /** The code names the built-in engine, which answers only on this computer. */
+  /**
+   * The code names the built-in engine while it answers only on this computer ("Let my other
+   * computers connect" is off).
+   */
   localOnly: boolean;
+}
+
+/**
+ * "Let my other computers connect": whether the built-in engine answers other computers on the
+ * local network (over TLS with its own certificate, on a fixed port), and how they reach it.
+ */
+export interface ReachStatus {
+  /** The app uses its built-in engine, so the switch applies. */
+  available: boolean;
+  open: boolean;
+  /** The port it listens on for other computers (while open), or would. */
+  port: number;
+  /** The addresses other computers use, `https://192.168.1.20:9009` (while open). */
+  urls: string[];
+  /** The certificate's pin every other computer checks (while open). */
+  tlsPin: string | null;
+}
+
+/** A storage device made for another computer: its configuration file was written. */
+export interface RemoteStorageAdded {
+  deviceIdentifier: string;
+  name: string;
+  /** Where the configuration bundle was saved. */
+  bundlePath: string;
+  /** The command to run on that computer. */
+  command: string;
 }
 
 /**
@@ -269,7 +298,7 @@ export interface AppState {
 
 /** Main asks the window to show a screen (e.g. after a notification was clicked). */
 export interface AppNavigation {
-  screen: 'devices' | 'approvals';
+  screen: 'devices' | 'approvals' | 'organisation' | 'apps';
 }
 
 export type VotingStrategy = 'unanimous' | 'consensus' | 'affirmative' | 'minimum_percentage';
@@ -419,4 +448,177 @@ export interface PoliciesOverview {
   templates: PolicyTemplateInfo[];
   policies: PolicyInfo[];
   configurations: { votingConfigurationId: string; name: string }[];
+}
+
+/** An organisation (a directory, contract §13) and the signed-in profile's role in it. */
+export type OrgRole = 'owner' | 'admin' | 'member';
+
+export interface OrgSummary {
+  directoryId: string;
+  name: string;
+  role: OrgRole;
+  memberCount: number;
+  ownerProfileId: string;
+  createdAt: string;
+  /** The organisation's details (free-form, e.g. address). */
+  meta: Record<string, string>;
+}
+
+export interface OrgInvitation {
+  invitationId: string;
+  directoryId: string;
+  directoryName: string;
+  username: string;
+  role: 'admin' | 'member';
+  status: 'pending' | 'accepted' | 'declined';
+  /** The profile id of whoever invited. */
+  invitedBy: string;
+  createdAt: string;
+  processedAt: string | null;
+}
+
+/** The organisations the profile belongs to, and the invitations waiting for its answer. */
+export interface OrgOverview {
+  organisations: OrgSummary[];
+  invitations: OrgInvitation[];
+}
+
+/** Counts an owner or admin sees of a member: never a file. */
+export interface OrgMemberCounts {
+  devices: number;
+  storageDevices: number;
+  authenticators: number;
+  files: number;
+  storedBytes: number;
+}
+
+export interface OrgMember {
+  profileId: string;
+  username: string;
+  displayName: string | null;
+  role: OrgRole;
+  /** Made by the organisation (its password can be set there), else invited. */
+  managed: boolean;
+  joinedAt: string;
+  /** Null for a plain member looking (counts are for owners and admins). */
+  counts: OrgMemberCounts | null;
+}
+
+export interface OrgDevice {
+  profileId: string;
+  deviceIdentifier: string;
+  name: string;
+  status: 'pending' | 'approved';
+  role: 'storage' | 'authenticator' | null;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+/** One organisation as its screen shows it; invitations and devices for owners and admins. */
+export interface OrgDetails {
+  organisation: OrgSummary;
+  members: OrgMember[];
+  invitations: OrgInvitation[];
+  devices: OrgDevice[];
+}
+
+/** A device set up for a member; its configuration file was written where the person chose. */
+export interface OrgDeviceAdded {
+  deviceIdentifier: string;
+  name: string;
+  storage: boolean;
+  savedTo: string;
+}
+
+/**
+ * "Ask the team": a directory voting pool (contract §13 create-voting-pool) as the window shows
+ * it — the tally of the current round and how many yes votes approve it whatever else happens.
+ */
+export interface OrgPoll {
+  poolId: string;
+  directoryId: string;
+  subject: string;
+  context: string | null;
+  status: 'pending' | 'approved' | 'rejected' | 'expired' | 'cancelled';
+  strategy: 'unanimous' | 'consensus' | 'affirmative' | 'minimum_percentage';
+  round: number;
+  voters: number;
+  approvals: number;
+  rejections: number;
+  needed: number;
+  expiresAt: string;
+  resolvedAt: string | null;
+}
+
+/** An invitation arrived (a hint: the overview says what it is). */
+export interface OrgInvitationHint {
+  invitationId: string;
+  directoryName: string;
+}
+
+/** A scope an application holds or asks for, with its plain words (contract §1.4). */
+export interface ScopeWords {
+  scope: string;
+  words: string;
+}
+
+/** An OAuth application this profile registered (Connected apps). */
+export interface RegisteredApp {
+  applicationId: string;
+  name: string;
+  redirectUri: string;
+  scopes: ScopeWords[];
+  createdAt: string;
+}
+
+/** One consent this profile gave ("Apps you allowed"), newest first. */
+export interface AllowedApp {
+  requestId: string;
+  clientId: string;
+  name: string;
+  redirectUri: string;
+  scopes: ScopeWords[];
+  consentedAt: string;
+  /** The device that gave it; null for a profile (password) session. */
+  deviceIdentifier: string | null;
+  /** waiting: not collected yet; active: the application holds access; ended. */
+  state: 'waiting' | 'active' | 'ended';
+}
+
+export interface ConnectedApps {
+  registered: RegisteredApp[];
+  allowed: AllowedApp[];
+}
+
+/** A new application's credentials: the client secret is shown this once. */
+export interface NewAppCredentials {
+  applicationId: string;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  scopes: ScopeWords[];
+}
+
+/**
+ * A consent link opened on this computer, checked against the engine's record. `ready`: the
+ * person decides; `refused`: the link cannot be answered (unknown client, redirect URI that is
+ * not the registered one, a malformed link, signed out) and `message` says why.
+ */
+export interface ConsentPrompt {
+  id: string;
+  state: 'ready' | 'refused';
+  message: string | null;
+  /** The engine's record, never the link's words; null when there is none. */
+  application: { clientId: string; name: string; redirectUri: string; createdAt: string } | null;
+  /** What a yes grants. */
+  scopes: ScopeWords[];
+  receivedAt: string;
+}
+
+/** What happened after an answer: the browser was sent to the application, or nothing. */
+export interface ConsentOutcome {
+  outcome: 'allowed' | 'denied' | 'closed';
+  /** The address opened in the browser (the registered redirect URI with the answer). */
+  opened: string | null;
 }

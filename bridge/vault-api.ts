@@ -18,12 +18,15 @@ export interface BridgeErrorInfo {
   reason: string | null;
   status: number | null;
   fields?: Record<string, string[]>;
+  /** Facts the window may show or act on (a certificate fingerprint to confirm); never secret. */
+  details?: Record<string, string>;
 }
 
 export class VaultError extends Error {
   readonly reason: string | null;
   readonly status: number | null;
   readonly fields: Record<string, string[]> | undefined;
+  readonly details: Record<string, string> | undefined;
 
   constructor(info: BridgeErrorInfo) {
     super(info.message);
@@ -31,6 +34,7 @@ export class VaultError extends Error {
     this.reason = info.reason;
     this.status = info.status;
     this.fields = info.fields;
+    this.details = info.details;
   }
 }
 

@@ -1,4 +1,4 @@
-// The CLI's non-secret settings, one JSON file: which engine, which profile. Written atomically
+// The CLI's non-secret settings, one JSON file: which engine (and its TLS pin), which profile. Written atomically
 // (temporary file + rename) so an interrupted run never leaves half a file.
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -13,6 +13,12 @@ const CliConfigSchema = z.object({
   profileId: z.string().optional(),
   /** Set on a machine that joined a profile by QR pairing: it acts as this device. */
   deviceIdentifier: z.string().optional(),
+  /**
+   * The TLS pin of each https engine this machine pinned (`--pin`, a confirmed fingerprint or a
+   * pairing code's), by engine address. Not a secret (the engine shows it to anyone who
+   * connects), so it lives here and not in the keychain.
+   */
+  tlsPins: z.record(z.string(), z.string()).optional(),
   /** Set once this machine is a verified authenticator: its device (the token is in the keychain). */
   authenticatorDeviceId: z.string().optional(),
 });

@@ -11,6 +11,7 @@ import { wsUrlFor, type VaultSession } from '../client/session.ts';
 import type { EmbeddedEngine } from '../engine/host.ts';
 import { readCliConfig, writeCliConfig, type CliConfig } from './cli-config.ts';
 import type { CliPaths } from './cli-paths.ts';
+import { engineTrust, pinKey } from './engine-trust.ts';
 import type { Output } from './output.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -20,11 +21,15 @@ export interface GlobalFlags {
   json: boolean;
   /** --insecure-http: a plain-http engine off this machine is allowed (with a warning). */
   insecureHttp?: boolean;
+  /** --pin: the SPKI fingerprint the engine's TLS certificate must have (`sha256:…`). */
+  pin?: string;
 }
 
 export interface EngineConnection {
   apiUrl: string;
   wsUrl: string;
+  /** The pin every connection to the engine checks (engine-trust.ts); none: the system's CAs. */
+  tlsPin?: string;
   /** Set when this run started the embedded engine. */
   embedded?: EmbeddedEngine;
 }
@@ -82,6 +87,11 @@ export class CliContext {
     await writeCliConfig(this.paths.configFile, this.config);
   }
 
+  /** Remembers an engine's TLS pin, so later runs check it without --pin. */
+  async savePin(apiUrl: string, pin: string): Promise<void> {
+    await this.saveConfig({ tlsPins: { ...this.config.tlsPins, [pinKey(apiUrl)]: pin } });
+  }
+
   requireProfileId(): string {
     if (!this.config.profileId) {
       throw new PrivicoreError({
@@ -121,9 +131,25 @@ export class CliContext {
           `Warning: ${apiUrl} is plain http: your password and tokens cross the network unencrypted (--insecure-http).`,
         );
       }
-      const clean = apiUrl.replace(/\/+$/, '');
-      return { apiUrl: clean, wsUrl: this.flags.ws ?? this.config.wsUrl ?? wsUrlFor(clean) };
+      const clean = pinKey(apiUrl);
+      const trust = await engineTrust({
+        apiUrl: clean,
+        flagPin: this.flags.pin,
+        savedPin: this.config.tlsPins?.[clean],
+        interactive: process.stdin.isTTY === true && process.stderr.isTTY === true,
+        signal: this.signal,
+      });
+      if (trust.save) await this.savePin(clean, trust.save);
+      return {
+        apiUrl: clean,
+        wsUrl: this.flags.ws ?? this.config.wsUrl ?? wsUrlFor(clean),
+        ...(trust.pin ? { tlsPin: trust.pin } : {}),
+      };
     }
+    if (this.flags.pin !== undefined)
+      throw new UsageError(
+        "--pin checks a remote engine's certificate; the embedded engine runs in this process.",
+      );
     // Loaded only when used: a remote engine needs none of the engine's code or native modules.
     const { startEmbeddedEngine } = await import('../engine/host.ts');
     // Engine logs would drown the CLI's one-line messages; PRIVICORE_LOG_LEVEL brings them back.
@@ -140,6 +166,7 @@ export class CliContext {
     const session = await resumeSession({
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
+      ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
       profileId,
       secrets: this.secrets,
     });

@@ -7,7 +7,7 @@ import { PrivicoreError } from '../client/privicore-error.ts';
 import { UsageError } from './usage-error.ts';
 
 export type FailureClass =
-  'failure' | 'usage' | 'notFound' | 'auth' | 'network' | 'integrity' | 'cancelled';
+  'failure' | 'usage' | 'notFound' | 'auth' | 'network' | 'integrity' | 'untrusted' | 'cancelled';
 
 export const EXIT_OK = 0;
 
@@ -18,6 +18,8 @@ export const EXIT_CODES: Readonly<Record<FailureClass, number>> = {
   auth: 4,
   network: 5,
   integrity: 6,
+  // Not "try again later" (5): the same engine will present the same certificate.
+  untrusted: 7,
   // As a shell reports a command ended by Ctrl-C (128 + SIGINT).
   cancelled: 130,
 };
@@ -31,6 +33,10 @@ export const EXIT_CODE_MEANINGS: readonly (readonly [FailureClass | 'ok', string
   ['auth', 'not logged in, session expired or revoked, wrong password, or no data key here'],
   ['network', 'the engine or its storage devices could not be reached; try again later'],
   ['integrity', 'the data failed its integrity check (altered or corrupt); nothing was released'],
+  [
+    'untrusted',
+    "the engine's TLS certificate is not the pinned one, or not trusted; nothing was sent",
+  ],
   ['cancelled', 'interrupted (Ctrl-C or SIGTERM)'],
 ];
 
@@ -53,6 +59,8 @@ const CLASS_BY_REASON: Readonly<Record<string, FailureClass>> = {
   'storage.unavailable': 'network',
   'storage.device_offline': 'network',
   'client.integrity': 'integrity',
+  'client.tls_pin_mismatch': 'untrusted',
+  'client.tls_untrusted': 'untrusted',
   'storage.no_intact_copy': 'integrity',
   'client.cancelled': 'cancelled',
   // An engine without the route is not a missing token.

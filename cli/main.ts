@@ -1,6 +1,9 @@
-// The `privicore-vault` process (bin/privicore-vault.js loads it through tsx).
+// The `privicore-vault` process: bin/privicore-vault.js runs its compiled form (out/cli/main.mjs).
 
 import { runCli } from './run-cli.ts';
+
+/** After a signal the CLI cancels cleanly, but never takes longer than this to exit. */
+const SIGNAL_DEADLINE_MS = 5_000;
 
 const controller = new AbortController();
 let interrupted = false;
@@ -10,6 +13,7 @@ const interrupt = (code: number) => () => {
   if (interrupted) process.exit(code);
   interrupted = true;
   controller.abort();
+  setTimeout(() => process.exit(code), SIGNAL_DEADLINE_MS).unref();
 };
 process.on('SIGINT', interrupt(130));
 process.on('SIGTERM', interrupt(143));
@@ -30,5 +34,6 @@ if (stdoutError) {
   code = 1;
 }
 process.exitCode = code;
-// Everything is closed by now; a handle someone forgot must not keep the CLI from exiting.
+// Everything is closed by now; a handle someone forgot, or output a parent stopped reading, must
+// not keep the CLI from exiting.
 setTimeout(() => process.exit(code), 3_000).unref();

@@ -1,77 +1,26 @@
 // The CLI's dispatcher: global flags, one command, its own flags; exit code 0 on success and one
 // code per class of failure (exit-codes.ts). Every failure prints exactly one line on stderr.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { PrivicoreError } from '../client/privicore-error.ts';
-import { CliContext, type GlobalFlags } from './cli-context.ts';
-import { cliPaths } from './cli-paths.ts';
+import type { GlobalFlags } from './cli-context.ts';
 import type { CommandSpec } from './command-spec.ts';
-import { loginCommand, logoutCommand, signupCommand, whoamiCommand } from './commands/account.ts';
-import { devicesCommand } from './commands/devices.ts';
-import { completionCommand } from './commands/completion.ts';
-import { findCommand, lsCommand } from './commands/file-list.ts';
-import {
-  catCommand,
-  classifyCommand,
-  getCommand,
-  mvCommand,
-  putCommand,
-  rmCommand,
-} from './commands/files.ts';
-import { pairCommand, qrCommand } from './commands/pairing.ts';
-import { recoveryCommand } from './commands/recovery.ts';
-import { storageCommand } from './commands/storage.ts';
-import { authenticatorsCommand, voteCommand, votesCommand } from './commands/authenticators.ts';
-import { policiesCommand } from './commands/policies.ts';
-import { votingCommand } from './commands/voting.ts';
-import { describeError } from './describe-error.ts';
 import { EXIT_CODE_MEANINGS, EXIT_OK, exitCode, exitCodeFor } from './exit-codes.ts';
-import { Output } from './output.ts';
+import { GLOBAL_OPTIONS, GLOBAL_VALUE_OPTIONS, PROGRAM, VERSION } from './global-options.ts';
 import { terminalStyle } from './terminal-style.ts';
 import { UsageError } from './usage-error.ts';
 
-const PROGRAM = 'privicore-vault';
-const VERSION = '0.1.0';
-
-const GLOBAL_OPTIONS = {
-  engine: { type: 'string' },
-  ws: { type: 'string' },
-  'insecure-http': { type: 'boolean' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
-  help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
-} as const satisfies NonNullable<ParseArgsConfig['options']>;
-
-const COMMANDS: readonly CommandSpec[] = [
-  signupCommand,
-  loginCommand,
-  logoutCommand,
-  whoamiCommand,
-  putCommand,
-  getCommand,
-  catCommand,
-  lsCommand,
-  findCommand,
-  mvCommand,
-  classifyCommand,
-  rmCommand,
-  devicesCommand,
-  storageCommand,
-  qrCommand,
-  pairCommand,
-  recoveryCommand,
-  authenticatorsCommand,
-  votingCommand,
-  policiesCommand,
-  votesCommand,
-  voteCommand,
-  completionCommand(PROGRAM, () => COMMANDS, GLOBAL_OPTIONS),
-];
+// The command table, the client library and the engine load only when a command needs them, so
+// `--version` starts as fast as Node does.
 
 export async function runCli(argv: readonly string[], signal: AbortSignal): Promise<number> {
   try {
     const name = commandName(argv);
+    if (name === undefined && argv.includes('--version') && globalsParse(argv)) {
+      process.stdout.write(`${VERSION}\n`);
+      return EXIT_OK;
+    }
+    const { COMMANDS } = await import('./command-list.ts');
     const command = name === undefined ? undefined : COMMANDS.find((spec) => spec.name === name);
     if (name !== undefined && !command) {
       throw new UsageError(`unknown command "${name}".`);
@@ -94,7 +43,7 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
       return EXIT_OK;
     }
     if (values['help'] === true || !command) {
-      process.stdout.write(command ? commandHelp(command) : generalHelp());
+      process.stdout.write(command ? commandHelp(command) : generalHelp(COMMANDS));
       return command || values['help'] === true ? EXIT_OK : exitCode('usage');
     }
     if (json && quiet)
@@ -103,8 +52,14 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
       json,
       insecureHttp: values['insecure-http'] === true,
       ...(typeof values['engine'] === 'string' ? { engine: values['engine'] } : {}),
+      ...(typeof values['pin'] === 'string' ? { pin: values['pin'] } : {}),
       ...(typeof values['ws'] === 'string' ? { ws: values['ws'] } : {}),
     };
+    const [{ Output }, { CliContext }, { cliPaths }] = await Promise.all([
+      import('./output.ts'),
+      import('./cli-context.ts'),
+      import('./cli-paths.ts'),
+    ]);
     const out = new Output(json, process.stdout, process.stderr, { quiet });
     const ctx = await CliContext.create(out, cliPaths(), flags, signal);
     try {
@@ -124,6 +79,7 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
     } else if (error instanceof PrivicoreError && error.reason === 'client.cancelled') {
       fail('cancelled.');
     } else {
+      const { describeError } = await import('./describe-error.ts');
       fail(describeError(error).replace(/\s*\n\s*/g, ' '));
       if (process.env['PRIVICORE_VAULT_DEBUG'] && error instanceof Error && error.stack)
         process.stderr.write(`${error.stack}\n`);
@@ -132,12 +88,22 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
   }
 }
 
+/** Whether the arguments are global options only (a bad one is reported the usual way). */
+function globalsParse(argv: readonly string[]): boolean {
+  try {
+    parseArgs({ args: [...argv], options: GLOBAL_OPTIONS, strict: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The first argument that is neither an option nor the value of a global option. */
 function commandName(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '--') return argv[i + 1];
-    if (arg === '--engine' || arg === '--ws') {
+    if (GLOBAL_VALUE_OPTIONS.has(arg)) {
       i += 1;
       continue;
     }
@@ -150,10 +116,10 @@ function synopses(command: CommandSpec): readonly string[] {
   return typeof command.synopsis === 'string' ? [command.synopsis] : command.synopsis;
 }
 
-function generalHelp(): string {
+function generalHelp(COMMANDS: readonly CommandSpec[]): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
   return [
-    `Usage: ${PROGRAM} [--engine URL] [--ws URL] [--insecure-http] [--json | --quiet] <command> [arguments]`,
+    `Usage: ${PROGRAM} [--engine URL] [--pin sha256:…] [--ws URL] [--insecure-http] [--json | --quiet] <command> [arguments]`,
     '',
     'Files are encrypted on this machine before they leave it; the token, the private key and the',
     'data key live in the OS keychain. Without --engine the embedded engine runs for each command,',
@@ -164,6 +130,8 @@ function generalHelp(): string {
     '',
     'Global options:',
     '  --engine URL   the engine API (saved at signup/login; "embedded" for the embedded one)',
+    '  --pin sha256:… the key fingerprint of the engine\'s TLS certificate (its "tlsPin"); saved',
+    '                 per engine, so later runs check it without the option',
     '  --ws URL       the WebSocket channel, when not API URL + /ws',
     '  --insecure-http  allow a plain-http engine on another machine (a LAN test setup only:',
     '                 the password and tokens cross the network unencrypted)',

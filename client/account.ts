@@ -25,6 +25,8 @@ import { VaultSession, type SessionOptions } from './session.ts';
 export interface EngineAddress {
   apiUrl: string;
   wsUrl?: string;
+  /** The engine's TLS pin (http.ts): checked on every connection before anything is sent. */
+  tlsPin?: string;
 }
 
 export interface AccountOptions extends EngineAddress {
@@ -52,7 +54,7 @@ const SIGNUP_TIMEOUT_MS = 60_000;
 export async function signUp(
   options: AccountOptions & { username: string; password: string },
 ): Promise<SignedIn> {
-  const http = new HttpClient({ apiUrl: options.apiUrl });
+  const http = new HttpClient(httpOptions(options));
   try {
     const accepted = await registerProfile(http, {
       username: options.username,
@@ -102,7 +104,7 @@ export async function signUp(
 export async function logIn(
   options: AccountOptions & { username: string; password: string },
 ): Promise<SignedIn> {
-  const http = new HttpClient({ apiUrl: options.apiUrl });
+  const http = new HttpClient(httpOptions(options));
   let issued;
   try {
     issued = await authenticate(http, { username: options.username, password: options.password });
@@ -110,7 +112,7 @@ export async function logIn(
     http.close();
   }
   const token = issued.authorizationToken;
-  const authed = new HttpClient({ apiUrl: options.apiUrl, token: () => token });
+  const authed = new HttpClient({ ...httpOptions(options), token: () => token });
   let profileId: string;
   let keyRegistered: boolean;
   try {
@@ -189,6 +191,7 @@ function openSession(
   return VaultSession.open({
     apiUrl: options.apiUrl,
     ...(options.wsUrl ? { wsUrl: options.wsUrl } : {}),
+    ...(options.tlsPin ? { tlsPin: options.tlsPin } : {}),
     authorizationToken,
     ...(keys.dataKey ? { dataKey: keys.dataKey } : {}),
     ...(keys.privateKey ? { profilePrivateKey: keys.privateKey } : {}),
@@ -205,4 +208,8 @@ async function hasPublicKey(http: HttpClient): Promise<boolean> {
     if (isPrivicoreError(error, 'profile.public_key_required')) return false;
     throw error;
   }
+}
+
+function httpOptions(address: EngineAddress): { apiUrl: string; tlsPin?: string } {
+  return { apiUrl: address.apiUrl, ...(address.tlsPin ? { tlsPin: address.tlsPin } : {}) };
 }

@@ -34,10 +34,16 @@ export class AuthenticatorInbox {
   constructor(options: {
     apiUrl: string;
     wsUrl: string;
+    /** The engine's TLS pin, when this computer pins it (http.ts). */
+    tlsPin?: string;
     deviceToken: () => string | undefined;
     channel?: Partial<Omit<SessionChannelOptions, 'wsUrl' | 'http' | 'token'>>;
   }) {
-    this.http = new HttpClient({ apiUrl: options.apiUrl, token: options.deviceToken });
+    this.http = new HttpClient({
+      apiUrl: options.apiUrl,
+      token: options.deviceToken,
+      ...(options.tlsPin ? { tlsPin: options.tlsPin } : {}),
+    });
     this.channel = new SessionChannel({
       ...options.channel,
       wsUrl: options.wsUrl,

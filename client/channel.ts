@@ -1,6 +1,7 @@
-// The session's one WebSocket channel (contract §2): joins with the session's token, records
-// every command and request outcome it hears (so an ack that arrives before anyone waits for it
-// is kept), hands device and voting events to listeners, and survives dropped connections.
+// The session's one WebSocket channel (contract §2): the socket's life — join with the session's
+// token, heartbeat, reconnect — around two helpers: channel-messages.ts parses what the engine
+// sends, and channel-outcomes.ts remembers every command and request outcome heard (so an ack that
+// arrives before anyone waits for it is kept). Device and voting events go to listeners.
 //
 // After a reconnect it re-joins and reconciles every command still awaited through
 // /request-status/{id}, as the contract asks: the engine buffers messages for 30 s only while a
@@ -8,34 +9,28 @@
 // gone, and only the status endpoint can tell.
 
 import WebSocket, { type RawData } from 'ws';
-import { downloadSourceOf, type DownloadSource } from './download-source.ts';
+import {
+  joinReplyOf,
+  messageData,
+  type Frame,
+  parseFrame,
+  parseServerMessage,
+  type ChannelEventPayloads,
+  type CommandOutcome,
+  type RequestOutcome,
+} from './channel-messages.ts';
+import { OutcomeMemory } from './channel-outcomes.ts';
 import type { HttpClient } from './http.ts';
-import { isRecord } from './is-record.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import { requestStatus } from './endpoints/utility.ts';
+import { tlsError } from './tls/tls-errors.ts';
 
-export type CommandOutcome =
-  | { status: 2; body: unknown; via: 'message' }
-  /** Learned from /request-status after a reconnect: the result body was lost with the message. */
-  | { status: 2; via: 'status' }
-  | { status: 3; reason: string };
-
-export type RequestOutcome =
-  | { status: 2; source: DownloadSource }
-  /** The request succeeded but its download message was lost; ask again. */
-  | { status: 2; source: undefined }
-  | { status: 3; reason: string };
+export type { CommandOutcome, RequestOutcome } from './channel-messages.ts';
 
 export type ChannelState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed' | 'failed';
 
-export interface ChannelEvents {
+export interface ChannelEvents extends ChannelEventPayloads {
   state: ChannelState;
-  'device-pending': { deviceIdentifier: string; deviceName: string; requestedAt: string };
-  'device-paired': { deviceIdentifier: string; deviceName: string; pairedAt: string };
-  ballot: { ballotId: string; poolId: string; subject: string; expiresAt: string };
-  'pool-resolved': { poolId: string; status: string; subject: string; resolvedAt: string };
-  /** A command waits for a voting pool (status 1 with `{poolId, policyId}`). */
-  'vote-pending': { commandId: string; poolId: string; policyId: string };
   /** Every server message, as received (`data` of the envelope). */
   message: Record<string, unknown>;
 }
@@ -72,15 +67,6 @@ export interface WaitOptions {
 /** How long one /request-status look may take during reconciliation. */
 const RECONCILE_TIMEOUT_MS = 5_000;
 
-type Waiter =
-  | { kind: 'command'; settle(outcome: CommandOutcome): void; fail(error: Error): void }
-  | { kind: 'request'; settle(outcome: RequestOutcome): void; fail(error: Error): void };
-
-interface Remembered {
-  command?: CommandOutcome;
-  request?: RequestOutcome;
-}
-
 type Listener<K extends keyof ChannelEvents> = (event: ChannelEvents[K]) => void;
 
 export class SessionChannel {
@@ -89,10 +75,9 @@ export class SessionChannel {
   private stateValue: ChannelState = 'idle';
   private epochValue = 0;
   private channelIdValue: string | undefined;
-  private readonly outcomes = new Map<string, Remembered>();
+  private readonly outcomes: OutcomeMemory;
   /** Commands the engine said wait for a vote (status 1 `{poolId, policyId}`), by command id. */
   private readonly holds = new Map<string, { poolId: string; policyId: string }[]>();
-  private readonly waiters = new Map<string, Set<Waiter>>();
   private readonly listeners = new Map<keyof ChannelEvents, Set<Listener<never>>>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -108,6 +93,7 @@ export class SessionChannel {
       outcomeCacheSize: config.outcomeCacheSize ?? 2_000,
       reconcileGraceMs: config.reconcileGraceMs ?? 300,
     };
+    this.outcomes = new OutcomeMemory(this.options.outcomeCacheSize);
   }
 
   get state(): ChannelState {
@@ -157,7 +143,7 @@ export class SessionChannel {
       // A server that never answers the close handshake must not hold the process open.
       setTimeout(() => ws.terminate(), 2_000).unref();
     }
-    this.failAll(closedError());
+    this.outcomes.failAll(closedError());
   }
 
   /** Waits for a command's final outcome (status 2 or 3). */
@@ -177,87 +163,37 @@ export class SessionChannel {
 
   /** Forgets a remembered outcome (a request whose URL was used, so a retry waits afresh). */
   forget(id: string): void {
-    this.outcomes.delete(id);
+    this.outcomes.forget(id);
   }
 
   private wait<T extends CommandOutcome | RequestOutcome>(
-    kind: Waiter['kind'],
+    kind: 'command' | 'request',
     id: string,
     options: WaitOptions,
   ): Promise<T> {
-    const known = this.outcomes.get(id)?.[kind];
+    const known = this.outcomes.known(kind, id);
     if (known) return Promise.resolve(known as T);
     if (this.stateValue === 'closed') return Promise.reject(closedError());
     if (this.stateValue === 'failed') return Promise.reject(failedError());
-    if (options.signal?.aborted)
-      return Promise.reject(PrivicoreError.cancelled('Waiting for the command'));
-
-    return new Promise<T>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      const finish = () => {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        const set = this.waiters.get(id);
-        set?.delete(waiter);
-        if (set?.size === 0) this.waiters.delete(id);
-      };
-      const waiter = {
-        kind,
-        settle: (outcome: T) => {
-          finish();
-          resolve(outcome);
-        },
-        fail: (error: Error) => {
-          finish();
-          reject(error);
-        },
-      } as Waiter;
-      const onAbort = () => waiter.fail(PrivicoreError.cancelled('Waiting for the command'));
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      const arm = () => {
-        timer = setTimeout(
-          () => void this.timeOut(id, waiter, options.timeoutMs, arm),
-          options.timeoutMs,
-        );
-      };
-      arm();
-      const set = this.waiters.get(id) ?? new Set<Waiter>();
-      set.add(waiter);
-      this.waiters.set(id, set);
-      if (
-        options.since !== undefined &&
-        options.since !== this.epochValue &&
-        this.stateValue === 'joined'
-      ) {
-        void this.reconcile([id]);
-      }
+    const waiting = this.outcomes.wait(kind, id, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      // A last look at /request-status before giving up, for a message lost on a live connection.
+      // A command held for a vote is waited for as long as the engine still reports it started:
+      // the engine itself ends it at the pool's deadline (contract §10), so the wait goes on.
+      beforeTimeout: async () => {
+        await this.reconcile([id], 0);
+        return this.holds.has(id) && this.stateValue === 'joined';
+      },
     });
-  }
-
-  /**
-   * A last look at /request-status before giving up, for a message lost on a live connection.
-   * A command held for a vote is waited for as long as the engine still reports it started:
-   * the engine itself ends it at the pool's deadline (contract §10), so the wait is re-armed.
-   */
-  private async timeOut(
-    id: string,
-    waiter: Waiter,
-    timeoutMs: number,
-    rearm: () => void,
-  ): Promise<void> {
-    await this.reconcile([id], 0);
-    if (!this.waiters.get(id)?.has(waiter)) return;
-    if (this.holds.has(id) && this.stateValue === 'joined') {
-      rearm();
-      return;
+    if (
+      options.since !== undefined &&
+      options.since !== this.epochValue &&
+      this.stateValue === 'joined'
+    ) {
+      void this.reconcile([id]);
     }
-    waiter.fail(
-      new PrivicoreError({
-        status: 0,
-        reason: 'client.timeout',
-        message: `Command ${id} did not finish within ${Math.round(timeoutMs / 1000)} s; it may still complete on the engine.`,
-      }),
-    );
+    return waiting as Promise<T>;
   }
 
   private async dialAndJoin(): Promise<void> {
@@ -268,9 +204,13 @@ export class SessionChannel {
         reason: 'auth.missing_token',
         message: 'The session has no authorization token.',
       });
+    // Through the engine's pinned agent when it has a pin: the upgrade (and the join with the
+    // token after it) goes out only on a connection that presented the pinned key.
+    const agent = this.config.http.webSocketAgent();
     const ws = new WebSocket(this.config.wsUrl, {
       perMessageDeflate: false,
       handshakeTimeout: this.options.joinTimeoutMs,
+      ...(agent ? { agent } : {}),
     });
     this.ws = ws;
     // Failures after the open arrive as 'close'; this keeps a late 'error' from being unhandled.
@@ -279,12 +219,13 @@ export class SessionChannel {
       ws.once('open', () => resolve());
       ws.once('error', (error) =>
         reject(
-          new PrivicoreError({
-            status: 0,
-            reason: 'client.network',
-            message: `Could not open the channel ${this.config.wsUrl} (${(error as NodeJS.ErrnoException).code ?? error.message}).`,
-            cause: error,
-          }),
+          tlsError(error, this.config.http.apiUrl) ??
+            new PrivicoreError({
+              status: 0,
+              reason: 'client.network',
+              message: `Could not open the channel ${this.config.wsUrl} (${(error as NodeJS.ErrnoException).code ?? error.message}).`,
+              cause: error,
+            }),
         ),
       );
     });
@@ -293,7 +234,7 @@ export class SessionChannel {
       alive = true;
     });
     const correlationId = `join-${++this.correlation}`;
-    const reply = new Promise<Record<string, unknown>>((resolve, reject) => {
+    const reply = new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(
         () =>
           reject(
@@ -307,14 +248,15 @@ export class SessionChannel {
       );
       ws.on('message', (raw: RawData) => {
         alive = true;
-        const frame = parseFrame(raw);
+        const frame = parseFrame(raw.toString());
         if (!frame) return;
-        if (frame['correlationId'] === correlationId) {
+        if (frame.correlationId === correlationId) {
           clearTimeout(timer);
           resolve(frame);
           return;
         }
-        if (isRecord(frame['data']) && 'type' in frame['data']) this.dispatch(frame['data']);
+        const data = messageData(frame);
+        if (data) this.dispatch(data);
       });
       ws.once('close', () => {
         clearTimeout(timer);
@@ -330,26 +272,23 @@ export class SessionChannel {
     ws.send(
       JSON.stringify({ action: 'joinChannel', data: { authorizationToken: token, correlationId } }),
     );
-    let answer: Record<string, unknown>;
+    let answer: Frame;
     try {
       answer = await reply;
     } catch (error) {
       ws.terminate();
       throw error;
     }
-    const data = isRecord(answer['data']) ? answer['data'] : {};
-    if (answer['status'] !== 200) {
+    const joined = joinReplyOf(answer);
+    if (joined.status !== 200) {
       ws.terminate();
       throw new PrivicoreError({
-        status: typeof answer['status'] === 'number' ? answer['status'] : 0,
-        reason: typeof data['reason'] === 'string' ? data['reason'] : 'client.protocol',
-        message:
-          typeof data['message'] === 'string'
-            ? data['message']
-            : 'The engine refused to join the channel.',
+        status: joined.status,
+        reason: joined.reason ?? 'client.protocol',
+        message: joined.message ?? 'The engine refused to join the channel.',
       });
     }
-    this.channelIdValue = typeof data['channelId'] === 'string' ? data['channelId'] : undefined;
+    this.channelIdValue = joined.channelId;
     this.epochValue += 1;
     this.reconnectAttempt = 0;
     ws.once('close', (code) => this.onClose(ws, code));
@@ -380,7 +319,7 @@ export class SessionChannel {
     this.reconnectAttempt += 1;
     this.reconnectTimer = setTimeout(() => void this.reconnect(), delayMs ?? backoff);
     // Only waiters keep the process alive; an idle CLI session may exit.
-    if (this.waiters.size === 0) this.reconnectTimer.unref();
+    if (!this.outcomes.waiting) this.reconnectTimer.unref();
   }
 
   private async reconnect(): Promise<void> {
@@ -389,9 +328,13 @@ export class SessionChannel {
       await this.dialAndJoin();
     } catch (error) {
       if ((this.stateValue as ChannelState) === 'closed') return;
-      if (error instanceof PrivicoreError && error.status === 401) {
+      // A refused token, or an engine that is no longer the pinned one: trying again changes nothing.
+      if (
+        error instanceof PrivicoreError &&
+        (error.status === 401 || error.reason === 'client.tls_pin_mismatch')
+      ) {
         this.setState('failed');
-        this.failAll(error);
+        this.outcomes.failAll(error);
         return;
       }
       this.scheduleReconnect();
@@ -401,7 +344,7 @@ export class SessionChannel {
       this.ws?.close();
       return;
     }
-    await this.reconcile([...this.waiters.keys()]);
+    await this.reconcile(this.outcomes.awaited());
   }
 
   /** Settles waiters of commands /request-status says have finished. */
@@ -413,21 +356,20 @@ export class SessionChannel {
           // Bounded, so a wait's explicit timeout is not stretched by an engine that stopped answering.
           status = await requestStatus(this.config.http, id, { timeoutMs: RECONCILE_TIMEOUT_MS });
         } catch (error) {
-          if (error instanceof PrivicoreError && error.reason === 'command.not_found') {
-            for (const waiter of [...(this.waiters.get(id) ?? [])]) waiter.fail(error);
-          }
+          if (error instanceof PrivicoreError && error.reason === 'command.not_found')
+            this.outcomes.fail(id, error);
           // Unreachable engine: the next reconnect or the waiter's timeout tries again.
           return;
         }
         if (status.status === 1) return;
         // The message may be on its way on the new socket; prefer it, since it carries the result.
         if (graceMs > 0) await new Promise((resolve) => setTimeout(resolve, graceMs));
-        if (!this.waiters.has(id)) return;
+        if (!this.outcomes.isAwaited(id)) return;
         if (status.status === 2)
-          this.record(id, { status: 2, via: 'status' }, { status: 2, source: undefined });
+          this.outcomes.record(id, { status: 2, via: 'status' }, { status: 2, source: undefined });
         else {
           const reason = status.reason ?? 'server.error';
-          this.record(id, { status: 3, reason }, { status: 3, reason });
+          this.outcomes.record(id, { status: 3, reason }, { status: 3, reason });
         }
       }),
     );
@@ -435,140 +377,43 @@ export class SessionChannel {
 
   private dispatch(data: Record<string, unknown>): void {
     this.emit('message', data);
-    const id = typeof data['id'] === 'string' ? data['id'] : undefined;
-    const status = Number(data['command_status']);
-    const body = data['body'];
-    switch (data['type']) {
-      case 'X-DPT-CAB-ID': {
-        if (!id) return;
-        if (status === 1) {
-          if (isRecord(body) && typeof body['poolId'] === 'string') {
-            const hold = { poolId: body['poolId'], policyId: String(body['policyId'] ?? '') };
-            const known = this.holds.get(id) ?? [];
-            if (!known.some((entry) => entry.poolId === hold.poolId)) known.push(hold);
-            this.holds.delete(id);
-            this.holds.set(id, known);
-            while (this.holds.size > this.options.outcomeCacheSize)
-              this.holds.delete(this.holds.keys().next().value as string);
-            this.emit('vote-pending', { commandId: id, ...hold });
-          }
-          return;
-        }
-        if (status === 2)
-          this.record(id, { status: 2, body, via: 'message' }, { status: 2, source: undefined });
-        else if (status === 3) {
-          const reason = typeof body === 'string' ? body : 'server.error';
-          this.record(id, { status: 3, reason }, { status: 3, reason });
-        }
+    const message = parseServerMessage(data, this.config.http.apiUrl);
+    switch (message?.kind) {
+      case undefined:
         return;
-      }
-      case 'X-DPT-CAB-REQUEST-ID': {
-        if (!id) return;
-        if (status === 2) {
-          let outcome: RequestOutcome;
-          try {
-            outcome = { status: 2, source: downloadSourceOf(data, this.config.http.apiUrl) };
-          } catch (error) {
-            outcome = { status: 3, reason: (error as PrivicoreError).reason ?? 'client.protocol' };
-          }
-          this.record(id, undefined, outcome);
-        } else if (status === 3) {
-          this.record(id, undefined, {
-            status: 3,
-            reason: typeof body === 'string' ? body : 'server.error',
-          });
-        }
+      case 'command':
+        // The command's status-2 message also ends a request-data wait still without its URL.
+        if (message.outcome.status === 2)
+          this.outcomes.record(message.id, message.outcome, { status: 2, source: undefined });
+        else this.outcomes.record(message.id, message.outcome, message.outcome);
         return;
-      }
-      case 'STREAM-READY': {
-        const requestId =
-          id ?? (typeof data['requestId'] === 'string' ? data['requestId'] : undefined);
-        const url = data['streamUrl'];
+      case 'request':
+        this.outcomes.record(message.id, undefined, message.outcome);
+        return;
+      case 'stream-ready':
         // Contract §2: used only for a request still waiting for its URL (recorded even before
         // anyone waits, like every other outcome).
-        if (!requestId || typeof url !== 'string' || this.outcomes.get(requestId)?.request) return;
-        this.record(requestId, undefined, { status: 2, source: { kind: 'url', url } });
+        if (this.outcomes.known('request', message.requestId)) return;
+        this.outcomes.record(message.requestId, undefined, {
+          status: 2,
+          source: { kind: 'url', url: message.url },
+        });
         return;
-      }
-      case 'DEVICE-PENDING':
-        if (id && isRecord(body)) {
-          this.emit('device-pending', {
-            deviceIdentifier: id,
-            deviceName: String(body['deviceName'] ?? ''),
-            requestedAt: String(body['requestedAt'] ?? ''),
-          });
-        }
-        return;
-      case 'DEVICE-PAIRED':
-        if (id && isRecord(body)) {
-          this.emit('device-paired', {
-            deviceIdentifier: id,
-            deviceName: String(body['deviceName'] ?? ''),
-            pairedAt: String(body['pairedAt'] ?? ''),
-          });
-        }
-        return;
-      case 'BALLOT':
-        if (id && isRecord(body)) {
-          this.emit('ballot', {
-            ballotId: id,
-            poolId: String(body['poolId'] ?? ''),
-            subject: String(body['subject'] ?? ''),
-            expiresAt: String(body['expiresAt'] ?? ''),
-          });
-        }
-        return;
-      case 'POOL-RESOLVED':
-        if (id && isRecord(body)) {
-          this.emit('pool-resolved', {
-            poolId: id,
-            status: String(body['status'] ?? ''),
-            subject: String(body['subject'] ?? ''),
-            resolvedAt: String(body['resolvedAt'] ?? ''),
-          });
-        }
-        return;
-      default:
-        // Contract §2: unknown types are ignored.
+      case 'event':
+        if (message.event === 'vote-pending') this.rememberHold(message.payload);
+        this.emit(message.event, message.payload as never);
         return;
     }
   }
 
-  /**
-   * Remembers an outcome and settles its waiters. A request's download message never downgrades:
-   * the command's status-2 message that follows it must not replace the URL with "lost".
-   */
-  private record(
-    id: string,
-    command: CommandOutcome | undefined,
-    request: RequestOutcome | undefined,
-  ): void {
-    const remembered = this.outcomes.get(id) ?? {};
-    if (command && !remembered.command) remembered.command = command;
-    if (
-      request &&
-      (!remembered.request ||
-        (remembered.request.status === 2 &&
-          !remembered.request.source &&
-          request.status === 2 &&
-          request.source))
-    ) {
-      remembered.request = request;
-    }
-    this.outcomes.delete(id);
-    this.outcomes.set(id, remembered);
-    while (this.outcomes.size > this.options.outcomeCacheSize) {
-      const oldest = this.outcomes.keys().next().value as string;
-      this.outcomes.delete(oldest);
-    }
-    for (const waiter of [...(this.waiters.get(id) ?? [])]) {
-      if (waiter.kind === 'command' && remembered.command) waiter.settle(remembered.command);
-      if (waiter.kind === 'request' && remembered.request) waiter.settle(remembered.request);
-    }
-  }
-
-  private failAll(error: Error): void {
-    for (const set of [...this.waiters.values()]) for (const waiter of [...set]) waiter.fail(error);
+  /** Keeps the pools a command waits for (bounded like the outcomes), newest last. */
+  private rememberHold({ commandId, poolId, policyId }: ChannelEvents['vote-pending']): void {
+    const known = this.holds.get(commandId) ?? [];
+    if (!known.some((entry) => entry.poolId === poolId)) known.push({ poolId, policyId });
+    this.holds.delete(commandId);
+    this.holds.set(commandId, known);
+    while (this.holds.size > this.options.outcomeCacheSize)
+      this.holds.delete(this.holds.keys().next().value as string);
   }
 
   private startHeartbeat(ws: WebSocket, checkAlive: () => boolean): void {
@@ -607,15 +452,6 @@ export class SessionChannel {
         // A listener's failure is its own; delivery to the others goes on.
       }
     }
-  }
-}
-
-function parseFrame(raw: RawData): Record<string, unknown> | undefined {
-  try {
-    const frame: unknown = JSON.parse(raw.toString());
-    return isRecord(frame) ? frame : undefined;
-  } catch {
-    return undefined;
   }
 }
 

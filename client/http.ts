@@ -11,6 +11,8 @@ import type { Readable } from 'node:stream';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import { isRecord } from './is-record.ts';
 import { PrivicoreError } from './privicore-error.ts';
+import { tlsError } from './tls/tls-errors.ts';
+import { PinnedAgent } from './tls/pinned-agent.ts';
 
 export type FieldValue =
   | string
@@ -29,6 +31,12 @@ export interface HttpClientOptions {
   token?: () => string | undefined;
   /** Per-request limit for JSON calls; streams have none (their callers watch progress). */
   timeoutMs?: number;
+  /**
+   * The engine's TLS pin (`sha256:…`, tls/tls-pin.ts): every https connection must present this
+   * key, and nothing is sent on one that does not. Without it, https trusts the system's
+   * certificate authorities as usual.
+   */
+  tlsPin?: string;
 }
 
 export interface HttpRequest {
@@ -80,6 +88,7 @@ export function encodeFields(fields: Fields): URLSearchParams {
 
 export class HttpClient {
   readonly apiUrl: string;
+  readonly tlsPin: string | undefined;
   private readonly axios: AxiosInstance;
   private readonly token: () => string | undefined;
   private readonly timeoutMs: number;
@@ -89,11 +98,14 @@ export class HttpClient {
     this.apiUrl = options.apiUrl.replace(/\/+$/, '');
     this.token = options.token ?? (() => undefined);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.tlsPin = options.tlsPin;
     // Keep-alive: a session makes many small calls to one engine. Idle sockets do not keep the
     // process alive (Node unrefs them), and close() ends them.
     this.agents = {
       http: new HttpAgent({ keepAlive: true }),
-      https: new HttpsAgent({ keepAlive: true }),
+      https: options.tlsPin
+        ? new PinnedAgent(options.tlsPin, { keepAlive: true })
+        : new HttpsAgent({ keepAlive: true }),
     };
     this.axios = axios.create({
       baseURL: this.apiUrl,
@@ -110,7 +122,17 @@ export class HttpClient {
 
   /** A client for the same engine that sends another token (or none). */
   withToken(token: () => string | undefined): HttpClient {
-    return new HttpClient({ apiUrl: this.apiUrl, token, timeoutMs: this.timeoutMs });
+    return new HttpClient({
+      apiUrl: this.apiUrl,
+      token,
+      timeoutMs: this.timeoutMs,
+      ...(this.tlsPin ? { tlsPin: this.tlsPin } : {}),
+    });
+  }
+
+  /** The agent a WebSocket to this engine connects through (the pin applies there too). */
+  webSocketAgent(): HttpsAgent | undefined {
+    return this.tlsPin ? new PinnedAgent(this.tlsPin) : undefined;
   }
 
   /** Ends idle keep-alive connections. */
@@ -186,6 +208,8 @@ export class HttpClient {
         cause: error,
       });
     }
+    const tls = tlsError(error, this.apiUrl);
+    if (tls) return tls;
     const code = error instanceof AxiosError ? error.code : undefined;
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
       return new PrivicoreError({

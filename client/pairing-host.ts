@@ -89,7 +89,14 @@ export class PairingHost {
     const secret = newPairingSecret();
     this.codes.push({ secret, expiresAt: qr.expiresAt, used: false });
     return {
-      qrPayload: formatPairingPayload(qr.qrPayload, secret, this.fingerprint),
+      // This session's own pin for the engine goes along: the joining device then trusts exactly
+      // the certificate this one trusts.
+      qrPayload: formatPairingPayload(
+        qr.qrPayload,
+        secret,
+        this.fingerprint,
+        this.session.http.tlsPin,
+      ),
       expiresAt: qr.expiresAt,
     };
   }

@@ -1,9 +1,12 @@
 // The pairing code a signed-in device shows as a QR code: the contract's generate-token-qr
-// payload (§4) with two parameters of our own that the engine never sees (DESIGN "Devices and
+// payload (§4) with parameters of our own that the engine never sees (DESIGN "Devices and
 // approval"):
 //   privicore://authorize?token=<Q- token>&engine=<apiUrl, percent-encoded>
 //                        &secret=<one-time pairing secret>&fp=<profile key fingerprint>
-// (pairing-codes.ts). It arrives from a camera, a pasted image or typed text, so anything may
+//                        [&pin=<the engine's TLS pin, sha256:…>]
+// (pairing-codes.ts, tls/tls-pin.ts). The pin is there when the showing device pins its engine's
+// certificate (a self-signed one: the built-in engine on the local network, a home server), so
+// the joining device connects only to the certificate the code was shown with. It arrives from a camera, a pasted image or typed text, so anything may
 // come in: only that exact shape passes, and each refusal says in plain words what is wrong with
 // it. The contract calls tokens opaque, so the token is checked only for what every QR token has
 // — the `Q-` prefix and URL-safe characters — never for its length or contents. A remote engine
@@ -11,6 +14,7 @@
 
 import { isFingerprint, isPairingSecret } from './crypto/pairing-codes.ts';
 import { isAllowedEngineUrl } from './engine-address.ts';
+import { normalizePin } from './tls/tls-pin.ts';
 
 export interface PairingPayload {
   /** The single-use `Q-` token to redeem. */
@@ -21,6 +25,8 @@ export interface PairingPayload {
   secret: string;
   /** The fingerprint of the profile key the keys must come from. */
   fingerprint: string;
+  /** The engine's TLS pin, when the code carries one (always with an https engine). */
+  tlsPin?: string;
 }
 
 export type PairingPayloadProblem =
@@ -30,7 +36,8 @@ export type PairingPayloadProblem =
   | 'missing-engine'
   | 'bad-engine'
   | 'insecure-engine'
-  | 'missing-secret';
+  | 'missing-secret'
+  | 'bad-pin';
 
 export class PairingPayloadError extends Error {
   readonly code = 'ERR_PAIRING_PAYLOAD';
@@ -58,6 +65,7 @@ const WORDS: Record<PairingPayloadProblem, string> = {
     'The pairing code names an engine on another computer over plain http, where the connection is not encrypted. Use an https address for that engine.',
   'missing-secret':
     "The pairing code has no verification secret (it comes from an older version of the app, or it was cut short). Update the other device's app and show a new code.",
+  'bad-pin': `The pairing code's certificate fingerprint is damaged, or the engine it names is not https. ${SHOW_ANOTHER}`,
 };
 
 function refuse(problem: PairingPayloadProblem): PairingPayloadError {
@@ -112,21 +120,33 @@ export function parsePairingPayload(
     !isFingerprint(fingerprints[0]!)
   )
     throw refuse('missing-secret');
+  const pins = url.searchParams.getAll('pin');
+  let tlsPin: string | undefined;
+  if (pins.length > 0) {
+    tlsPin = pins.length === 1 ? normalizePin(pins[0]!) : undefined;
+    // A pin means a certificate: it has nothing to check on plain http.
+    if (!tlsPin || !engineUrl.startsWith('https:')) throw refuse('bad-pin');
+  }
   return {
     qrToken: tokens[0]!,
     engineUrl,
     secret: secrets[0]!,
     fingerprint: fingerprints[0]!,
+    ...(tlsPin ? { tlsPin } : {}),
   };
 }
 
-/** The code to show: the engine's payload with the secret and the fingerprint added. */
+/**
+ * The code to show: the engine's payload with the secret, the fingerprint and (for an engine
+ * this device pins) the engine's TLS pin added.
+ */
 export function formatPairingPayload(
   engineQrPayload: string,
   secret: string,
   fingerprint: string,
+  tlsPin?: string,
 ): string {
-  return `${engineQrPayload}&secret=${secret}&fp=${fingerprint}`;
+  return `${engineQrPayload}&secret=${secret}&fp=${fingerprint}${tlsPin ? `&pin=${tlsPin}` : ''}`;
 }
 
 function engineUrlOf(text: string): string {

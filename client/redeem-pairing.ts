@@ -39,7 +39,12 @@ export async function redeemPairing(options: {
 }): Promise<RedeemedPairing> {
   const { payload, deviceName, secrets } = options;
   const keys = generateProfileKeyPair();
-  const http = new HttpClient({ apiUrl: payload.engineUrl });
+  // The code's pin, when it has one: the engine must present the certificate the other computer
+  // showed, before the QR token or anything else goes to it.
+  const http = new HttpClient({
+    apiUrl: payload.engineUrl,
+    ...(payload.tlsPin ? { tlsPin: payload.tlsPin } : {}),
+  });
   try {
     let redeemed;
     try {

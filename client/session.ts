@@ -26,6 +26,8 @@ export interface SessionOptions {
   apiUrl: string;
   /** Default: apiUrl with the ws scheme + /ws (contract §1.1). */
   wsUrl?: string;
+  /** The engine's TLS pin: HTTP and the channel connect only to a certificate with this key. */
+  tlsPin?: string;
   authorizationToken: string;
   /** The profile's AES-256 data key; needed only to store and retrieve files. */
   dataKey?: Buffer;
@@ -60,7 +62,11 @@ export class VaultSession implements VaultContext {
     this.dataKeyValue = options.dataKey;
     this.profilePrivateKeyValue = options.profilePrivateKey;
     this.commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    this.http = new HttpClient({ apiUrl: this.apiUrl, token: () => this.token });
+    this.http = new HttpClient({
+      apiUrl: this.apiUrl,
+      token: () => this.token,
+      ...(options.tlsPin ? { tlsPin: options.tlsPin } : {}),
+    });
     this.channel = new SessionChannel({
       ...options.channel,
       wsUrl: this.wsUrl,

@@ -33,8 +33,12 @@ export interface EngineContext {
   readonly commands: CommandRunner;
   readonly secrets: EngineSecrets;
   readonly log: Logger;
-  /** Public URLs the engine hands out (contract §1.1). */
-  readonly urls: { apiUrl: string; wsUrl: string };
+  /**
+   * Public URLs the engine hands out (contract §1.1), and the pin of its own self-signed
+   * certificate: configuration bundles carry it. A real certificate's pin is not handed out,
+   * since its key may change on renewal (clients check such a certificate as usual).
+   */
+  readonly urls: { apiUrl: string; wsUrl: string; tlsPin?: string };
   readonly now: () => number;
   /** The same time as `now`, with timers: voting deadlines (contract §10) are armed on it. */
   readonly clock: Clock;

@@ -15,8 +15,9 @@ import type { Caller } from './domain/authorization.ts';
 import { downloadDeviceConfiguration } from './domain/device.ts';
 import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
 import { createLogger, type Logger } from './log.ts';
+import { acquireLock, inUse } from './lock-file.ts';
 import { startEngine, type RunningEngine } from './server.ts';
-import { acquireLock } from './data-dir-lock.ts';
+import type { TlsSetting } from './tls/engine-tls.ts';
 
 export interface EmbeddedEngineOptions {
   /** Everything lives here: the engine's database and secrets, host.json, device subfolders. */
@@ -30,6 +31,10 @@ export interface EmbeddedEngineOptions {
   deviceReadyTimeoutMs?: number;
   /** The address the engine hands out in its URLs when it is reached through a proxy. */
   publicUrl?: string;
+  /** Serve https/wss (the desktop app's "Let my other computers connect" uses self-signed). */
+  tls?: TlsSetting;
+  /** The address handed out in URLs with the listening port (server.ts `publicHost`). */
+  publicHost?: string;
 }
 
 export interface LocalStorageDevice {
@@ -47,6 +52,8 @@ export interface EmbeddedEngine {
   wsUrl: string;
   /** Where it listens; differs from apiUrl only with `publicUrl` (a proxy in front). */
   listenUrl: string;
+  /** With `tls`: the certificate's pin, which every client of this engine checks. */
+  tlsPin: string | undefined;
   dataDir: string;
   /** The local storage devices this host runs, of one profile or all. */
   localStorage(profileId?: string): LocalStorageDevice[];
@@ -77,7 +84,7 @@ const COMMAND_TIMEOUT_MS = 30_000;
 export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const releaseLock = acquireLock(join(dataDir, 'host.lock'));
+  const releaseLock = acquireLock(join(dataDir, 'host.lock'), (owner) => inUse(dataDir, owner));
   const log = createLogger(options.logLevel ?? process.env['PRIVICORE_LOG_LEVEL'] ?? 'warn');
   const readyTimeoutMs = options.deviceReadyTimeoutMs ?? 15_000;
   let engine: RunningEngine;
@@ -88,6 +95,8 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       port: options.port ?? 0,
       log,
       ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.publicHost ? { publicHost: options.publicHost } : {}),
     });
   } catch (error) {
     releaseLock();
@@ -127,7 +136,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     name: string,
     dir: string,
   ): Promise<LocalStorageDevice> {
-    const api = engineApi(engine.apiUrl, token);
+    const api = engineApi(engine, token);
     const { profileId } = (await api.get('/profile/retrieve-profile-id')) as { profileId: string };
     const requested = await api.command('/device/request-unique-identifier', { deviceName: name });
     const { deviceIdentifier } = (await api.post('/device/retrieve-unique-identifier', {
@@ -173,6 +182,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     apiUrl: engine.apiUrl,
     wsUrl: engine.wsUrl,
     listenUrl: engine.listenUrl,
+    tlsPin: engine.tlsPin,
     dataDir,
     localStorage(profileId) {
       return record.devices
@@ -180,7 +190,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
         .map((entry) => view(entry, running.get(entry.deviceIdentifier)?.device));
     },
     async ensureLocalStorage(token) {
-      const { profileId } = (await engineApi(engine.apiUrl, token).get(
+      const { profileId } = (await engineApi(engine, token).get(
         '/profile/retrieve-profile-id',
       )) as { profileId: string };
       const existing = record.devices.filter((entry) => entry.profileId === profileId);
@@ -306,54 +316,53 @@ async function readRecord(file: string): Promise<HostRecord> {
 }
 
 /**
- * One process at a time per data folder: two engines on one database would each run the other's
- * commands. A lock left by a process that died is taken over.
+ * The engine's own public API, for provisioning devices as any client would: the same routes
+ * and checks, called in-process (no socket, so no TLS to verify against itself).
  */
-/** The engine's own public API, for provisioning devices as any client would. */
-function engineApi(apiUrl: string, token: string) {
+function engineApi(engine: RunningEngine, token: string) {
   const headers = { 'x-dpt-authorization': token, accept: 'application/json' };
-  async function read(response: Response): Promise<unknown> {
-    const text = await response.text();
+  type Answer = Awaited<ReturnType<RunningEngine['inject']>>;
+  function read(response: Answer): unknown {
+    const text = response.body;
     const body: unknown = text === '' ? undefined : JSON.parse(text);
-    if (!response.ok) {
+    if (response.statusCode < 200 || response.statusCode >= 300) {
       const error = body as { message?: string; reason?: string } | undefined;
-      throw Object.assign(new Error(error?.message ?? `The engine answered ${response.status}.`), {
-        status: response.status,
-        reason: error?.reason,
-      });
+      throw Object.assign(
+        new Error(error?.message ?? `The engine answered ${response.statusCode}.`),
+        { status: response.statusCode, reason: error?.reason },
+      );
     }
     return body;
   }
-  async function post(path: string, fields: Record<string, string>): Promise<unknown> {
-    return read(
-      await fetch(apiUrl + path, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(fields).toString(),
-      }),
-    );
-  }
+  const post = (path: string, fields: Record<string, string>) =>
+    engine.inject({
+      method: 'POST',
+      url: path,
+      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
   return {
-    get: async (path: string) => read(await fetch(apiUrl + path, { headers })),
-    post,
+    get: async (path: string) => read(await engine.inject({ method: 'GET', url: path, headers })),
+    post: async (path: string, fields: Record<string, string>) => read(await post(path, fields)),
     /** Sends a command and polls it to its end; resolves with its id. */
     async command(path: string, fields: Record<string, string>): Promise<string> {
-      const response = await fetch(apiUrl + path, {
-        method: 'POST',
-        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(fields).toString(),
-      });
-      const accepted = await read(response);
+      const response = await post(path, fields);
+      const accepted = read(response);
+      const header = response.headers['x-dpt-cab-id'];
       const id =
-        response.headers.get('x-dpt-cab-id') ??
-        (Array.isArray(accepted) ? String(accepted[0]) : String(accepted));
+        typeof header === 'string'
+          ? header
+          : Array.isArray(accepted)
+            ? String(accepted[0])
+            : String(accepted);
       const deadline = Date.now() + COMMAND_TIMEOUT_MS;
       for (let wait = 10; ; wait = Math.min(wait * 2, 200)) {
-        const status = await fetch(`${apiUrl}/request-status/${id}`);
-        const word = (await status.json()) as string;
+        const status = await engine.inject({ method: 'GET', url: `/request-status/${id}` });
+        const word = JSON.parse(status.body) as string;
         if (word === 'succeeded') return id;
         if (word === 'rejected') {
-          const reason = status.headers.get('x-dpt-cab-reason') ?? 'server.error';
+          const reasonHeader = status.headers['x-dpt-cab-reason'];
+          const reason = typeof reasonHeader === 'string' ? reasonHeader : 'server.error';
           throw Object.assign(new Error(`The engine rejected ${path}: ${reason}.`), {
             status: 0,
             reason,
@@ -366,3 +375,4 @@ function engineApi(apiUrl: string, token: string) {
     },
   };
 }
+export type { TlsSetting } from './tls/engine-tls.ts';

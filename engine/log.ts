@@ -1,10 +1,12 @@
 import pino from 'pino';
+import { stderrLogStream } from './log-stream.ts';
 
 export type Logger = pino.Logger;
 
 /**
- * Structured logs on stderr (stdout carries only the ready line). Credentials never reach a
- * log: request headers that carry them and any field named like a secret are redacted.
+ * Structured logs on stderr (stdout carries only the ready line), written without ever blocking
+ * the process (log-stream.ts). Credentials never reach a log: request headers that carry them
+ * and any field named like a secret are redacted.
  */
 export function createLogger(level = process.env.PRIVICORE_LOG_LEVEL ?? 'info'): Logger {
   return pino(
@@ -35,6 +37,6 @@ export function createLogger(level = process.env.PRIVICORE_LOG_LEVEL ?? 'info'):
         }),
       },
     },
-    pino.destination(2),
+    stderrLogStream(),
   );
 }

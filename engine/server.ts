@@ -1,7 +1,9 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { acquireLock } from './data-dir-lock.ts';
+import { acquireLock, inUse } from './lock-file.ts';
+import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import type { Server as SecureServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createHmac } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -27,6 +29,8 @@ import { dataTokenCommands, discardExpiredReservations } from './domain/data-tok
 import { recoverInterruptedUploads, transferCommands } from './domain/data-transfer.ts';
 import { createCommandGate } from './domain/command-gate.ts';
 import { authenticateDevice, deviceCommands } from './domain/device.ts';
+import { directoryCommands } from './domain/directory.ts';
+import { oauthCommands } from './domain/oauth.ts';
 import { policyCommands } from './domain/policy.ts';
 import { authenticatorCommands } from './domain/verified-authenticator.ts';
 import { castVoteOverBus, votingCommands } from './domain/voting.ts';
@@ -36,10 +40,12 @@ import { changePasswordCommand, registerProfileCommand } from './domain/profile.
 import { registerPublicKeyCommand } from './domain/public-key.ts';
 import { deviceConnected, deviceDisconnected, storageCommands } from './domain/storage.ts';
 import { buildApp } from './http/app.ts';
+import { endWithError, upgradeProblem } from './http/raw-error-response.ts';
 import { mayReach, notAllowedMessage } from './http/token-access.ts';
 import { createLogger, type Logger } from './log.ts';
 import { openStore } from './store/open-store.ts';
 import type { Store } from './store/store.ts';
+import { loadEngineTls, type EngineTls, type TlsSetting } from './tls/engine-tls.ts';
 import { createTransferServices } from './transfer/transfer-services.ts';
 
 export interface EngineOptions {
@@ -49,6 +55,21 @@ export interface EngineOptions {
   port?: number;
   /** The public API URL handed out in links, when it differs from the listening address. */
   publicUrl?: string;
+  /**
+   * The host name or address handed out in links, with the port the engine listens on (an
+   * engine on 0.0.0.0 handing out this computer's LAN address). publicUrl wins over it.
+   */
+  publicHost?: string;
+  /**
+   * The address of a reverse proxy in front (e.g. 127.0.0.1): requests from it name the client
+   * in X-Forwarded-For, which the per-address limits then count. Absent: the peer's address.
+   */
+  trustProxy?: string;
+  /**
+   * Serve https and wss on the one origin: with the data folder's self-signed certificate
+   * (tls/self-signed.ts) or with certificate and key files. Absent: plain http.
+   */
+  tls?: TlsSetting;
   /** Channel and device-bus ping interval (contract: 30 s); tests shorten it. */
   pingIntervalMs?: number;
   /** Contract §9: a storage device silent this long is skipped (60 s). */
@@ -95,12 +116,19 @@ export interface RunningEngine {
   wsUrl: string;
   /** Where it listens; differs from apiUrl only behind a publicUrl (a proxy in front). */
   listenUrl: string;
+  /** With TLS: the pin of the certificate served (`sha256:…`), which clients check. */
+  tlsPin: string | undefined;
   ctx: EngineContext;
+  /**
+   * Calls the engine's own HTTP API in-process (fastify's inject): the same routes, checks and
+   * answers as over the network, without a socket or TLS. engine/host.ts provisions through it.
+   */
+  inject: FastifyInstance['inject'];
   close(): Promise<void>;
 }
 
 /** Every command kind a restarted engine may find at status 1. */
-function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
+export function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
   return [
     registerProfileCommand,
     changePasswordCommand(ctx),
@@ -109,6 +137,8 @@ function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
     ...Object.values(storageCommands(ctx)),
     ...Object.values(dataTokenCommands(ctx)),
     ...Object.values(transferCommands(ctx)),
+    ...Object.values(directoryCommands(ctx)),
+    ...Object.values(oauthCommands(ctx)),
     ...Object.values(authenticatorCommands(ctx)),
     ...Object.values(votingConfigurationCommands(ctx)),
     ...Object.values(policyCommands(ctx)),
@@ -117,6 +147,8 @@ function commandSpecs(ctx: EngineContext): CommandSpec<never, never>[] {
 }
 
 const COMMAND_RETENTION_MS = 48 * 3600_000;
+/** How often the certificate is looked at again: renewed (self-signed) or reloaded (files). */
+const TLS_CHECK_MS = 3600_000;
 const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
 const MAINTENANCE_MS = 60_000;
 
@@ -129,6 +161,8 @@ async function maintain(ctx: EngineContext): Promise<void> {
     ['attempts', () => store.authFailures.pruneBefore(at - ATTEMPT_RETENTION_MS)],
     // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
     ['tokens', () => store.tokens.pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS)],
+    // A rotated refresh token is kept until it would have expired, to notice its reuse.
+    ['refresh-tokens', () => store.oauthRefreshTokens.pruneExpiredBefore(at)],
     ['reservations', () => discardExpiredReservations(ctx)],
   ];
   for (const [what, step] of steps)
@@ -155,7 +189,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // mkdir's mode applies only to a folder it creates; one that existed keeps whatever it had.
   chmodSync(options.dataDir, 0o700);
-  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'));
+  const releaseLock = acquireLock(join(options.dataDir, 'engine.lock'), (owner) =>
+    inUse(options.dataDir, owner),
+  );
   try {
     return await runEngine(options, releaseLock);
   } catch (error) {
@@ -206,6 +242,9 @@ async function runEngineOn(
 ): Promise<RunningEngine> {
   const { clock, now, secrets, store, cleanup } = base;
   const host = options.host ?? '127.0.0.1';
+  let tls: EngineTls | undefined = options.tls
+    ? await loadEngineTls(options.tls, options.dataDir, now())
+    : undefined;
   await checkSecretsMatch(store, secrets);
   const node = new NodeRun({
     store,
@@ -219,7 +258,7 @@ async function runEngineOn(
   const log = base.log.child({ node: node.nodeId });
   await node.start();
   cleanup.push(() => node.stop());
-  const urls = { apiUrl: '', wsUrl: '' };
+  const urls: { apiUrl: string; wsUrl: string; tlsPin?: string } = { apiUrl: '', wsUrl: '' };
   const authenticate = async (deviceToken: string) => {
     const caller = await authenticateDevice(store, deviceToken, now());
     if (!caller?.device || !mayReach(caller, 'device-bus.connect')) return undefined;
@@ -368,7 +407,10 @@ async function runEngineOn(
         log.warn({ err }, 'device disconnect handling failed'),
       ),
   );
-  const app = buildApp(ctx);
+  const app = buildApp(ctx, {
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+  });
   const channel = createWsChannel({
     hub,
     log,
@@ -400,6 +442,7 @@ async function runEngineOn(
           tokenHash: caller.token.hash,
           profileId: caller.profile.id,
           deviceId: caller.token.deviceId,
+          grantId: caller.oauth?.grantId ?? null,
           expiresAt: caller.token.expiresAt,
         };
       } catch {
@@ -410,6 +453,11 @@ async function runEngineOn(
 
   app.server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (request.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    const problem = upgradeProblem(request.headers);
+    if (problem && (path === '/ws' || path === '/device-bus')) {
+      endWithError(socket, { status: 400, reason: 'request.malformed', message: problem });
+      return;
+    }
     if (path === '/ws') {
       channel.handleUpgrade(request, socket, head, (ws) => channel.emit('connection', ws, request));
       return;
@@ -419,16 +467,26 @@ async function runEngineOn(
       wsBus.handleUpgrade(request, socket, head);
       return;
     }
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    endWithError(socket, {
+      status: 404,
+      reason: 'route.not_found',
+      message: `No WebSocket endpoint at ${path || '/'}.`,
+    });
   });
 
   await app.listen({ host, port: options.port ?? 9009 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  const hostForUrl = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const listenUrl = `http://${hostForUrl}:${port}`;
-  urls.apiUrl = (options.publicUrl ?? listenUrl).replace(/\/+$/, '');
+  const forUrl = (name: string) => (name.includes(':') ? `[${name}]` : name);
+  const hostForUrl = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const scheme = tls ? 'https' : 'http';
+  const listenUrl = `${scheme}://${forUrl(hostForUrl)}:${port}`;
+  const advertised = options.publicHost
+    ? `${scheme}://${forUrl(options.publicHost)}:${port}`
+    : listenUrl;
+  urls.apiUrl = (options.publicUrl ?? advertised).replace(/\/+$/, '');
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
+  if (tls?.kind === 'self-signed') urls.tlsPin = tls.pin;
 
   commands.register(commandSpecs(ctx));
   // What ended runs left (this process before a restart, or a node that died) is taken over
@@ -451,15 +509,40 @@ async function runEngineOn(
   }, MAINTENANCE_MS);
   maintenance.unref();
 
+  // A self-signed certificate near its end is renewed (same key, same pin); certificate files
+  // replaced on disk (a Let's Encrypt renewal) are taken up, without a restart either way.
+  const checkTls = async (): Promise<void> => {
+    if (!options.tls || !tls) return;
+    try {
+      const next = await loadEngineTls(options.tls, options.dataDir, now());
+      if (next.cert === tls.cert && next.key === tls.key) return;
+      (app.server as unknown as SecureServer).setSecureContext({ key: next.key, cert: next.cert });
+      if (next.pin !== tls.pin)
+        log.warn(
+          { tlsPin: next.pin, previousTlsPin: tls.pin },
+          'the TLS certificate has a new key: clients that pinned the old one will refuse it',
+        );
+      else log.info({ notAfter: next.notAfter.toISOString() }, 'TLS certificate renewed');
+      tls = next;
+    } catch (err) {
+      log.error({ err }, 'the TLS certificate could not be renewed or reloaded');
+    }
+  };
+  const tlsCheck = setInterval(() => void checkTls(), TLS_CHECK_MS);
+  tlsCheck.unref();
+
   let closing: Promise<void> | undefined;
   return {
     apiUrl: urls.apiUrl,
     wsUrl: urls.wsUrl,
     listenUrl,
+    tlsPin: tls?.pin,
     ctx,
+    inject: app.inject.bind(app),
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        clearInterval(tlsCheck);
         await votingDeadlines(ctx).close();
         for (const client of channel.clients) client.close(1001, 'engine shutting down');
         // Devices first: transfers waiting on them fail fast instead of holding up the rest.

@@ -27,7 +27,7 @@ export interface ComputerAuthenticatorOptions {
   session: VaultSession;
   secrets: SecretStore;
   profileId: string;
-  address: { apiUrl: string; wsUrl: string };
+  address: { apiUrl: string; wsUrl: string; tlsPin?: string };
   platform: Pick<Platform, 'notify'>;
   emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void;
   /** The number of open ballots changed (badge, tray). */
@@ -210,6 +210,7 @@ export class ComputerAuthenticator {
     const inbox = new AuthenticatorInbox({
       apiUrl: this.options.address.apiUrl,
       wsUrl: this.options.address.wsUrl,
+      ...(this.options.address.tlsPin ? { tlsPin: this.options.address.tlsPin } : {}),
       deviceToken: () => deviceToken,
       ...(this.options.channel ? { channel: this.options.channel } : {}),
     });
@@ -239,7 +240,11 @@ export class ComputerAuthenticator {
 
   /** A device token close to its expiry is traded for a fresh one (contract §4 reauthorize). */
   private async renew(token: string): Promise<string> {
-    const http = new HttpClient({ apiUrl: this.options.address.apiUrl, token: () => token });
+    const http = new HttpClient({
+      apiUrl: this.options.address.apiUrl,
+      token: () => token,
+      ...(this.options.address.tlsPin ? { tlsPin: this.options.address.tlsPin } : {}),
+    });
     try {
       const issued = await reauthorizeAuthorizationToken(http, {});
       await saveProfileSecrets(this.options.secrets, this.options.profileId, {

@@ -93,6 +93,12 @@ export function electronPlatform(
         defaultPath: join(homedir(), 'Documents', defaultName),
         filters: KIT_FILTERS,
       }),
+    chooseDeviceBundleTarget: (defaultName) =>
+      saveDialog({
+        title: 'Save the storage device configuration',
+        defaultPath: join(homedir(), 'Documents', defaultName),
+        filters: [{ name: 'Device configuration', extensions: ['json'] }],
+      }),
     async openRecoveryKit() {
       const [file] = await openDialog({
         title: 'Open a recovery kit',
@@ -116,6 +122,11 @@ export function electronPlatform(
       });
       notification.on('close', () => shown.delete(notification));
       notification.show();
+    },
+    async openExternal(url) {
+      // The one place main hands an address to the OS; only web addresses ever get here.
+      if (!/^https?:\/\//i.test(url)) throw new Error('Only http(s) addresses are opened.');
+      await shell.openExternal(url);
     },
     setBadge(count) {
       // macOS dock and Linux launchers that support it; elsewhere the tray carries the count.

@@ -1,16 +1,24 @@
 import { utilityProcess } from 'electron';
-import type { EngineHandle } from './engine-handle.ts';
+import type { EngineHandle, EngineStart } from './engine-handle.ts';
 import { EngineRequests, engineHandleOver, type EngineMessage } from './engine-messages.ts';
 
 /**
  * Starts the embedded engine in an Electron utility process (engine-process.ts) and speaks to
  * it over its message port (engine-messages.ts), so a busy engine never freezes the window.
  */
-export function startEngineProcess(entry: string, dataDir: string): Promise<EngineHandle> {
-  const child = utilityProcess.fork(entry, ['--data-dir', dataDir], {
-    serviceName: 'Privicore engine',
-    stdio: 'inherit',
-  });
+export function startEngineProcess(
+  entry: string,
+  dataDir: string,
+  start: EngineStart = {},
+): Promise<EngineHandle> {
+  const child = utilityProcess.fork(
+    entry,
+    ['--data-dir', dataDir, '--start', JSON.stringify(start)],
+    {
+      serviceName: 'Privicore engine',
+      stdio: 'inherit',
+    },
+  );
   const requests = new EngineRequests((message) => child.postMessage(message));
 
   return new Promise((resolve, reject) => {

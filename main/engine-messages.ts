@@ -2,7 +2,7 @@
 // plain data over the process's message port. No Electron here: both ends are driven by tests
 // through a pair of in-memory ports.
 //
-//   engine → main   { type: 'ready', apiUrl, wsUrl } once listening, or { type: 'failed', message }
+//   engine → main   { type: 'ready', apiUrl, wsUrl, tlsPin? } once listening, or { type: 'failed', message }
 //   main → engine   { id, type, ...arguments }        one EngineRequest
 //   engine → main   { id, ok: true, value } | { id, ok: false, message }
 
@@ -22,7 +22,7 @@ export type EngineReply =
   { id: number; ok: true; value?: unknown } | { id: number; ok: false; message: string };
 
 export type EngineMessage =
-  | { type: 'ready'; apiUrl: string; wsUrl: string }
+  | { type: 'ready'; apiUrl: string; wsUrl: string; tlsPin?: string }
   | { type: 'failed'; message: string }
   | EngineReply;
 
@@ -83,12 +83,13 @@ export class EngineRequests {
 
 /** An EngineHandle whose every call is a request to the engine process. */
 export function engineHandleOver(
-  ready: { apiUrl: string; wsUrl: string },
+  ready: { apiUrl: string; wsUrl: string; tlsPin?: string },
   requests: EngineRequests,
 ): EngineHandle {
   return {
     apiUrl: ready.apiUrl,
     wsUrl: ready.wsUrl,
+    ...(ready.tlsPin ? { tlsPin: ready.tlsPin } : {}),
     ensureLocalStorage: async (authorizationToken) =>
       void (await requests.call({ type: 'ensureLocalStorage', authorizationToken })),
     addLocalStorage: (authorizationToken, dir, options = {}) =>

@@ -3,6 +3,7 @@
 // parentPort with the messages of engine-messages.ts: `ready` once listening, an answer to each
 // request, and it exits after answering `stop`.
 import { startEmbeddedEngine } from '../engine/host.ts';
+import { embeddedEngineOptions, type EngineStart } from './engine-handle.ts';
 import {
   runEngineRequest,
   type EngineMessage,
@@ -16,10 +17,14 @@ interface ParentPort {
 
 const port = (process as unknown as { parentPort: ParentPort }).parentPort;
 const dataDir = process.argv[process.argv.indexOf('--data-dir') + 1];
+const startArg = process.argv.indexOf('--start');
+const start = (
+  startArg === -1 ? {} : JSON.parse(process.argv[startArg + 1] ?? '{}')
+) as EngineStart;
 
 async function main(): Promise<void> {
   if (!dataDir) throw new Error('--data-dir is required');
-  const engine = await startEmbeddedEngine({ dataDir });
+  const engine = await startEmbeddedEngine({ dataDir, ...embeddedEngineOptions(start) });
   port.on('message', ({ data }) => {
     const request = data as EngineRequestMessage;
     if (request.type === 'stop') {
@@ -35,7 +40,12 @@ async function main(): Promise<void> {
         port.postMessage({ id: request.id, ok: false, message: (error as Error).message }),
     );
   });
-  port.postMessage({ type: 'ready', apiUrl: engine.apiUrl, wsUrl: engine.wsUrl });
+  port.postMessage({
+    type: 'ready',
+    apiUrl: engine.apiUrl,
+    wsUrl: engine.wsUrl,
+    ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
+  });
 }
 
 main().catch((error: unknown) => {

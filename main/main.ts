@@ -8,6 +8,7 @@ import { startEngineProcess } from './engine-host.ts';
 import { createHandlers } from './handlers/index.ts';
 import { registerIpc } from './ipc.ts';
 import { installMenu } from './menu.ts';
+import { installProtocolLinks, type ProtocolLinks } from './protocol-links.ts';
 import { applySessionPolicy, hardenContents } from './security.ts';
 import { installTray, type VaultTray } from './tray.ts';
 import { VaultApp } from './vault-app.ts';
@@ -23,10 +24,21 @@ let quitting = false;
 /** The question about running transfers is open; another quit request waits for its answer. */
 let askingToQuit = false;
 
+/** Consent links (privicore://) that reach this instance; set once the lock is ours. */
+let links: ProtocolLinks | undefined;
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', showWindow);
+  // A second instance (a link opened while the app runs) hands its argv here and quits.
+  links = installProtocolLinks(app, {
+    argv: process.argv,
+    defaultApp: process.defaultApp === true,
+    execPath: process.execPath,
+    show: () => {
+      if (app.isReady()) showWindow();
+    },
+  });
   hardenContents();
   void app.whenReady().then(start);
   app.on('window-all-closed', () => {
@@ -96,8 +108,8 @@ async function start(): Promise<void> {
     settingsFile: join(userData, 'settings.json'),
     secrets: new KeychainStore(),
     platform: electronPlatform(() => window, showWindow),
-    startEmbeddedEngine: () =>
-      startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine')),
+    startEmbeddedEngine: (start) =>
+      startEngineProcess(join(here, 'engine-process.mjs'), join(userData, 'engine'), start),
     emit: (event, payload) => {
       window?.webContents.send(event, payload);
       if (event === 'app:state') tray?.show(payload as AppState);
@@ -121,4 +133,5 @@ async function start(): Promise<void> {
     (error) => describeClientError(error, current.engineStatus().apiUrl),
   );
   openWindow();
+  links?.deliverTo((link) => void current.openLink(link).catch(() => undefined));
 }

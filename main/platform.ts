@@ -23,6 +23,8 @@ export interface Platform {
   chooseFolder(): Promise<string | null>;
   /** Native save dialog for a recovery kit; null when cancelled. */
   chooseRecoveryKitTarget(defaultName: string): Promise<string | null>;
+  /** Native save dialog for a storage device's configuration file; null when cancelled. */
+  chooseDeviceBundleTarget(defaultName: string): Promise<string | null>;
   /** Native open dialog for a recovery kit; null when cancelled. */
   openRecoveryKit(): Promise<string | null>;
   /** The clipboard's image as a PNG data URL; null when it holds none. */
@@ -31,4 +33,9 @@ export interface Platform {
   notify(title: string, body: string, onClick: () => void): void;
   /** The dock/taskbar badge count (0 clears it), where the OS has one. */
   setBadge(count: number): void;
+  /**
+   * Opens an address in the system's browser (after a consent answer: the application's
+   * registered redirect URI). Callers check it first: https, or http to this computer.
+   */
+  openExternal(url: string): Promise<void>;
 }

@@ -2,6 +2,9 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
+/** The port the built-in engine listens on for other computers (the engine's usual port). */
+export const DEFAULT_REACH_PORT = 9009;
+
 /**
  * The app's non-secret settings (engine choice, who signed in last), kept as JSON in the user
  * data folder. Tokens and keys never come here: they live in the OS keychain.
@@ -9,7 +12,12 @@ import { z } from 'zod';
 const Settings = z.object({
   engine: z.discriminatedUnion('mode', [
     z.object({ mode: z.literal('embedded') }),
-    z.object({ mode: z.literal('remote'), apiUrl: z.string().url() }),
+    z.object({
+      mode: z.literal('remote'),
+      apiUrl: z.string().url(),
+      /** The engine's TLS pin, given or confirmed by the person (or from a pairing code). */
+      tlsPin: z.string().optional(),
+    }),
   ]),
   profileId: z.string().nullable(),
   username: z.string().nullable(),
@@ -22,6 +30,13 @@ const Settings = z.object({
     .object({ profileId: z.string(), deviceIdentifier: z.string() })
     .nullable()
     .default(null),
+  /**
+   * "Let my other computers connect": the built-in engine listens on the local network, over
+   * TLS with its self-signed certificate, on `port` (off: loopback only, a free port).
+   */
+  reach: z
+    .object({ open: z.boolean(), port: z.number().int().min(1).max(65535) })
+    .default({ open: false, port: DEFAULT_REACH_PORT }),
   /**
    * This computer as a verified authenticator of a profile (contract §10): its device. The
    * device token is in the OS keychain, never here.
@@ -59,6 +74,7 @@ export const DEFAULT_SETTINGS: Settings = {
   profileId: null,
   username: null,
   device: null,
+  reach: { open: false, port: DEFAULT_REACH_PORT },
   authenticator: null,
   ballotHistory: [],
 };

@@ -5,6 +5,8 @@ import type {
   EngineStatus,
   KeyStatus,
   PairingResult,
+  ReachStatus,
+  RemoteStorageAdded,
   SessionState,
 } from '../bridge/types.ts';
 import { logIn, logOut, resumeSession, signUp } from '../client/account.ts';
@@ -15,6 +17,7 @@ import {
 import { health } from '../client/endpoints/utility.ts';
 import { isAllowedEngineUrl } from '../client/engine-address.ts';
 import { HttpClient } from '../client/http.ts';
+import { localNetworkAddresses, urlHost } from '../client/network-addresses.ts';
 import { PairingPayloadError, parsePairingPayload } from '../client/pairing-payload.ts';
 import { isPrivicoreError, PrivicoreError } from '../client/privicore-error.ts';
 import { redeemPairing } from '../client/redeem-pairing.ts';
@@ -23,12 +26,18 @@ import type { SecretStore } from '../client/secrets/secret-store.ts';
 import { SessionKeeper, type SessionEnd } from '../client/session-keeper.ts';
 import { wsUrlFor, type VaultSession } from '../client/session.ts';
 import { SignInAttempts, WARN_WHEN_LEFT } from '../client/sign-in-attempts.ts';
+import { createStorageDeviceBundle, writeDeviceBundle } from '../client/storage-device-bundle.ts';
+import { pinMismatch } from '../client/tls/tls-errors.ts';
+import { PinMismatchError } from '../client/tls/pinned-agent.ts';
+import { probeTls } from '../client/tls/probe-tls.ts';
+import { normalizePin } from '../client/tls/tls-pin.ts';
 import type { LocalStorageDevice } from '../engine/host.ts';
 import { dirname, join } from 'node:path';
 import { badgeCount } from './approval-notices.ts';
 import { ComputerAuthenticator } from './computer-authenticator.ts';
 import { DeviceApprovals } from './device-approvals.ts';
-import type { EngineHandle } from './engine-handle.ts';
+import { ConsentPrompts } from './consent-prompts.ts';
+import type { EngineHandle, EngineStart } from './engine-handle.ts';
 import { HeldOperations } from './held-operations.ts';
 import type { Platform } from './platform.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings.ts';
@@ -39,8 +48,15 @@ export interface VaultAppOptions {
   settingsFile: string;
   secrets: SecretStore;
   platform: Platform;
-  /** Starts the embedded engine (utility process in the app, in-process in tests). */
-  startEmbeddedEngine(): Promise<EngineHandle>;
+  /**
+   * Starts the embedded engine (utility process in the app, in-process in tests): on loopback,
+   * or open to the local network (`start.reach`).
+   */
+  startEmbeddedEngine(start: EngineStart): Promise<EngineHandle>;
+  /** The port other computers reach the built-in engine on; default the settings' (9009). Tests use 0. */
+  reachPort?: number;
+  /** This computer's local-network addresses (default: its interfaces'). */
+  networkAddresses?: () => string[];
   emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void;
   /** How often a computer waiting for the data key looks for it (default 1.5 s); tests shorten it. */
   keyPollIntervalMs?: number;
@@ -85,6 +101,8 @@ const NO_KEY: KeyStatus = { state: 'missing', deviceIdentifier: null, notice: nu
  */
 export class VaultApp {
   readonly transfers: VaultTransfers;
+  /** Consent links opened on this computer, waiting for the person's answer. */
+  readonly consents: ConsentPrompts;
   readonly platform: Platform;
   readonly secrets: SecretStore;
   private settings: Settings = { ...DEFAULT_SETTINGS };
@@ -118,6 +136,11 @@ export class VaultApp {
       watchHold: (hold, operation, label) =>
         this.signedIn?.holds.watch(hold, operation, null, label),
     });
+    this.consents = new ConsentPrompts({
+      session: () => this.signedIn?.session,
+      platform: options.platform,
+      emit: options.emit,
+    });
     this.ready = this.init();
   }
 
@@ -138,6 +161,16 @@ export class VaultApp {
     await this.restore();
   }
 
+  /**
+   * A privicore:// link the OS handed to the app (main.ts: a second instance's argv, macOS
+   * open-url, or this instance's own argv). Untrusted: only consent links are read, and they
+   * are checked before the window shows anything.
+   */
+  async openLink(raw: string): Promise<void> {
+    await this.ready.catch(() => undefined);
+    await this.consents.open(raw);
+  }
+
   engineStatus(): EngineStatus {
     return { ...this.status };
   }
@@ -156,6 +189,11 @@ export class VaultApp {
   }
 
   /** The signed-in session, or a clear error when there is none. */
+  /** Tells the window something (handlers that follow work past their own reply). */
+  emit<E extends BridgeEvent>(event: E, payload: BridgeEvents[E]): void {
+    this.options.emit(event, payload);
+  }
+
   session(): VaultSession {
     return this.signed().session;
   }
@@ -239,8 +277,8 @@ export class VaultApp {
         message: `${choice.apiUrl} is on another computer over plain http, which would send your password unencrypted. Use the engine's https:// address (plain http works only for an engine on this computer).`,
       });
     }
-    this.settings = { ...this.settings, engine: choice };
-    await this.patchSettings({});
+    const engine = choice.mode === 'remote' ? await this.trustedRemote(choice) : choice;
+    await this.patchSettings({ engine });
     await this.connectEngine();
     if (this.status.state !== 'ready') {
       throw new PrivicoreError({
@@ -250,6 +288,56 @@ export class VaultApp {
       });
     }
     return this.changed();
+  }
+
+  /**
+   * Which certificate to trust for a remote engine, checked before anything is sent to it: a
+   * given pin must match; without one, a certificate a trusted authority vouches for is used as
+   * usual, and any other is refused with its fingerprint for the person to confirm (trust on
+   * first use: the window asks, then sends the pin back).
+   */
+  private async trustedRemote(choice: {
+    mode: 'remote';
+    apiUrl: string;
+    tlsPin?: string;
+  }): Promise<Settings['engine']> {
+    const apiUrl = choice.apiUrl.replace(/\/+$/, '');
+    if (!apiUrl.startsWith('https:')) {
+      if (choice.tlsPin)
+        throw new PrivicoreError({
+          status: 0,
+          reason: 'client.pin_needs_https',
+          message: 'A certificate fingerprint goes with an https:// engine address only.',
+        });
+      return { mode: 'remote', apiUrl };
+    }
+    const given = choice.tlsPin === undefined ? undefined : normalizePin(choice.tlsPin);
+    if (choice.tlsPin !== undefined && !given)
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.bad_pin',
+        message: 'That is not a certificate fingerprint (they look like sha256:… ).',
+      });
+    const probe = await probeTls(apiUrl).catch((error: unknown) => {
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'client.network',
+        message: `Can't reach the engine at ${apiUrl} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check the address and that it is running.`,
+        cause: error,
+      });
+    });
+    if (given) {
+      if (probe.pin !== given)
+        throw pinMismatch(new PinMismatchError(probe.host, given, probe.pin));
+      return { mode: 'remote', apiUrl, tlsPin: given };
+    }
+    if (probe.trusted) return { mode: 'remote', apiUrl };
+    throw new PrivicoreError({
+      status: 0,
+      reason: 'client.tls_untrusted',
+      message: `The engine at ${probe.host} has a certificate this computer can't verify. Its fingerprint is ${probe.pin}.`,
+      details: { engineUrl: apiUrl, fingerprint: probe.pin },
+    });
   }
 
   async signUp(username: string, password: string): Promise<SessionState> {
@@ -332,9 +420,14 @@ export class VaultApp {
     }
     const embedded =
       this.embedded !== undefined && sameEngine(this.embedded.apiUrl, payload.engineUrl);
+    // The code's pin: this computer trusts exactly the certificate the other one showed.
     const engine: Settings['engine'] = embedded
       ? { mode: 'embedded' }
-      : { mode: 'remote', apiUrl: payload.engineUrl };
+      : {
+          mode: 'remote',
+          apiUrl: payload.engineUrl,
+          ...(payload.tlsPin ? { tlsPin: payload.tlsPin } : {}),
+        };
     const switching =
       JSON.stringify(engine) !== JSON.stringify(this.settings.engine) ||
       this.status.state !== 'ready';
@@ -414,6 +507,127 @@ export class VaultApp {
     return device;
   }
 
+  /** "Let my other computers connect": where the built-in engine answers. */
+  reachStatus(): ReachStatus {
+    const available = this.settings.engine.mode === 'embedded';
+    const engine = this.localEngine();
+    const open = available && this.settings.reach.open;
+    let port = this.options.reachPort ?? this.settings.reach.port;
+    const urls: string[] = [];
+    if (open && engine) {
+      port = Number(new URL(engine.apiUrl).port) || port;
+      for (const address of this.networkAddresses())
+        urls.push(`https://${urlHost(address)}:${port}`);
+    }
+    return {
+      available,
+      open,
+      port,
+      urls,
+      tlsPin: open ? (engine?.tlsPin ?? null) : null,
+    };
+  }
+
+  /**
+   * Opens the built-in engine to the local network or closes it again: the engine restarts on
+   * its new address, and a signed-in session carries on there (its token is the same). Refused
+   * while transfers run: their connections would end with the engine.
+   */
+  async setReachOpen(open: boolean): Promise<ReachStatus> {
+    await this.ready;
+    if (this.settings.engine.mode !== 'embedded')
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'reach.not_embedded',
+        message:
+          "This app uses an engine on another computer, which decides itself who can reach it. Only the built-in engine's reach is set here.",
+      });
+    if (this.transfers.queue.activeCount > 0)
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'reach.transfers_running',
+        message:
+          'Files are being stored or fetched. Wait for them to finish (or cancel them), then try again: the engine restarts to change who can reach it.',
+      });
+    if (this.settings.reach.open === open && this.status.state === 'ready')
+      return this.reachStatus();
+    await this.restartEmbedded({ ...this.settings.reach, open });
+    if (this.status.state !== 'ready' && open) {
+      // The port is taken, most likely: back to this computer only, and say why.
+      const why = this.status.message ?? 'The engine could not start.';
+      await this.restartEmbedded({ ...this.settings.reach, open: false });
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'reach.failed',
+        message: `Other computers can't be let in: ${why.replace(/^The built-in engine could not start: /, '')} The vault stays on this computer only.`,
+      });
+    }
+    const status = this.reachStatus();
+    this.options.emit('reach:changed', status);
+    return status;
+  }
+
+  private async restartEmbedded(reach: Settings['reach']): Promise<void> {
+    const signed = this.signedIn;
+    const resume = signed ? { profileId: signed.profileId, username: signed.username } : undefined;
+    if (signed) {
+      this.end(signed);
+      signed.session.close();
+    }
+    await this.patchSettings({ reach });
+    const engine = this.embedded;
+    this.embedded = undefined;
+    this.embeddedStarting = undefined;
+    await engine?.stop();
+    await this.connectEngine();
+    if (resume && this.status.state === 'ready') {
+      const session = await resumeSession({
+        ...this.address(),
+        secrets: this.secrets,
+        profileId: resume.profileId,
+      });
+      const { expiresAt } = await authorizationTokenExpiry(session.http);
+      await this.keep({ session, ...resume, expiresAt });
+    }
+    this.changed();
+  }
+
+  /**
+   * Makes a storage device for another computer and saves its configuration there (the save
+   * dialog asks where). Only while other computers can reach the engine: the built-in one open
+   * to the network, or a remote one.
+   */
+  async addRemoteStorage(name: string): Promise<RemoteStorageAdded | null> {
+    const signed = this.signed();
+    const reachable =
+      this.settings.engine.mode === 'remote' ||
+      (this.settings.reach.open && this.localEngine() !== undefined);
+    if (!reachable)
+      throw new PrivicoreError({
+        status: 0,
+        reason: 'storage.remote_needs_reach',
+        message:
+          'Another computer can run storage for this vault only once it can reach the engine. Turn on "Let my other computers connect" on the Account screen first.',
+      });
+    const target = await this.platform.chooseDeviceBundleTarget(
+      `${name.replace(/[^\w.-]+/g, '-').slice(0, 60) || 'storage'}.privicore-device.json`,
+    );
+    if (!target) return null;
+    const bundle = await signed.approvals.hold(createStorageDeviceBundle(signed.session, name));
+    // The save dialog asked before replacing a file.
+    await writeDeviceBundle(target, bundle, { replace: true });
+    this.options.emit('devices:changed', {
+      deviceIdentifier: bundle.deviceIdentifier,
+      change: 'storage',
+    });
+    return {
+      deviceIdentifier: bundle.deviceIdentifier,
+      name,
+      bundlePath: target,
+      command: `npm run storage-device -- --config ${target.split(/[\\/]/).pop()} --dir FOLDER`,
+    };
+  }
+
   async signOut(): Promise<SessionState> {
     const signed = this.signedIn;
     if (signed) {
@@ -456,7 +670,7 @@ export class VaultApp {
     return device && device.profileId === profileId ? device.deviceIdentifier : null;
   }
 
-  private address(): { apiUrl: string; wsUrl: string } {
+  private address(): { apiUrl: string; wsUrl: string; tlsPin?: string } {
     if (this.status.state !== 'ready' || !this.status.apiUrl) {
       throw new PrivicoreError({
         status: 0,
@@ -464,11 +678,37 @@ export class VaultApp {
         message: this.status.message ?? 'The engine is not reachable.',
       });
     }
-    const wsUrl =
-      this.settings.engine.mode === 'embedded' && this.embedded
-        ? this.embedded.wsUrl
-        : wsUrlFor(this.status.apiUrl);
-    return { apiUrl: this.status.apiUrl, wsUrl };
+    const engine = this.settings.engine;
+    if (engine.mode === 'embedded' && this.embedded) {
+      return {
+        apiUrl: this.status.apiUrl,
+        wsUrl: this.embedded.wsUrl,
+        ...(this.embedded.tlsPin ? { tlsPin: this.embedded.tlsPin } : {}),
+      };
+    }
+    return {
+      apiUrl: this.status.apiUrl,
+      wsUrl: wsUrlFor(this.status.apiUrl),
+      ...(engine.mode === 'remote' && engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
+    };
+  }
+
+  /** How the built-in engine starts: on loopback, or open to the local network. */
+  private engineStart(): EngineStart {
+    if (!this.settings.reach.open) return {};
+    const addresses = this.networkAddresses();
+    return {
+      reach: {
+        port: this.options.reachPort ?? this.settings.reach.port,
+        // With no network at all the engine still opens, on this computer's loopback address.
+        publicHost: addresses[0] ?? '127.0.0.1',
+        names: addresses,
+      },
+    };
+  }
+
+  private networkAddresses(): string[] {
+    return (this.options.networkAddresses ?? localNetworkAddresses)();
   }
 
   private async connectEngine(): Promise<void> {
@@ -476,7 +716,7 @@ export class VaultApp {
     if (choice.mode === 'embedded') {
       this.setStatus({ mode: 'embedded', state: 'starting', apiUrl: null, message: null });
       try {
-        this.embeddedStarting ??= this.options.startEmbeddedEngine();
+        this.embeddedStarting ??= this.options.startEmbeddedEngine(this.engineStart());
         this.embedded = await this.embeddedStarting;
         this.setStatus({
           mode: 'embedded',
@@ -496,16 +736,26 @@ export class VaultApp {
       return;
     }
     this.setStatus({ mode: 'remote', state: 'starting', apiUrl: choice.apiUrl, message: null });
-    const http = new HttpClient({ apiUrl: choice.apiUrl, timeoutMs: 5000 });
+    const http = new HttpClient({
+      apiUrl: choice.apiUrl,
+      timeoutMs: 5000,
+      ...(choice.tlsPin ? { tlsPin: choice.tlsPin } : {}),
+    });
     try {
       await health(http);
       this.setStatus({ mode: 'remote', state: 'ready', apiUrl: choice.apiUrl, message: null });
-    } catch {
+    } catch (error) {
+      // A certificate that is not the pinned one is said as it is, never as "unreachable".
+      const untrusted =
+        isPrivicoreError(error, 'client.tls_pin_mismatch') ||
+        isPrivicoreError(error, 'client.tls_untrusted');
       this.setStatus({
         mode: 'remote',
         state: 'unreachable',
         apiUrl: choice.apiUrl,
-        message: `Can't reach the engine at ${choice.apiUrl}. Check the address and that it is running.`,
+        message: untrusted
+          ? (error as Error).message
+          : `Can't reach the engine at ${choice.apiUrl}. Check the address and that it is running.`,
       });
     } finally {
       http.close();
@@ -603,12 +853,24 @@ export class VaultApp {
       saveSettings: (patch) => this.patchSettings(patch),
       holdDeviceEvents: (work) => approvals.hold(work),
     });
+    // An invitation to an organisation: the window looks at its invitations again and shows
+    // them; a notification leads there. Answering is the person's act on the banner.
+    session.channel.on('directory-invitation', ({ invitationId, directoryName }) => {
+      this.options.emit('org:invitation', { invitationId, directoryName });
+      this.platform.notify(
+        `Invitation to ${directoryName}`,
+        'You were invited to join an organisation. Open Privicore Vault to accept or decline.',
+        () => this.options.emit('app:navigate', { screen: 'organisation' }),
+      );
+    });
     this.signedIn = { session, keeper, profileId, username, approvals, key, holds, voting };
     this.options.emit('vault:keyStatus', key.status());
     void key.start().catch(() => undefined);
     void approvals.start();
     // Joins with this computer's authenticator token, so ballots arrive while the window is hidden.
     void voting.start().catch(() => undefined);
+    // Consent links that arrived while nobody was signed in are asked about now.
+    void this.consents.resume().catch(() => undefined);
     // Uploads a sign-out, quit or crash cut off are listed before the window asks for them.
     return this.transfers.restore(profileId);
   }
@@ -630,6 +892,7 @@ export class VaultApp {
     signed.key.stop();
     signed.holds.stop();
     signed.voting.stop();
+    this.consents.clear();
     this.signedIn = undefined;
     this.options.emit('vault:keyStatus', { ...NO_KEY });
     this.appStateChanged();

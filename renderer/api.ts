@@ -37,8 +37,20 @@ export const api = {
   get account(): VaultApi['account'] {
     return window.vault.account;
   },
+  get org(): VaultApi['org'] {
+    return window.vault.org;
+  },
+  get reach(): VaultApi['reach'] {
+    return window.vault.reach;
+  },
   get app(): VaultApi['app'] {
     return window.vault.app;
+  },
+  get apps(): VaultApi['apps'] {
+    return window.vault.apps;
+  },
+  get consent(): VaultApi['consent'] {
+    return window.vault.consent;
   },
   get approvals(): VaultApi['approvals'] {
     return window.vault.approvals;

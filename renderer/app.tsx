@@ -4,9 +4,11 @@ import { ErrorBanner } from './components/error-banner.tsx';
 import { Spinner } from './components/spinner.tsx';
 import { AccountScreen } from './screens/account-screen.tsx';
 import { ApprovalsScreen } from './screens/approvals-screen.tsx';
+import { AppsScreen } from './screens/apps-screen.tsx';
 import { DevicesScreen } from './screens/devices-screen.tsx';
 import { FilesScreen } from './screens/files-screen.tsx';
 import { OnboardingScreen } from './screens/onboarding-screen.tsx';
+import { OrganisationScreen } from './screens/organisation-screen.tsx';
 import { PoliciesScreen } from './screens/policies-screen.tsx';
 import { StorageScreen } from './screens/storage-screen.tsx';
 import { VotingScreen } from './screens/voting-screen.tsx';
@@ -28,6 +30,10 @@ function SignedIn() {
         <DevicesScreen />
       ) : screen === 'storage' ? (
         <StorageScreen />
+      ) : screen === 'organisation' ? (
+        <OrganisationScreen />
+      ) : screen === 'apps' ? (
+        <AppsScreen />
       ) : screen === 'account' ? (
         <AccountScreen />
       ) : (

@@ -8,7 +8,9 @@ import './styles/controls.css';
 import './styles/onboarding.css';
 import './styles/workspace.css';
 import './styles/pages.css';
+import './styles/organisation.css';
 import './styles/governance.css';
+import './styles/connected-apps.css';
 
 // Events first, so nothing main sends while the first answers are in flight is lost.
 subscribeToBridgeEvents(useAppStore);

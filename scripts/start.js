@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm start`: builds the desktop app and launches it with Electron, on the embedded engine.
+// `npm start`: builds the desktop app (when its sources changed) and launches it with Electron, on
+// the embedded engine.
 //
 // npm never downloads Electron's binary at install time (package.json `allowScripts` denies
 // its postinstall), so `npm ci` also works offline and in CI. The binary is fetched here, on
@@ -82,10 +83,11 @@ function run(command, args, options = {}) {
 
 const binary = electronBinary();
 if (binary && hasDisplay()) {
-  const built = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-app.mjs')], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
+  const built = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'scripts', 'build.mjs'), 'app', '--if-stale'],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
   if (built.status !== 0) process.exit(built.status ?? 1);
   run(binary, [repoRoot, ...process.argv.slice(2)]);
 } else {
@@ -102,11 +104,11 @@ if (binary && hasDisplay()) {
     `The desktop app cannot open (${why}); starting the engine on its own instead (data in ${dataDir}).\n` +
       'Use it with the CLI (npx privicore-vault --engine <apiUrl> …) or point a desktop app elsewhere at it.\n',
   );
-  // A direct child (no npx/tsx wrapper) so forwarded signals reach the engine itself.
+  // A direct child (no npm wrapper) so forwarded signals reach the engine itself; the launcher
+  // builds the compiled engine first when it is missing or stale.
   run(process.execPath, [
-    '--import',
-    'tsx',
-    'engine/main.ts',
+    path.join(repoRoot, 'bin', 'launch.js'),
+    'engine',
     '--data-dir',
     dataDir,
     ...process.argv.slice(2),

@@ -31,6 +31,7 @@ export const signupCommand: CommandSpec = {
     const signed = await signUp({
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
+      ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
       username,
       password,
       secrets: ctx.secrets,
@@ -60,6 +61,7 @@ export const loginCommand: CommandSpec = {
     const signed = await logIn({
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
+      ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
       username,
       password,
       secrets: ctx.secrets,

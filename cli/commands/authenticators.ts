@@ -161,6 +161,7 @@ export const votesCommand: CommandSpec = {
     const inbox = new AuthenticatorInbox({
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
+      ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
       deviceToken: () => token,
     });
     try {
@@ -203,7 +204,11 @@ export const voteCommand: CommandSpec = {
       throw new UsageError(`vote: say yes or no, got "${choice}".`, 'vote');
     const token = await authenticatorToken(ctx);
     const engine = await ctx.engine();
-    const http = new HttpClient({ apiUrl: engine.apiUrl, token: () => token });
+    const http = new HttpClient({
+      apiUrl: engine.apiUrl,
+      token: () => token,
+      ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
+    });
     try {
       await castVote(http, { ballotId, vote: choice });
     } finally {

@@ -147,6 +147,8 @@ export const pairCommand: CommandSpec = {
       profileId,
       deviceIdentifier,
     });
+    // The certificate the code was shown with is the one this machine trusts from now on.
+    if (payload.tlsPin) await ctx.savePin(payload.engineUrl, payload.tlsPin);
     if (waitSeconds > 0)
       ctx.out.note(
         `Verification code: ${paired.code}. Type it on the other machine, where it asks; waiting for the data key…`,
@@ -158,6 +160,7 @@ export const pairCommand: CommandSpec = {
       try {
         session = await VaultSession.open({
           apiUrl: payload.engineUrl,
+          ...(payload.tlsPin ? { tlsPin: payload.tlsPin } : {}),
           authorizationToken: paired.authorizationToken,
         });
         const result = await awaitDataKey(session, {

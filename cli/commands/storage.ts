@@ -1,12 +1,16 @@
-// storage [list | add-local DIR [--name N] | sync ID | remove ID]
+// storage [list | add-local DIR [--name N] | add-remote NAME --out FILE | sync ID | remove ID]
 
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { access, mkdir } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import {
   listStorageDevices,
   removeStorage,
   synchronizeStorage,
 } from '../../client/endpoints/storage.ts';
+import {
+  createStorageDeviceBundle,
+  writeDeviceBundle,
+} from '../../client/storage-device-bundle.ts';
 import { expectArgs, stringOption, type CommandSpec } from '../command-spec.ts';
 import { formatBytes, formatTable, formatTime } from '../output.ts';
 import { UsageError } from '../usage-error.ts';
@@ -16,22 +20,30 @@ export const storageCommand: CommandSpec = {
   synopsis: [
     'storage [list]',
     'storage add-local DIR [--name N]',
+    'storage add-remote NAME --out BUNDLE.json',
     'storage sync ID',
     'storage remove ID',
   ],
   summary:
-    'List storage devices, add a local folder as one, copy existing files to one, remove one.',
-  options: { name: { type: 'string' } },
+    'List storage devices, add a local folder or another host as one, copy existing files to one, remove one.',
+  details: [
+    'add-remote makes a storage device for another host and writes its configuration bundle (it',
+    "holds the device token and the engine's TLS pin; the file is private to you). On that host:",
+    '  npm run storage-device -- --config BUNDLE.json --dir FOLDER',
+  ],
+  options: { name: { type: 'string' }, out: { type: 'string' } },
   async run(ctx, { positionals, values }) {
     const [action = 'list', ...rest] = positionals;
-    if (!['list', 'add-local', 'sync', 'remove'].includes(action)) {
+    if (!['list', 'add-local', 'add-remote', 'sync', 'remove'].includes(action)) {
       throw new UsageError(
-        `storage: unknown action "${action}"; use list, add-local, sync or remove.`,
+        `storage: unknown action "${action}"; use list, add-local, add-remote, sync or remove.`,
         'storage',
       );
     }
     if (action !== 'add-local' && values['name'] !== undefined)
       throw new UsageError('storage: --name goes with add-local only.', 'storage');
+    if (action !== 'add-remote' && values['out'] !== undefined)
+      throw new UsageError('storage: --out goes with add-remote only.', 'storage');
     switch (action) {
       case 'list': {
         expectArgs(rest, 0, 0, 'storage', '');
@@ -100,6 +112,44 @@ export const storageCommand: CommandSpec = {
         );
         return;
       }
+      case 'add-remote': {
+        expectArgs(rest, 1, 1, 'storage add-remote', 'the device name');
+        const name = rest[0]!;
+        if (name === '' || name.length > 255)
+          throw new UsageError('storage add-remote: the name must be 1–255 characters.', 'storage');
+        const out = stringOption(values, 'out');
+        if (out === undefined)
+          throw new UsageError('storage add-remote: --out BUNDLE.json is required.', 'storage');
+        const target = resolve(out);
+        const engine = await ctx.engine();
+        if (engine.embedded) {
+          throw new UsageError(
+            'storage add-remote needs an engine other hosts can reach (--engine URL); the embedded engine answers only on this machine. Use storage add-local for a folder here.',
+            'storage',
+          );
+        }
+        // Checked before the device is made: a bundle that cannot be written leaves a device
+        // nobody can run.
+        if (await exists(target))
+          throw new UsageError(`storage add-remote: ${target} exists already.`, 'storage');
+        const session = await ctx.session();
+        const bundle = await createStorageDeviceBundle(session, name);
+        await writeDeviceBundle(target, bundle);
+        ctx.out.result(
+          [
+            `Added storage device ${bundle.deviceIdentifier} (${name}); its configuration is in ${target}.`,
+            'Copy it to the host, keep it private (it holds the device token), and run there:',
+            `  npm run storage-device -- --config ${basename(target)} --dir FOLDER`,
+          ],
+          {
+            deviceIdentifier: bundle.deviceIdentifier,
+            name,
+            bundle: target,
+            tlsPin: bundle.engine.tlsPin ?? null,
+          },
+        );
+        return;
+      }
       case 'sync': {
         expectArgs(rest, 1, 1, 'storage sync', 'the device ID');
         const deviceIdentifier = rest[0]!;
@@ -134,3 +184,10 @@ export const storageCommand: CommandSpec = {
     }
   },
 };
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}

@@ -1,6 +1,7 @@
 // Contract §8: devices.
 
 import { acceptCommand, type AcceptedCommand } from '../accepted-command.ts';
+import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import type { HttpClient } from '../http.ts';
 
 export interface DeviceRecord {
@@ -13,21 +14,8 @@ export interface DeviceRecord {
   meta: Record<string, string>;
 }
 
-export interface DeviceConfiguration {
-  deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
-  bus: {
-    kind: 'embedded' | 'amqp';
-    url: string;
-    exchange: string | null;
-    queue: string | null;
-    routingKey: string | null;
-  };
-  deviceToken: string;
-  deviceTokenExpiresAt: string;
-  /** `private` only for engine-generated keys. */
-  keys: { public: string; private?: string };
-}
+/** Contract §8's configuration bundle, as the engine's one type for it. */
+export type DeviceConfiguration = DeviceBundle;
 
 /** POST /device/request-unique-identifier: a pending device; status 2 `{deviceIdentifier}`. */
 export async function requestUniqueIdentifier(

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { endWithError } from '../http/raw-error-response.ts';
+import { DeviceConnection, type DeviceAnswer } from './device-connection.ts';
 import type { Logger } from '../log.ts';
 import {
   CLOSE_GOING_AWAY,
@@ -15,7 +17,6 @@ import {
   encodeFrame,
   frameOverhead,
   type BallotFrame,
-  type DeviceReply,
   type EngineRequest,
 } from './bus-frames.ts';
 import {
@@ -74,35 +75,11 @@ export interface WsDeviceBus extends DeviceBus {
   closeToken(tokenHash: string): void;
 }
 
-interface Pending {
-  op: EngineRequest['op'];
-  resolve(reply: { header: DeviceReply; payload: Buffer }): void;
-  reject(error: BusError): void;
-  timer: NodeJS.Timeout;
-}
-
-interface Connection {
-  ws: WebSocket;
-  device: ConnectedDevice;
-  /** Digest of the token this connection authenticated with, when the authenticator told. */
-  tokenHash: string | undefined;
-  pending: Map<number, Pending>;
-  /** Sends go out one at a time so a full socket holds back the rest in order. */
-  sendChain: Promise<void>;
-  /** The device announced deferred puts and flush (bus-frames.ts). */
-  flush: boolean;
-  /** Items this connection took deferred puts of that no flush has covered yet. */
-  unsynced: Set<string>;
-}
-
 /** A request as the caller states it; the bus adds the id. */
 type RequestBody = {
   [Op in EngineRequest['op']]: Omit<Extract<EngineRequest, { op: Op }>, 'id'>;
 }[EngineRequest['op']];
 
-/** Above this many queued bytes a sender waits for the socket to drain. */
-const HIGH_WATER_BYTES = 16 * 1024 * 1024;
-const DRAIN_POLL_MS = 5;
 /** A connection that has not said hello by then is not a device runtime. */
 const HELLO_TIMEOUT_MS = 10_000;
 const DEFAULT_SLOT_PROBE_MS = 5_000;
@@ -123,7 +100,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     maxPayload: MAX_FRAME_BYTES,
     perMessageDeflate: false,
   });
-  const connections = new Map<string, Connection>();
+  const connections = new Map<string, DeviceConnection>();
   /**
    * Per device, items a lost connection took deferred puts of: the device may have lost them
    * with it, so their flush fails even when the device is back (cleared by a flush or delete).
@@ -150,7 +127,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   }
 
   /** Takes a connection out of the routing table, fails its requests and tells the listeners. */
-  function detach(conn: Connection, why: string): void {
+  function detach(conn: DeviceConnection, why: string): void {
     if (connections.get(conn.device.deviceId) !== conn) return;
     connections.delete(conn.device.deviceId);
     if (conn.unsynced.size > 0) {
@@ -159,13 +136,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       lostUnsynced.set(conn.device.deviceId, lost);
       conn.unsynced.clear();
     }
-    for (const [id, pending] of conn.pending) {
-      clearTimeout(pending.timer);
-      pending.reject(
-        new BusError('offline', `device ${conn.device.deviceId} went offline (${why})`),
-      );
-      conn.pending.delete(id);
-    }
+    conn.failPending(why);
     log.info({ deviceId: conn.device.deviceId, why }, 'storage device disconnected');
     notify(disconnectListeners, conn.device);
   }
@@ -174,7 +145,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     const remote = request.socket.remoteAddress;
     let phase: 'hello' | 'authenticating' | 'proving' | 'ready' = 'hello';
     let proofWaiter: ((proof: string) => void) | undefined;
-    let conn: Connection | undefined;
+    let conn: DeviceConnection | undefined;
     let alive = true;
 
     const refuse = (code: number, reason: string) => {
@@ -240,7 +211,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
           void vote(conn, header.ref, header.ballotId, header.vote);
           return;
         }
-        settle(conn, header, payload);
+        conn.settle(header, payload);
       } catch (error) {
         if (error instanceof FrameError) {
           refuse(CLOSE_MALFORMED, error.message);
@@ -288,15 +259,14 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
           current.ws.close(CLOSE_REPLACED, 'replaced by a newer connection of the same device');
         }
       }
-      conn = {
+      conn = new DeviceConnection(
         ws,
-        device: { deviceId: device.deviceId, profileId: device.profileId },
-        tokenHash: device.tokenHash,
-        pending: new Map(),
-        sendChain: Promise.resolve(),
+        { deviceId: device.deviceId, profileId: device.profileId },
+        device.tokenHash,
         flush,
-        unsynced: new Set(),
-      };
+        requestTimeoutMs,
+        log,
+      );
       connections.set(device.deviceId, conn);
       phase = 'ready';
       ws.send(encodeFrame({ op: 'welcome', deviceIdentifier: device.deviceId }));
@@ -308,7 +278,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     }
 
     async function vote(
-      current: Connection,
+      current: DeviceConnection,
       ref: number,
       ballotId: string,
       choice: 'yes' | 'no',
@@ -349,39 +319,6 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       phase = 'authenticating';
       return proof !== undefined && proof !== '' && (await check.verify(deviceId, nonce, proof));
     }
-
-    function settle(current: Connection, header: DeviceReply, payload: Buffer): void {
-      const pending = current.pending.get(header.id);
-      // A reply after its request timed out: the caller has moved on.
-      if (!pending) {
-        log.debug(
-          { deviceId: current.device.deviceId, id: header.id, op: header.op },
-          'late device bus reply',
-        );
-        return;
-      }
-      current.pending.delete(header.id);
-      clearTimeout(pending.timer);
-      if (header.op === 'error') {
-        pending.reject(
-          new BusError(
-            'io',
-            `device ${current.device.deviceId} failed ${pending.op}: ${header.message}`,
-          ),
-        );
-        return;
-      }
-      if (!answers(pending.op, header.op)) {
-        pending.reject(
-          new BusError(
-            'io',
-            `device ${current.device.deviceId} answered ${pending.op} with ${header.op}`,
-          ),
-        );
-        throw new FrameError(`${header.op} does not answer ${pending.op}`);
-      }
-      pending.resolve({ header, payload });
-    }
   }
 
   /** Whether a connection answers a ping within the probe time (a half-open one does not). */
@@ -404,17 +341,17 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     });
   }
 
-  function connection(deviceId: string): Connection {
+  function connection(deviceId: string): DeviceConnection {
     const conn = connections.get(deviceId);
     if (!conn) throw new BusError('offline', `device ${deviceId} is not connected`);
     return conn;
   }
 
   function request(
-    conn: Connection,
+    conn: DeviceConnection,
     frame: RequestBody,
     payload?: Buffer,
-  ): Promise<{ header: DeviceReply; payload: Buffer }> {
+  ): Promise<DeviceAnswer> {
     const header = { ...frame, id: nextId++ } as EngineRequest;
     if (payload && frameOverhead(header) + payload.length > MAX_FRAME_BYTES) {
       return Promise.reject(
@@ -424,22 +361,22 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         ),
       );
     }
-    return send(conn, header, encodeFrame(header, payload));
+    return conn.send(header, encodeFrame(header, payload));
   }
 
   function put(
-    conn: Connection,
+    conn: DeviceConnection,
     ref: ChunkRef,
     envelope: Buffer,
     options: PutOptions | undefined,
-  ): Promise<{ header: DeviceReply; payload: Buffer }> {
+  ): Promise<DeviceAnswer> {
     const defer = options?.deferSync === true && conn.flush;
     if (defer) conn.unsynced.add(ref.itemId);
     const key = `${ref.itemId}/${ref.index}/${defer}`;
     // The same envelope for the next device: the frame is the same bytes under the same id.
     const cached = lastPut;
-    if (cached?.envelope === envelope && cached.key === key && !conn.pending.has(cached.id)) {
-      return send(conn, { op: 'put', id: cached.id, ...ref }, cached.bytes);
+    if (cached?.envelope === envelope && cached.key === key && !conn.awaits(cached.id)) {
+      return conn.send({ op: 'put', id: cached.id, ...ref }, cached.bytes);
     }
     const header = {
       op: 'put',
@@ -462,38 +399,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       queueMicrotask(() => (lastPut = undefined));
     }
     lastPut = { envelope, key, id: header.id, bytes };
-    return send(conn, header, bytes);
-  }
-
-  /** Sends a framed request and waits for its reply (or the timeout, or the device leaving). */
-  function send(
-    conn: Connection,
-    header: EngineRequest,
-    bytes: Buffer,
-  ): Promise<{ header: DeviceReply; payload: Buffer }> {
-    const deviceId = conn.device.deviceId;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        conn.pending.delete(header.id);
-        reject(
-          new BusError(
-            'timeout',
-            `device ${deviceId} did not answer ${header.op} within ${requestTimeoutMs} ms`,
-          ),
-        );
-      }, requestTimeoutMs);
-      timer.unref();
-      conn.pending.set(header.id, { op: header.op, resolve, reject, timer });
-      const queued = conn.sendChain.then(async () => {
-        await drained(conn.ws);
-        // Timed out or went offline while queued: nobody waits for the answer any more.
-        if (!conn.pending.has(header.id) || conn.ws.readyState !== WebSocket.OPEN) return;
-        conn.ws.send(bytes, { binary: true });
-      });
-      conn.sendChain = queued.catch((error: unknown) =>
-        log.error({ err: error, deviceId }, 'device bus send failed'),
-      );
-    });
+    return conn.send(header, bytes);
   }
 
   return {
@@ -502,14 +408,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     deliverBallot(deviceId, ballot) {
       const conn = connections.get(deviceId);
       if (!conn || conn.ws.readyState !== WebSocket.OPEN) return false;
-      const bytes = encodeFrame({ op: 'ballot', ...ballot });
-      // Behind any queued chunk traffic, in order, like every other frame to the device.
-      conn.sendChain = conn.sendChain
-        .then(async () => {
-          await drained(conn.ws);
-          if (conn.ws.readyState === WebSocket.OPEN) conn.ws.send(bytes, { binary: true });
-        })
-        .catch((error: unknown) => log.error({ err: error, deviceId }, 'ballot send failed'));
+      conn.push(encodeFrame({ op: 'ballot', ...ballot }), 'ballot');
       return true;
     },
 
@@ -572,9 +471,11 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
 
     handleUpgrade(request, socket, head) {
       if (closed) {
-        socket.end(
-          'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
-        );
+        endWithError(socket, {
+          status: 503,
+          reason: 'server.error',
+          message: 'The engine is shutting down; try again shortly.',
+        });
         return;
       }
       wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
@@ -616,26 +517,4 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
-}
-
-function answers(request: EngineRequest['op'], reply: DeviceReply['op']): boolean {
-  switch (request) {
-    case 'put':
-    case 'flush':
-    case 'delete':
-      return reply === 'ok';
-    case 'get':
-      return reply === 'data' || reply === 'missing';
-    case 'list':
-      return reply === 'items';
-  }
-}
-
-/** Resolves once the socket's queue is below the high-water mark (or the socket is gone). */
-async function drained(ws: WebSocket): Promise<void> {
-  // ws exposes no 'drain' event of its own, and its net.Socket is private; polling the
-  // public bufferedAmount is the supported way.
-  while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > HIGH_WATER_BYTES) {
-    await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-  }
 }

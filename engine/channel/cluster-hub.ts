@@ -1,7 +1,7 @@
 import type { ClusterLink } from '../cluster/cluster-link.ts';
 import type { EngineHub, PublishOptions } from './channel-hub.ts';
 import type { Recipient, ServerMessage } from './messages.ts';
-import { recipientKey, type JoinedSocket, type SocketHub } from './socket-hub.ts';
+import type { JoinedSocket, SocketHub } from './socket-hub.ts';
 
 /**
  * The WebSocket proxy's delivery across engine nodes (DESIGN "Scale"): a message published on
@@ -20,6 +20,7 @@ export class ClusterHub implements EngineHub {
     private readonly local: SocketHub,
     private readonly link: ClusterLink,
   ) {
+    local.bufferHere = (key) => !this.joinedElsewhere(key);
     local.onCountChange((key, count) => link.broadcast('hub.count', { key, count }));
     link.on('hub.count', (body, from) => {
       const { key, count } = body as { key: string; count: number };
@@ -105,9 +106,8 @@ export class ClusterHub implements EngineHub {
   }
 
   private deliver(recipient: Recipient, message: ServerMessage, options: PublishOptions): void {
-    // Joined elsewhere: that node delivers; keeping a copy here would replay it to a later join.
-    const elsewhere = this.joinedElsewhere(recipientKey(recipient));
-    this.local.publish(recipient, message, elsewhere ? { buffer: false } : options);
+    // Where a key is joined elsewhere, that node delivers; local.bufferHere keeps no copy here.
+    this.local.publish(recipient, message, options);
   }
 
   private joinedElsewhere(key: string): boolean {

@@ -35,8 +35,26 @@ export interface PoolResolvedMessage {
   body: { status: string; subject: string; resolvedAt: string };
 }
 
-export type ServerMessage =
-  CommandMessage | RequestMessage | DeviceEventMessage | BallotMessage | PoolResolvedMessage;
+/**
+ * This engine's extension: an invitation to a directory arrived for the profile. It carries no
+ * decision; the client lists the invitation (list-invites) and a person accepts or declines.
+ */
+export interface InvitationMessage {
+  type: 'DIRECTORY-INVITATION';
+  id: string;
+  body: { directoryId: string; directoryName: string; role: string; invitedAt: string };
+}
 
-/** Who a message is for: every socket of a profile, or the sockets of one device. */
-export type Recipient = { profileId: string } | { deviceId: string };
+export type ServerMessage =
+  | CommandMessage
+  | RequestMessage
+  | DeviceEventMessage
+  | BallotMessage
+  | PoolResolvedMessage
+  | InvitationMessage;
+
+/**
+ * Who a message is for: every socket of a profile, or the sockets of one device. A message about
+ * a command an OAuth grant sent names the grant too: an application's sockets hear only those.
+ */
+export type Recipient = { profileId: string; grantId?: string | null } | { deviceId: string };

@@ -9,6 +9,12 @@ export interface JoinedSocket {
   readonly tokenHash: string;
   readonly profileId: string;
   readonly deviceId: string | null;
+  /**
+   * Set when an OAuth access token joined: the socket hears only about its grant's own commands,
+   * never the profile's other messages (whose download URLs and temporary tokens its scopes may
+   * not cover).
+   */
+  readonly grantId?: string | null;
   expiresAt: number;
   expiryTimer?: NodeJS.Timeout;
 }
@@ -16,50 +22,63 @@ export interface JoinedSocket {
 /** Contract §2: messages for an absent recipient wait 30 s, at most 1000, oldest dropped first. */
 const BUFFER_MS = 30_000;
 const BUFFER_LIMIT = 1000;
+/** How many recipients may hold buffers before stale ones are swept. */
+const SWEEP_ABOVE = 1000;
 /** setTimeout cannot wait longer than 2^31-1 ms; longer expiries are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 export const CLOSE_TOKEN_INVALID = 4401;
 
 type Buffered = { at: number; text: string };
 
-/** The hub's key for a recipient: `p:<profile id>` or `d:<device id>`. */
-export function recipientKey(recipient: Recipient): string {
-  return 'profileId' in recipient ? `p:${recipient.profileId}` : `d:${recipient.deviceId}`;
+/**
+ * The hub's keys for a joined socket: `g:<grant id>` for an OAuth socket, else `p:<profile id>`
+ * and, for a device's token, `d:<device id>`.
+ */
+function socketKeys(socket: JoinedSocket): string[] {
+  if (socket.grantId) return [`g:${socket.grantId}`];
+  return [`p:${socket.profileId}`, ...(socket.deviceId ? [`d:${socket.deviceId}`] : [])];
 }
 
 /** In-process delivery to the sockets joined on this engine. */
 export class SocketHub implements EngineHub {
   private readonly byProfile = new Map<string, Set<JoinedSocket>>();
   private readonly byDevice = new Map<string, Set<JoinedSocket>>();
+  private readonly byGrant = new Map<string, Set<JoinedSocket>>();
   private readonly byToken = new Map<string, Set<JoinedSocket>>();
   private readonly buffers = new Map<string, Buffered[]>();
   private readonly countListeners: ((key: string, count: number) => void)[] = [];
+  /**
+   * Whether a message for a recipient key with no socket here is kept for the next join; with
+   * several nodes (cluster-hub.ts) it is not while a socket for it is joined on another node,
+   * which delivers its own copy (a kept one would be replayed twice).
+   */
+  bufferHere: (key: string) => boolean = () => true;
 
   constructor(private readonly now: () => number = Date.now) {}
 
   publish(recipient: Recipient, message: ServerMessage, options: PublishOptions = {}): void {
     const text = JSON.stringify({ data: message });
-    const key = recipientKey(recipient);
-    const sockets =
-      'profileId' in recipient
-        ? this.byProfile.get(recipient.profileId)
-        : this.byDevice.get(recipient.deviceId);
-    if (sockets && sockets.size > 0) {
-      for (const socket of sockets) socket.ws.send(text);
+    const buffer = options.buffer !== false;
+    if ('deviceId' in recipient) {
+      this.deliver(`d:${recipient.deviceId}`, this.byDevice.get(recipient.deviceId), text, buffer);
       return;
     }
-    if (options.buffer === false) return;
-    const buffer = this.buffers.get(key) ?? [];
-    buffer.push({ at: this.now(), text });
-    if (buffer.length > BUFFER_LIMIT) buffer.splice(0, buffer.length - BUFFER_LIMIT);
-    this.buffers.set(key, buffer);
+    this.deliver(`p:${recipient.profileId}`, this.byProfile.get(recipient.profileId), text, buffer);
+    if (recipient.grantId)
+      this.deliver(`g:${recipient.grantId}`, this.byGrant.get(recipient.grantId), text, buffer);
   }
 
   join(socket: JoinedSocket): void {
-    add(this.byProfile, socket.profileId, socket);
     add(this.byToken, socket.tokenHash, socket);
-    if (socket.deviceId) add(this.byDevice, socket.deviceId, socket);
     this.armExpiry(socket);
+    if (socket.grantId) {
+      add(this.byGrant, socket.grantId, socket);
+      this.flush(`g:${socket.grantId}`, socket);
+      this.countsChanged(socket);
+      return;
+    }
+    add(this.byProfile, socket.profileId, socket);
+    if (socket.deviceId) add(this.byDevice, socket.deviceId, socket);
     this.flush(`p:${socket.profileId}`, socket);
     if (socket.deviceId) this.flush(`d:${socket.deviceId}`, socket);
     this.countsChanged(socket);
@@ -67,8 +86,12 @@ export class SocketHub implements EngineHub {
 
   leave(socket: JoinedSocket): void {
     clearTimeout(socket.expiryTimer);
-    const removed = remove(this.byProfile, socket.profileId, socket);
     remove(this.byToken, socket.tokenHash, socket);
+    if (socket.grantId) {
+      if (remove(this.byGrant, socket.grantId, socket)) this.countsChanged(socket);
+      return;
+    }
+    const removed = remove(this.byProfile, socket.profileId, socket);
     if (socket.deviceId) remove(this.byDevice, socket.deviceId, socket);
     if (removed) this.countsChanged(socket);
   }
@@ -81,11 +104,12 @@ export class SocketHub implements EngineHub {
     this.countListeners.push(listener);
   }
 
-  /** Sockets joined here per recipient key (recipientKey), for every key that has any. */
+  /** Sockets joined here per recipient key (socketKeys), for every key that has any. */
   counts(): [key: string, count: number][] {
     return [
       ...[...this.byProfile].map(([id, set]): [string, number] => [`p:${id}`, set.size]),
       ...[...this.byDevice].map(([id, set]): [string, number] => [`d:${id}`, set.size]),
+      ...[...this.byGrant].map(([id, set]): [string, number] => [`g:${id}`, set.size]),
     ];
   }
 
@@ -125,12 +149,39 @@ export class SocketHub implements EngineHub {
 
   private countsChanged(socket: JoinedSocket): void {
     if (this.countListeners.length === 0) return;
-    const keys = [`p:${socket.profileId}`, ...(socket.deviceId ? [`d:${socket.deviceId}`] : [])];
-    for (const key of keys) {
-      const map = key.startsWith('p:') ? this.byProfile : this.byDevice;
+    for (const key of socketKeys(socket)) {
+      const map = { p: this.byProfile, d: this.byDevice, g: this.byGrant }[
+        key[0] as 'p' | 'd' | 'g'
+      ];
       const count = map.get(key.slice(2))?.size ?? 0;
       for (const listener of this.countListeners) listener(key, count);
     }
+  }
+
+  /** Sends to the joined sockets, or buffers for the next one to join (contract §2). */
+  private deliver(
+    key: string,
+    sockets: Set<JoinedSocket> | undefined,
+    text: string,
+    buffer: boolean,
+  ): void {
+    if (sockets && sockets.size > 0) {
+      for (const socket of sockets) socket.ws.send(text);
+      return;
+    }
+    if (!buffer || !this.bufferHere(key)) return;
+    const now = this.now();
+    const kept = (this.buffers.get(key) ?? []).filter((entry) => entry.at >= now - BUFFER_MS);
+    kept.push({ at: now, text });
+    if (kept.length > BUFFER_LIMIT) kept.splice(0, kept.length - BUFFER_LIMIT);
+    this.buffers.set(key, kept);
+    // Recipients that never join (an application polling request-status) must not pile up.
+    if (this.buffers.size > SWEEP_ABOVE) this.sweep(now);
+  }
+
+  private sweep(now: number): void {
+    for (const [key, buffer] of this.buffers)
+      if (buffer.every((entry) => entry.at < now - BUFFER_MS)) this.buffers.delete(key);
   }
 
   private flush(key: string, socket: JoinedSocket): void {

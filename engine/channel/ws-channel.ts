@@ -9,6 +9,8 @@ export interface ChannelCredential {
   tokenHash: string;
   profileId: string;
   deviceId: string | null;
+  /** Set for an OAuth access token (socket-hub.ts). */
+  grantId?: string | null;
   expiresAt: number;
 }
 

@@ -2,6 +2,7 @@ import type { ChannelHub } from '../channel/channel-hub.ts';
 import { newId } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import type { CommandRecord, Store, StoreRepos } from '../store/store.ts';
+import { currentGrant } from './command-origin.ts';
 
 /** How a command ends. `after` runs once the outcome is committed (events, socket closes). */
 export type Outcome =
@@ -10,6 +11,8 @@ export type Outcome =
 export interface CommandInput<P> {
   commandId: string;
   profileId: string | null;
+  /** The OAuth grant whose access token sent the command (command-origin.ts); else null. */
+  grantId?: string | null;
   payload: P;
   now: number;
 }
@@ -22,6 +25,11 @@ export interface GateEvent {
   eventId: string;
   context?: string;
   attributes: [name: string, value: string | number][];
+  /**
+   * The profile whose policies hold it, when not the command's own: a directory admin
+   * registering storage for a member (issue 12) meets the member's policies, not its own.
+   */
+  governedBy?: string;
 }
 
 /**
@@ -113,18 +121,31 @@ export class CommandRunner {
     this.specs.set(spec.kind, spec as unknown as AnySpec);
     const id = newId();
     const now = this.now();
-    await this.store.commands.insert({
+    const grantId = currentGrant();
+    const input: CommandInput<P> = { commandId: id, profileId, grantId, payload, now };
+    const inserted = this.store.commands.insert({
       id,
       kind: spec.kind,
       profileId,
       status: 1,
       reason: null,
       payload,
+      grantId,
       owner: this.owner,
       createdAt: now,
       completedAt: null,
     });
-    this.track(this.execute(spec, { commandId: id, profileId, payload, now }));
+    if (spec.prepare || spec.gate) {
+      await inserted;
+      this.track(this.execute(spec, input));
+      return id;
+    }
+    // Nothing to do outside the transaction and no vote to wait for: the outcome joins the
+    // acceptance's batch (store/group-commit.ts), so one commit makes both durable, and a crash
+    // before it loses both (the caller never heard of the command).
+    const committing = this.commitOutcome(spec, input, undefined as V);
+    this.track(this.execute(spec, input, undefined, { inserted, committing }));
+    await inserted;
     return id;
   }
 
@@ -209,6 +230,7 @@ export class CommandRunner {
     return {
       commandId: record.id,
       profileId: record.profileId,
+      grantId: record.grantId ?? null,
       payload: record.payload as never,
       now: this.now(),
     };
@@ -227,10 +249,28 @@ export class CommandRunner {
     spec: CommandSpec<P, V>,
     input: CommandInput<P>,
     resumed?: { released: true; prepared: unknown },
+    joined?: { inserted: Promise<void>; committing: Promise<Outcome | undefined> },
   ): Promise<void> {
+    let outcome: Outcome;
+    if (joined) {
+      const [accepted, committed] = await Promise.allSettled([joined.inserted, joined.committing]);
+      // Never accepted: the caller heard the error instead of an id.
+      if (accepted.status === 'rejected') return;
+      // Let the 202, sent on the same commit, reach the caller before the outcome can.
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        if (committed.status === 'rejected') throw committed.reason;
+        if (!committed.value) return;
+        outcome = committed.value;
+      } catch (error) {
+        outcome = await this.failed(spec, input, error);
+      }
+      if (outcome.ok) outcome.after?.();
+      this.notify(input, outcome);
+      return;
+    }
     // Let the 202 reach the caller before the outcome can.
     await new Promise((resolve) => setImmediate(resolve));
-    let outcome: Outcome;
     try {
       const gate = resumed ? undefined : spec.gate;
       if (gate && !gate.afterPrepare) {
@@ -261,27 +301,45 @@ export class CommandRunner {
           return;
         }
       }
-      const value = prepared.value;
-      const committed = await this.store.atomic(async (tx) => {
-        // Exactly once: a command another path ended (a vote, a restart) stays ended.
-        const current = await tx.commands.byId(input.commandId);
-        if (!current || current.status !== 1) return undefined;
-        const result = await spec.commit(tx, input, value);
-        await this.finish(tx, input, result);
-        return result;
-      });
+      const committed = await this.commitOutcome(spec, input, prepared.value);
       if (!committed) return;
       outcome = committed;
     } catch (error) {
-      this.log.error(
-        { err: error, command: spec.kind, commandId: input.commandId },
-        'command failed',
-      );
-      outcome = { ok: false, reason: 'server.error' };
-      await this.store.atomic((tx) => this.finish(tx, input, outcome)).catch(() => undefined);
+      outcome = await this.failed(spec, input, error);
     }
     if (outcome.ok) outcome.after?.();
     this.notify(input, outcome);
+  }
+
+  /** The command's business rules and its outcome, in one transaction; undefined if it had ended. */
+  private commitOutcome<P, V>(
+    spec: CommandSpec<P, V>,
+    input: CommandInput<P>,
+    value: V,
+  ): Promise<Outcome | undefined> {
+    return this.store.atomic(async (tx) => {
+      // Exactly once: a command another path ended (a vote, a restart) stays ended.
+      const current = await tx.commands.byId(input.commandId);
+      if (!current || current.status !== 1) return undefined;
+      const result = await spec.commit(tx, input, value);
+      await this.finish(tx, input, result);
+      return result;
+    });
+  }
+
+  /** A command that threw ends 3 with server.error (the error goes to the log, not the caller). */
+  private async failed(
+    spec: { kind: string },
+    input: CommandInput<unknown>,
+    error: unknown,
+  ): Promise<Outcome> {
+    this.log.error(
+      { err: error, command: spec.kind, commandId: input.commandId },
+      'command failed',
+    );
+    const outcome = { ok: false as const, reason: 'server.error' };
+    await this.store.atomic((tx) => this.finish(tx, input, outcome)).catch(() => undefined);
+    return outcome;
   }
 
   /**
@@ -307,7 +365,7 @@ export class CommandRunner {
       // Contract §1.6: status 1 once per pool, body {poolId, policyId}.
       for (const pool of opened.pools) {
         this.hub.publish(
-          { profileId: input.profileId },
+          { profileId: input.profileId, grantId: input.grantId ?? null },
           { type: 'X-DPT-CAB-ID', id: input.commandId, command_status: 1, body: pool },
         );
       }
@@ -339,7 +397,7 @@ export class CommandRunner {
   private notify(input: CommandInput<unknown>, outcome: Outcome): void {
     if (!input.profileId) return;
     this.hub.publish(
-      { profileId: input.profileId },
+      { profileId: input.profileId, grantId: input.grantId ?? null },
       {
         type: 'X-DPT-CAB-ID',
         id: input.commandId,

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
+import { stdoutLineStream } from '../log-stream.ts';
 import { stopOnSignals } from '../stop-on-signals.ts';
 import { startAuthenticator, type Ballot } from './authenticator.ts';
 import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
@@ -18,7 +19,8 @@ import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bund
  *   {"event":"input-error","line","message"}                     an unreadable stdin line
  * It votes from standard input, one `yes BALLOT_ID` or `no BALLOT_ID` per line, or on every
  * ballot by the rule given with --auto. Logs go to stderr. Exit codes: 0 after SIGTERM/SIGINT,
- * 1 when the engine refuses the device token, 2 for bad arguments or a bad bundle.
+ * 1 when the engine refuses the device token or its TLS certificate is not the bundle's pinned
+ * one (engine.tlsPin; nothing is sent then), 2 for bad arguments or a bad bundle.
  */
 const usage = 'usage: npm run authenticator -- --config BUNDLE.json [--auto yes|no]';
 
@@ -27,8 +29,12 @@ function exitWith(code: number, message: string): never {
   process.exit(code);
 }
 
+/**
+ * One JSON line on stdout, written without blocking (log-stream.ts): a parent that stopped
+ * reading, or went away, must neither stall the votes nor keep the process from its signals.
+ */
 function emit(event: Record<string, unknown>): void {
-  process.stdout.write(`${JSON.stringify(event)}\n`);
+  stdoutLineStream().write(`${JSON.stringify(event)}\n`);
 }
 
 let values: { config?: string; auto?: string; help?: boolean };
@@ -99,6 +105,15 @@ authenticator.onStateChange((state) => {
         exitWith(
           1,
           'the engine refused the device token (revoked, expired or device removed); download a new configuration bundle',
+        ),
+      );
+  else if (state === 'untrusted')
+    void authenticator
+      .stop()
+      .finally(() =>
+        exitWith(
+          1,
+          `${authenticator.pinMismatch?.message ?? 'the engine presented a TLS certificate other than the pinned one'} Check the engine's "tlsPin"; if its certificate was replaced on purpose, download a new configuration bundle`,
         ),
       );
   else if (state === 'replaced')

@@ -14,10 +14,12 @@ import { proveSlot } from '../bus/slot-proof.ts';
 import { isId } from '../ids.ts';
 import { createLogger, type Logger } from '../log.ts';
 import type { DeviceBundle } from './device-bundle.ts';
+import { PinMismatchError, PinnedAgent } from '../tls/pinned-agent.ts';
 
 /** As for a storage device (storage-device.ts): the last three states are final. */
+/** `untrusted`: the engine's TLS certificate is not the one the bundle pins (nothing was sent). */
 export type AuthenticatorState =
-  'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'stopped';
+  'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'untrusted' | 'stopped';
 
 /** A ballot as the engine sends it (contract §2 BALLOT, over the device bus). */
 export interface Ballot {
@@ -42,6 +44,8 @@ export interface RunningAuthenticator {
   readonly deviceIdentifier: string;
   readonly state: AuthenticatorState;
   readonly connected: boolean;
+  /** In `untrusted`: which certificate was found and which one is pinned. */
+  readonly pinMismatch: PinMismatchError | undefined;
   /** Fires after every welcome: the first connection and each reconnection. */
   onReady(listener: () => void): void;
   onStateChange(listener: (state: AuthenticatorState) => void): void;
@@ -82,6 +86,10 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
   let lastError: string | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let halting: Promise<void> | undefined;
+  let pinMismatch: PinMismatchError | undefined;
+  // With a pin, the engine's certificate is checked before the upgrade request is written: the
+  // device token (in the hello after the upgrade) never reaches a server with another key.
+  const agent = bundle.engine.tlsPin ? new PinnedAgent(bundle.engine.tlsPin) : undefined;
   let nextRef = 1;
   const pendingVotes = new Map<
     number,
@@ -122,6 +130,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
       ws = openBusSocket(bundle, {
         perMessageDeflate: false,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+        ...(agent ? { agent } : {}),
       });
     } catch (error) {
       log.error({ err: error }, 'cannot open the device bus');
@@ -221,6 +230,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
     });
     ws.on('error', (error) => {
       lastError = error.message;
+      if (error instanceof PinMismatchError) pinMismatch = error;
       log.debug({ err: error }, 'device bus socket error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
@@ -231,6 +241,14 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
       welcomed = false;
       failVotes('the bus connection was lost before the engine answered the vote');
       if (halting) return;
+      if (pinMismatch) {
+        log.error(
+          { expected: pinMismatch.expected, actual: pinMismatch.actual, url: bundle.bus.url },
+          'the engine presented a TLS certificate other than the pinned one; nothing was sent, not reconnecting',
+        );
+        void halt('untrusted');
+        return;
+      }
       if (code === CLOSE_UNAUTHORIZED) {
         log.error(
           { reason: reason.toString() },
@@ -264,7 +282,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
     retryTimer = setTimeout(connect, delay);
   }
 
-  function halt(final: 'unauthorized' | 'replaced' | 'stopped'): Promise<void> {
+  function halt(final: 'unauthorized' | 'replaced' | 'untrusted' | 'stopped'): Promise<void> {
     if (halting) return halting;
     halting = (async () => {
       clearTimeout(retryTimer);
@@ -294,6 +312,9 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
     },
     get connected() {
       return state === 'connected';
+    },
+    get pinMismatch() {
+      return pinMismatch;
     },
     onReady(listener) {
       readyListeners.push(listener);

@@ -1,23 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import {
-  chmod,
-  mkdir,
-  open,
-  readFile,
-  readdir,
-  realpath,
-  rename,
-  rm,
-  rmdir,
-} from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isId } from '../ids.ts';
+import { acquireLock } from '../lock-file.ts';
 import type { Logger } from '../log.ts';
 
 /*
  * The at-rest store of one storage device folder:
  *   <dir>/at-rest.key                     the 32-byte AES-256-GCM key as 64 hex characters, mode 0600
- *   <dir>/lock                            decimal pid of the runtime that has the folder open
+ *   <dir>/lock                            the runtime that has the folder open (lock-file.ts)
  *   <dir>/chunks/<itemId>/<index>.chunk   [12-byte IV][ciphertext][16-byte GCM tag]
  * with additional data "privicore-chunk/<itemId>/<index>" (UTF-8), so a chunk file copied under
  * another name fails its tag instead of serving the wrong bytes. The chunks are already
@@ -46,9 +37,6 @@ const LIST_CONCURRENCY = 64;
 /** Files fsynced at once by a flush: enough to let the file system batch its journal commits. */
 const SYNC_CONCURRENCY = 4;
 
-/** Folders this process has open; a pid check alone cannot tell two in-process devices apart. */
-const openFolders = new Set<string>();
-
 export interface PutChunkOptions {
   /** false: resolve once the chunk is in place but perhaps not on disk (see flushItem). */
   sync?: boolean;
@@ -67,7 +55,7 @@ export class ChunkStore {
 
   private constructor(
     private readonly dir: string,
-    private readonly lockKey: string,
+    private readonly unlock: () => void,
     private readonly key: Buffer,
     private readonly log: Logger,
   ) {
@@ -78,17 +66,21 @@ export class ChunkStore {
   static async open(options: ChunkStoreOptions): Promise<ChunkStore> {
     const { dir, log } = options;
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const lockKey = await lockFolder(dir);
+    const unlock = acquireLock(join(dir, LOCK_FILE), (owner) =>
+      owner === 'this process'
+        ? `${dir} is already open by another storage device in this process`
+        : `${dir} is in use by process ${owner.pid}. If no storage device runs there, delete ${join(dir, LOCK_FILE)}.`,
+    );
     try {
       const key = await loadAtRestKey(dir);
-      const store = new ChunkStore(dir, lockKey, key, log);
+      const store = new ChunkStore(dir, unlock, key, log);
       await mkdir(store.chunksDir, { recursive: true, mode: 0o700 });
       const removed = await store.removeLeftovers();
       if (removed > 0)
         log.info({ dir, removed }, 'removed leftovers of interrupted writes and deletes');
       return store;
     } catch (error) {
-      await unlockFolder(dir, lockKey);
+      unlock();
       throw error;
     }
   }
@@ -232,7 +224,7 @@ export class ChunkStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await unlockFolder(this.dir, this.lockKey);
+    this.unlock();
   }
 
   private itemFolder(itemId: string): string {
@@ -345,51 +337,6 @@ async function syncFolder(folder: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
-  }
-}
-
-async function lockFolder(dir: string): Promise<string> {
-  const lockKey = await realpath(dir);
-  if (openFolders.has(lockKey))
-    throw new Error(`${dir} is already open by another storage device in this process`);
-  const file = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(file, 'wx', 0o600);
-      try {
-        await handle.writeFile(String(process.pid));
-      } finally {
-        await handle.close();
-      }
-      openFolders.add(lockKey);
-      return lockKey;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    // Our own pid here is stale: this process holds no lock on the folder (checked above), and
-    // a restarted container often reuses the pid of the process that crashed.
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) {
-      throw new Error(
-        `${dir} is in use by process ${owner}. If no storage device runs there, delete ${file}.`,
-      );
-    }
-    await rm(file, { force: true });
-  }
-  throw new Error(`could not lock ${dir}: another runtime keeps taking ${file}`);
-}
-
-async function unlockFolder(dir: string, lockKey: string): Promise<void> {
-  openFolders.delete(lockKey);
-  await rm(join(dir, LOCK_FILE), { force: true });
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

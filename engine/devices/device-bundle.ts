@@ -1,5 +1,6 @@
 import { checkSignedPublicKey } from '../crypto/signed-key.ts';
 import { isId } from '../ids.ts';
+import { normalizePin } from '../tls/tls-pin.ts';
 
 /** Contract §9 bus kind `embedded`: the engine's own WebSocket endpoint. */
 export interface EmbeddedBus {
@@ -23,15 +24,21 @@ export interface AmqpBus {
 }
 
 /**
- * The configuration bundle of contract §8 (device.download-device-configuration), as a device
- * runtime receives it; the runtime serves either bus kind.
+ * The configuration bundle of contract §8 (device.download-device-configuration): the one type
+ * for the engine that issues it, the device runtime that starts from it (either bus kind) and the
+ * client that reads a device's keys from it (a type import, so no engine code reaches the client).
  */
-export interface DeviceBundle {
+export interface DeviceBundle<Bus extends EmbeddedBus | AmqpBus = EmbeddedBus | AmqpBus> {
   deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
-  bus: EmbeddedBus | AmqpBus;
+  /**
+   * `tlsPin`: the engine's TLS pin (engine/tls/tls-pin.ts). With it, the device connects only to
+   * a certificate with that key, and sends its token on nothing else.
+   */
+  engine: { apiUrl: string; wsUrl: string; tlsPin?: string };
+  bus: Bus;
   deviceToken: string;
   deviceTokenExpiresAt: string;
+  /** `private` only for engine-generated keys. */
   keys: { public: string; private?: string };
 }
 
@@ -65,6 +72,12 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   if (isObject(engine)) {
     check(isUrl(engine.apiUrl, ['http:', 'https:']), 'engine.apiUrl must be an http(s) URL');
     check(isUrl(engine.wsUrl, ['ws:', 'wss:']), 'engine.wsUrl must be a ws(s) URL');
+    check(
+      engine.tlsPin === undefined ||
+        engine.tlsPin === null ||
+        (typeof engine.tlsPin === 'string' && normalizePin(engine.tlsPin) !== undefined),
+      'engine.tlsPin must be a TLS pin (sha256:…) when present',
+    );
   } else problems.push('engine must be an object with apiUrl and wsUrl');
 
   const bus = value.bus;
@@ -119,7 +132,12 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
 
   if (problems.length > 0) throw new BundleError(problems);
 
-  const okEngine = engine as { apiUrl: string; wsUrl: string };
+  const okEngine = engine as { apiUrl: string; wsUrl: string; tlsPin?: string | null };
+  const tlsPin = typeof okEngine.tlsPin === 'string' ? normalizePin(okEngine.tlsPin) : undefined;
+  if (tlsPin && !(bus as { url: string }).url.startsWith('wss:'))
+    throw new BundleError([
+      'engine.tlsPin needs a wss:// bus URL: a pin has nothing to check on ws://',
+    ]);
   const okKeys = keys as { public: string; private?: string | null };
   const okBus = bus as {
     kind: string;
@@ -130,7 +148,11 @@ export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   };
   return {
     deviceIdentifier: value.deviceIdentifier as string,
-    engine: { apiUrl: okEngine.apiUrl, wsUrl: okEngine.wsUrl },
+    engine: {
+      apiUrl: okEngine.apiUrl,
+      wsUrl: okEngine.wsUrl,
+      ...(tlsPin ? { tlsPin } : {}),
+    },
     bus:
       okBus.kind === 'amqp'
         ? {

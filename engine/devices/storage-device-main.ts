@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
+import { printReadyLine } from '../ready-line.ts';
 import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
 import { startStorageDevice, type RunningStorageDevice } from './storage-device.ts';
 import { stopOnSignals } from '../stop-on-signals.ts';
@@ -9,8 +10,8 @@ import { stopOnSignals } from '../stop-on-signals.ts';
  * The standalone storage device process:
  *   npm run storage-device -- --config BUNDLE.json --dir FOLDER
  * Prints exactly one JSON line on stdout once first connected; logs go to stderr. Exit codes:
- * 0 after SIGTERM/SIGINT, 1 when the device cannot run (token refused, folder unusable),
- * 2 for bad arguments or a bad bundle.
+ * 0 after SIGTERM/SIGINT, 1 when the device cannot run (token refused, folder unusable, the
+ * engine's certificate is not the bundle's pinned one), 2 for bad arguments or a bad bundle.
  */
 const usage = 'usage: npm run storage-device -- --config BUNDLE.json --dir FOLDER';
 
@@ -66,9 +67,7 @@ let announced = false;
 device.onReady(() => {
   if (announced) return;
   announced = true;
-  process.stdout.write(
-    `${JSON.stringify({ event: 'ready', deviceIdentifier: device.deviceIdentifier })}\n`,
-  );
+  printReadyLine({ deviceIdentifier: device.deviceIdentifier });
 });
 
 device.onStateChange((state) => {
@@ -79,6 +78,16 @@ device.onStateChange((state) => {
         exitWith(
           1,
           'the engine refused the device token (revoked, expired or device removed); download a new configuration bundle',
+        ),
+      );
+  } else if (state === 'untrusted') {
+    const mismatch = device.pinMismatch;
+    void device
+      .stop()
+      .finally(() =>
+        exitWith(
+          1,
+          `${mismatch?.message ?? 'the engine presented a TLS certificate other than the pinned one'} Check the engine's "tlsPin"; if its certificate was replaced on purpose, download a new configuration bundle`,
         ),
       );
   } else if (state === 'replaced') {

@@ -17,15 +17,17 @@ import { proveSlot } from '../bus/slot-proof.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ChunkStore } from './chunk-store.ts';
 import type { DeviceBundle } from './device-bundle.ts';
+import { PinMismatchError, PinnedAgent } from '../tls/pinned-agent.ts';
 
 /**
- * connecting → connected → (connection lost) → connecting …; the last three are final:
+ * connecting → connected → (connection lost) → connecting …; the last four are final:
  * unauthorized — the engine refused the device token (revoked, expired, device removed);
  * replaced — another runtime with this device's bundle connected, and two must not take turns;
+ * untrusted — the engine's TLS certificate is not the one the bundle pins (nothing was sent);
  * stopped — stop() was called.
  */
 export type StorageDeviceState =
-  'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'stopped';
+  'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'untrusted' | 'stopped';
 
 export interface StorageDeviceOptions {
   bundle: DeviceBundle;
@@ -48,6 +50,8 @@ export interface RunningStorageDevice {
   readonly state: StorageDeviceState;
   /** True while the engine has welcomed this connection. */
   readonly connected: boolean;
+  /** In `untrusted`: which certificate was found and which one is pinned. */
+  readonly pinMismatch: PinMismatchError | undefined;
   /** Fires after every welcome: the first connection and each reconnection. */
   onReady(listener: () => void): void;
   onStateChange(listener: (state: StorageDeviceState) => void): void;
@@ -101,6 +105,11 @@ export async function startStorageDevice(
   let lastError: string | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let halting: Promise<void> | undefined;
+  let pinMismatch: PinMismatchError | undefined;
+  // With a pin, every connection goes through an agent that checks the engine's certificate
+  // before the upgrade request is written: the device token (sent after the upgrade) never
+  // reaches a server with another key.
+  const agent = bundle.engine.tlsPin ? new PinnedAgent(bundle.engine.tlsPin) : undefined;
   const inflight = new Set<Promise<void>>();
   const readyListeners: (() => void)[] = [];
   const stateListeners: ((state: StorageDeviceState) => void)[] = [];
@@ -131,6 +140,7 @@ export async function startStorageDevice(
         perMessageDeflate: false,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
         generateMask: unmasked,
+        ...(agent ? { agent } : {}),
       });
     } catch (error) {
       log.error({ err: error }, 'cannot open the device bus');
@@ -209,6 +219,7 @@ export async function startStorageDevice(
     });
     ws.on('error', (error) => {
       lastError = error.message;
+      if (error instanceof PinMismatchError) pinMismatch = error;
       log.debug({ err: error }, 'device bus socket error');
     });
     ws.on('close', (code: number, reason: Buffer) => {
@@ -218,6 +229,14 @@ export async function startStorageDevice(
       const wasWelcomed = welcomed;
       welcomed = false;
       if (halting) return;
+      if (pinMismatch) {
+        log.error(
+          { expected: pinMismatch.expected, actual: pinMismatch.actual, url: bundle.bus.url },
+          'the engine presented a TLS certificate other than the pinned one; nothing was sent, not reconnecting',
+        );
+        void halt('untrusted');
+        return;
+      }
       if (code === CLOSE_UNAUTHORIZED) {
         log.error(
           { reason: reason.toString() },
@@ -307,7 +326,7 @@ export async function startStorageDevice(
     void task.finally(() => inflight.delete(task));
   }
 
-  function halt(final: 'unauthorized' | 'replaced' | 'stopped'): Promise<void> {
+  function halt(final: 'unauthorized' | 'replaced' | 'untrusted' | 'stopped'): Promise<void> {
     if (halting) return halting;
     halting = shutDown(final);
     // After the assignment: a listener that calls stop() must get this same shutdown.
@@ -342,6 +361,9 @@ export async function startStorageDevice(
     },
     get connected() {
       return state === 'connected';
+    },
+    get pinMismatch() {
+      return pinMismatch;
     },
     onReady(listener) {
       readyListeners.push(listener);

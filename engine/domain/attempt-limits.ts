@@ -12,6 +12,11 @@ import { DomainError } from './domain-error.ts';
  *                       current-password check counts here too
  *   per client address  50 failures in 15 minutes, across usernames (a spray of guesses)
  *   registrations       30 per hour per client address
+ *   directory passwords 100 per hour per calling profile: directory create-user and
+ *                       set-profile-password (each costs a scrypt hash; create-user makes a
+ *                       profile). A firm's owner creating its staff's accounts from one office
+ *                       must not meet the per-address registration limit; a stolen owner token
+ *                       must not make profiles without bound.
  * The client address is the TCP peer: behind a proxy every client shares the proxy's limit.
  */
 export interface AttemptLimit {
@@ -29,6 +34,10 @@ export const signInLimits = (username: string, address: string): AttemptLimit[] 
 
 export const registrationLimits = (address: string): AttemptLimit[] => [
   { key: `register:${address}`, limit: 30, windowMs: 60 * 60_000 },
+];
+
+export const directoryPasswordLimits = (profileId: string): AttemptLimit[] => [
+  { key: `directory-password:${profileId}`, limit: 100, windowMs: 60 * 60_000 },
 ];
 
 /** How long attempt records must be kept for the longest window above. */

@@ -7,19 +7,26 @@ import { DomainError } from './domain-error.ts';
 export const PROFILE_TOKEN_TTL_MS = 8 * 3600_000;
 export const DEVICE_TOKEN_TTL_MS = 30 * 24 * 3600_000;
 
+/** What an OAuth access token carries: its grant, the application and the granted scopes. */
+export interface OAuthAccess {
+  grantId: string;
+  applicationId: string;
+  clientId: string;
+  scopes: readonly string[];
+}
+
 export interface Caller {
   token: TokenRecord;
   profile: ProfileRecord;
   /** The device a device token identifies (approved, of the profile); null for a profile token. */
   device: DeviceRecord | null;
+  /** Set for an OAuth access token: it acts as the consenting profile within these scopes. */
+  oauth?: OAuthAccess;
 }
 
-export const missingToken = () =>
-  new DomainError(
-    401,
-    'auth.missing_token',
-    'Send the authorization token in the X-DPT-AUTHORIZATION header.',
-  );
+export const missingToken = (
+  message = 'Send the authorization token in the X-DPT-AUTHORIZATION header.',
+) => new DomainError(401, 'auth.missing_token', message);
 export const invalidToken = () =>
   new DomainError(
     401,
@@ -47,6 +54,25 @@ export async function resolveCaller(
   if (!record || !isLive(record, now)) throw invalidToken();
   const profile = await repos.profiles.byId(record.profileId);
   if (!profile) throw invalidToken();
+  if (record.kind === 'oauth') {
+    // Revocation revokes the token rows too; checking the grant and the application on every use
+    // keeps a token dead even if a revocation raced its issue.
+    const grant = !record.grantId ? undefined : await repos.oauthGrants.byId(record.grantId);
+    if (!grant || grant.revokedAt !== null) throw invalidToken();
+    const application = await repos.oauthApplications.byId(grant.applicationId);
+    if (!application || application.revokedAt !== null) throw invalidToken();
+    return {
+      token: record,
+      profile,
+      device: null,
+      oauth: {
+        grantId: grant.id,
+        applicationId: application.id,
+        clientId: application.clientId,
+        scopes: grant.scopes,
+      },
+    };
+  }
   if (record.kind !== 'device') return { token: record, profile, device: null };
   const device = record.deviceId === null ? undefined : await repos.devices.byId(record.deviceId);
   if (!device || device.profileId !== profile.id || device.status !== 'approved')
@@ -61,6 +87,9 @@ export async function issueToken(
     kind: TokenKind;
     profileId: string;
     deviceId: string | null;
+    /** A profile other than `profileId` minting a device token (see TokenRecord.issuedBy). */
+    issuedBy?: string | null;
+    grantId?: string;
     ttlMs: number;
     now: number;
   },
@@ -72,9 +101,11 @@ export async function issueToken(
     kind: input.kind,
     profileId: input.profileId,
     deviceId: input.deviceId,
+    grantId: input.grantId ?? null,
     createdAt: input.now,
     expiresAt,
     revokedAt: null,
+    issuedBy: input.issuedBy ?? null,
   });
   return { authorizationToken, expiresAt };
 }

@@ -14,7 +14,9 @@ import { openPool, planPool, runEffects, type Effects, type PoolPlan } from './v
 export function createCommandGate(ctx: EngineContext): CommandGate {
   return {
     async hold(input, event, prepared, onHold) {
-      const profileId = input.profileId!;
+      // Whose policies and authenticators decide (the pools are theirs); the command, its
+      // status-1 messages and its outcome stay with the caller.
+      const profileId = event.governedBy ?? input.profileId!;
       const effects: Effects = [];
       const result = await ctx.store.atomic(async (tx) => {
         const policies = (await tx.policies.list(profileId, 'active')).filter((policy) =>
@@ -30,7 +32,7 @@ export function createCommandGate(ctx: EngineContext): CommandGate {
         const now = ctx.now();
         await tx.holds.insert({
           commandId: input.commandId,
-          profileId,
+          profileId: input.profileId!,
           eventId: event.eventId,
           prepared: prepared ?? null,
           state: 'waiting',

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { CommandSpec } from '../commands/command-runner.ts';
+import type { CommandInput, CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { hashToken, looksLikeToken, newToken } from '../crypto/tokens.ts';
 import { newId } from '../ids.ts';
@@ -145,29 +145,30 @@ export const transferCommands = perContext((ctx: EngineContext) => {
     gate: {
       event: async ({ payload }) =>
         dataTokenEvent(ctx, 'data_token.requested', payload.dataTokenId),
-      async abandon(tx, { commandId, payload }, _prepared, reason) {
-        const record = await tx.dataTokens.byId(payload.dataTokenId);
-        return () => void failRequest(ctx, commandId, record, reason);
+      async abandon(tx, input, _prepared, reason) {
+        const record = await tx.dataTokens.byId(input.payload.dataTokenId);
+        return () => void failRequest(ctx, input, record, reason);
       },
     },
-    async prepare({ commandId, payload }) {
-      const record = await ctx.store.dataTokens.byId(payload.dataTokenId);
+    async prepare(input) {
+      const record = await ctx.store.dataTokens.byId(input.payload.dataTokenId);
       if (!record || record.blobId === null)
-        return failRequest(ctx, commandId, record, 'storage.unavailable');
+        return failRequest(ctx, input, record, 'storage.unavailable');
       const holder = await awaitHolder(ctx, record.blobId);
       if (holder === 'none-left') {
         // No device holds it, so none can come online with it: say so now, not after 60 s.
         const devices = await ctx.store.devices.storageDevices(record.profileId);
         const reason = devices.length === 0 ? 'storage.none_registered' : 'storage.unavailable';
-        return failRequest(ctx, commandId, record, reason);
+        return failRequest(ctx, input, record, reason);
       }
-      if (holder === 'timeout') return failRequest(ctx, commandId, record, 'storage.unavailable');
+      if (holder === 'timeout') return failRequest(ctx, input, record, 'storage.unavailable');
       return { ok: true, value: undefined };
     },
-    async commit(tx, { commandId, profileId, payload, now }) {
+    async commit(tx, input) {
+      const { commandId, profileId, payload, now } = input;
       const record = await tx.dataTokens.byId(payload.dataTokenId);
       if (!record || record.finalizedAt === null)
-        return failRequest(ctx, commandId, record, 'storage.unavailable');
+        return failRequest(ctx, input, record, 'storage.unavailable');
       const transfer = newToken('U-');
       await tx.downloadTokens.insert({
         hash: hashToken(transfer),
@@ -183,7 +184,7 @@ export const transferCommands = perContext((ctx: EngineContext) => {
         // Contract §7: the URL message goes out before the command's status 2.
         after: () =>
           ctx.hub.publish(
-            { profileId: record.profileId },
+            { profileId: record.profileId, grantId: input.grantId ?? null },
             {
               type: 'X-DPT-CAB-REQUEST-ID',
               id: commandId,
@@ -203,16 +204,16 @@ export const transferCommands = perContext((ctx: EngineContext) => {
 /** Sends the status-3 request message that precedes the command's own (contract §7). */
 function failRequest(
   ctx: EngineContext,
-  commandId: string,
+  input: CommandInput<unknown>,
   record: DataTokenRecord | undefined,
   reason: string,
 ): { ok: false; reason: string } {
   if (record) {
     ctx.hub.publish(
-      { profileId: record.profileId },
+      { profileId: record.profileId, grantId: input.grantId ?? null },
       {
         type: 'X-DPT-CAB-REQUEST-ID',
-        id: commandId,
+        id: input.commandId,
         command_status: 3,
         output_type: 0,
         body: reason,

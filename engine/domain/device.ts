@@ -1,13 +1,14 @@
-import type { DeviceBundle } from '../devices/device-bundle.ts';
 import type { CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { generateSignedKeyPair } from '../crypto/signed-key.ts';
+import type { DeviceBundle } from '../devices/device-bundle.ts';
 import { isId, newId } from '../ids.ts';
 import type { DeviceRecord } from '../store/device-store.ts';
 import type { StoreRepos } from '../store/store.ts';
 import { isoSeconds } from '../time.ts';
 import { DEVICE_TOKEN_TTL_MS, issueToken, resolveCaller, type Caller } from './authorization.ts';
+import { directoryMayConfigure } from './directory-reach.ts';
 import { DomainError, invalid, notFound } from './domain-error.ts';
 import { freeFormFields } from './free-form-fields.ts';
 import { perContext } from './per-context.ts';
@@ -22,15 +23,6 @@ export interface NewDeviceKeys {
   deviceId: string;
   publicKey: string;
   privateKeySealed: string | null;
-}
-
-export interface DeviceConfiguration {
-  deviceIdentifier: string;
-  engine: { apiUrl: string; wsUrl: string };
-  bus: DeviceBundle['bus'];
-  deviceToken: string;
-  deviceTokenExpiresAt: string;
-  keys: { public: string; private?: string };
 }
 
 /** The sealed private key of a device binds its id, so it cannot be replayed onto another. */
@@ -218,8 +210,11 @@ export async function retrieveUniqueIdentifier(
 ): Promise<string> {
   if (!isId(commandId)) throw notFound.device();
   const device = await ctx.store.devices.byRequestCommand(caller.profile.id, commandId);
-  if (!device) throw notFound.device();
-  return device.id;
+  if (device) return device.id;
+  // Contract §8: also the caller's directory create-profile-device, whose device is a member's.
+  const provisioned = await ctx.store.provisionedDevices.byCommand(caller.profile.id, commandId);
+  if (!provisioned) throw notFound.device();
+  return provisioned;
 }
 
 export function listDevices(ctx: EngineContext, caller: Caller): Promise<DeviceRecord[]> {
@@ -279,6 +274,26 @@ export async function removeDevice(
 }
 
 /**
+ * Contract §8: download-device-configuration is "open to the owner and to owners/admins of a
+ * directory the owner belongs to". This engine narrows the second half to devices a directory
+ * made for the member (create-profile-device) and to the admins directory-reach.ts lets act on
+ * that member: a device the member made or paired itself stays the member's alone. (Only a
+ * profile token gets this far: token-access.ts.)
+ */
+async function configurableDevice(
+  repos: StoreRepos,
+  caller: Caller,
+  deviceIdentifier: string,
+): Promise<DeviceRecord> {
+  if (!isId(deviceIdentifier)) throw notFound.device();
+  const device = await repos.devices.byId(deviceIdentifier);
+  if (!device) throw notFound.device();
+  if (device.profileId === caller.profile.id) return device;
+  if (await directoryMayConfigure(repos, caller.profile.id, device)) return device;
+  throw notFound.device();
+}
+
+/**
  * Contract §8 download-device-configuration: the bundle a device runtime starts from. Every
  * call issues a new 30-day device token; earlier ones live on until they expire.
  */
@@ -286,11 +301,11 @@ export async function downloadDeviceConfiguration(
   ctx: EngineContext,
   caller: Caller,
   deviceIdentifier: string,
-): Promise<DeviceConfiguration> {
+): Promise<DeviceBundle> {
   // The check and the issue share one transaction: a removal cannot slip in between and leave
   // a live token for a device that is gone.
   const { device, issued } = await ctx.store.atomic(async (tx) => {
-    const found = await ownDevice(tx, caller, deviceIdentifier);
+    const found = await configurableDevice(tx, caller, deviceIdentifier);
     if (found.status !== 'approved') {
       throw new DomainError(
         409,
@@ -304,6 +319,7 @@ export async function downloadDeviceConfiguration(
         kind: 'device',
         profileId: found.profileId,
         deviceId: found.id,
+        issuedBy: found.profileId === caller.profile.id ? null : caller.profile.id,
         ttlMs: DEVICE_TOKEN_TTL_MS,
         now: ctx.now(),
       }),
@@ -311,7 +327,11 @@ export async function downloadDeviceConfiguration(
   });
   return {
     deviceIdentifier: device.id,
-    engine: { apiUrl: ctx.urls.apiUrl, wsUrl: ctx.urls.wsUrl },
+    engine: {
+      apiUrl: ctx.urls.apiUrl,
+      wsUrl: ctx.urls.wsUrl,
+      ...(ctx.urls.tlsPin ? { tlsPin: ctx.urls.tlsPin } : {}),
+    },
     // Contract §9: how this device reaches the bus (on RabbitMQ, its own user and queue).
     bus: await ctx.bus.bundleBus(device.id),
     deviceToken: issued.authorizationToken,

@@ -25,6 +25,15 @@ export const notFound = {
   dataToken: () => new DomainError(404, 'data_token.not_found', 'The data token was not found.'),
   device: () => new DomainError(404, 'device.not_found', 'The device was not found.'),
   command: () => new DomainError(404, 'command.not_found', 'The command was not found.'),
+  directory: () => new DomainError(404, 'directory.not_found', 'The directory was not found.'),
+  member: () =>
+    new DomainError(
+      404,
+      'directory.member_not_found',
+      'That profile is not a member of the directory.',
+    ),
+  invitation: () =>
+    new DomainError(404, 'directory.invitation_not_found', 'The invitation was not found.'),
   votingConfiguration: () =>
     new DomainError(
       404,
@@ -35,3 +44,8 @@ export const notFound = {
   pool: () => new DomainError(404, 'voting.pool_not_found', 'The voting pool was not found.'),
   ballot: () => new DomainError(404, 'voting.ballot_not_found', 'The ballot was not found.'),
 };
+
+/** Contract §13: a member of the directory without the role the endpoint needs. */
+export function directoryForbidden(message: string): DomainError {
+  return new DomainError(403, 'directory.forbidden', message);
+}

@@ -11,6 +11,7 @@ import {
   type Caller,
 } from './authorization.ts';
 import { DomainError } from './domain-error.ts';
+import { revokeOwnGrant } from './oauth-tokens.ts';
 import { perContext } from './per-context.ts';
 
 const QR_TTL_MS = 5 * 60_000;
@@ -164,6 +165,8 @@ export async function reauthorize(
       kind,
       profileId: caller.profile.id,
       deviceId: caller.token.deviceId,
+      // A token a directory admin minted stays one: reauthorizing must not widen its reach.
+      issuedBy: caller.token.issuedBy ?? null,
       ttlMs,
       now,
     });
@@ -173,6 +176,8 @@ export async function reauthorize(
 }
 
 export async function revoke(ctx: EngineContext, caller: Caller): Promise<void> {
+  // An application signing out ends its grant: a refresh token could otherwise bring it back.
+  if (caller.oauth) return revokeOwnGrant(ctx, caller);
   await ctx.store.tokens.revoke(caller.token.hash, ctx.now());
   ctx.hub.closeToken(caller.token.hash);
   ctx.bus.closeToken(caller.token.hash);
@@ -182,7 +187,9 @@ export async function revoke(ctx: EngineContext, caller: Caller): Promise<void> 
  * Sign out everywhere (this engine's extension, README): revokes every profile and device token
  * of the profile except the caller's, and closes their sockets. Storage devices keep theirs:
  * they are not sessions (their tokens reach only the device bus), and cutting them off would
- * stop the vault's storage; removing a storage device is how one is cut off.
+ * stop the vault's storage; removing a storage device is how one is cut off. OAuth grants are
+ * not sessions either: their refresh token would mint a new access token at once, so revoking
+ * the access token alone would change nothing; an application's access ends on Connected apps.
  */
 export async function revokeOtherTokens(ctx: EngineContext, caller: Caller): Promise<number> {
   const now = ctx.now();
@@ -192,7 +199,7 @@ export async function revokeOtherTokens(ctx: EngineContext, caller: Caller): Pro
     );
     const hashes: string[] = [];
     for (const token of await tx.tokens.liveForProfile(caller.profile.id, now)) {
-      if (token.hash === caller.token.hash) continue;
+      if (token.hash === caller.token.hash || token.kind === 'oauth') continue;
       if (token.deviceId !== null && storage.has(token.deviceId)) continue;
       await tx.tokens.revoke(token.hash, now);
       hashes.push(token.hash);

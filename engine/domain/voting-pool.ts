@@ -128,10 +128,13 @@ async function issueBallots(
   effects: Effects,
 ): Promise<void> {
   for (const deviceId of pool.deviceIds) {
+    // A ballot is the voting device's profile's: the pool's own, or in a directory's pool
+    // (issue 12) a member's, whose authenticator alone may cast it.
+    const device = await tx.devices.byId(deviceId);
     const ballot = {
       id: newId(),
       poolId: pool.id,
-      profileId: pool.profileId,
+      profileId: device?.profileId ?? pool.profileId,
       deviceId,
       round: pool.round,
       vote: null,
@@ -246,10 +249,16 @@ async function startRound(
   effects: Effects,
 ): Promise<void> {
   const voters: string[] = [];
+  const directoryId = await tx.directoryPools.directoryOf(pool.id);
   for (const deviceId of pool.deviceIds) {
     const device = await tx.devices.byId(deviceId);
-    if (device && device.profileId === pool.profileId && device.role === 'authenticator')
-      voters.push(deviceId);
+    if (!device || device.role !== 'authenticator') continue;
+    // A directory's pool (issue 12) keeps the authenticators of profiles still its members.
+    const mayVote =
+      device.profileId === pool.profileId ||
+      (directoryId !== undefined &&
+        (await tx.directoryMembers.get(directoryId, device.profileId)) !== undefined);
+    if (mayVote) voters.push(deviceId);
   }
   const next: PoolRecord = {
     ...pool,
@@ -335,7 +344,13 @@ export async function withdrawAuthenticator(
       now,
     );
   }
-  for (const pool of await tx.pools.pendingForDevice(device.profileId, device.id)) {
+  const pools = await tx.pools.pendingForDevice(device.profileId, device.id);
+  // Directories' pools it votes in too (issue 12): those are another profile's.
+  for (const poolId of await tx.directoryPools.pendingWithVoter(device.id)) {
+    const pool = await tx.pools.byId(poolId);
+    if (pool && !pools.some((p) => p.id === pool.id)) pools.push(pool);
+  }
+  for (const pool of pools) {
     await tx.ballots.withdraw(pool.id, pool.round, device.id);
     await tx.pools.update(pool.id, { deviceIds: pool.deviceIds.filter((id) => id !== device.id) });
     await advancePool(tx, ctx, pool.id, now, effects);

@@ -91,12 +91,34 @@ async function ownPool(ctx: EngineContext, caller: Caller, poolId: string): Prom
   return pool;
 }
 
+/**
+ * Contract §12 check-pool-status: the pool's profile, and for a directory's pool the
+ * directory's owner and admins (issue 12); anyone else learns nothing of it.
+ */
+async function visiblePool(
+  ctx: EngineContext,
+  caller: Caller,
+  poolId: string,
+): Promise<PoolRecord> {
+  if (!isId(poolId)) throw notFound.pool();
+  const pool = await ctx.store.pools.byId(poolId);
+  if (!pool) throw notFound.pool();
+  if (pool.profileId === caller.profile.id) return pool;
+  const directoryId = await ctx.store.directoryPools.directoryOf(pool.id);
+  const member =
+    directoryId === undefined
+      ? undefined
+      : await ctx.store.directoryMembers.get(directoryId, caller.profile.id);
+  if (member && (member.role === 'owner' || member.role === 'admin')) return pool;
+  throw notFound.pool();
+}
+
 export async function checkPoolStatus(
   ctx: EngineContext,
   caller: Caller,
   poolId: string,
 ): Promise<PoolView> {
-  const pool = await ownPool(ctx, caller, poolId);
+  const pool = await visiblePool(ctx, caller, poolId);
   return { pool, ballots: await ctx.store.ballots.forRound(pool.id, pool.round) };
 }
 

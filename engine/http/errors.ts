@@ -138,7 +138,7 @@ export function sendError(
   request?: FastifyRequest,
 ): FastifyReply {
   const { body, headers } = toErrorBody(error);
-  if (body.status >= 500) request?.log.error({ err: error }, 'request failed');
+  if (body.status === 500) request?.log.error({ err: error }, 'request failed');
   if (headers) void reply.headers(headers);
   return reply.code(body.status).type('application/json; charset=utf-8').send(body);
 }

@@ -1,10 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { asGrant } from '../commands/command-origin.ts';
 import type { Caller } from '../domain/authorization.ts';
 import { resolveCaller } from '../domain/authorization.ts';
 import { DomainError } from '../domain/domain-error.ts';
+import { authenticateClient } from '../domain/oauth.ts';
 import type { EngineContext } from '../context.ts';
-import { endpoint as lookup, type Endpoint, type EndpointId } from './endpoints.ts';
-import { mayReach, notAllowedMessage } from './token-access.ts';
+import type { OAuthApplicationRecord } from '../store/oauth-store.ts';
+import { basicCredential, clientCredentials } from './basic-credentials.ts';
+import {
+  endpoint as lookup,
+  type Endpoint,
+  type EndpointId,
+  type EndpointParam,
+} from './endpoints.ts';
+import { accessVerdict, notAllowedMessage, scopeDeniedMessage } from './token-access.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -17,12 +26,24 @@ export interface RouteInput<I> {
   params: Record<string, string>;
   /** Set on `token` endpoints. */
   caller: Caller;
+  /** Set on `basic-client` endpoints: the application the client credentials name. */
+  client: OAuthApplicationRecord;
+  /** Set on `basic-access-token` endpoints: the token as sent (the handler checks it). */
+  accessToken: string;
 }
 
+type Authenticated = FastifyRequest & {
+  caller?: Caller;
+  client?: OAuthApplicationRecord;
+  accessToken?: string;
+};
+
 export interface RouteDefinition<I> {
-  /** JSON schema of each field; a string-keyed object schema is built from it. */
+  /**
+   * JSON schema of each field the endpoint table lists for the body (or the query of a GET);
+   * which of them are required comes from the table.
+   */
   fields?: Record<string, JsonSchema>;
-  required?: readonly string[];
   /** Free-form endpoints keep fields they do not list (contract §1.2). */
   additional?: JsonSchema | boolean;
   handler(route: RouteInput<I>): Promise<unknown>;
@@ -47,6 +68,30 @@ function fastifyPath(path: string): string {
 }
 
 /**
+ * The fields a route validates: the table's body or query parameters, less the transfer
+ * credential of query-auth endpoints (checked as a credential, 401, not as a field).
+ */
+function fieldParams(ep: Endpoint): readonly EndpointParam[] {
+  return ep.params.filter(
+    (p) =>
+      (p.in === 'form' || p.in === 'json' || p.in === 'query') &&
+      !(ep.auth === 'query-auth' && p.name === 'auth'),
+  );
+}
+
+/** A route's field schemas must name exactly the table's parameters, so neither drifts. */
+function checkFields(ep: Endpoint, fields: Record<string, JsonSchema> | undefined): void {
+  const listed = fieldParams(ep).map((p) => p.name);
+  const schemas = Object.keys(fields ?? {});
+  const unlisted = schemas.filter((name) => !listed.includes(name));
+  const unchecked = listed.filter((name) => !schemas.includes(name));
+  if (unlisted.length > 0 || unchecked.length > 0)
+    throw new Error(
+      `${ep.id}: field schemas and the endpoint table disagree (not in the table: ${unlisted.join(', ') || 'none'}; no schema: ${unchecked.join(', ') || 'none'})`,
+    );
+}
+
+/**
  * Registers one contract endpoint and its aliases from the endpoint table, so the routes can
  * never drift from it: authentication and gating in onRequest (before the body is read, as the
  * contract's check order requires), then body parsing, schema validation and the handler.
@@ -58,11 +103,14 @@ export function route<I = Record<string, unknown>>(
   definition: RouteDefinition<I>,
 ): void {
   const ep: Endpoint = lookup(id);
+  checkFields(ep, definition.fields);
   const objectSchema: JsonSchema | undefined = definition.fields
     ? {
         type: 'object',
         properties: definition.fields,
-        required: [...(definition.required ?? [])],
+        required: fieldParams(ep)
+          .filter((p) => p.required)
+          .map((p) => p.name),
         ...(definition.additional !== undefined
           ? { additionalProperties: definition.additional }
           : {}),
@@ -82,7 +130,20 @@ export function route<I = Record<string, unknown>>(
         : {},
       onRequest: async (request) => {
         // Authentication and authorisation, in the contract's order (§1.5): credentials (401),
-        // then what this kind of token may reach (token-access.ts), then key gating (403).
+        // then what this kind of token may reach and an OAuth token's scope (token-access.ts),
+        // then key gating (403).
+        const authenticated = request as Authenticated;
+        if (ep.auth === 'basic-client') {
+          const { clientId, clientSecret } = clientCredentials(
+            basicCredential(request.headers.authorization),
+          );
+          authenticated.client = await authenticateClient(ctx.store, clientId, clientSecret);
+          return;
+        }
+        if (ep.auth === 'basic-access-token') {
+          authenticated.accessToken = basicCredential(request.headers.authorization);
+          return;
+        }
         if (ep.auth !== 'token') return;
         const header = request.headers['x-dpt-authorization'];
         const caller = await resolveCaller(
@@ -90,8 +151,12 @@ export function route<I = Record<string, unknown>>(
           Array.isArray(header) ? header[0] : header,
           ctx.now(),
         );
-        if (!mayReach(caller, ep.id as EndpointId)) {
+        const verdict = accessVerdict(caller, ep.id as EndpointId);
+        if (verdict === 'token-kind') {
           throw new DomainError(403, 'auth.token_kind_not_allowed', notAllowedMessage(caller));
+        }
+        if (verdict === 'scope') {
+          throw new DomainError(403, 'oauth.scope_denied', scopeDeniedMessage(ep.id as EndpointId));
         }
         if (caller.profile.publicKey === null && !KEY_GATE_EXEMPT.has(ep.id)) {
           throw new DomainError(
@@ -100,7 +165,7 @@ export function route<I = Record<string, unknown>>(
             'Register the profile public key first (POST /public-key/register-public-key).',
           );
         }
-        (request as FastifyRequest & { caller?: Caller }).caller = caller;
+        authenticated.caller = caller;
       },
       preValidation: async (request) => {
         // A POST with no body at all still validates as an empty form.
@@ -109,13 +174,20 @@ export function route<I = Record<string, unknown>>(
       },
       handler: async (request, reply) => {
         const input = (inQuery ? request.query : request.body) as I;
-        const result = await definition.handler({
-          request,
-          reply,
-          input: input ?? ({} as I),
-          params: (request.params ?? {}) as Record<string, string>,
-          caller: (request as FastifyRequest & { caller?: Caller }).caller as Caller,
-        });
+        const authenticated = request as Authenticated;
+        const run = () =>
+          definition.handler({
+            request,
+            reply,
+            input: input ?? ({} as I),
+            params: (request.params ?? {}) as Record<string, string>,
+            caller: authenticated.caller as Caller,
+            client: authenticated.client as OAuthApplicationRecord,
+            accessToken: authenticated.accessToken as string,
+          });
+        // Commands an application sends belong to its grant (commands/command-origin.ts).
+        const grantId = authenticated.caller?.oauth?.grantId;
+        const result = await (grantId ? asGrant(grantId, run) : run());
         if (reply.sent) return reply;
         return reply.code(ep.success).send(result);
       },

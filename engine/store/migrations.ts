@@ -209,7 +209,107 @@ export const migrations: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
-  // 4: several engine nodes on one database (DESIGN "Scale") — node runs and their heartbeats,
+  // 4: OAuth applications, consents (authorization requests and their codes), grants and refresh
+  // tokens (contract §5); access tokens are `tokens` rows of kind oauth with their grant.
+  `
+  ALTER TABLE tokens ADD COLUMN grant_id TEXT;
+  CREATE INDEX tokens_grant ON tokens(grant_id) WHERE grant_id IS NOT NULL;
+  ALTER TABLE commands ADD COLUMN grant_id TEXT;
+  CREATE TABLE oauth_applications (
+    id TEXT PRIMARY KEY,
+    profile_id TEXT NOT NULL,
+    client_id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    redirect_uri TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    secret_hash TEXT,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX oauth_applications_profile ON oauth_applications(profile_id, created_at);
+  CREATE TABLE oauth_requests (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    device_id TEXT,
+    nonce TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    code_hash TEXT UNIQUE,
+    code_expires_at INTEGER,
+    code_used_at INTEGER,
+    UNIQUE (application_id, nonce)
+  );
+  CREATE INDEX oauth_requests_profile ON oauth_requests(profile_id, created_at);
+  CREATE TABLE oauth_grants (
+    id TEXT PRIMARY KEY,
+    application_id TEXT NOT NULL,
+    request_id TEXT NOT NULL UNIQUE,
+    profile_id TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX oauth_grants_application ON oauth_grants(application_id, profile_id);
+  CREATE TABLE oauth_refresh_tokens (
+    hash TEXT PRIMARY KEY,
+    grant_id TEXT NOT NULL,
+    access_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER
+  );
+  CREATE INDEX oauth_refresh_grant ON oauth_refresh_tokens(grant_id);
+  `,
+  // 5: directories — organisations, their members, invitations, the devices a directory made
+  // for a member and the voting pools it opened; tokens remember who minted them (contract §13,
+  // issue 12)
+  `
+  ALTER TABLE tokens ADD COLUMN issued_by TEXT;
+  CREATE TABLE directories (
+    id TEXT PRIMARY KEY,
+    owner_profile_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    meta TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (owner_profile_id, name_key)
+  );
+  CREATE TABLE directory_members (
+    directory_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    managed INTEGER NOT NULL,
+    display_name TEXT,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (directory_id, profile_id)
+  );
+  CREATE INDEX directory_members_profile ON directory_members(profile_id);
+  CREATE TABLE directory_invitations (
+    id TEXT PRIMARY KEY,
+    directory_id TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    invited_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    processed_at INTEGER
+  );
+  CREATE UNIQUE INDEX directory_invitations_pending ON directory_invitations(directory_id, profile_id)
+    WHERE status = 'pending';
+  CREATE INDEX directory_invitations_profile ON directory_invitations(profile_id, status);
+  CREATE TABLE directory_devices (
+    device_id TEXT PRIMARY KEY,
+    directory_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE directory_pools (
+    pool_id TEXT PRIMARY KEY,
+    directory_id TEXT NOT NULL
+  );
+  `,
+  // 6: several engine nodes on one database (DESIGN "Scale") — node runs and their heartbeats,
   // leases for work that happens once, settings the nodes share, and which run owns a started
   // command or a running upload
   `

@@ -1,6 +1,8 @@
 import { createPostgresClusterRepos } from './postgres-cluster-repos.ts';
 import { createPostgresDataRepos } from './postgres-data-repos.ts';
 import { createPostgresDeviceRepos } from './postgres-device-repos.ts';
+import { createPostgresDirectoryRepos } from './postgres-directory-repos.ts';
+import { createPostgresOAuthRepos } from './postgres-oauth-repos.ts';
 import { all, one, placeholders, type Sql } from './postgres-sql.ts';
 import { createPostgresVotingRepos } from './postgres-voting-repos.ts';
 import { toCommand, toProfile, toQrToken, toToken } from './sqlite-repos.ts';
@@ -38,8 +40,18 @@ function tokens(sql: Sql): TokenRepo {
   return {
     insert: async (t) =>
       void (await sql.changes(
-        'INSERT INTO tokens (hash, kind, profile_id, device_id, created_at, expires_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-        [t.hash, t.kind, t.profileId, t.deviceId, t.createdAt, t.expiresAt, t.revokedAt],
+        'INSERT INTO tokens (hash, kind, profile_id, device_id, grant_id, created_at, expires_at, revoked_at, issued_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        [
+          t.hash,
+          t.kind,
+          t.profileId,
+          t.deviceId,
+          t.grantId ?? null,
+          t.createdAt,
+          t.expiresAt,
+          t.revokedAt,
+          t.issuedBy ?? null,
+        ],
       )),
     byHash: (hash) => one(sql, toToken, 'SELECT * FROM tokens WHERE hash = $1', [hash]),
     revoke: async (hash, at) =>
@@ -63,6 +75,13 @@ function tokens(sql: Sql): TokenRepo {
           [at, deviceId],
         )
       ).map((row) => row.hash as string),
+    revokeForGrant: async (grantId, at) =>
+      (
+        await sql.rows(
+          'UPDATE tokens SET revoked_at = $1 WHERE grant_id = $2 AND revoked_at IS NULL RETURNING hash',
+          [at, grantId],
+        )
+      ).map((row) => row.hash as string),
     liveForProfile: (profileId, at) =>
       all(
         sql,
@@ -77,7 +96,7 @@ function commands(sql: Sql): CommandRepo {
   return {
     insert: async (c) =>
       void (await sql.changes(
-        'INSERT INTO commands (id, kind, profile_id, status, reason, payload, owner, created_at, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)',
+        'INSERT INTO commands (id, kind, profile_id, status, reason, payload, grant_id, owner, created_at, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
         [
           c.id,
           c.kind,
@@ -85,6 +104,7 @@ function commands(sql: Sql): CommandRepo {
           c.status,
           c.reason,
           json(c.payload),
+          c.grantId ?? null,
           c.owner ?? null,
           c.createdAt,
           c.completedAt,
@@ -188,6 +208,8 @@ export function createPostgresRepos(sql: Sql): StoreRepos {
     qrTokens: qrTokens(sql),
     ...createPostgresDeviceRepos(sql),
     ...createPostgresDataRepos(sql),
+    ...createPostgresDirectoryRepos(sql),
+    ...createPostgresOAuthRepos(sql),
     ...createPostgresVotingRepos(sql),
     ...createPostgresClusterRepos(sql),
   };

@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import { createSqliteClusterRepos } from './sqlite-cluster-repos.ts';
 import { createSqliteDataRepos } from './sqlite-data-repos.ts';
 import { createSqliteDeviceRepos } from './sqlite-device-repos.ts';
+import { createSqliteDirectoryRepos } from './sqlite-directory-repos.ts';
+import { createSqliteOAuthRepos } from './sqlite-oauth-repos.ts';
 import { createSqliteVotingRepos } from './sqlite-voting-repos.ts';
 import { json, parsed, type Row } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
@@ -32,9 +34,11 @@ export const toToken = (row: Row): TokenRecord => ({
   kind: row.kind as TokenRecord['kind'],
   profileId: row.profile_id as string,
   deviceId: (row.device_id as string | null) ?? null,
+  grantId: (row.grant_id as string | null) ?? null,
   createdAt: row.created_at as number,
   expiresAt: row.expires_at as number,
   revokedAt: (row.revoked_at as number | null) ?? null,
+  issuedBy: (row.issued_by as string | null) ?? null,
 });
 
 export const toCommand = (row: Row): CommandRecord => ({
@@ -44,6 +48,7 @@ export const toCommand = (row: Row): CommandRecord => ({
   status: row.status as CommandRecord['status'],
   reason: (row.reason as string | null) ?? null,
   payload: parsed(row.payload),
+  grantId: (row.grant_id as string | null) ?? null,
   owner: (row.owner as string | null) ?? null,
   createdAt: row.created_at as number,
   completedAt: (row.completed_at as number | null) ?? null,
@@ -90,7 +95,7 @@ function profiles(db: Database.Database): Sync<ProfileRepo> {
 
 function tokens(db: Database.Database): Sync<TokenRepo> {
   const insert = db.prepare(
-    'INSERT INTO tokens (hash, kind, profile_id, device_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO tokens (hash, kind, profile_id, device_id, grant_id, created_at, expires_at, revoked_at, issued_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const byHash = db.prepare('SELECT * FROM tokens WHERE hash = ?');
   const revoke = db.prepare(
@@ -104,6 +109,10 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
   const revokeDevice = db.prepare(
     'UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL',
   );
+  const forGrant = db.prepare('SELECT hash FROM tokens WHERE grant_id = ? AND revoked_at IS NULL');
+  const revokeGrant = db.prepare(
+    'UPDATE tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL',
+  );
   const liveForProfile = db.prepare(
     'SELECT * FROM tokens WHERE profile_id = ? AND revoked_at IS NULL AND expires_at > ?',
   );
@@ -114,9 +123,11 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
         t.kind,
         t.profileId,
         t.deviceId,
+        t.grantId ?? null,
         t.createdAt,
         t.expiresAt,
         t.revokedAt,
+        t.issuedBy ?? null,
       ),
     byHash: (hash) => {
       const row = byHash.get(hash) as Row | undefined;
@@ -130,6 +141,11 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
       revokeDevice.run(at, deviceId);
       return hashes;
     },
+    revokeForGrant: (grantId, at) => {
+      const hashes = (forGrant.all(grantId) as Row[]).map((row) => row.hash as string);
+      revokeGrant.run(at, grantId);
+      return hashes;
+    },
     liveForProfile: (profileId, at) =>
       (liveForProfile.all(profileId, at) as Row[]).map((row) => toToken(row)),
   };
@@ -137,7 +153,7 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
 
 function commands(db: Database.Database): Sync<CommandRepo> {
   const insert = db.prepare(
-    'INSERT INTO commands (id, kind, profile_id, status, reason, payload, owner, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO commands (id, kind, profile_id, status, reason, payload, grant_id, owner, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const byId = db.prepare('SELECT * FROM commands WHERE id = ?');
   const finish = db.prepare(
@@ -159,6 +175,7 @@ function commands(db: Database.Database): Sync<CommandRepo> {
         c.status,
         c.reason,
         json(c.payload),
+        c.grantId ?? null,
         c.owner ?? null,
         c.createdAt,
         c.completedAt,
@@ -235,6 +252,8 @@ export function createSqliteRepos(db: Database.Database): {
     qrTokens: qrTokens(db),
     ...createSqliteDeviceRepos(db),
     ...createSqliteDataRepos(db),
+    ...createSqliteDirectoryRepos(db),
+    ...createSqliteOAuthRepos(db),
     ...createSqliteVotingRepos(db),
     ...createSqliteClusterRepos(db),
   };

@@ -1,17 +1,19 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { GroupCommit } from './group-commit.ts';
 import { migrations } from './migrations.ts';
 import { createSqliteRepos } from './sqlite-repos.ts';
 import type { Store, StoreRepos, Sync } from './store.ts';
-import { SerialLock } from './serial-lock.ts';
 
 type SyncRepos = { [K in keyof StoreRepos]: Sync<StoreRepos[K]> };
 
 /**
- * SQLite implementation of the store (better-sqlite3, WAL). better-sqlite3 is synchronous, so
- * every call and every `atomic` block is serialised through one lock: a transaction's writes
- * can never interleave with another caller's on the shared connection.
+ * SQLite implementation of the store (better-sqlite3, WAL, synchronous = FULL). better-sqlite3
+ * is synchronous, so every call and every `atomic` block runs one at a time on the shared
+ * connection: a transaction's writes never interleave with another caller's. Calls that arrive
+ * together share one durable commit (group-commit.ts): one fsync per batch, and no caller hears
+ * its answer before the commit holding it returned.
  */
 export function openSqliteStore(dataDir: string): Store {
   const file = join(dataDir, 'engine.sqlite');
@@ -21,36 +23,29 @@ export function openSqliteStore(dataDir: string): Store {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  try {
+    migrate(db, file);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
 
   const repos = createSqliteRepos(db);
-  const lock = new SerialLock();
-  let inTransaction = false;
+  const batches = new GroupCommit(db);
 
   const direct = wrapRepos(repos, (call) => Promise.resolve().then(call));
-  const locked = wrapRepos(repos, (call) => lock.run(async () => call()));
+  const batched = wrapRepos(repos, (call) => batches.run(call));
 
   return {
-    ...locked,
+    ...batched,
     atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {
-      return lock.run(async () => {
-        if (inTransaction) throw new Error('nested store transaction');
-        inTransaction = true;
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          db.exec('ROLLBACK');
-          throw error;
-        } finally {
-          inTransaction = false;
-        }
-      });
+      // One section of a batch: its writes stand or fall together (a savepoint), and with the
+      // rest of the batch when the batch itself fails.
+      return batches.run(() => work(direct));
     },
     async close() {
-      await lock.run(async () => db.close());
+      await batches.close();
+      db.close();
     },
   };
 }
@@ -71,11 +66,15 @@ function ownerOnly(file: string): void {
   }
 }
 
-function migrate(db: Database.Database): void {
+/**
+ * Brings the schema up to this engine's version (an upgrade runs its migrations on start). A
+ * database a newer engine wrote is left untouched: an older engine would misread it.
+ */
+function migrate(db: Database.Database, file: string): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new Error(
-      `engine.sqlite has schema version ${current}, newer than this engine (${migrations.length})`,
+      `The database ${file} was written by a newer engine (schema version ${current}; this engine knows up to ${migrations.length}). Run that engine version or a later one; to go back to this version, restore a backup taken before the upgrade.`,
     );
   }
   migrations.slice(current).forEach((sql, index) => {

@@ -3,13 +3,26 @@
  * networked database (PostgreSQL) can satisfy the same interface: sqlite.ts and postgres.ts
  * implement it, open-store.ts picks one, and test/unit/engine/store/store-contract.test.ts holds
  * both to the same behaviour. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts, voting-store.ts, cluster-store.ts). Times are epoch
- * milliseconds.
+ * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts, oauth-store.ts,
+ * cluster-store.ts). Times are epoch milliseconds.
  */
 
 import type { LeaseRepo, NodeRepo, SettingRepo } from './cluster-store.ts';
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
 import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
+import type {
+  DirectoryPoolRepo,
+  DirectoryRepo,
+  InvitationRepo,
+  MemberRepo,
+  ProvisionedDeviceRepo,
+} from './directory-store.ts';
+import type {
+  OAuthApplicationRepo,
+  OAuthGrantRepo,
+  OAuthRefreshRepo,
+  OAuthRequestRepo,
+} from './oauth-store.ts';
 import type {
   BallotRepo,
   CommandHoldRepo,
@@ -27,16 +40,24 @@ export interface ProfileRecord {
   createdAt: number;
 }
 
-export type TokenKind = 'profile' | 'device';
+export type TokenKind = 'profile' | 'device' | 'oauth';
 
 export interface TokenRecord {
   hash: string;
   kind: TokenKind;
   profileId: string;
   deviceId: string | null;
+  /** The OAuth grant an access token (kind `oauth`) belongs to; absent or null for the other kinds. */
+  grantId?: string | null;
   createdAt: number;
   expiresAt: number;
   revokedAt: number | null;
+  /**
+   * Who minted a device token when it was not the token's own profile: a directory owner or
+   * admin fetching the configuration of a device the directory made for a member. Absent or
+   * null when the profile minted it itself. Reauthorizing keeps it (token-access.ts).
+   */
+  issuedBy?: string | null;
 }
 
 export type CommandStatus = 1 | 2 | 3;
@@ -49,6 +70,8 @@ export interface CommandRecord {
   reason: string | null;
   /** What a restarted engine needs to run the command again; never a plaintext secret. */
   payload: unknown;
+  /** The OAuth grant whose access token sent it (its messages go to that grant's sockets too). */
+  grantId?: string | null;
   /**
    * The node run (cluster-store.ts incarnation) that runs it while at status 1; null or absent
    * when no run has taken it yet, so the next to look does.
@@ -82,6 +105,8 @@ export interface TokenRepo {
   /** Lowers the expiry (never raises it). */
   expireBy(hash: string, at: number): Promise<void>;
   revokeForDevice(deviceId: string, at: number): Promise<string[]>;
+  /** Revokes a grant's live access tokens; returns their digests (to close their sockets). */
+  revokeForGrant(grantId: string, at: number): Promise<string[]>;
   /** The profile's tokens that are neither expired nor revoked at `at`. */
   liveForProfile(profileId: string, at: number): Promise<TokenRecord[]>;
   /** Forgets tokens that expired or were revoked before `at`; they can never be valid again. */
@@ -144,6 +169,15 @@ export interface StoreRepos {
   dataTokens: DataTokenRepo;
   downloadTokens: DownloadTokenRepo;
   transactionCounts: TransactionCountRepo;
+  directories: DirectoryRepo;
+  directoryMembers: MemberRepo;
+  invitations: InvitationRepo;
+  provisionedDevices: ProvisionedDeviceRepo;
+  directoryPools: DirectoryPoolRepo;
+  oauthApplications: OAuthApplicationRepo;
+  oauthRequests: OAuthRequestRepo;
+  oauthGrants: OAuthGrantRepo;
+  oauthRefreshTokens: OAuthRefreshRepo;
   votingDefaults: VotingDefaultsRepo;
   votingConfigurations: VotingConfigurationRepo;
   policies: PolicyRepo;

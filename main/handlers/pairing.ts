@@ -24,7 +24,7 @@ export function pairingHandlers(app: VaultApp): Pick<HandlerTable, PairingChanne
         qrPayload: code.qrPayload,
         expiresAt: code.expiresAt,
         qrImage,
-        localOnly: app.localEngine() !== undefined,
+        localOnly: app.localEngine() !== undefined && !app.reachStatus().open,
       };
     },
     // Signed out already is as closed as it gets.

@@ -10,7 +10,8 @@ import {
 import { storageHealth } from '../../client/storage-health.ts';
 import type { VaultApp } from '../vault-app.ts';
 
-type StorageChannels = 'storage:list' | 'storage:addLocal' | 'storage:sync' | 'storage:remove';
+type StorageChannels =
+  'storage:list' | 'storage:addLocal' | 'storage:addRemote' | 'storage:sync' | 'storage:remove';
 
 /** Copying a whole vault to a new device can take a while; the command's ack comes at the end. */
 const SYNC_TIMEOUT_MS = 30 * 60_000;
@@ -53,6 +54,7 @@ export function storageHandlers(app: VaultApp): Pick<HandlerTable, StorageChanne
         dir: device.dir,
       };
     },
+    'storage:addRemote': ({ name }) => app.addRemoteStorage(name),
     'storage:sync': async ({ deviceIdentifier }) => {
       const session = app.session();
       const result = await session.run(

@@ -1,5 +1,5 @@
 import { useId, useRef, type KeyboardEvent } from 'react';
-import { navigationSelectors, SCREENS, useAppStore, type Screen } from '../store/index.ts';
+import { navigationSelectors, useAppStore, type Screen } from '../store/index.ts';
 import { Icon, type IconName } from './icons.tsx';
 
 const TABS: Record<Screen, { label: string; icon: IconName }> = {
@@ -7,8 +7,10 @@ const TABS: Record<Screen, { label: string; icon: IconName }> = {
   approvals: { label: 'Approvals', icon: 'check' },
   devices: { label: 'Devices', icon: 'devices' },
   storage: { label: 'Storage', icon: 'drive' },
+  organisation: { label: 'Organisation', icon: 'users' },
   policies: { label: 'Policies', icon: 'lock' },
   voting: { label: 'Voting', icon: 'key' },
+  apps: { label: 'Connected apps', icon: 'link' },
   account: { label: 'Account', icon: 'user' },
 };
 
@@ -18,26 +20,35 @@ export const screenTabId = (screen: Screen) => `tab-${screen}`;
 
 /**
  * The signed-in screens as tabs: arrow keys move between them (and open them, as tabs do),
- * Home and End jump to the ends. The Devices tab carries the count of approvals waiting.
+ * Home and End jump to the ends. The Devices tab carries the count of approvals waiting, the
+ * Approvals tab the ballots, the Organisation tab the invitations. A count is drawn by CSS, so a
+ * tab's name stays its label, and screen readers hear it as the tab's description.
  */
 export function AppNav() {
   const screen = useAppStore(navigationSelectors.screen);
   const pending = useAppStore(navigationSelectors.pendingApprovals);
   const ballots = useAppStore(navigationSelectors.openBallots);
+  const invitations = useAppStore(navigationSelectors.pendingInvitations);
+  const tabs = useAppStore(navigationSelectors.tabs);
   const navigate = useAppStore((s) => s.navigate);
   const refs = useRef<Partial<Record<Screen, HTMLButtonElement | null>>>({});
   const badgeId = useId();
+  const counts: Partial<Record<Screen, number>> = {
+    devices: pending,
+    approvals: ballots,
+    organisation: invitations,
+  };
 
   const onKeyDown = (event: KeyboardEvent) => {
-    const index = SCREENS.indexOf(screen);
+    const index = tabs.indexOf(screen);
     let next: number | null = null;
-    if (event.key === 'ArrowRight') next = (index + 1) % SCREENS.length;
-    else if (event.key === 'ArrowLeft') next = (index - 1 + SCREENS.length) % SCREENS.length;
+    if (event.key === 'ArrowRight') next = (index + 1) % tabs.length;
+    else if (event.key === 'ArrowLeft') next = (index - 1 + tabs.length) % tabs.length;
     else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = SCREENS.length - 1;
+    else if (event.key === 'End') next = tabs.length - 1;
     if (next === null) return;
     event.preventDefault();
-    const target = SCREENS[next]!;
+    const target = tabs[next]!;
     navigate(target);
     refs.current[target]?.focus();
   };
@@ -45,19 +56,10 @@ export function AppNav() {
   return (
     <nav className="app-nav" aria-label="Sections">
       <div role="tablist" aria-label="Sections" className="app-tabs" onKeyDown={onKeyDown}>
-        {SCREENS.map((name) => {
+        {tabs.map((name) => {
           const selected = name === screen;
-          // Devices counts devices asking to join; Approvals the ballots waiting for this computer.
-          const count = name === 'devices' ? pending : name === 'approvals' ? ballots : 0;
+          const count = counts[name] ?? 0;
           const showBadge = count > 0;
-          const badgeWords =
-            name === 'devices'
-              ? count === 1
-                ? ' device waiting for approval'
-                : ' devices waiting for approval'
-              : count === 1
-                ? ' vote waiting for you'
-                : ' votes waiting for you';
           return (
             <button
               key={name}
@@ -80,15 +82,35 @@ export function AppNav() {
               <Icon name={TABS[name].icon} size={15} />
               <span className="app-tab-label">{TABS[name].label}</span>
               {showBadge ? (
-                <span className="nav-badge" data-testid={`${name}-badge`} id={`${badgeId}-${name}`}>
-                  {count}
-                  <span className="visually-hidden">{badgeWords}</span>
-                </span>
+                <span
+                  className="nav-badge"
+                  data-testid={`${name}-badge`}
+                  data-count={count}
+                  aria-hidden="true"
+                />
               ) : null}
             </button>
           );
         })}
       </div>
+      {/* Outside the tabs, so a tab's name stays its label and the count is its description. */}
+      {tabs.map((name) =>
+        (counts[name] ?? 0) > 0 ? (
+          <span key={name} className="visually-hidden" id={`${badgeId}-${name}`}>
+            {badgeWords(name, counts[name]!)}
+          </span>
+        ) : null,
+      )}
     </nav>
   );
+}
+
+function badgeWords(screen: Screen, count: number): string {
+  const [one, many] =
+    screen === 'devices'
+      ? ['device waiting for approval', 'devices waiting for approval']
+      : screen === 'approvals'
+        ? ['vote waiting for you', 'votes waiting for you']
+        : ['invitation waiting for your answer', 'invitations waiting for your answer'];
+  return `${count} ${count === 1 ? one : many}`;
 }

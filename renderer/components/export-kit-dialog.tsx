@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { checkPassphrase, MIN_PASSPHRASE, type PassphraseErrors } from '../model/secret-rules.ts';
+import { LIMITS } from '../../bridge/field-rules.ts';
+import { checkPassphrase, type PassphraseErrors } from '../model/secret-rules.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
 import { useDialogAction } from './use-dialog-action.ts';
@@ -50,7 +51,7 @@ export function ExportKitDialog({ onClose }: { onClose: () => void }) {
         }}
         autoComplete="new-password"
         error={errors.passphrase}
-        hint={`At least ${MIN_PASSPHRASE} characters. A few unrelated words are easy to type and hard to guess.`}
+        hint={`At least ${LIMITS.passphraseMin} characters. A few unrelated words are easy to type and hard to guess.`}
         visible={visible}
         onToggleVisible={() => setVisible((v) => !v)}
         controls={confirmId}

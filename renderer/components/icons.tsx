@@ -40,7 +40,10 @@ export type IconName =
   | 'image'
   | 'clipboard'
   | 'user'
-  | 'devices';
+  | 'users'
+  | 'mail'
+  | 'devices'
+  | 'link';
 
 // Feather-style 24px line icons, drawn here so nothing loads from outside the bundle.
 const PATHS: Record<IconName, ReactNode> = {
@@ -154,6 +157,9 @@ const PATHS: Record<IconName, ReactNode> = {
   refresh: (
     <path d="M20 11a8 8 0 0 0-14.6-4.5L4 8M4 4v4h4M4 13a8 8 0 0 0 14.6 4.5L20 16M20 20v-4h-4" />
   ),
+  link: (
+    <path d="M10 14a4.5 4.5 0 0 0 6.4 0l3-3a4.5 4.5 0 0 0-6.4-6.4l-1 1M14 10a4.5 4.5 0 0 0-6.4 0l-3 3a4.5 4.5 0 0 0 6.4 6.4l1-1" />
+  ),
   key: (
     <>
       <circle cx="8" cy="15" r="4" />
@@ -191,6 +197,18 @@ const PATHS: Record<IconName, ReactNode> = {
     <>
       <circle cx="12" cy="8" r="4" />
       <path d="M4 21a8 8 0 0 1 16 0" />
+    </>
+  ),
+  users: (
+    <>
+      <circle cx="9" cy="8" r="3.5" />
+      <path d="M2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 7M18 14.5a6.5 6.5 0 0 1 3.5 5.5" />
+    </>
+  ),
+  mail: (
+    <>
+      <rect x="3" y="5" width="18" height="14" rx="2" />
+      <path d="m3 7 9 6 9-6" />
     </>
   ),
   devices: (

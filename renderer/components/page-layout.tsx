@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Screen } from '../store/index.ts';
 import { screenPanelId, screenTabId } from './app-nav.tsx';
 import { DialogHost } from './dialog-host.tsx';
+import { InvitationBanner } from './invitation-banner.tsx';
 import { KeyStatusBanner } from './key-status-banner.tsx';
 import { NoticeStack } from './notice-stack.tsx';
 
@@ -29,6 +30,7 @@ export function PageLayout({
       >
         <div className="page-inner">
           <KeyStatusBanner />
+          <InvitationBanner />
           <div className="page-header">
             <h1 className="page-title">{title}</h1>
             {actions ? <div className="page-actions">{actions}</div> : null}

@@ -16,6 +16,7 @@ export function PairingQrPanel({ onClose }: { onClose: () => void }) {
   const status = useAppStore(pairingSelectors.qrStatus);
   const error = useAppStore(pairingSelectors.qrError);
   const createPairingQr = useAppStore((s) => s.createPairingQr);
+  const navigate = useAppStore((s) => s.navigate);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -103,10 +104,18 @@ export function PairingQrPanel({ onClose }: { onClose: () => void }) {
             <p className="banner banner-info pairing-note" data-testid="pairing-local-only">
               <Icon name="info" />
               <span className="banner-text">
-                This vault runs on this computer's built-in engine, which answers only on this
-                computer. The code works for another installation here; a second computer needs an
-                engine both can reach.
+                This vault answers only on this computer for now, so the code works for another
+                installation here. To pair a second computer, turn on “Let my other computers
+                connect” on the Account screen first.
               </span>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => navigate('account')}
+                data-testid="pairing-open-reach"
+              >
+                Open Account
+              </button>
             </p>
           ) : null}
         </div>

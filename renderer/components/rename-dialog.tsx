@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { LIMITS } from '../../bridge/field-rules.ts';
 import type { FileItem } from '../../bridge/types.ts';
 import { displayName, nameForRename } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
@@ -11,7 +12,8 @@ const FORBIDDEN = /[\u0000-\u001f\u007f/\\]/;
 
 function checkFileName(name: string): string | null {
   if (name === '') return 'Enter a file name.';
-  if (name.length > 255) return 'Keep the name under 255 characters.';
+  if (name.length > LIMITS.fileNameMax)
+    return `Keep the name under ${LIMITS.fileNameMax} characters.`;
   if (FORBIDDEN.test(name))
     return 'File names can\'t contain "/" or "\\". Use Move to change the folder.';
   return null;

@@ -1,3 +1,5 @@
+import { FIELD_NAME, LIMITS } from '../../bridge/field-rules.ts';
+
 export const CLASSIFICATION_LEVELS = ['public', 'internal', 'confidential', 'restricted'] as const;
 export type ClassificationLevel = (typeof CLASSIFICATION_LEVELS)[number];
 
@@ -5,9 +7,9 @@ export type ClassificationLevel = (typeof CLASSIFICATION_LEVELS)[number];
 export const LEVEL_KEY = 'classification';
 
 /** The bridge's limits for `files:classify`. */
-const KEY_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-const MAX_FIELDS = 49;
-const MAX_VALUE = 1024;
+const KEY_PATTERN = FIELD_NAME;
+const MAX_FIELDS = LIMITS.classificationFieldsMax;
+const MAX_VALUE = LIMITS.fieldValueMax;
 
 export interface ExtraField {
   key: string;

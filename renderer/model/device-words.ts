@@ -1,3 +1,4 @@
+import { LIMITS } from '../../bridge/field-rules.ts';
 import type { DeviceInfo } from '../../bridge/types.ts';
 
 /** What kind of device it is, in words. */
@@ -50,7 +51,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function checkDeviceName(name: string): string | null {
   const trimmed = name.trim();
   if (!trimmed) return 'Enter a name for this device.';
-  if (trimmed.length > 255) return 'Keep the name under 255 characters.';
+  if (trimmed.length > LIMITS.deviceNameMax)
+    return `Keep the name under ${LIMITS.deviceNameMax} characters.`;
   if (CONTROL.test(trimmed)) return 'Use letters, digits and spaces only.';
   return null;
 }

@@ -1,5 +1,6 @@
-/** The bridge accepts contexts up to this many characters. */
-export const MAX_CONTEXT_LENGTH = 1024;
+import { LIMITS } from '../../bridge/field-rules.ts';
+
+const MAX_CONTEXT_LENGTH = LIMITS.contextMax;
 
 export type FolderPathResult = { ok: true; context: string } | { ok: false; error: string };
 

@@ -1,7 +1,7 @@
-/** The engine's rule for passwords (contract §3): at least this many characters. */
-export const MIN_PASSWORD = 10;
-/** A recovery kit passphrase: at least this many characters (the bridge's rule). */
-export const MIN_PASSPHRASE = 15;
+import { LIMITS } from '../../bridge/field-rules.ts';
+
+const MIN_PASSWORD = LIMITS.passwordMin;
+const MIN_PASSPHRASE = LIMITS.passphraseMin;
 
 export type PasswordChangeErrors = Partial<Record<'current' | 'next' | 'confirm', string>>;
 

@@ -4,14 +4,18 @@ import { HeldStatus } from '../components/held-status.tsx';
 import { Icon } from '../components/icons.tsx';
 import { PageLayout } from '../components/page-layout.tsx';
 import { PasswordField } from '../components/password-field.tsx';
+import { ReachCard } from '../components/reach-card.tsx';
 import { Spinner } from '../components/spinner.tsx';
 import { formatDate } from '../model/format-date.ts';
+import { LIMITS } from '../../bridge/field-rules.ts';
+import { checkPasswordChange, type PasswordChangeErrors } from '../model/secret-rules.ts';
+import { yourRole } from '../model/organisation-words.ts';
 import {
-  checkPasswordChange,
-  MIN_PASSWORD,
-  type PasswordChangeErrors,
-} from '../model/secret-rules.ts';
-import { accountSelectors, holdsSelectors, useAppStore } from '../store/index.ts';
+  accountSelectors,
+  holdsSelectors,
+  organisationSelectors,
+  useAppStore,
+} from '../store/index.ts';
 
 function AccountMessageLine() {
   const message = useAppStore(accountSelectors.message);
@@ -115,7 +119,7 @@ function ChangePasswordForm() {
         }}
         autoComplete="new-password"
         error={errors.next}
-        hint={`At least ${MIN_PASSWORD} characters.`}
+        hint={`At least ${LIMITS.passwordMin} characters.`}
         visible={visible}
         disabled={busy}
       />
@@ -162,6 +166,60 @@ function Detail({
       <dt>{term}</dt>
       <dd data-testid={testId}>{children}</dd>
     </>
+  );
+}
+
+/** The organisations the profile belongs to, or where to create one. */
+function OrganisationCard() {
+  const organisations = useAppStore(organisationSelectors.organisations);
+  const openDialog = useAppStore((s) => s.openDialog);
+  const navigate = useAppStore((s) => s.navigate);
+  const selectOrganisation = useAppStore((s) => s.selectOrganisation);
+  return (
+    <section
+      className="card"
+      aria-labelledby="organisation-title"
+      data-testid="account-organisation"
+    >
+      <h2 id="organisation-title" className="card-title">
+        <Icon name="users" size={16} /> Organisation
+      </h2>
+      {organisations.length === 0 ? (
+        <p className="muted card-intro">
+          Run a team? An organisation lets you make accounts for people or invite them, set up their
+          devices and storage, and ask them to vote. Everyone keeps their own files.
+        </p>
+      ) : (
+        <ul className="organisation-links">
+          {organisations.map((o) => (
+            <li key={o.directoryId}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => {
+                  selectOrganisation(o.directoryId);
+                  navigate('organisation');
+                }}
+              >
+                {o.name}
+              </button>{' '}
+              <span className="muted">{yourRole(o.role)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="form-actions form-actions-start">
+        <button
+          type="button"
+          className="button"
+          onClick={() => openDialog({ kind: 'org-create' })}
+          data-testid="create-organisation-button"
+        >
+          <Icon name="plus" size={14} />
+          Create an organisation
+        </button>
+      </div>
+    </section>
   );
 }
 
@@ -259,6 +317,9 @@ export function AccountScreen() {
             </button>
           </div>
         </section>
+
+        <OrganisationCard />
+        <ReachCard />
 
         <section className="card" aria-labelledby="password-title">
           <h2 id="password-title" className="card-title">

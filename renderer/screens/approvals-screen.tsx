@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { LIMITS } from '../../bridge/field-rules.ts';
 import { BallotCard } from '../components/ballot-card.tsx';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -57,7 +58,7 @@ export function VoteHereCard() {
               id="vote-here-name"
               className="input"
               value={name}
-              maxLength={255}
+              maxLength={LIMITS.deviceNameMax}
               onChange={(event) => setName(event.target.value)}
             />
           </div>

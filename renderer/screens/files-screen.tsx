@@ -8,6 +8,7 @@ import { ErrorBanner } from '../components/error-banner.tsx';
 import { FileTable } from '../components/file-table.tsx';
 import { FolderTree } from '../components/folder-tree.tsx';
 import { Icon } from '../components/icons.tsx';
+import { InvitationBanner } from '../components/invitation-banner.tsx';
 import { KeyStatusBanner } from '../components/key-status-banner.tsx';
 import { NoticeStack } from '../components/notice-stack.tsx';
 import { Pagination } from '../components/pagination.tsx';
@@ -186,6 +187,7 @@ export function FilesScreen() {
         </h1>
         <div className="content-banner">
           <KeyStatusBanner />
+          <InvitationBanner />
         </div>
         <div className="toolbar" data-testid="files-toolbar">
           <div className="toolbar-start">

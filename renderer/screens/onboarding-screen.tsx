@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type Ref } from 'react';
+import { LIMITS } from '../../bridge/field-rules.ts';
 import { BrandMark } from '../components/brand-mark.tsx';
 import { EngineStatusDot } from '../components/engine-status-dot.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -12,11 +13,27 @@ import {
   useAppStore,
   type AuthMode,
   type EngineChoice,
+  type EngineTrustQuestion,
 } from '../store/index.ts';
 
-const MIN_PASSWORD = 10;
+const MIN_PASSWORD = LIMITS.passwordMin;
 
-type FieldErrors = Partial<Record<'apiUrl' | 'username' | 'password' | 'confirm', string>>;
+type FieldErrors = Partial<
+  Record<'apiUrl' | 'tlsPin' | 'username' | 'password' | 'confirm', string>
+>;
+
+/** `sha256:` and 43 base64url characters (or base64, or 64 hex digits), as engines print it. */
+const PIN = /^sha256:([A-Za-z0-9+/_-]{43}=?|[0-9a-fA-F:]{64,95})$/;
+
+function checkPin(value: string, apiUrl: string): string | null {
+  const typed = value.trim();
+  if (!typed) return null;
+  if (!apiUrl.trim().startsWith('https:'))
+    return 'A certificate fingerprint goes with an https:// address only.';
+  return PIN.test(typed)
+    ? null
+    : 'That isn\'t a certificate fingerprint. It starts with sha256: (the engine shows it as its "tlsPin").';
+}
 
 function checkEngineUrl(value: string): string | null {
   const typed = value.trim();
@@ -34,18 +51,24 @@ function checkEngineUrl(value: string): string | null {
 function EngineChooser({
   mode,
   apiUrl,
+  tlsPin,
   error,
+  pinError,
   disabled,
   onMode,
   onUrl,
+  onPin,
   urlRef,
 }: {
   mode: EngineChoice['mode'];
   apiUrl: string;
+  tlsPin: string;
   error: string | undefined;
+  pinError: string | undefined;
   disabled: boolean;
   onMode: (mode: EngineChoice['mode']) => void;
   onUrl: (url: string) => void;
+  onPin: (pin: string) => void;
   urlRef: Ref<HTMLInputElement>;
 }) {
   const name = useId();
@@ -96,7 +119,90 @@ function EngineChooser({
           inputRef={urlRef}
         />
       ) : null}
+      {mode === 'remote' && apiUrl.trim().startsWith('https:') ? (
+        <TextField
+          label="Certificate fingerprint (optional)"
+          placeholder="sha256:…"
+          value={tlsPin}
+          onChange={onPin}
+          error={pinError}
+          hint='For an engine with its own certificate: the "tlsPin" it shows. Without it, you are asked to compare.'
+          autoComplete="off"
+          spellCheck={false}
+          testId="engine-pin-input"
+        />
+      ) : null}
     </fieldset>
+  );
+}
+
+/**
+ * Trust on first use, as ssh asks about a host key it has not seen: the engine's certificate is
+ * not signed by an authority this computer trusts (normal for an engine on a home network), so
+ * the person compares its fingerprint with the one shown where the engine runs before anything
+ * is sent to it.
+ */
+function EngineTrustPanel({
+  question,
+  onTrust,
+  onCancel,
+}: {
+  question: EngineTrustQuestion;
+  onTrust: () => void;
+  onCancel: () => void;
+}) {
+  const titleId = useId();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  useEffect(() => headingRef.current?.focus(), []);
+  let host = question.apiUrl;
+  try {
+    host = new URL(question.apiUrl).host;
+  } catch {
+    // Shown as typed.
+  }
+  return (
+    <section
+      className="banner banner-warning trust-panel"
+      role="alertdialog"
+      aria-labelledby={titleId}
+      data-testid="engine-trust"
+    >
+      <div className="trust-body">
+        <h2 id={titleId} ref={headingRef} tabIndex={-1} className="trust-title">
+          Is this the engine you meant?
+        </h2>
+        <p>
+          The engine at <strong>{host}</strong> uses a certificate that no authority this computer
+          trusts has signed. That is usual for an engine on your own network, and it is also what an
+          impostor would look like. Its fingerprint is:
+        </p>
+        <code className="payload" data-testid="engine-trust-fingerprint">
+          {question.fingerprint}
+        </code>
+        <p>
+          Compare it with the fingerprint shown where the engine runs (its “tlsPin”). Connect only
+          if they are the same; nothing has been sent to it yet.
+        </p>
+        <div className="form-actions form-actions-start">
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={onTrust}
+            data-testid="engine-trust-confirm"
+          >
+            They match: trust this engine
+          </button>
+          <button
+            type="button"
+            className="button"
+            onClick={onCancel}
+            data-testid="engine-trust-cancel"
+          >
+            Cancel
+          </button>
+        </div>
+      </div>
+    </section>
   );
 }
 
@@ -117,6 +223,11 @@ function AuthScreen() {
   const [apiUrl, setApiUrl] = useState(
     session?.engine.mode === 'remote' ? (session.engine.apiUrl ?? '') : '',
   );
+  const [tlsPin, setTlsPin] = useState('');
+  const engineTrust = useAppStore(sessionSelectors.engineTrust);
+  const clearEngineTrust = useAppStore((s) => s.clearEngineTrust);
+  // Set when the person confirmed a fingerprint: the form is sent again with it.
+  const [resubmit, setResubmit] = useState(0);
   const [username, setUsername] = useState(session?.username ?? '');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -156,6 +267,8 @@ function AuthScreen() {
     if (engineMode === 'remote') {
       const problem = checkEngineUrl(apiUrl);
       if (problem) found.apiUrl = problem;
+      const pinProblem = checkPin(tlsPin, apiUrl);
+      if (pinProblem) found.tlsPin = pinProblem;
     }
     const name = username.trim();
     if (!name) found.username = 'Enter your username.';
@@ -180,10 +293,17 @@ function AuthScreen() {
       return;
     }
     const engine: EngineChoice =
-      engineMode === 'remote' ? { mode: 'remote', apiUrl: apiUrl.trim() } : { mode: 'embedded' };
+      engineMode === 'remote'
+        ? {
+            mode: 'remote',
+            apiUrl: apiUrl.trim(),
+            ...(tlsPin.trim() ? { tlsPin: tlsPin.trim() } : {}),
+          }
+        : { mode: 'embedded' };
     const outcome = await authenticate(mode, engine, { username: username.trim(), password });
     if (outcome === 'engine-failed') {
-      if (engineMode === 'remote') urlRef.current?.focus();
+      // A certificate question takes the focus itself (EngineTrustPanel).
+      if (engineMode === 'remote' && !useAppStore.getState().engineTrust) urlRef.current?.focus();
     } else if (outcome === 'account-failed' && mode === 'sign-in') {
       // A wrong password is retyped, not edited.
       setPassword('');
@@ -191,6 +311,16 @@ function AuthScreen() {
     } else if (outcome === 'account-failed') {
       usernameRef.current?.focus();
     }
+  };
+
+  useEffect(() => {
+    if (resubmit > 0) formRef.current?.requestSubmit();
+  }, [resubmit]);
+
+  const trustEngine = (fingerprint: string) => {
+    setTlsPin(fingerprint);
+    clearEngineTrust();
+    setResubmit((n) => n + 1);
   };
 
   const label = mode === 'sign-up' ? 'Sign up' : 'Sign in';
@@ -225,12 +355,22 @@ function AuthScreen() {
           <EngineChooser
             mode={engineMode}
             apiUrl={apiUrl}
+            tlsPin={tlsPin}
             error={fieldErrors.apiUrl}
+            pinError={fieldErrors.tlsPin}
             disabled={busy}
             onMode={edit(setEngineMode, 'apiUrl')}
             onUrl={edit(setApiUrl, 'apiUrl')}
+            onPin={edit(setTlsPin, 'tlsPin')}
             urlRef={urlRef}
           />
+          {engineTrust ? (
+            <EngineTrustPanel
+              question={engineTrust}
+              onTrust={() => trustEngine(engineTrust.fingerprint)}
+              onCancel={clearEngineTrust}
+            />
+          ) : null}
 
           <div className="tabs" role="tablist" aria-label="Account">
             {(['sign-up', 'sign-in'] as const).map((tab) => (

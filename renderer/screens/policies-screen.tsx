@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { LIMITS } from '../../bridge/field-rules.ts';
 import type { PoliciesOverview } from '../../bridge/types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -127,7 +128,7 @@ function NewPolicyForm({ overview }: { overview: PoliciesOverview }) {
               className="input"
               placeholder="/finance (empty: every folder)"
               value={prefix}
-              maxLength={1024}
+              maxLength={LIMITS.contextMax}
               onChange={(event) => setPrefix(event.target.value)}
             />
           </div>
@@ -154,7 +155,7 @@ function NewPolicyForm({ overview }: { overview: PoliciesOverview }) {
             id="policy-name"
             className="input"
             value={name}
-            maxLength={100}
+            maxLength={LIMITS.governanceNameMax}
             onChange={(event) => setName(event.target.value)}
           />
         </div>

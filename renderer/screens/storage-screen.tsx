@@ -137,9 +137,16 @@ export function StorageScreen() {
   const error = useAppStore(storageSelectors.error);
   const adding = useAppStore(storageSelectors.adding);
   const canAddLocal = useAppStore(storageSelectors.canAddLocal);
+  const canAddRemote = useAppStore(storageSelectors.canAddRemote);
   const loadStorage = useAppStore((s) => s.loadStorage);
+  const loadReach = useAppStore((s) => s.loadReach);
   const addLocalStorage = useAppStore((s) => s.addLocalStorage);
+  const openDialog = useAppStore((s) => s.openDialog);
   const [now, setNow] = useState(() => Date.now());
+
+  useEffect(() => {
+    void loadReach();
+  }, [loadReach]);
 
   useEffect(() => {
     void loadStorage();
@@ -158,20 +165,39 @@ export function StorageScreen() {
       title="Storage"
       testId="storage-screen"
       actions={
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={() => void addLocalStorage()}
-          disabled={adding || !canAddLocal}
-          aria-busy={adding || undefined}
-          title={
-            canAddLocal ? undefined : 'Folders on this computer work only with the built-in engine'
-          }
-          data-testid="add-storage-button"
-        >
-          {adding ? <Spinner size={14} /> : <Icon name="folder-plus" size={15} />}
-          Add a local folder
-        </button>
+        <>
+          <button
+            type="button"
+            className="button"
+            onClick={() => openDialog({ kind: 'add-remote-storage' })}
+            disabled={!canAddRemote}
+            title={
+              canAddRemote
+                ? undefined
+                : 'Turn on “Let my other computers connect” on the Account screen first'
+            }
+            data-testid="add-remote-storage-button"
+          >
+            <Icon name="server" size={15} />
+            Add another computer
+          </button>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void addLocalStorage()}
+            disabled={adding || !canAddLocal}
+            aria-busy={adding || undefined}
+            title={
+              canAddLocal
+                ? undefined
+                : 'Folders on this computer work only with the built-in engine'
+            }
+            data-testid="add-storage-button"
+          >
+            {adding ? <Spinner size={14} /> : <Icon name="folder-plus" size={15} />}
+            Add a local folder
+          </button>
+        </>
       }
     >
       <p className="muted page-intro">

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { LIMITS } from '../../bridge/field-rules.ts';
 import type { VotingDefaultsInfo, VotingOverview, VotingStrategy } from '../../bridge/types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -48,7 +49,7 @@ function StrategyFields({
             className="input"
             type="number"
             min={1}
-            max={100}
+            max={LIMITS.percentageMax}
             value={percentage}
             onChange={(event) => onPercentage(event.target.value)}
           />
@@ -220,7 +221,7 @@ function DefaultsCard({ defaults }: { defaults: VotingDefaultsInfo }) {
             className="input"
             type="number"
             min={1}
-            max={100}
+            max={LIMITS.quorumMax}
             value={quorum}
             onChange={(event) => setQuorum(event.target.value)}
           />
@@ -232,7 +233,7 @@ function DefaultsCard({ defaults }: { defaults: VotingDefaultsInfo }) {
             className="input"
             type="number"
             min={1}
-            max={1440}
+            max={LIMITS.timeLimitMaxSeconds / 60}
             value={minutes}
             onChange={(event) => setMinutes(event.target.value)}
           />
@@ -244,7 +245,7 @@ function DefaultsCard({ defaults }: { defaults: VotingDefaultsInfo }) {
             className="input"
             type="number"
             min={1}
-            max={10}
+            max={LIMITS.maxAttemptsMax}
             value={rounds}
             onChange={(event) => setRounds(event.target.value)}
           />
@@ -341,7 +342,7 @@ function ConfigurationsCard({ overview }: { overview: VotingOverview }) {
             id="configuration-name"
             className="input"
             value={name}
-            maxLength={100}
+            maxLength={LIMITS.governanceNameMax}
             required
             onChange={(event) => setName(event.target.value)}
           />
@@ -360,7 +361,7 @@ function ConfigurationsCard({ overview }: { overview: VotingOverview }) {
             className="input"
             type="number"
             min={1}
-            max={1440}
+            max={LIMITS.timeLimitMaxSeconds / 60}
             value={minutes}
             onChange={(event) => setMinutes(event.target.value)}
           />

@@ -19,7 +19,11 @@ export function subscribeToBridgeEvents(store: { getState(): AppState }): () => 
     api.on('pairing:joined', (join) => store.getState().applyPairingJoin(join)),
     api.on('pairing:stranger', (stranger) => store.getState().applyPairingStranger(stranger)),
     api.on('app:state', (state) => store.getState().applyAppStatus(state)),
+    api.on('consent:requested', (prompt) => store.getState().applyConsentPrompt(prompt)),
     api.on('app:navigate', ({ screen }) => store.getState().navigate(screen)),
+    api.on('org:invitation', () => void store.getState().loadOrgOverview()),
+    api.on('org:poll', (poll) => store.getState().orgPollChanged(poll)),
+    api.on('reach:changed', (status) => store.getState().applyReach(status)),
     api.on('approvals:changed', (state) => store.getState().applyApprovals(state)),
     api.on('votes:held', (operation) => store.getState().applyHeldOperation(operation)),
   ];

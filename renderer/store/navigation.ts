@@ -2,9 +2,23 @@ import type { StateCreator } from 'zustand';
 import type { AppState as AppStatus } from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import type { AppState } from './app-store.ts';
+import { organisationSelectors } from './organisation.ts';
 
 export type Screen =
-  'files' | 'approvals' | 'devices' | 'storage' | 'policies' | 'voting' | 'account';
+  | 'files'
+  | 'approvals'
+  | 'devices'
+  | 'storage'
+  | 'policies'
+  | 'voting'
+  | 'organisation'
+  | 'apps'
+  | 'account';
+/**
+ * Every signed-in screen, in tab order. The Organisation tab shows only while the profile
+ * belongs to an organisation or is invited to one (navigationSelectors.tabs); the screen itself
+ * is always reachable (Account's "Create an organisation", a notification).
+ */
 export const SCREENS: readonly Screen[] = [
   'files',
   'approvals',
@@ -12,6 +26,8 @@ export const SCREENS: readonly Screen[] = [
   'storage',
   'policies',
   'voting',
+  'organisation',
+  'apps',
   'account',
 ];
 
@@ -63,10 +79,14 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     void get().loadKeyStatus();
     void get().loadAppStatus();
     void get().loadApprovals();
+    void get().loadOrgOverview();
+    // Consent links that came while the window was away (or before sign-in) are asked about now.
+    void get().loadConsentPrompts();
   },
 
   leaveSignedIn: () => {
     set({ screen: 'files', appStatus: null });
+    get().resetApps();
     get().resetDevices();
     get().resetStorage();
     get().resetAccount();
@@ -75,6 +95,7 @@ export const createNavigationSlice: StateCreator<AppState, [], [], NavigationSli
     get().resetApprovals();
     get().resetGovernance();
     get().resetHolds();
+    get().resetOrganisation();
   },
 });
 
@@ -85,4 +106,11 @@ export const navigationSelectors = {
   pendingApprovals: (s: AppState) => s.appStatus?.pendingApprovals ?? 0,
   /** Ballots waiting for this computer's vote (the Approvals tab's badge). */
   openBallots: (s: AppState) => s.appStatus?.openBallots ?? 0,
+  /** The tabs shown: Organisation only when there is one to show (or an invitation to one). */
+  tabs: (s: AppState): readonly Screen[] =>
+    organisationSelectors.hasArea(s) || s.screen === 'organisation' ? SCREENS : WITHOUT_ORG,
+  /** Invitations waiting (the Organisation tab's badge). */
+  pendingInvitations: (s: AppState) => organisationSelectors.invitations(s).length,
 };
+
+const WITHOUT_ORG: readonly Screen[] = SCREENS.filter((screen) => screen !== 'organisation');

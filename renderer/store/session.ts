@@ -4,7 +4,14 @@ import { api } from '../api.ts';
 import { describeError, type PlainError } from '../model/describe-error.ts';
 import type { AppState } from './app-store.ts';
 
-export type EngineChoice = { mode: 'embedded' } | { mode: 'remote'; apiUrl: string };
+export type EngineChoice =
+  { mode: 'embedded' } | { mode: 'remote'; apiUrl: string; tlsPin?: string };
+
+/** A remote engine whose certificate no trusted authority vouches for: the person decides. */
+export interface EngineTrustQuestion {
+  apiUrl: string;
+  fingerprint: string;
+}
 export type AuthMode = 'sign-in' | 'sign-up';
 
 /** How an attempt ended: signed in, or which step failed (the form moves focus there). */
@@ -21,6 +28,8 @@ export interface SessionSlice {
   sessionLoadError: PlainError | null;
   authBusy: boolean;
   authError: PlainError | null;
+  /** Set when the chosen engine's certificate needs the person's confirmation (trust on first use). */
+  engineTrust: EngineTrustQuestion | null;
   loadSession(): Promise<void>;
   /** Points main at the chosen engine (when it changed or isn't ready), then signs in or up. */
   authenticate(
@@ -33,11 +42,14 @@ export interface SessionSlice {
   requestSignOut(): void;
   applySession(session: SessionState): void;
   clearAuthError(): void;
+  /** The person declined (or set aside) the certificate question. */
+  clearEngineTrust(): void;
 }
 
 function sameEngine(session: SessionState | null, choice: EngineChoice): boolean {
   if (!session || session.engine.mode !== choice.mode) return false;
-  return choice.mode === 'embedded' || session.engine.apiUrl === choice.apiUrl;
+  // A fingerprint typed anew is checked by main again, even for the same address.
+  return choice.mode === 'embedded' || (session.engine.apiUrl === choice.apiUrl && !choice.tlsPin);
 }
 
 export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = (set, get) => ({
@@ -45,6 +57,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   sessionLoadError: null,
   authBusy: false,
   authError: null,
+  engineTrust: null,
 
   loadSession: async () => {
     set({ sessionLoadError: null });
@@ -57,7 +70,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
 
   authenticate: async (mode, engine, credentials) => {
     if (get().authBusy) return 'account-failed';
-    set({ authBusy: true, authError: null });
+    set({ authBusy: true, authError: null, engineTrust: null });
     const engineUrl =
       engine.mode === 'remote' ? engine.apiUrl : (get().engineStatus?.apiUrl ?? null);
     let stage: AuthOutcome = 'engine-failed';
@@ -74,7 +87,13 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
       get().applySession(next);
       return next.status === 'signed-in' ? 'signed-in' : 'account-failed';
     } catch (error) {
-      set({ authBusy: false, authError: describeError(error, { engineUrl }) });
+      const problem = describeError(error, { engineUrl });
+      const fingerprint = problem.details?.['fingerprint'];
+      if (problem.reason === 'client.tls_untrusted' && fingerprint && engine.mode === 'remote') {
+        set({ authBusy: false, engineTrust: { apiUrl: engine.apiUrl, fingerprint } });
+        return stage;
+      }
+      set({ authBusy: false, authError: problem });
       return stage;
     }
   },
@@ -110,6 +129,7 @@ export const createSessionSlice: StateCreator<AppState, [], [], SessionSlice> = 
   },
 
   clearAuthError: () => set({ authError: null }),
+  clearEngineTrust: () => set({ engineTrust: null }),
 });
 
 export const sessionSelectors = {
@@ -122,5 +142,6 @@ export const sessionSelectors = {
   engine: (s: AppState) => s.session?.engine ?? null,
   authBusy: (s: AppState) => s.authBusy,
   authError: (s: AppState) => s.authError,
+  engineTrust: (s: AppState) => s.engineTrust,
   loadError: (s: AppState) => s.sessionLoadError,
 };

@@ -16,6 +16,8 @@ export interface StorageSlice {
   syncResults: Record<string, StorageSyncResult>;
   loadStorage(): Promise<void>;
   addLocalStorage(): Promise<void>;
+  /** Makes a storage device for another computer; the save dialog asks where its file goes. */
+  addRemoteStorage(name: string): Promise<PlainError | null>;
   syncStorage(deviceIdentifier: string): Promise<void>;
   removeStorage(deviceIdentifier: string): Promise<PlainError | null>;
   resetStorage(): void;
@@ -87,6 +89,22 @@ export const createStorageSlice: StateCreator<AppState, [], [], StorageSlice> = 
       }
     },
 
+    addRemoteStorage: async (name) => {
+      try {
+        const added = await api.storage.addRemote({ name });
+        if (added) {
+          get().notify(
+            `Saved the configuration of ${deviceLabel(added.name)} to ${added.bundlePath}. Copy it to that computer, keep it private, and run there: ${added.command}`,
+            'success',
+          );
+          void get().loadStorage();
+        }
+        return null;
+      } catch (error) {
+        return describeError(error);
+      }
+    },
+
     syncStorage: async (deviceIdentifier) => {
       if (get().storageBusy[deviceIdentifier]) return;
       const name = nameOf(deviceIdentifier);
@@ -148,4 +166,7 @@ export const storageSelectors = {
     s.syncResults[deviceIdentifier] ?? null,
   /** Whether the engine runs folders on this computer (the built-in engine). */
   canAddLocal: (s: AppState) => s.session?.engine.mode === 'embedded',
+  /** Whether other computers reach the engine: a remote one, or the built-in one opened to them. */
+  canAddRemote: (s: AppState) =>
+    s.session?.engine.mode === 'remote' || (s.reach?.available === true && s.reach.open),
 };

@@ -1,7 +1,12 @@
 import type { StateCreator } from 'zustand';
 import type {
+  AllowedApp,
+  ConsentPrompt,
+  NewAppCredentials,
+  RegisteredApp,
   DeviceInfo,
   FileItem,
+  OrgMember,
   PairingJoin,
   PendingDevice,
   StorageDeviceInfo,
@@ -10,6 +15,13 @@ import { contextLineage } from '../model/context-tree.ts';
 import type { AppState } from './app-store.ts';
 
 export type DialogState =
+  /** A privicore:// consent link: the verified application and what it asks (APPROVALS.md). */
+  | { kind: 'consent'; prompt: ConsentPrompt }
+  | { kind: 'register-app' }
+  /** The one sight of a new application's client secret. */
+  | { kind: 'app-credentials'; credentials: NewAppCredentials }
+  | { kind: 'revoke-app'; app: RegisteredApp }
+  | { kind: 'revoke-app-access'; app: AllowedApp }
   | { kind: 'rename'; file: FileItem }
   /** One file or several (a multi-selection). */
   | { kind: 'move' | 'classify' | 'delete'; files: FileItem[] }
@@ -21,7 +33,17 @@ export type DialogState =
   | { kind: 'remove-storage'; device: StorageDeviceInfo }
   | { kind: 'approve-device'; device: PendingDevice }
   | { kind: 'pairing-join'; join: PairingJoin }
-  | { kind: 'export-kit' | 'import-kit' | 'join-signed-in' | 'sign-out-everywhere' };
+  | {
+      kind:
+        | 'export-kit'
+        | 'import-kit'
+        | 'join-signed-in'
+        | 'sign-out-everywhere'
+        | 'add-remote-storage';
+    }
+  | { kind: 'org-create' | 'org-add-person' | 'org-invite' | 'org-ask' }
+  | { kind: 'org-role' | 'org-password'; member: OrgMember }
+  | { kind: 'org-device'; member: OrgMember; storage: boolean };
 
 export type NoticeTone = 'info' | 'success' | 'warning' | 'error';
 

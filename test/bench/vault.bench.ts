@@ -1,20 +1,23 @@
 // Vault benchmark: storeFile, then retrieveFile, of one N MiB file through the client against the
 // embedded engine (engine/host.ts: the engine and its three local storage devices).
 //
-//   npm run bench:vault -- [--mib 1024] [--dir DIR]
+//   npm run bench:vault -- [--mib 1024] [--samples 3] [--dir DIR]
 //
 // The engine runs in a child process, as the desktop app runs it in a utility process, so the
 // peak RSS and the event-loop delay reported are the client's alone: the numbers that matter
-// for an Electron main process. Baseline, same run, same bytes: AES-256-GCM over the file while
-// writing three fsynced copies, then reading one back; what the vault does beyond that is
-// its cost (device-side at-rest encryption, the engine's envelope, HTTP and WebSocket hops).
+// for an Electron main process. Baselines, same run, same bytes, interleaved with the vault round
+// by round (disk-baselines.ts): a store against the write baseline (AES-256-GCM, three fsynced
+// copies), a retrieve (decrypted to a file, fsynced) against the read baseline (one copy read,
+// decrypted, written out and fsynced). What the vault does beyond them is its cost: device-side
+// at-rest encryption, the engine's envelope, HTTP and WebSocket hops.
 //
 // Output: human lines, then one JSON line
-//   {"bench":"vault","storeMiBs","retrieveMiBs","baselineMiBs","ratio","peakRssMb","maxLoopDelayMs"}
-// ratio = round-trip MiB/s (size over store + retrieve time) ÷ baseline MiB/s.
+//   {"bench":"vault","mib","samples","storeMiBs","writeBaselineMiBs","storeRatio","storeRatioSpread",
+//    "retrieveMiBs","readBaselineMiBs","retrieveRatio","retrieveRatioSpread","peakRssMb","maxLoopDelayMs"}
+// Each ratio is the median of the rounds' own ratios; the spread is their lowest and highest.
 
 import { fork, spawn } from 'node:child_process';
-import { createCipheriv, createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 import { createReadStream, mkdtempSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median, sampleCount, spread } from './bench-stats.ts';
+import { readBaseline, removeBaselineFiles, writeBaseline } from './disk-baselines.ts';
 
 const MiB = 1024 * 1024;
 
@@ -65,17 +70,19 @@ async function runEngineChild(): Promise<void> {
 
 async function runBench(): Promise<void> {
   const { values } = parseArgs({
-    options: { mib: { type: 'string' }, dir: { type: 'string' } },
+    options: { mib: { type: 'string' }, samples: { type: 'string' }, dir: { type: 'string' } },
     strict: true,
   });
   const mib = Number(values.mib ?? 1024);
   if (!Number.isInteger(mib) || mib < 1)
     throw new Error(`--mib must be a whole number ≥ 1, got ${values.mib}`);
   const size = mib * MiB;
+  const samples = sampleCount(values.samples);
   const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'privicore-vault-bench-'));
   const log = (line: string) => process.stdout.write(`${line}\n`);
 
   const { signUp } = await import('../../client/account.ts');
+  const { deleteData } = await import('../../client/endpoints/data-token.ts');
   const { MemorySecretStore } = await import('../support/memory-secrets.ts');
 
   const child = fork(fileURLToPath(import.meta.url), ['--engine-child', join(dir, 'engine')], {
@@ -113,14 +120,36 @@ async function runBench(): Promise<void> {
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
 
-    let started = performance.now();
-    const stored = await user.session.storeFile(source, { context: '/bench' });
-    const storeSeconds = (performance.now() - started) / 1000;
-
+    const rounds: { store: number; retrieve: number; write: number; read: number }[] = [];
     const target = join(dir, 'retrieved.bin');
-    started = performance.now();
-    await user.session.retrieveFile(stored.token, target);
-    const retrieveSeconds = (performance.now() - started) / 1000;
+    for (let round = 1; round <= samples; round++) {
+      // Interleaved, so a machine that slows down mid-run slows both sides of each ratio alike.
+      let started = performance.now();
+      const stored = await user.session.storeFile(source, { context: '/bench' });
+      const storeSeconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      await user.session.retrieveFile(stored.token, target);
+      const retrieveSeconds = (performance.now() - started) / 1000;
+      if ((await sha256File(target)) !== sourceHash)
+        throw new Error('the retrieved file differs from the source');
+      await rm(target);
+      // The devices' copies go too, so rounds do not fill the disk.
+      await user.session.run(() => deleteData(user.session.http, { token: stored.token }));
+
+      const written = await writeBaseline(
+        () => createReadStream(source, { highWaterMark: MiB }),
+        dir,
+      );
+      const output = join(dir, 'baseline-output.bin');
+      const readSeconds = await readBaseline(written.copy, output);
+      await removeBaselineFiles(written.copy, output);
+      rounds.push({
+        store: mib / storeSeconds,
+        retrieve: mib / retrieveSeconds,
+        write: mib / written.seconds,
+        read: mib / readSeconds,
+      });
+    }
 
     loop.disable();
     const sampledPeak = rss.stop();
@@ -133,25 +162,19 @@ async function runBench(): Promise<void> {
     const busyStallMs = stalls.stop();
     user.session.close();
 
-    if ((await sha256File(target)) !== sourceHash)
-      throw new Error('the retrieved file differs from the source');
-    await rm(target);
-
-    const baselineSeconds = await baseline(source, dir, size);
-
-    const storeMiBs = mib / storeSeconds;
-    const retrieveMiBs = mib / retrieveSeconds;
-    const baselineMiBs = mib / baselineSeconds;
-    const roundTripMiBs = mib / (storeSeconds + retrieveSeconds);
-    const ratio = roundTripMiBs / baselineMiBs;
-    log(`store      ${storeMiBs.toFixed(1)} MiB/s (${storeSeconds.toFixed(2)} s)`);
+    const storeRatios = rounds.map((r) => r.store / r.write);
+    const retrieveRatios = rounds.map((r) => r.retrieve / r.read);
+    const med = (key: keyof (typeof rounds)[number]) => median(rounds.map((r) => r[key]));
+    const list = (key: keyof (typeof rounds)[number]) =>
+      rounds.map((r) => r[key].toFixed(1)).join(', ');
+    log(`${samples} interleaved rounds`);
+    log(`store           ${list('store')} MiB/s`);
+    log(`write baseline  ${list('write')} MiB/s (AES-256-GCM + 3 fsynced copies)`);
+    log(`retrieve        ${list('retrieve')} MiB/s (decrypted to a file, fsynced), byte-identical`);
+    log(`read baseline   ${list('read')} MiB/s (1 copy read, decrypted, written out, fsynced)`);
     log(
-      `retrieve   ${retrieveMiBs.toFixed(1)} MiB/s (${retrieveSeconds.toFixed(2)} s), byte-identical`,
+      `ratios     store ${median(storeRatios).toFixed(3)} [${spread(storeRatios, 3).join('–')}], retrieve ${median(retrieveRatios).toFixed(3)} [${spread(retrieveRatios, 3).join('–')}]`,
     );
-    log(
-      `baseline   ${baselineMiBs.toFixed(1)} MiB/s (AES-256-GCM + 3 fsynced copies + 1 read back, ${baselineSeconds.toFixed(2)} s)`,
-    );
-    log(`ratio      ${ratio.toFixed(2)} (round trip ${roundTripMiBs.toFixed(1)} MiB/s ÷ baseline)`);
     log(
       `client     peak RSS ${peakRssMb.toFixed(1)} MB, max event-loop delay ${maxLoopDelayMs.toFixed(1)} ms`,
     );
@@ -164,10 +187,16 @@ async function runBench(): Promise<void> {
     log(
       JSON.stringify({
         bench: 'vault',
-        storeMiBs: round(storeMiBs),
-        retrieveMiBs: round(retrieveMiBs),
-        baselineMiBs: round(baselineMiBs),
-        ratio: round(ratio, 3),
+        mib,
+        samples,
+        storeMiBs: round(med('store')),
+        writeBaselineMiBs: round(med('write')),
+        storeRatio: round(median(storeRatios), 3),
+        storeRatioSpread: spread(storeRatios, 3),
+        retrieveMiBs: round(med('retrieve')),
+        readBaselineMiBs: round(med('read')),
+        retrieveRatio: round(median(retrieveRatios), 3),
+        retrieveRatioSpread: spread(retrieveRatios, 3),
         peakRssMb: round(peakRssMb),
         maxLoopDelayMs: round(maxLoopDelayMs),
       }),
@@ -198,31 +227,6 @@ async function writeRandomFile(path: string, size: number): Promise<string> {
     await file.close();
   }
   return hash.digest('hex');
-}
-
-/** Same bytes: AES-256-GCM while writing three fsynced copies, then one read back. */
-async function baseline(source: string, dir: string, size: number): Promise<number> {
-  const started = performance.now();
-  const cipher = createCipheriv('aes-256-gcm', randomBytes(32), randomBytes(12));
-  const copies = await Promise.all([0, 1, 2].map((n) => open(join(dir, `baseline-${n}.bin`), 'w')));
-  try {
-    for await (const chunk of createReadStream(source, { highWaterMark: MiB })) {
-      const encrypted = cipher.update(chunk as Buffer);
-      await Promise.all(copies.map((copy) => copy.write(encrypted)));
-    }
-    const tail = Buffer.concat([cipher.final(), cipher.getAuthTag()]);
-    await Promise.all(copies.map((copy) => copy.write(tail)));
-    await Promise.all(copies.map((copy) => copy.sync()));
-  } finally {
-    await Promise.all(copies.map((copy) => copy.close()));
-  }
-  let read = 0;
-  for await (const chunk of createReadStream(join(dir, 'baseline-0.bin'), { highWaterMark: MiB }))
-    read += (chunk as Buffer).length;
-  const seconds = (performance.now() - started) / 1000;
-  if (read !== size + 16) throw new Error(`baseline read back ${read} bytes`);
-  await Promise.all([0, 1, 2].map((n) => rm(join(dir, `baseline-${n}.bin`))));
-  return seconds;
 }
 
 /**

@@ -31,11 +31,14 @@ const COMMANDS = [
   'qr',
   'pair',
   'recovery',
+  'apps',
+  'authorize',
   'authenticators',
   'voting',
   'policies',
   'votes',
   'vote',
+  'org',
   'completion',
 ];
 
@@ -121,7 +124,15 @@ describe('bash', () => {
       'rename',
       'remove',
     ]);
-    expect(await complete(['storage', 'a'])).toEqual(['add-local']);
+    expect(await complete(['storage', 'a'])).toEqual(['add-local', 'add-remote']);
+    // A command added to the table completes with no change to the scripts (org, issue 12).
+    expect(await complete(['org', 'a'])).toEqual([
+      'add-user',
+      'accept',
+      'add-device',
+      'add-storage',
+    ]);
+    expect(await complete(['org', 'invite', 'bob', '--role', ''])).toEqual(['member', 'admin']);
     expect(await complete(['completion', ''])).toEqual(['bash', 'zsh', 'fish']);
     // Where nothing more specific applies, bash completes file names (complete -o default).
     expect(await complete(['devices', 'approve', ''])).toEqual([]);
@@ -167,6 +178,7 @@ describe('zsh', () => {
     expect(await candidates(['-'])).toEqual([
       '--engine',
       '--ws',
+      '--pin',
       '--insecure-http',
       '--json',
       '--quiet',

@@ -203,6 +203,22 @@ describe('exit codes, each from a real failure', () => {
     expect(failed(result)).toEqual({ code: 1, stdout: '', lines: 1 });
   }, 60_000);
 
+  it('7: an engine whose TLS certificate is not the pinned one (nothing is sent to it)', async () => {
+    const tls = await startTestEngine({ tls: { kind: 'self-signed' } });
+    try {
+      const wrong = `sha256:${randomBytes(32).toString('base64url')}`;
+      const result = await cli(
+        ['--engine', tls.apiUrl, '--pin', wrong, 'login', username, '--password-stdin'],
+        { input: PASSWORD },
+      );
+      expect(failed(result)).toEqual({ code: 7, stdout: '', lines: 1 });
+      expect(result.stderr).toContain(wrong);
+      expect(result.stderr).toContain(tls.tlsPin);
+    } finally {
+      await tls.close();
+    }
+  }, 60_000);
+
   it('every documented code was produced above', () => {
     expect([...seen].sort((a, b) => a - b)).toEqual(
       [0, ...Object.values(EXIT_CODES)].sort((a, b) => a - b),

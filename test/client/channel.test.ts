@@ -50,29 +50,38 @@ async function untilFinished(commandId: string): Promise<void> {
   throw new Error(`${commandId} never finished`);
 }
 
-async function untilJoined(epochAbove: number): Promise<void> {
-  for (
-    let i = 0;
-    i < 500 &&
-    !(user.session.channel.state === 'joined' && user.session.channel.epoch > epochAbove);
-    i += 1
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Resolves once the channel has joined again, past `epochAbove`. */
+function untilJoined(epochAbove: number): Promise<void> {
+  const { channel } = user.session;
+  return new Promise((resolve) => {
+    const check = () => {
+      if (channel.state !== 'joined' || channel.epoch <= epochAbove) return;
+      stop();
+      resolve();
+    };
+    const stop = channel.on('state', check);
+    check();
+  });
 }
 
 describe('SessionChannel', () => {
   it('keeps an ack that arrives before the caller waits', async () => {
     const { session } = user;
-    const heard = new Set<string>();
+    // The ack is heard by the channel (only as a raw message) before anyone waits for it.
+    const seen = new Set<string>();
+    const wanted: { id?: string } = {};
+    let heard!: () => void;
+    const ackHeard = new Promise<void>((resolve) => (heard = resolve));
     const stop = session.channel.on('message', (data) => {
-      if (data['type'] === 'X-DPT-CAB-ID') heard.add(String(data['id']));
+      if (data['type'] !== 'X-DPT-CAB-ID') return;
+      seen.add(String(data['id']));
+      if (data['id'] === wanted.id) heard();
     });
     const accepted = await reserveTokenSpace(session.http, { context: '/early' });
-    for (let i = 0; i < 500 && !heard.has(accepted.commandId); i += 1)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    wanted.id = accepted.commandId;
+    if (seen.has(wanted.id)) heard();
+    await ackHeard;
     stop();
-    expect(heard.has(accepted.commandId)).toBe(true);
     // Only now does anyone wait: the remembered message answers, with its body.
     const outcome = await session.channel.waitCommand(accepted.commandId, { timeoutMs: 1_000 });
     expect(outcome).toMatchObject({
@@ -107,8 +116,9 @@ describe('SessionChannel', () => {
     const accepted = await reserveTokenSpace(session.http, { context: '/lost' });
     const waiting = awaitCommand(session.channel, accepted, { timeoutMs: 20_000, since: epoch });
     // The engine finishes and writes the ack into the black hole: it thinks it was delivered.
+    const before = proxy.swallowed;
     await untilFinished(accepted.commandId);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await proxy.swallowedMoreThan(before);
     proxy.restore();
     proxy.drop();
     const result = await waiting;
@@ -162,11 +172,12 @@ describe('SessionChannel', () => {
     const data = randomBytes(200_000);
     await writeFile(file, data);
     const { token } = await session.storeFile(file, { context: '/lost-url' });
+    const before = proxy.swallowed;
     proxy.blackhole();
     const target = join(engine.dir, 'lost-url.out');
     const retrieving = session.retrieveFile(token, target);
-    // Let the first request's messages fall into the black hole, then cut the connection.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once the first request's messages fell into the black hole, cut the connection.
+    await proxy.swallowedMoreThan(before);
     proxy.restore();
     proxy.drop();
     await retrieving;

@@ -44,7 +44,10 @@ describe('desktop app: approving a new computer', () => {
     const notification = await A.platform.nextNotification((n) => n.title.includes('Approve'));
     expect(notification.body).toContain('wants to join your vault');
     await expect.poll(() => A.platform.badgeCounts.at(-1), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => A.page.getByTestId('devices-badge').textContent()).toContain('1');
+    await expect
+      .poll(() => A.page.getByTestId('devices-badge').getAttribute('data-count'))
+      .toBe('1');
+    await A.page.getByText('1 device waiting for approval').waitFor({ state: 'attached' });
     expect(await pending.getAttribute('data-device-id')).toMatch(/^[0-9a-f-]{36}$/);
     await shoot(A.page, 'devices-pending');
 

@@ -57,11 +57,28 @@ describe('desktop app: pairing by QR code', () => {
     await B.page.getByTestId('onboarding-join').waitFor();
     await B.page.getByLabel('Device name').fill('Laptop B');
 
-    // A picture without a code says so and joins nothing.
+    // A picture without a code, pasted or chosen as a file, says so and joins nothing.
+    const noCode = await B.page.getByTestId('onboarding-join').screenshot();
+    expect(decodePng(noCode)).toBeNull();
+    const noCodeMessage = B.page.getByText('No QR code was found in that picture');
+    const emptyMessage = B.page.getByText('The clipboard holds no picture');
+    B.platform.clipboardImage = `data:image/png;base64,${noCode.toString('base64')}`;
+    await B.page.getByRole('button', { name: 'From the clipboard' }).click();
+    await noCodeMessage.waitFor();
+    await shoot(B.page, 'onboarding-join');
+    // An empty clipboard says something else, which the file's outcome then replaces.
     B.platform.clipboardImage = null;
     await B.page.getByRole('button', { name: 'From the clipboard' }).click();
-    await B.page.getByText('The clipboard holds no picture').waitFor();
-    await shoot(B.page, 'onboarding-join');
+    await emptyMessage.waitFor();
+    await noCodeMessage.waitFor({ state: 'detached' });
+    const noCodeFile = join(a.dir, 'no-code.png');
+    writeFileSync(noCodeFile, noCode);
+    const noCodeChooser = B.page.waitForEvent('filechooser');
+    await B.page.getByRole('button', { name: 'From an image file' }).click();
+    await (await noCodeChooser).setFiles(noCodeFile);
+    await noCodeMessage.waitFor();
+    await B.page.getByTestId('onboarding-join').waitFor();
+    expect(await B.page.getByTestId('files-screen').count()).toBe(0);
 
     const chooser = B.page.waitForEvent('filechooser');
     await B.page.getByRole('button', { name: 'From an image file' }).click();

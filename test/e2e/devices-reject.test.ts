@@ -32,10 +32,21 @@ describe('desktop app: turning a computer away', () => {
     // B stops waiting and says why, with both ways forward still there.
     await keyStatus(B.page, 'missing').waitFor({ timeout: 30_000 });
     await B.page.getByTestId('key-banner').getByText('declined').waitFor();
-    expect(
-      await B.page.getByRole('button', { name: 'Ask another device to approve' }).isEnabled(),
-    ).toBe(true);
     await B.page.getByRole('button', { name: 'Import recovery kit' }).first().waitFor();
+
+    // B asks again: a new request reaches A, which can approve it this time.
+    await B.page.getByRole('button', { name: 'Ask another device to approve' }).click();
+    await keyStatus(B.page, 'waiting-for-approval').waitFor({ timeout: 30_000 });
+    const again = A.page.getByTestId('pending-device');
+    await again.waitFor({ timeout: 30_000 });
+    expect(await again.count()).toBe(1);
+    await again.getByRole('button', { name: 'Approve…' }).click();
+    const dialog = A.page.getByTestId('approve-device-dialog');
+    await dialog.getByTestId('approval-code').waitFor({ timeout: 60_000 });
+    await keyStatus(B.page, 'compare-code').waitFor({ timeout: 60_000 });
+    await B.page.getByRole('button', { name: 'The codes match' }).click();
+    await dialog.getByRole('button', { name: 'Codes match — give access' }).click();
+    await keyStatus(B.page, 'ready').waitFor({ timeout: 60_000 });
     await openTab(B.page, 'Devices');
     await B.page.getByTestId('devices-screen').waitFor();
   });

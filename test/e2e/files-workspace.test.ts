@@ -126,42 +126,19 @@ describe('desktop app: onboarding and the Files workspace', () => {
     await page.getByRole('treeitem', { name: 'projects' }).waitFor();
     await shoot(page, 'files-list');
 
-    // Download: byte-identical after decryption.
+    // Download: byte-identical after decryption. Each download ends in its own summary line.
+    const downloaded = page.getByTestId('batch-summary').filter({ hasText: '1 file downloaded' });
     const saved = join(files, 'downloaded.bin');
     platform.nextSaveTarget = saved;
     await row(page, 'archive.bin').getByRole('button', { name: 'Download' }).click();
-    await page
-      .getByTestId('batch-summary')
-      .filter({ hasText: '1 file downloaded' })
-      .waitFor({ timeout: 180_000 });
+    await downloaded.first().waitFor({ timeout: 180_000 });
+    expect(await downloaded.count()).toBe(1);
     expect(sha256(saved)).toBe(hashes.big);
     const savedMedium = join(files, 'photo-copy.jpg');
     platform.nextSaveTarget = savedMedium;
     await row(page, 'photo.jpg').getByRole('button', { name: 'Download' }).click();
-    await page
-      .getByTestId('batch-summary')
-      .filter({ hasText: '1 file downloaded' })
-      .nth(1)
-      .waitFor({ timeout: 60_000 })
-      .catch(async () => {
-        await page
-          .locator('[data-testid=transfer-row][data-state=done]')
-          .filter({ hasText: 'photo.jpg' })
-          .last()
-          .waitFor({ timeout: 60_000 });
-      });
-    await expect
-      .poll(
-        () => {
-          try {
-            return sha256(savedMedium);
-          } catch {
-            return '';
-          }
-        },
-        { timeout: 60_000 },
-      )
-      .toBe(hashes.medium);
+    await downloaded.nth(1).waitFor({ timeout: 60_000 });
+    expect(sha256(savedMedium)).toBe(hashes.medium);
 
     // Rename, classify, move.
     await row(page, 'notes.txt').getByRole('button', { name: 'Rename' }).click();

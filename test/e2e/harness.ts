@@ -6,10 +6,15 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { describeClientError } from '../../client/describe-client-error.ts';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { dispatch } from '../../bridge/vault-api.ts';
-import { startEmbeddedEngine } from '../../engine/host.ts';
-import { inProcessEngineHandle, type EngineHandle } from '../../main/engine-handle.ts';
+import {
+  embeddedEngineOptions,
+  inProcessEngineHandle,
+  type EngineHandle,
+  type EngineStart,
+} from '../../main/engine-handle.ts';
 import { createHandlers } from '../../main/handlers/index.ts';
 import { VaultApp } from '../../main/vault-app.ts';
+import { compiledHost } from '../support/compiled.ts';
 import { tempDir } from '../support/engine.ts';
 import { GatedProxy } from '../support/gate-proxy.ts';
 import { ScriptedPlatform } from '../support/scripted-platform.ts';
@@ -94,7 +99,7 @@ function sharedBrowser(): Promise<Browser> {
  */
 export async function launchVault(options: LaunchOptions = {}): Promise<LaunchedVault> {
   if (!existsSync(join(RENDERER, 'index.html')))
-    throw new Error('out/renderer is missing: run `npm run build:renderer` first');
+    throw new Error('out/renderer is missing: run `npm run build` first');
   const dataDir = options.dataDir ?? tempDir('privicore-vault-app-');
   const keychainService = options.keychainService ?? `privicore-vault-e2e-${randomUUID()}`;
   const platform = new HarnessPlatform();
@@ -125,7 +130,7 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
       .catch(() => undefined);
   };
 
-  const startEngine = async (): Promise<EngineHandle> => {
+  const startEngine = async (start: EngineStart): Promise<EngineHandle> => {
     if (options.engine) {
       // Switching to "built-in" in such a test reaches the given engine, with no local storage of its own.
       return {
@@ -139,9 +144,10 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
         stop: async () => undefined,
       };
     }
-    const engine = await startEmbeddedEngine({
+    const engine = await compiledHost.startEmbeddedEngine({
       dataDir: join(dataDir, 'engine'),
       logLevel: 'silent',
+      ...embeddedEngineOptions(start),
       ...(gate ? { publicUrl: gate.url } : {}),
     });
     gate?.forwardTo({ host: '127.0.0.1', port: Number(new URL(engine.listenUrl).port) });
@@ -161,6 +167,8 @@ export async function launchVault(options: LaunchOptions = {}): Promise<Launched
     secrets: new KeychainStore(keychainService),
     platform,
     startEmbeddedEngine: startEngine,
+    // "Let my other computers connect" takes any free port here: tests never use a fixed one.
+    reachPort: 0,
     emit,
   });
   const handlers = createHandlers(app);

@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine } from '../support/engine.ts';
 import { wire, type Wire } from '../support/http.ts';
@@ -58,6 +59,114 @@ function rawRequest(
     req.end(init.body);
   });
 }
+
+/** Writes bytes as given on a fresh TCP connection and parses the one response it gets. */
+function socketExchange(
+  bytes: string,
+): Promise<{ status: number; headers: Record<string, string>; body: unknown }> {
+  const url = new URL(engine.apiUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
+    let text = '';
+    socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const [head = '', body = ''] = text.split('\r\n\r\n');
+      const [statusLine = '', ...lines] = head.split('\r\n');
+      const headers = Object.fromEntries(
+        lines.map((line) => {
+          const at = line.indexOf(':');
+          return [line.slice(0, at).toLowerCase(), line.slice(at + 1).trim()];
+        }),
+      );
+      let parsed: unknown = body;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        // Left as text: the assertion on the shape names it.
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: parsed });
+    });
+  });
+}
+
+describe('framework errors, in the contract error shape', () => {
+  const cases: [string, string, number, string][] = [
+    [
+      'a path parameter over 200 characters (414)',
+      `GET /request-status/${'a'.repeat(300)} HTTP/1.1\r\nHost: x\r\n\r\n`,
+      414,
+      'request.too_large',
+    ],
+    [
+      'headers over 16 KiB (431)',
+      `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'request.too_large',
+    ],
+    [
+      'a URL that does not decode',
+      'GET /request-status/%E0%A4%A HTTP/1.1\r\nHost: x\r\n\r\n',
+      400,
+      'request.malformed',
+    ],
+    [
+      'a method node:http does not know',
+      'FROB /health HTTP/1.1\r\nHost: x\r\n\r\n',
+      404,
+      'route.not_found',
+    ],
+    ['a method the route lacks', 'PUT /health HTTP/1.1\r\nHost: x\r\n\r\n', 404, 'route.not_found'],
+    [
+      'DELETE on a POST route',
+      'DELETE /profile/authenticate HTTP/1.1\r\nHost: x\r\n\r\n',
+      404,
+      'route.not_found',
+    ],
+    ['bytes that are not HTTP', 'HELLO THERE\r\n\r\n', 400, 'request.malformed'],
+    [
+      'a broken Content-Length',
+      'POST /profile/authenticate HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n',
+      400,
+      'request.malformed',
+    ],
+    [
+      'malformed JSON',
+      'POST /profile/authenticate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\n\r\n{bad}',
+      400,
+      'request.malformed',
+    ],
+    [
+      'a WebSocket upgrade on an unknown path',
+      'GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      404,
+      'route.not_found',
+    ],
+    [
+      'a channel upgrade without a key',
+      'GET /ws HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      400,
+      'request.malformed',
+    ],
+    [
+      'a device-bus upgrade of an unknown WebSocket version',
+      'GET /device-bus HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 99\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      400,
+      'request.malformed',
+    ],
+  ];
+
+  it.each(cases.map(([what, bytes, status, reason]) => ({ what, bytes, status, reason })))(
+    'answers $what with $status $reason',
+    async ({ bytes, status, reason }) => {
+      const response = await socketExchange(bytes);
+      expect(response.status).toBe(status);
+      expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+      expect(response.headers['access-control-allow-origin']).toBe('*');
+      expect(response.body).toEqual({ status, reason, message: expect.any(String) });
+    },
+  );
+});
 
 describe('bad input', () => {
   it('answers malformed JSON with 400 request.malformed', async () => {

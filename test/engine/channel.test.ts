@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEngine } from '../support/engine.ts';
 import { TestChannel } from '../support/channel.ts';
 import { wire, type Wire } from '../support/http.ts';
-import { PASSWORD, commandId, createProfile } from '../support/profiles.ts';
+import { PASSWORD, awaitStatus, commandId, createProfile } from '../support/profiles.ts';
 
 let engine: Awaited<ReturnType<typeof startTestEngine>>;
 let api: Wire;
@@ -119,7 +119,8 @@ describe('delivery', () => {
         ),
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every outcome is out (and buffered for the profile) before anyone joins.
+    for (const id of ids) expect(await awaitStatus(api, id)).toBe('rejected');
     const late = await TestChannel.open(engine.wsUrl);
     await late.join(profile.token);
     await late.commandOutcome(ids[2]!);
@@ -145,7 +146,15 @@ describe('delivery', () => {
       ),
     );
     await aliceChannel.commandOutcome(id);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Bob's own outcome comes after Alice's was published: had hers reached him, it came first.
+    const bobs = commandId(
+      await api.post(
+        '/profile/change-password',
+        { currentPassword: 'not bobs password', newPassword: 'bobs new password' },
+        bob.token,
+      ),
+    );
+    await bobChannel.commandOutcome(bobs);
     expect(bobChannel.frames.some((frame) => frame.data?.id === id)).toBe(false);
     bobChannel.close();
     aliceChannel.close();
@@ -164,7 +173,13 @@ describe('liveness', () => {
 
   it('keeps a connection that answers pings', async () => {
     const channel = await TestChannel.open(engine.wsUrl);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Each ping checks that the last one was answered: three pings span two such checks.
+    let pings = 0;
+    await new Promise<void>((resolve) =>
+      channel.ws.on('ping', () => {
+        if (++pings === 3) resolve();
+      }),
+    );
     expect(channel.ws.readyState).toBe(WebSocket.OPEN);
     channel.close();
   });

@@ -58,6 +58,7 @@ async function outcome(id: string) {
 
 describe('reserve and exchange', () => {
   it('reserves token space: status 2 carries the temporary token, stream URL and expiry', async () => {
+    const before = Date.now();
     const response = await api.post(
       '/data-token/reserve-token-space',
       { context: '/finance/2026' },
@@ -76,8 +77,11 @@ describe('reserve and exchange', () => {
       },
     });
     const body = result.body as { token: string; stream: string; expiresAt: string };
-    // Default ttl: 5 minutes.
-    expect(Math.abs(Date.parse(body.expiresAt) - Date.now() - 5 * MINUTE)).toBeLessThan(5_000);
+    const after = Date.now();
+    // Default ttl: 5 minutes from when the engine reserved it, in whole seconds (contract §1.3).
+    const expiresAt = Date.parse(body.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(Math.floor((before + 5 * MINUTE) / 1000) * 1000);
+    expect(expiresAt).toBeLessThanOrEqual(after + 5 * MINUTE);
     const again = await api.get(
       `/data-token/retrieve-temporary-data-token/${response.headers.get('x-dpt-cab-id')}`,
       owner.token,

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -24,8 +25,8 @@ import {
   type StorageDeviceState,
 } from '../../engine/devices/storage-device.ts';
 import { createLogger } from '../../engine/log.ts';
+import { ROOT, STORAGE_DEVICE_MAIN } from '../support/compiled.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const log = createLogger('silent');
 const PROFILE = '0193a5c3-0000-7000-8000-0000000000aa';
 const publicKey = generateSignedKeyPair().public;
@@ -46,6 +47,8 @@ interface BusServer {
   bus: WsDeviceBus;
   url: string;
   port: number;
+  /** The engine side of each upgraded connection, oldest first. */
+  sockets: Duplex[];
   close(): Promise<void>;
 }
 
@@ -65,8 +68,10 @@ async function startBusServer(
     slotProbeMs: 300,
     ...timing,
   });
+  const sockets: Duplex[] = [];
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0]!.replace(/\/+$/, '');
+    sockets.push(socket);
     if (path === '/device-bus') bus.handleUpgrade(request, socket, head);
     else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
@@ -76,6 +81,7 @@ async function startBusServer(
     bus,
     port: actual,
     url: `ws://127.0.0.1:${actual}/device-bus`,
+    sockets,
     async close() {
       await bus.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -157,9 +163,14 @@ class RawPeer {
     await until(() => this.frames.some((frame) => frame.header.op === 'welcome'), 'welcomed');
   }
 
-  async nextRequest(): Promise<Extract<EngineFrame, { id: number }>> {
-    await until(() => this.frames.some((frame) => 'id' in frame.header), 'a request arrives');
-    const at = this.frames.findIndex((frame) => 'id' in frame.header);
+  /** Takes the first request received (that matches), waiting for it to arrive. */
+  async nextRequest(
+    matches: (request: Extract<EngineFrame, { id: number }>) => boolean = () => true,
+  ): Promise<Extract<EngineFrame, { id: number }>> {
+    const isWanted = (frame: { header: EngineFrame }) =>
+      'id' in frame.header && matches(frame.header as Extract<EngineFrame, { id: number }>);
+    await until(() => this.frames.some(isWanted), 'a request arrives');
+    const at = this.frames.findIndex(isWanted);
     return this.frames.splice(at, 1)[0]!.header as Extract<EngineFrame, { id: number }>;
   }
 }
@@ -258,9 +269,12 @@ describe('embedded device bus with a real storage device', () => {
     expect(runtime.connected).toBe(false);
     expect(connects.some((c) => c.deviceId === device.deviceId)).toBe(false);
     expect(shared.bus.isOnline(device.deviceId)).toBe(false);
-    // No reconnect attempts after a 4401.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // No reconnect attempts after a 4401: the runtime has halted for good (its stop() is the
+    // same finished shutdown, and a halted runtime never connects again).
+    await runtime.stop();
     expect(runtime.state).toBe('unauthorized');
+    expect(runtime.states).toEqual(['unauthorized']);
+    expect(connects.some((c) => c.deviceId === device.deviceId)).toBe(false);
   });
 
   it('rejects a pending request with offline when the device stops mid-request', async () => {
@@ -468,13 +482,24 @@ describe('embedded device bus with a real storage device', () => {
       const puts = Array.from({ length: 12 }, (_, index) =>
         own.bus.putChunk(raw.deviceId, { itemId, index }, chunk),
       );
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      peer.ws.on('message', () => {
+      // The kernel's buffers are full and the rest queues in the engine's socket, up to the mark.
+      const engineSide = own.sockets.at(-1)! as Duplex & { writableLength: number };
+      await until(
+        () => engineSide.writableLength >= 16 * 1024 * 1024,
+        'the engine queues up to its high-water mark',
+        30_000,
+      );
+      // One 4 MiB frame past the mark at most, never the whole 48 MiB.
+      expect(engineSide.writableLength).toBeLessThanOrEqual(20 * 1024 * 1024 + 1024);
+      const answerAll = () => {
         const request = peer.frames.pop()!.header as Extract<EngineFrame, { id: number }>;
         peer.send({ op: 'ok', id: request.id });
-      });
+      };
+      peer.ws.on('message', answerAll);
       peer.ws.resume();
       await Promise.all(puts);
+      peer.ws.off('message', answerAll);
+      peer.frames.length = 0;
 
       peer.ws.pause();
       const late = Array.from({ length: 16 }, (_, index) =>
@@ -482,13 +507,16 @@ describe('embedded device bus with a real storage device', () => {
       );
       for (const outcome of await Promise.all(late))
         expect(outcome).toMatchObject({ code: 'timeout' });
-      let received = 0;
-      peer.ws.on('message', () => received++);
+      // A request sent now goes out after everything that did go out before it.
+      const listing = own.bus.listItems(raw.deviceId);
       peer.ws.resume();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      // What was already in the socket's buffers arrives; what waited for a drain never goes out.
+      const list = await peer.nextRequest((frame) => frame.op === 'list');
+      // What was already in the socket's buffers arrived; what waited for a drain never went out.
+      const received = peer.frames.filter((frame) => frame.header.op === 'put').length;
       expect(received).toBeGreaterThan(0);
       expect(received).toBeLessThan(16);
+      peer.send({ op: 'items', id: list.id, itemIds: [] });
+      expect(await listing).toEqual([]);
       peer.ws.close();
     } finally {
       await own.close();
@@ -514,8 +542,7 @@ describe('embedded device bus with a real storage device', () => {
     const flush = shared.bus.flushItem(raw.deviceId, itemId).then(() => (flushed = true));
     const flushRequest = await peer.nextRequest();
     expect(flushRequest).toMatchObject({ op: 'flush', itemId });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    // Not durable until the device says so.
+    // Not durable until the device says so: the request has arrived, and no answer went back.
     expect(flushed).toBe(false);
     peer.send({ op: 'ok', id: flushRequest.id });
     await flush;
@@ -558,8 +585,12 @@ describe('embedded device bus with a real storage device', () => {
     peer.send({ op: 'ok', id: request.id });
     await put;
     await shared.bus.flushItem(raw.deviceId, itemId);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(peer.frames.filter((frame) => 'id' in frame.header)).toEqual([]);
+    // A request sent after it arrives after anything flushItem sent: the list request is all.
+    const listing = shared.bus.listItems(raw.deviceId);
+    const next = await peer.nextRequest();
+    expect(next.op).toBe('list');
+    peer.send({ op: 'items', id: next.id, itemIds: [] });
+    await listing;
     peer.ws.close();
   });
 
@@ -607,15 +638,7 @@ describe('embedded device bus with a real storage device', () => {
     writeFileSync(config, JSON.stringify(bundleFor(shared.url, device)));
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(ROOT, 'engine/devices/storage-device-main.ts'),
-        '--config',
-        config,
-        '--dir',
-        folder,
-      ],
+      [STORAGE_DEVICE_MAIN, '--config', config, '--dir', folder],
       {
         cwd: ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -647,14 +670,10 @@ describe('embedded device bus with a real storage device', () => {
 
   it('the process exits 2 with one line for bad arguments and bad bundles, 1 when refused', async () => {
     const run = (args: string[]) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'engine/devices/storage-device-main.ts'), ...args],
-        {
-          cwd: ROOT,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const child = spawn(process.execPath, [STORAGE_DEVICE_MAIN, ...args], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       let stdout = '';
       child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

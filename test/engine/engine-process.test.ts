@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENGINE_MAIN, ROOT } from '../support/compiled.ts';
 import { spawnEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
-import { PASSWORD, createProfile } from '../support/profiles.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { PASSWORD, awaitStatus, commandId, createProfile } from '../support/profiles.ts';
 
 describe('engine process', () => {
   it('prints exactly one ready line with the API and channel URLs', async () => {
@@ -30,17 +28,18 @@ describe('engine process', () => {
       password: 'the wrong password',
     });
     await api.get('/profile/retrieve-profile-id', profile.token);
-    await api.post(
+    const changed = await api.post(
       '/profile/change-password',
       { currentPassword: PASSWORD, newPassword: 'secret new password' },
       profile.token,
     );
+    expect(await awaitStatus(api, commandId(changed))).toBe('succeeded');
     await api.raw('/profile/authenticate', {
       method: 'POST',
       body: '{"password":"not json',
       headers: { 'content-type': 'application/json' },
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The engine flushes its log before it exits.
     engine.child.kill('SIGTERM');
     await engine.exited;
     const logs = engine.stderr();
@@ -64,7 +63,7 @@ describe('engine process', () => {
     const first = await spawnEngine(dataDir);
     const second = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(ROOT, 'engine/main.ts'), '--data-dir', dataDir, '--port', '0'],
+      [ENGINE_MAIN, '--data-dir', dataDir, '--port', '0'],
       {
         cwd: ROOT,
         encoding: 'utf8',
@@ -84,7 +83,7 @@ describe('engine process', () => {
 
   it('refuses bad arguments with a usage message and exit code 2', () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'engine/main.ts'), ...args], {
+      spawnSync(process.execPath, [ENGINE_MAIN, ...args], {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 30_000,

@@ -1,4 +1,5 @@
-// engine/host.ts: the embedded engine with its local storage devices, as the app and the CLI start it.
+// engine/host.ts (compiled): the embedded engine with its local storage devices, as the app and the
+// CLI start it.
 
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listStorageDevices } from '../../client/endpoints/storage.ts';
 import { HttpClient } from '../../client/http.ts';
-import { startEmbeddedEngine } from '../../engine/host.ts';
+import { compiledHost } from '../support/compiled.ts';
 import { tempDir } from '../support/engine.ts';
 import { signUpVaultUser } from '../support/vault-engine.ts';
 
@@ -19,7 +20,7 @@ afterAll(async () => {
 
 describe('startEmbeddedEngine', () => {
   it('creates three local storage devices on first use, runs them again after a restart', async () => {
-    const first = await startEmbeddedEngine({ dataDir, logLevel: 'silent' });
+    const first = await compiledHost.startEmbeddedEngine({ dataDir, logLevel: 'silent' });
     expect(first.apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(first.wsUrl).toBe(`${first.apiUrl.replace('http', 'ws')}/ws`);
     expect(first.localStorage()).toEqual([]);
@@ -48,12 +49,12 @@ describe('startEmbeddedEngine', () => {
     user.session.close();
 
     // One host per data folder.
-    await expect(startEmbeddedEngine({ dataDir, logLevel: 'silent' })).rejects.toThrow(
+    await expect(compiledHost.startEmbeddedEngine({ dataDir, logLevel: 'silent' })).rejects.toThrow(
       /Another Privicore Vault process .* is using/,
     );
     await first.stop();
 
-    const second = await startEmbeddedEngine({ dataDir, logLevel: 'silent' });
+    const second = await compiledHost.startEmbeddedEngine({ dataDir, logLevel: 'silent' });
     expect(second.localStorage(user.profileId).map((d) => [d.deviceIdentifier, d.state])).toEqual(
       created.map((d) => [d.deviceIdentifier, 'connected']),
     );

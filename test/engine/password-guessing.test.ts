@@ -129,4 +129,29 @@ describe('register-profile', () => {
       await own.close();
     }
   });
+
+  it('behind a trusted reverse proxy counts each forwarded client on its own; a forged X-Forwarded-For changes nothing without one', async () => {
+    const register = (api: ReturnType<typeof wire>, client: string) =>
+      api.post(
+        '/profile/register-profile',
+        { username: uniqueName('proxied'), password: PASSWORD },
+        undefined,
+        { 'x-forwarded-for': client },
+      );
+    const behindProxy = await startTestEngine({ trustProxy: '127.0.0.1' });
+    const plain = await startTestEngine();
+    try {
+      for (const engine of [behindProxy, plain]) {
+        const api = wire(engine.apiUrl);
+        const statuses: number[] = [];
+        for (let i = 0; i < 35; i++) statuses.push((await register(api, '203.0.113.1')).status);
+        expect(statuses).toContain(429);
+        // Another client behind the proxy has its own budget; a forged header buys nothing.
+        expect((await register(api, '203.0.113.2')).status).toBe(engine === plain ? 429 : 202);
+      }
+    } finally {
+      await behindProxy.close();
+      await plain.close();
+    }
+  });
 });

@@ -200,17 +200,23 @@ describe('upstream', () => {
   it('creates no command for an upload cut short, and the reservation can be used again', async () => {
     const reservation = await reserve(api, profile.token);
     const before = devices.map((device) => new Set(heldItems(device.dir).keys()));
-    await new Promise<void>((resolve) => {
-      const req = request(reservation.stream, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/octet-stream',
-          'content-length': String(64 * 1024 * 1024),
-        },
-      });
-      req.on('error', () => resolve());
-      req.write(randomBytes(5 * 1024 * 1024), () => setTimeout(() => req.destroy(), 300));
+    const fragmentLanded = () =>
+      devices.some((device, i) =>
+        [...heldItems(device.dir).keys()].some((item) => !before[i]!.has(item)),
+      );
+    const req = request(reservation.stream, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(64 * 1024 * 1024),
+      },
     });
+    const failed = new Promise<void>((resolve) => req.on('error', () => resolve()));
+    req.write(randomBytes(5 * 1024 * 1024));
+    // Cut short once the engine has passed some of it on to a device.
+    await eventually(fragmentLanded, 'a chunk of the upload reached a device');
+    req.destroy();
+    await failed;
     // Fragments the devices got are removed again.
     await eventually(
       () =>

@@ -10,7 +10,7 @@ import type {
 import type { Transfer } from '../../bridge/types.ts';
 import { dispatch, VaultError, type BridgeReply } from '../../bridge/vault-api.ts';
 import { describeClientError } from '../../client/describe-client-error.ts';
-import type { EngineHandle } from '../../main/engine-handle.ts';
+import type { EngineHandle, EngineStart } from '../../main/engine-handle.ts';
 import { createHandlers } from '../../main/handlers/index.ts';
 import { saveSettings, type Settings } from '../../main/settings.ts';
 import { VaultApp } from '../../main/vault-app.ts';
@@ -52,9 +52,13 @@ export interface Desktop {
 
 export interface DesktopOptions {
   /** The built-in engine this installation starts (often one shared by several). */
-  engine(): Promise<EngineHandle>;
+  engine(start: EngineStart): Promise<EngineHandle>;
+  /** The port "Let my other computers connect" listens on (tests: 0, any free one). */
+  reachPort?: number;
   /** Start on a remote engine at this address instead. */
   remoteEngine?: string;
+  /** …pinned to this TLS pin. */
+  remoteTlsPin?: string;
   keyPollIntervalMs?: number;
   /** Reuse an installation's folder and keychain (see restart). */
   reuse?: { dir: string; secrets: MemorySecretStore };
@@ -70,10 +74,15 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
   const settingsFile = join(dir, 'settings.json');
   if (options.remoteEngine && !options.reuse) {
     const settings: Settings = {
-      engine: { mode: 'remote', apiUrl: options.remoteEngine },
+      engine: {
+        mode: 'remote',
+        apiUrl: options.remoteEngine,
+        ...(options.remoteTlsPin ? { tlsPin: options.remoteTlsPin } : {}),
+      },
       profileId: null,
       username: null,
       device: null,
+      reach: { open: false, port: 9009 },
       authenticator: null,
       ballotHistory: [],
     };
@@ -95,6 +104,7 @@ export async function startDesktop(options: DesktopOptions): Promise<Desktop> {
     ...(options.keyPollIntervalMs === undefined
       ? {}
       : { keyPollIntervalMs: options.keyPollIntervalMs }),
+    ...(options.reachPort === undefined ? {} : { reachPort: options.reachPort }),
   });
   const handlers = createHandlers(app);
   const reply = (channel: string, input: unknown) =>

@@ -4,22 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../../engine/log.ts';
-import { startEngine, type EngineOptions, type RunningEngine } from '../../engine/server.ts';
+import type { EngineOptions, RunningEngine } from '../../engine/server.ts';
 import { backendOptions, backendProcessOptions } from './backend.ts';
+import { compiledServer, ENGINE_MAIN, ROOT } from './compiled.ts';
 
 export function tempDir(prefix = 'privicore-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /**
- * An engine in the test process on 127.0.0.1 port 0 with a temp data dir, on this run's backend
- * (backend.ts): SQLite and the embedded bus, or PostgreSQL and RabbitMQ.
+ * The compiled engine in the test process on 127.0.0.1 port 0 with a temp data dir, on this
+ * run's backend (backend.ts): SQLite and the embedded bus, or PostgreSQL and RabbitMQ.
  */
 export async function startTestEngine(
   options: Partial<EngineOptions> = {},
 ): Promise<RunningEngine & { dataDir: string }> {
   const dataDir = options.dataDir ?? tempDir();
-  const engine = await startEngine({
+  const engine = await compiledServer.startEngine({
     port: 0,
     log: createLogger('silent'),
     ...(await backendOptions(dataDir, options)),
@@ -32,15 +33,15 @@ export async function startTestEngine(
 export interface EngineProcess {
   apiUrl: string;
   wsUrl: string;
+  /** With --tls: the ready line's pin. */
+  tlsPin?: string;
   child: ChildProcess;
   stderr(): string;
   /** Resolves with the exit code (or signal name). */
   exited: Promise<number | string>;
 }
 
-const ROOT = join(import.meta.dirname, '..', '..');
-
-/** The real `npm run engine` process (tsx engine/main.ts), waiting for its ready line. */
+/** The real `npm run engine` process (the compiled out/engine/main.mjs), waiting for its ready line. */
 export async function spawnEngine(
   dataDir: string,
   extraArgs: string[] = [],
@@ -49,17 +50,7 @@ export async function spawnEngine(
   const backend = await backendProcessOptions(dataDir);
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'engine/main.ts'),
-      '--data-dir',
-      dataDir,
-      '--port',
-      '0',
-      ...backend.args,
-      ...extraArgs,
-    ],
+    [ENGINE_MAIN, '--data-dir', dataDir, '--port', '0', ...backend.args, ...extraArgs],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,22 +65,24 @@ export async function spawnEngine(
     child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ apiUrl: string; wsUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`engine did not become ready:\n${errText}`)),
-      30_000,
-    );
-    lines.once('line', (line) => {
-      clearTimeout(timer);
-      try {
-        resolve(JSON.parse(line) as { apiUrl: string; wsUrl: string });
-      } catch (error) {
-        reject(new Error(`unexpected first stdout line: ${line}`, { cause: error }));
-      }
-    });
-    void exited.then((code) =>
-      reject(new Error(`engine exited (${String(code)}) before ready:\n${errText}`)),
-    );
-  });
+  const ready = await new Promise<{ apiUrl: string; wsUrl: string; tlsPin?: string }>(
+    (resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`engine did not become ready:\n${errText}`)),
+        30_000,
+      );
+      lines.once('line', (line) => {
+        clearTimeout(timer);
+        try {
+          resolve(JSON.parse(line) as { apiUrl: string; wsUrl: string; tlsPin?: string });
+        } catch (error) {
+          reject(new Error(`unexpected first stdout line: ${line}`, { cause: error }));
+        }
+      });
+      void exited.then((code) =>
+        reject(new Error(`engine exited (${String(code)}) before ready:\n${errText}`)),
+      );
+    },
+  );
   return { ...ready, child, stderr: () => errText, exited };
 }

@@ -40,11 +40,19 @@ export function wire(apiUrl: string) {
     async get(path: string, token?: string, extra?: Record<string, string>): Promise<WireResponse> {
       return read(await fetch(apiUrl + path, { headers: headersFor(token, extra) }));
     },
-    async post(path: string, fields: Fields = {}, token?: string): Promise<WireResponse> {
+    async post(
+      path: string,
+      fields: Fields = {},
+      token?: string,
+      extra: Record<string, string> = {},
+    ): Promise<WireResponse> {
       return read(
         await fetch(apiUrl + path, {
           method: 'POST',
-          headers: headersFor(token, { 'content-type': 'application/x-www-form-urlencoded' }),
+          headers: headersFor(token, {
+            'content-type': 'application/x-www-form-urlencoded',
+            ...extra,
+          }),
           body: formBody(fields),
         }),
       );

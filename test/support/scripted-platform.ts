@@ -21,6 +21,8 @@ export class ScriptedPlatform implements Platform {
   readonly shownInFolder: string[] = [];
   nextSaveTarget: string | null = null;
   nextFolder: string | null = null;
+  /** What the next device configuration save dialog answers. */
+  nextDeviceBundleTarget: string | null = null;
   nextRecoveryKitTarget: string | null = null;
   nextRecoveryKitFile: string | null = null;
   clipboardImage: string | null = null;
@@ -77,6 +79,13 @@ export class ScriptedPlatform implements Platform {
     return target;
   }
 
+  async chooseDeviceBundleTarget(defaultName: string): Promise<string | null> {
+    this.dialogDefaults.push(defaultName);
+    const target = this.nextDeviceBundleTarget;
+    this.nextDeviceBundleTarget = null;
+    return target;
+  }
+
   async openRecoveryKit(): Promise<string | null> {
     const file = this.nextRecoveryKitFile;
     this.nextRecoveryKitFile = null;
@@ -94,6 +103,29 @@ export class ScriptedPlatform implements Platform {
 
   setBadge(count: number): void {
     this.badgeCounts.push(count);
+  }
+
+  /** Addresses the app sent to the browser, in order. */
+  readonly opened: string[] = [];
+  private readonly openWaiters = new Set<() => void>();
+
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    for (const wake of this.openWaiters) wake();
+  }
+
+  /** Resolves with the first address opened (already or still to come) that matches. */
+  nextOpened(matches: (url: string) => boolean = () => true): Promise<string> {
+    return new Promise((resolve) => {
+      const look = () => {
+        const found = this.opened.find(matches);
+        if (found === undefined) return;
+        this.openWaiters.delete(look);
+        resolve(found);
+      };
+      this.openWaiters.add(look);
+      look();
+    });
   }
 
   /** Resolves with the first notification (already shown or still to come) that matches. */

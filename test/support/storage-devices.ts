@@ -3,11 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseDeviceBundle, type DeviceBundle } from '../../engine/devices/device-bundle.ts';
-import {
-  startStorageDevice,
-  type RunningStorageDevice,
-} from '../../engine/devices/storage-device.ts';
+import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
 import { createLogger } from '../../engine/log.ts';
+import { compiledStorageDevice } from './compiled.ts';
 import { tempDir } from './engine.ts';
 import type { Wire } from './http.ts';
 import { awaitStatus, commandId } from './profiles.ts';
@@ -103,12 +101,12 @@ export async function awaitStorage(
   }
 }
 
-/** A storage device runtime in the test process, connected. */
+/** The compiled storage device runtime in the test process, connected. */
 export async function startDevice(
   bundle: DeviceBundle,
   dir = tempDir('privicore-storage-'),
 ): Promise<RunningStorageDevice & { dir: string }> {
-  const device = await startStorageDevice({
+  const device = await compiledStorageDevice.startStorageDevice({
     bundle,
     dir,
     log: createLogger('silent'),
@@ -184,10 +182,12 @@ export class StorageDeviceProcess {
     return this.stderrText();
   }
 
-  /** SIGKILL to the whole group (npm, tsx and node): a crash, nothing is flushed. */
+  /** SIGKILL to the whole group (npm and node): a crash, nothing is flushed. */
   async kill(): Promise<void> {
     const lock = join(this.dir, 'lock');
-    const runtimePid = existsSync(lock) ? Number(readFileSync(lock, 'utf8').trim()) : undefined;
+    const runtimePid = existsSync(lock)
+      ? (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid
+      : undefined;
     if (this.child.exitCode === null && this.child.signalCode === null)
       process.kill(-this.child.pid!, 'SIGKILL');
     await this.exited;
@@ -209,7 +209,7 @@ async function releaseStaleLock(lock: string, pid: number): Promise<void> {
     }
   };
   await eventually(() => state() === undefined || state() === 'Z', `process ${pid} died`);
-  if (existsSync(lock) && Number(readFileSync(lock, 'utf8').trim()) === pid)
+  if (existsSync(lock) && (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid === pid)
     rmSync(lock, { force: true });
 }
 

@@ -9,7 +9,10 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private swallowing = false;
+  private swallowedListeners: (() => void)[] = [];
   private server: Server | undefined;
+  /** Server→client bytes dropped by blackhole() so far. */
+  swallowed = 0;
   port = 0;
 
   static async start(target: { host: string; port: number }): Promise<TcpProxy> {
@@ -19,8 +22,13 @@ export class TcpProxy {
       const pair = { client, upstream };
       proxy.pairs.add(pair);
       client.on('data', (chunk) => upstream.write(chunk));
-      upstream.on('data', (chunk) => {
-        if (!proxy.swallowing) client.write(chunk);
+      upstream.on('data', (chunk: Buffer) => {
+        if (!proxy.swallowing) {
+          client.write(chunk);
+          return;
+        }
+        proxy.swallowed += chunk.length;
+        for (const listener of proxy.swallowedListeners.splice(0)) listener();
       });
       const end = () => {
         proxy.pairs.delete(pair);
@@ -63,6 +71,12 @@ export class TcpProxy {
 
   restore(): void {
     this.swallowing = false;
+  }
+
+  /** Resolves once more than `bytes` server→client bytes have been swallowed in all. */
+  async swallowedMoreThan(bytes: number): Promise<void> {
+    while (this.swallowed <= bytes)
+      await new Promise<void>((resolve) => this.swallowedListeners.push(resolve));
   }
 
   /** Destroys every open connection (both sides). */

@@ -2,17 +2,21 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signUp, type SignedIn } from '../../client/account.ts';
 import type { SessionOptions } from '../../client/session.ts';
-import { startEmbeddedEngine, type EmbeddedEngine } from '../../engine/host.ts';
+import type { EmbeddedEngine } from '../../engine/host.ts';
+import { compiledHost } from './compiled.ts';
 import { tempDir } from './engine.ts';
 import { MemorySecretStore } from './memory-secrets.ts';
 import { PASSWORD, uniqueName } from './profiles.ts';
 
-/** The embedded engine (engine/host.ts) with its local storage devices, in a temp folder. */
+/** The compiled embedded engine (engine/host.ts) with its local storage devices, in a temp folder. */
 export async function startVaultEngine(): Promise<
   EmbeddedEngine & { dir: string; close(): Promise<void> }
 > {
   const dir = tempDir('privicore-vault-');
-  const host = await startEmbeddedEngine({ dataDir: join(dir, 'engine'), logLevel: 'silent' });
+  const host = await compiledHost.startEmbeddedEngine({
+    dataDir: join(dir, 'engine'),
+    logLevel: 'silent',
+  });
   return Object.assign(host, {
     dir,
     async close() {

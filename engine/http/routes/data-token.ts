@@ -25,7 +25,7 @@ function folderPath(folder: string): string {
   const trimmed = folder.replace(/\/+$/, '');
   return trimmed === '' ? '/' : trimmed;
 }
-const tokenRef = { fields: { token: reference }, required: ['token'] } as const;
+const tokenRef = { fields: { token: reference } } as const;
 
 export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext): void {
   route<{ context: string; ttl?: number; meta?: string }>(
@@ -34,7 +34,6 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
     'data-token.reserve-token-space',
     {
       fields: { context: text(1, 1024), ttl: integer(1, 1440), meta: text(0, 4096) },
-      required: ['context'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await reserveTokenSpace(ctx, caller, input)),
     },
@@ -57,7 +56,6 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
     'data-token.exchange-data-for-token',
     {
       fields: { temporaryTokenSpace: reference, data: { type: 'string', minLength: 1 } },
-      required: ['temporaryTokenSpace', 'data'],
       handler: async ({ input, caller, reply }) =>
         accepted(
           reply,
@@ -85,7 +83,6 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
       size: integer(0, Number.MAX_SAFE_INTEGER),
       path: text(0, 1024),
     },
-    required: ['token', 'fileName', 'size'],
     handler: async ({ input, caller }) => configureFileMeta(ctx, caller, input),
   });
 
@@ -153,7 +150,6 @@ export function registerDataTokenRoutes(app: FastifyInstance, ctx: EngineContext
         context: text(1, 1024),
         path: text(0, 1024),
       },
-      required: ['token'],
       handler: async ({ input, caller, reply }) => {
         const { token, fileName, extension, context, path } = input;
         return accepted(

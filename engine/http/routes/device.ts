@@ -34,14 +34,12 @@ function deviceView(device: DeviceRecord) {
 
 const deviceRef = {
   fields: { deviceIdentifier: reference },
-  required: ['deviceIdentifier'],
 } as const;
 const publicKeyField = { type: 'string', minLength: 1, maxLength: 1000 };
 
 export function registerDeviceRoutes(app: FastifyInstance, ctx: EngineContext): void {
   route<{ deviceName: string; publicKey?: string }>(app, ctx, 'device.request-unique-identifier', {
     fields: { deviceName: text(1, 255), publicKey: publicKeyField },
-    required: ['deviceName'],
     handler: async ({ input, caller, reply }) =>
       accepted(
         reply,
@@ -51,7 +49,6 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: EngineContext): 
 
   route<{ id: string }>(app, ctx, 'device.retrieve-unique-identifier', {
     fields: { id: reference },
-    required: ['id'],
     handler: async ({ input, caller }) => ({
       deviceIdentifier: await retrieveUniqueIdentifier(ctx, caller, input.id),
     }),
@@ -63,7 +60,6 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: EngineContext): 
 
   route<Record<string, unknown>>(app, ctx, 'device.configure-meta', {
     fields: { deviceIdentifier: reference, name: text(1, 255) },
-    required: ['deviceIdentifier'],
     // Contract §8: the other fields are merged into meta (free-form, checked by the domain).
     additional: true,
     handler: async ({ input, caller, reply }) =>
@@ -100,7 +96,6 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: EngineContext): 
     'profile.redeem-token-qr',
     {
       fields: { qrToken: reference, deviceName: text(1, 255), publicKey: publicKeyField },
-      required: ['qrToken', 'deviceName'],
       handler: async ({ input }) => {
         const paired = await redeemQrToken(ctx, input.qrToken, input.deviceName, input.publicKey);
         return {

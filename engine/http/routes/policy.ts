@@ -75,7 +75,6 @@ export function registerPolicyRoutes(app: FastifyInstance, ctx: EngineContext): 
       configurationId: reference,
       votingConfigurationId: reference,
     },
-    required: ['policyTemplateId', 'applyingEventIds'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await registerPolicy(ctx, caller, input)),
   });

@@ -16,14 +16,12 @@ import { accepted, route } from '../route.ts';
 export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext): void {
   route<{ username: string; password: string }>(app, ctx, 'profile.register-profile', {
     fields: { username, password },
-    required: ['username', 'password'],
     handler: async ({ input, reply, request }) =>
       accepted(reply, await registerProfile(ctx, input.username, input.password, request.ip)),
   });
 
   route<{ username: string; password: string }>(app, ctx, 'profile.authenticate', {
     fields: { username: text(1, 254), password: text(1, 1024) },
-    required: ['username', 'password'],
     handler: async ({ input, request }) => {
       const issued = await authenticate(ctx, input.username, input.password, request.ip);
       return {
@@ -39,7 +37,6 @@ export function registerProfileRoutes(app: FastifyInstance, ctx: EngineContext):
 
   route<{ currentPassword: string; newPassword: string }>(app, ctx, 'profile.change-password', {
     fields: { currentPassword: text(1, 1024), newPassword: password },
-    required: ['currentPassword', 'newPassword'],
     handler: async ({ input, caller, reply, request }) =>
       accepted(
         reply,

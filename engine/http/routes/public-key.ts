@@ -11,7 +11,6 @@ export function registerPublicKeyRoutes(app: FastifyInstance, ctx: EngineContext
 
   route<{ publicKey: string }>(app, ctx, 'public-key.register-public-key', {
     fields: { publicKey: { type: 'string', minLength: 1, maxLength: 1000 } },
-    required: ['publicKey'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await registerPublicKey(ctx, caller, input.publicKey)),
   });

@@ -13,7 +13,6 @@ import { accepted, route } from '../route.ts';
 type DeviceRef = { deviceIdentifier: string };
 const deviceRef = {
   fields: { deviceIdentifier: reference },
-  required: ['deviceIdentifier'],
 } as const;
 
 export function registerStorageRoutes(app: FastifyInstance, ctx: EngineContext): void {

@@ -27,7 +27,6 @@ import { accepted, route } from '../route.ts';
 type DeviceRef = { deviceIdentifier: string };
 const deviceRef = {
   fields: { deviceIdentifier: reference },
-  required: ['deviceIdentifier'],
 } as const;
 
 const STRATEGIES: Strategy[] = ['unanimous', 'consensus', 'affirmative', 'minimum_percentage'];
@@ -82,7 +81,6 @@ export function registerVerifiedAuthenticatorRoutes(
 
   route<{ quorumSize: number }>(app, ctx, 'verified-authenticator.set-quorum-size', {
     fields: { quorumSize: integer(1, 100) },
-    required: ['quorumSize'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await setQuorumSize(ctx, caller, input.quorumSize)),
   });
@@ -93,7 +91,6 @@ export function registerVerifiedAuthenticatorRoutes(
     'verified-authenticator.set-quorum-strategy',
     {
       fields: { strategy, strategy_params: text(0, 16) },
-      required: ['strategy'],
       handler: async ({ input, caller, reply }) =>
         accepted(
           reply,
@@ -104,14 +101,12 @@ export function registerVerifiedAuthenticatorRoutes(
 
   route<{ timeLimit: number }>(app, ctx, 'verified-authenticator.set-voting-time-limit', {
     fields: { timeLimit },
-    required: ['timeLimit'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await setVotingTimeLimit(ctx, caller, input.timeLimit)),
   });
 
   route<{ maxAttempts: number }>(app, ctx, 'verified-authenticator.set-maximum-voting-attempts', {
     fields: { maxAttempts: integer(1, 10) },
-    required: ['maxAttempts'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await setMaximumVotingAttempts(ctx, caller, input.maxAttempts)),
   });
@@ -134,7 +129,6 @@ export function registerVerifiedAuthenticatorRoutes(
         percentageRequired: percentage,
         deviceIdentifiers,
       },
-      required: ['name', 'timeLimit', 'strategy', 'deviceIdentifiers'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await registerVotingConfiguration(ctx, caller, input)),
     },
@@ -153,7 +147,6 @@ export function registerVerifiedAuthenticatorRoutes(
         percentageRequired: percentage,
         deviceIdentifiers,
       },
-      required: ['votingConfigurationId'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await updateVotingConfiguration(ctx, caller, input)),
     },
@@ -177,7 +170,6 @@ export function registerVerifiedAuthenticatorRoutes(
     'verified-authenticator.voting-configuration-delete',
     {
       fields: { votingConfigurationId: reference },
-      required: ['votingConfigurationId'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await deleteVotingConfiguration(ctx, caller, input.votingConfigurationId)),
     },

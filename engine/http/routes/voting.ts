@@ -43,7 +43,6 @@ export function registerVotingRoutes(app: FastifyInstance, ctx: EngineContext): 
     'voting.create',
     {
       fields: { votingConfigurationId: reference, subject: text(1, 500), context: text(0, 1024) },
-      required: ['subject'],
       handler: async ({ input, caller, reply }) =>
         accepted(reply, await createPool(ctx, caller, input)),
     },
@@ -56,14 +55,12 @@ export function registerVotingRoutes(app: FastifyInstance, ctx: EngineContext): 
 
   route<{ poolId: string }>(app, ctx, 'voting.cancel-pool', {
     fields: { poolId: reference },
-    required: ['poolId'],
     handler: async ({ input, caller, reply }) =>
       accepted(reply, await cancelPool(ctx, caller, input.poolId)),
   });
 
   route<{ ballotId: string; vote: Vote }>(app, ctx, 'voting.cast-vote', {
     fields: { ballotId: reference, vote: { type: 'string', enum: ['yes', 'no'] } },
-    required: ['ballotId', 'vote'],
     // Contract §1.4: cast-vote takes only an authenticator's device token (token-access.ts;
     // the domain checks the ballot is that authenticator's).
     handler: async ({ input, caller }) => {

@@ -30,6 +30,7 @@ import {
   updateVotingConfiguration,
 } from '../../../client/endpoints/verified-authenticator.ts';
 import { cancelPool, checkPoolStatus, createPool } from '../../../client/endpoints/voting.ts';
+import type { HttpClient } from '../../../client/http.ts';
 import { isPrivicoreError } from '../../../client/privicore-error.ts';
 import { becomeAuthenticator, type ThisAuthenticator } from '../../../client/this-authenticator.ts';
 import type { CommandHold } from '../../../client/vault/vault-context.ts';
@@ -236,6 +237,7 @@ describe('a session waits out a vote', () => {
     const file = join(tempDir(), 'ledger.csv');
     await writeFile(file, randomBytes(5_000));
     const phases: TransferProgress[] = [];
+    const looks = statusLooks(http);
     const stored = user.session.storeFile(file, {
       context: '/finance/2026',
       // Shorter than the vote: the wait must outlast it because the command is held.
@@ -245,8 +247,10 @@ describe('a session waits out a vote', () => {
     const ballot = await nextBallot();
     const held = phases.find((p) => p.phase === 'held');
     expect(held?.hold).toMatchObject({ policyId, poolId: ballot.poolId });
-    // The store's own timeout passes while the vote is open.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The store's own timeout passes while the vote is open: the channel's last look at
+    // /request-status, taken only when a wait times out, is the sign.
+    await looks.at(held!.hold!.commandId);
+    looks.stop();
     await inbox.vote(ballot.ballotId, 'yes');
     const result = await stored;
     expect(result.token).toMatch(/^D-/);
@@ -309,3 +313,28 @@ describe('a session waits out a vote', () => {
     );
   });
 });
+
+/** Watches the client's /request-status looks, so a test can wait for a wait's timeout. */
+function statusLooks(http: HttpClient) {
+  const request = http.request.bind(http);
+  const seen = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  http.request = ((req: Parameters<HttpClient['request']>[0]) => {
+    const id = /^\/request-status\/(.+)$/.exec(req.path)?.[1];
+    if (id !== undefined) {
+      const commandId = decodeURIComponent(id);
+      seen.add(commandId);
+      waiting.get(commandId)?.();
+    }
+    return request(req);
+  }) as HttpClient['request'];
+  return {
+    at: (commandId: string) =>
+      seen.has(commandId)
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiting.set(commandId, resolve)),
+    stop: () => {
+      http.request = request;
+    },
+  };
+}

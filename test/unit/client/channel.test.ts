@@ -2,6 +2,7 @@
 // for the paths a real engine cannot be made to take on demand: a command that never ends, a
 // revoked token at re-join, STREAM-READY, unknown message types, votes.
 
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,6 +16,8 @@ interface Stub {
   sockets: WebSocket[];
   validTokens: Set<string>;
   statuses: Map<string, { status: 1 | 2 | 3; reason?: string }>;
+  /** Command ids looked up at /request-status, in order. */
+  looks: string[];
   send(data: Record<string, unknown>): void;
   joins: number;
   close(): Promise<void>;
@@ -24,6 +27,7 @@ async function startStub(): Promise<Stub> {
   const statuses = new Map<string, { status: 1 | 2 | 3; reason?: string }>();
   const server: Server = createServer((request, response) => {
     const id = /^\/request-status\/(.+)$/.exec(request.url ?? '')?.[1];
+    if (id) stub.looks.push(id);
     const known = id ? statuses.get(id) : undefined;
     if (!known) {
       response
@@ -47,6 +51,7 @@ async function startStub(): Promise<Stub> {
     sockets: [],
     validTokens: new Set(['T-good']),
     statuses,
+    looks: [],
     joins: 0,
     send(data) {
       for (const socket of stub.sockets) socket.send(JSON.stringify({ data }));
@@ -125,7 +130,36 @@ afterEach(async () => {
   await stub.close();
 });
 
-const tick = (ms = 30) => new Promise((resolve) => setTimeout(resolve, ms));
+let markers = 0;
+
+/**
+ * Sends a marker after what the test sent and waits until the channel has dispatched it: one
+ * socket delivers in order, so everything sent before has been dispatched too.
+ */
+async function delivered(): Promise<void> {
+  const id = `marker-${++markers}`;
+  const seen = new Promise<void>((resolve) => {
+    const stop = channel.on('message', (data) => {
+      if (data['id'] !== id) return;
+      stop();
+      resolve();
+    });
+  });
+  stub.send({ type: 'TEST-MARKER', id });
+  await seen;
+}
+
+/** Resolves when the channel has joined again (its epoch moved past `since`). */
+function rejoined(on: SessionChannel, since: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (on.epoch !== since && on.state === 'joined') return resolve();
+    const stop = on.on('state', (state) => {
+      if (state !== 'joined' || on.epoch === since) return;
+      stop();
+      resolve();
+    });
+  });
+}
 
 describe('SessionChannel (scripted engine)', () => {
   it('joins, and refuses a bad token with its reason', async () => {
@@ -142,7 +176,7 @@ describe('SessionChannel (scripted engine)', () => {
   it('remembers outcomes that arrive before the wait, status 2 and 3 alike', async () => {
     stub.send({ type: 'X-DPT-CAB-ID', id: 'c-1', command_status: 2, body: { profileId: 'p-1' } });
     stub.send({ type: 'X-DPT-CAB-ID', id: 'c-2', command_status: 3, body: 'storage.unavailable' });
-    await tick();
+    await delivered();
     expect(await awaitCommand(channel, { commandId: 'c-1' }, { timeoutMs: 100 })).toEqual({
       profileId: 'p-1',
     });
@@ -168,18 +202,17 @@ describe('SessionChannel (scripted engine)', () => {
       command_status: 1,
       body: { poolId: 'pool-1', policyId: 'pol-1' },
     });
-    await tick();
+    await delivered();
     expect(votes).toEqual([{ commandId: 'c-4', poolId: 'pool-1', policyId: 'pol-1' }]);
   });
 
   it('times out explicitly, after a last look at request-status', async () => {
     stub.statuses.set('c-5', { status: 1 });
-    const started = Date.now();
     await expect(channel.waitCommand('c-5', { timeoutMs: 150 })).rejects.toMatchObject({
       status: 0,
       reason: 'client.timeout',
     });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    expect(stub.looks).toEqual(['c-5']);
     // The last look finds a finished command: no timeout error then.
     stub.statuses.set('c-6', { status: 3, reason: 'device.role_taken' });
     await expect(
@@ -210,8 +243,9 @@ describe('SessionChannel (scripted engine)', () => {
 
   it('a wait that starts after an unnoticed re-join is reconciled at once (since)', async () => {
     const since = channel.epoch;
+    const back = rejoined(channel, since);
     for (const socket of stub.sockets) socket.terminate();
-    for (let i = 0; i < 100 && channel.epoch === since; i += 1) await tick(10);
+    await back;
     stub.statuses.set('c-9', { status: 2 });
     expect(
       await awaitCommand(
@@ -225,10 +259,14 @@ describe('SessionChannel (scripted engine)', () => {
   it('after 4401 it re-joins with the newer token; with none valid, waiters fail with auth.invalid_token', async () => {
     stub.validTokens.add('T-newer');
     token = 'T-newer';
+    const back = rejoined(channel, channel.epoch);
     for (const socket of stub.sockets) socket.close(4401, 'token no longer valid');
-    for (let i = 0; i < 100 && stub.joins < 2; i += 1) await tick(10);
+    await back;
     expect(channel.state).toBe('joined');
+    expect(stub.joins).toBe(2);
 
+    // Still running on the engine, whenever the re-join's reconciliation looks.
+    stub.statuses.set('c-10', { status: 1 });
     const waiting = channel.waitCommand('c-10', { timeoutMs: 5_000 });
     stub.validTokens.clear();
     for (const socket of stub.sockets) socket.close(4401, 'revoked');
@@ -269,7 +307,7 @@ describe('SessionChannel (scripted engine)', () => {
       output_type: 0,
       body: 'storage.unavailable',
     });
-    await tick();
+    await delivered();
     expect(await channel.waitRequest('r-1', { timeoutMs: 100 })).toEqual({
       status: 2,
       source: { kind: 'url', url: `${stub.apiUrl}/downstream/?auth=U-1` },
@@ -302,7 +340,7 @@ describe('SessionChannel (scripted engine)', () => {
       body: { deviceName: 'Phone', requestedAt: 't1' },
     });
     stub.send({ type: 'DEVICE-PAIRED', id: 'd-2', body: { deviceName: 'Tablet', pairedAt: 't2' } });
-    await tick();
+    await delivered();
     expect(events).toEqual([
       { deviceIdentifier: 'd-1', deviceName: 'Phone', requestedAt: 't1' },
       { deviceIdentifier: 'd-2', deviceName: 'Tablet', pairedAt: 't2' },
@@ -311,9 +349,16 @@ describe('SessionChannel (scripted engine)', () => {
 
   it('close() rejects waiters with client.closed and stops reconnecting', async () => {
     const waiting = channel.waitCommand('c-11', { timeoutMs: 5_000 });
+    // The socket itself: once its close event has run, the channel has decided about reconnecting.
+    const socket = (channel as unknown as { ws: WebSocket }).ws;
+    const socketClosed = once(socket, 'close');
+    const states: string[] = [];
+    channel.on('state', (state) => states.push(state));
     channel.close();
     await expect(waiting).rejects.toMatchObject({ reason: 'client.closed' });
-    await tick(100);
+    await socketClosed;
+    expect(states).toEqual(['closed']);
+    await expect(channel.connect()).rejects.toMatchObject({ reason: 'client.closed' });
     expect(stub.joins).toBe(1);
   });
 
@@ -327,9 +372,10 @@ describe('SessionChannel (scripted engine)', () => {
     });
     await quiet.connect();
     const joinsBefore = stub.joins;
+    const back = rejoined(quiet, quiet.epoch);
     // A half-open connection: the server stops reading, so pings go unanswered.
     for (const socket of stub.sockets) socket.pause();
-    for (let i = 0; i < 100 && stub.joins === joinsBefore; i += 1) await tick(10);
+    await back;
     expect(stub.joins).toBeGreaterThan(joinsBefore);
     quiet.close();
   });

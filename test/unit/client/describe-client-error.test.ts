@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CLIENT_ERROR_WORDS,
-  describeClientError,
-  describeWait,
-} from '../../../client/describe-client-error.ts';
+import { errorWords } from '../../../bridge/error-words.ts';
+import { describeClientError, describeWait } from '../../../client/describe-client-error.ts';
 import { PrivicoreError } from '../../../client/privicore-error.ts';
 
 const error = (
@@ -38,7 +35,7 @@ describe('describeClientError', () => {
       ).message,
     ).toMatch(/^Too many failed sign-ins for this username\. Try again in 12 minutes,/);
     expect(describeClientError(error({ status: 429, reason: 'auth.rate_limited' })).message).toBe(
-      CLIENT_ERROR_WORDS['auth.rate_limited'],
+      errorWords('auth.rate_limited', 'app'),
     );
   });
 

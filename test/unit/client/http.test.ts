@@ -135,13 +135,16 @@ describe('HttpClient against a stub server', () => {
       reason: 'client.timeout',
     });
     const controller = new AbortController();
+    const arrived = seen.length;
     const pending = http.request({
       method: 'GET',
       path: '/slow',
       signal: controller.signal,
       timeoutMs: 0,
     });
-    setTimeout(() => controller.abort(), 50);
+    // Cancelled once the server holds the request, so it is in flight.
+    while (seen.length === arrived) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
     await expect(pending).rejects.toMatchObject({ status: 0, reason: 'client.cancelled' });
     http.close();
     const nowhere = new HttpClient({ apiUrl: 'http://127.0.0.1:1' });

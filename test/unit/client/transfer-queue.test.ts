@@ -3,6 +3,9 @@ import type { Transfer } from '../../../bridge/types.ts';
 import { PrivicoreError } from '../../../client/privicore-error.ts';
 import { TransferQueue, type TransferJob } from '../../../client/transfer-queue.ts';
 
+/** One turn of the event loop: a step of work that takes time without a clock. */
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
 /** A job that reports progress in steps and can be released or failed by the test. */
 function steppedJob(
   name: string,
@@ -18,7 +21,7 @@ function steppedJob(
     run: async (signal, onProgress) => {
       for (let i = 1; i <= steps; i++) {
         if (signal.aborted) throw PrivicoreError.cancelled();
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await turn();
         onProgress({ phase: 'upload', bytes: (total * i) / steps, total });
       }
       if (signal.aborted) throw PrivicoreError.cancelled();
@@ -66,7 +69,8 @@ describe('TransferQueue', () => {
       total: 1,
       run: async () => {
         peak = Math.max(peak, ++running);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        // Long enough for any other job the queue would start at the same time to start.
+        for (let i = 0; i < 5; i++) await turn();
         running--;
         return {};
       },
@@ -78,12 +82,19 @@ describe('TransferQueue', () => {
   });
 
   it('cancels queued and running transfers', async () => {
-    const queue = new TransferQueue({ onChange: () => undefined, concurrency: 1 });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const queue = new TransferQueue({
+      onChange: (t) => {
+        if (t.name === 'running' && t.state === 'running') started();
+      },
+      concurrency: 1,
+    });
     const { transfers } = queue.enqueue([
-      steppedJob('running', 10, 'ok', 20),
+      steppedJob('running', 10, 'ok', 1000),
       steppedJob('queued', 10),
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await running;
     expect(queue.cancel(transfers[1]!.id)).toBe(true);
     expect(queue.cancel(transfers[0]!.id)).toBe(true);
     await queue.idle();
@@ -96,7 +107,8 @@ describe('TransferQueue', () => {
     const queue = new TransferQueue({ onChange: () => undefined });
     queue.setPaused(true);
     queue.enqueue([steppedJob('waits', 10)]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // A queue that ignored the pause would have started the job within these turns.
+    for (let i = 0; i < 20; i++) await turn();
     expect(queue.list()[0]!.state).toBe('queued');
     queue.setPaused(false);
     await queue.idle();
@@ -126,9 +138,16 @@ describe('TransferQueue', () => {
   });
 
   it('interrupts everything (sign-out, quit) and retries a transfer as a new batch', async () => {
-    const queue = new TransferQueue({ onChange: () => undefined, concurrency: 1 });
-    const { transfers } = queue.enqueue([steppedJob('a', 10, 'ok', 50), steppedJob('b', 10)]);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const queue = new TransferQueue({
+      onChange: (t) => {
+        if (t.name === 'a' && t.state === 'running') started();
+      },
+      concurrency: 1,
+    });
+    const { transfers } = queue.enqueue([steppedJob('a', 10, 'ok', 1000), steppedJob('b', 10)]);
+    await running;
     expect(queue.activeCount).toBe(2);
     await queue.interruptAll();
     expect(queue.list().map((t) => t.state)).toEqual(['interrupted', 'interrupted']);

@@ -20,10 +20,12 @@ const handlers = Object.fromEntries(
 const mainFrame = { url: 'file:///app/out/renderer/index.html' };
 const webContents = { mainFrame };
 const window = { webContents } as never;
+/** The window main knows; a test may swap it. */
+let current: unknown = window;
 const describeError = () => ({ message: 'x', reason: null, status: null });
 
 describe('registerIpc', () => {
-  registerIpc(handlers, () => window, describeError);
+  registerIpc(handlers, () => current as never, describeError);
 
   it('registers one handler per bridge channel', () => {
     expect([...handled.keys()].sort()).toEqual(Object.keys(channels).sort());
@@ -37,7 +39,8 @@ describe('registerIpc', () => {
     expect(reply).toEqual({ ok: true, value: 'ran engine:status' });
   });
 
-  it('refuses other senders, subframes and non-file origins', async () => {
+  it('refuses other senders and subframes', async () => {
+    // Each case has exactly one fault.
     const cases = [
       { sender: {}, senderFrame: mainFrame },
       { sender: webContents, senderFrame: { url: 'file:///app/out/renderer/index.html' } },
@@ -49,13 +52,31 @@ describe('registerIpc', () => {
         error: { reason: 'bridge.untrusted_sender' },
       });
     }
-    const remote = { url: 'https://evil.example/' };
-    const remoteContents = { mainFrame: remote };
-    const { registerIpc: again } = await import('../../../main/ipc.ts');
-    expect(again).toBe(registerIpc);
-    expect(
-      await handled.get('session:get')!({ sender: remoteContents, senderFrame: remote }, undefined),
-    ).toMatchObject({ ok: false });
+  });
+
+  it('refuses our own window’s top frame once it shows a page that is not file://', async () => {
+    // The right window, the right frame: only the origin is wrong (a navigation got through).
+    const remoteFrame = { url: 'https://evil.example/' };
+    const remoteContents = { mainFrame: remoteFrame };
+    current = { webContents: remoteContents };
+    try {
+      expect(
+        await handled.get('session:get')!(
+          { sender: remoteContents, senderFrame: remoteFrame },
+          undefined,
+        ),
+      ).toMatchObject({ ok: false, error: { reason: 'bridge.untrusted_sender' } });
+      // The same frame back on the app's page is answered: the origin was the one fault.
+      remoteFrame.url = 'file:///app/out/renderer/index.html';
+      expect(
+        await handled.get('engine:status')!(
+          { sender: remoteContents, senderFrame: remoteFrame },
+          undefined,
+        ),
+      ).toEqual({ ok: true, value: 'ran engine:status' });
+    } finally {
+      current = window;
+    }
   });
 
   it('validates input before the handler runs', async () => {

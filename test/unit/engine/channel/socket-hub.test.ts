@@ -30,8 +30,33 @@ function joined(ws: WebSocket, profileId: string, expiresAt = Date.now() + 60_00
   return { ws, channelId: 'c', tokenHash: `h-${profileId}`, profileId, deviceId: null, expiresAt };
 }
 
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 50));
+let markers = 0;
+
+/**
+ * Publishes a marker after everything else and waits until each socket has it: what the hub
+ * sent them before has then arrived too (one socket delivers in order). The marker is removed.
+ */
+async function delivered(
+  hub: SocketHub,
+  profileId: string,
+  ...pairs: { client: WebSocket; received: unknown[] }[]
+): Promise<void> {
+  const id = `marker-${++markers}`;
+  const isMarker = (frame: unknown) => (frame as { data?: { id?: string } }).data?.id === id;
+  const arrived = pairs.map(
+    (pair) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!pair.received.some(isMarker)) return;
+          pair.client.off('message', check);
+          resolve();
+        };
+        pair.client.on('message', check);
+      }),
+  );
+  hub.publish({ profileId }, { type: 'X-DPT-CAB-ID', id, command_status: 2, body: 'succeeded' });
+  await Promise.all(arrived);
+  for (const pair of pairs) pair.received.splice(pair.received.findIndex(isMarker), 1);
 }
 
 describe('SocketHub buffering (contract §2)', () => {
@@ -44,7 +69,7 @@ describe('SocketHub buffering (contract §2)', () => {
       );
     const pair = await socketPair();
     hub.join(joined(pair.server, 'p'));
-    await settle();
+    await delivered(hub, 'p', pair);
     const ids = pair.received.map((frame) => (frame as { data: { id: string } }).data.id);
     expect(ids).toHaveLength(1000);
     expect(ids[0]).toBe('5');
@@ -67,7 +92,7 @@ describe('SocketHub buffering (contract §2)', () => {
     now += 10_000;
     const pair = await socketPair();
     hub.join(joined(pair.server, 'p', now + 60_000));
-    await settle();
+    await delivered(hub, 'p', pair);
     expect(pair.received.map((frame) => (frame as { data: { id: string } }).data.id)).toEqual([
       'recent',
     ]);
@@ -82,7 +107,7 @@ describe('SocketHub buffering (contract §2)', () => {
     hub.join({ ...joined(deviceSocket.server, 'p'), tokenHash: 'device-token', deviceId: 'd1' });
     hub.publish({ deviceId: 'd1' }, { type: 'DEVICE-PAIRED', id: 'd1', body: {} });
     hub.publish({ profileId: 'p' }, { type: 'DEVICE-PENDING', id: 'd2', body: {} });
-    await settle();
+    await delivered(hub, 'p', profileSocket, deviceSocket);
     expect(profileSocket.received).toHaveLength(1);
     expect(deviceSocket.received).toHaveLength(2);
     profileSocket.client.close();

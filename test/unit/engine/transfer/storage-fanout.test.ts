@@ -23,13 +23,18 @@ function source(total: number, pulled: { bytes: number }): AsyncGenerator<Buffer
   })();
 }
 
+/** Lets the event loop go round `count` times: work that can progress without a device does. */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Releases puts until the write settles. */
 async function drive<T>(bus: FakeDeviceBus, work: Promise<T>): Promise<T> {
   let done = false;
   void work.finally(() => (done = true));
   while (!done) {
     bus.release();
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await turns(1);
   }
   return work;
 }
@@ -43,7 +48,10 @@ describe('StorageFanout', () => {
       ['a', 'b'],
       source(20 * CHUNK_SIZE, pulled),
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // No device answers: the fan-out fills its window and stalls. Everything it can do without
+    // an answer happens within these turns (an unbounded reader would have read it all).
+    await turns(200);
+    expect(bus.putsInFlight).toBeGreaterThan(0);
     // Nothing was confirmed yet: a few chunks are out, the rest of the 20 MiB is unread.
     expect(pulled.bytes).toBeLessThan(8 * CHUNK_SIZE);
     const result = await drive(bus, write);

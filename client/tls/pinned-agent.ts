@@ -1,0 +1,61 @@
+// An https agent that trusts exactly one key, the engine's pinned one (tls-pin.ts). It opens each
+// TLS connection itself and hands the socket to the request only once the certificate's pin
+// matched, so on a mismatch not one byte of the request is written: no header, no token, no
+// password, no WebSocket upgrade. The certificate's issuer and names are not checked; the pin
+// says more than either. HTTP (axios) and the channel (ws) both connect through it.
+// engine/tls/pinned-agent.ts is the device runtimes' copy.
+
+import { Agent, type AgentOptions, type RequestOptions } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { connect, type ConnectionOptions } from 'node:tls';
+import { certificatePin } from './tls-pin.ts';
+
+/** The engine's certificate is not the pinned one; nothing was sent. */
+export class PinMismatchError extends Error {
+  override name = 'PinMismatchError';
+  readonly code = 'ERR_TLS_PIN_MISMATCH';
+  constructor(
+    /** host:port */
+    readonly host: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      `The engine at ${host} presented a TLS certificate with key fingerprint ${actual}, but ${expected} is pinned for it. Nothing was sent.`,
+    );
+  }
+}
+
+export class PinnedAgent extends Agent {
+  constructor(
+    readonly pin: string,
+    options: AgentOptions = {},
+  ) {
+    super(options);
+  }
+
+  override createConnection(
+    options: RequestOptions,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): undefined {
+    let called = false;
+    // On an error the request never looks at the socket.
+    const done = (error: Error | null, socket?: Duplex) => {
+      if (called) return;
+      called = true;
+      callback?.(error, socket as Duplex);
+    };
+    const host = `${options.host ?? 'localhost'}:${options.port ?? 443}`;
+    // The pin is the trust decision: the usual chain and name checks are off on purpose.
+    const socket = connect({ ...(options as ConnectionOptions), rejectUnauthorized: false });
+    socket.once('secureConnect', () => {
+      const certificate = socket.getPeerX509Certificate();
+      const actual = certificate ? certificatePin(certificate) : 'no certificate';
+      if (actual === this.pin) return done(null, socket);
+      socket.destroy();
+      done(new PinMismatchError(host, this.pin, actual));
+    });
+    socket.once('error', (error) => done(error));
+    return undefined;
+  }
+}
