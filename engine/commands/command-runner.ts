@@ -143,7 +143,10 @@ export class CommandRunner {
     // Nothing to do outside the transaction and no vote to wait for: the outcome joins the
     // acceptance's batch (store/group-commit.ts), so one commit makes both durable, and a crash
     // before it loses both (the caller never heard of the command).
-    const committing = this.commitOutcome(spec, input, undefined as V);
+    // On a pool of connections (PostgreSQL) the outcome's transaction would not see the row yet.
+    const committing = this.store.ordered
+      ? this.commitOutcome(spec, input, undefined as V)
+      : inserted.then(() => this.commitOutcome(spec, input, undefined as V));
     this.track(this.execute(spec, input, undefined, { inserted, committing }));
     await inserted;
     return id;

@@ -62,6 +62,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   return {
     ...direct,
+    ordered: false,
     async atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {
       if (transaction.getStore()) throw new Error('nested store transaction');
       const client = await pool.connect();

@@ -1,8 +1,8 @@
 /**
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
  * networked database (PostgreSQL) can satisfy the same interface: sqlite.ts and postgres.ts
- * implement it, open-store.ts picks one, and test/unit/engine/store/store-contract.test.ts holds
- * both to the same behaviour. Domain code imports only this file and the area files beside it
+ * implement it, open-store.ts picks one, and the engine's conformance tests (test/engine) run on
+ * both (vitest projects `sqlite` and `postgres`). Domain code imports only this file and the area files beside it
  * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts, oauth-store.ts,
  * cluster-store.ts). Times are epoch milliseconds.
  */
@@ -192,6 +192,12 @@ export interface StoreRepos {
 export interface Store extends StoreRepos {
   /** Runs `work` in one transaction: every write inside commits together or not at all. */
   atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  /**
+   * True when calls take effect in the order they are made, a later one seeing an earlier
+   * one's writes before either resolves (SQLite: one connection, group-commit.ts). False on a
+   * pool of connections (PostgreSQL): a call that must see another's write waits for it.
+   */
+  readonly ordered: boolean;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { expect } from 'vitest';
 import type { AmqpOptions, EngineOptions } from '../../engine/server.ts';
+import { openPostgresStore } from '../../engine/store/postgres.ts';
+import { openSqliteStore } from '../../engine/store/sqlite.ts';
+import type { Store } from '../../engine/store/store.ts';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -104,6 +107,12 @@ export async function backendProcessOptions(
       'test-node',
     ],
   };
+}
+
+/** The store of an engine's data folder on this run's backend, opened as a test reads it. */
+export async function openTestStore(dataDir: string): Promise<Store> {
+  if (BACKEND === 'sqlite') return openSqliteStore(dataDir);
+  return openPostgresStore({ url: (await serverBackendFor(dataDir)).databaseUrl });
 }
 
 /** The database files the engine keeps in its data folder: SQLite's; none on PostgreSQL. */
