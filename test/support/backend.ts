@@ -75,6 +75,11 @@ export function serverBackendFor(dataDir: string): Promise<ServerBackend> {
   return backend;
 }
 
+/** Puts an engine's data folder on given servers: several nodes of one engine (test/scale). */
+export function useServerBackend(dataDir: string, backend: ServerBackend): void {
+  byDataDir.set(dataDir, Promise.resolve(backend));
+}
+
 /**
  * What startEngine needs beyond `options` on this run's backend: nothing on SQLite; on
  * PostgreSQL the data folder's database and prefix and a node id that stays the same across
