@@ -100,7 +100,14 @@ export async function backendProcessOptions(
   dataDir: string,
 ): Promise<{ env: Record<string, string>; args: string[] }> {
   if (BACKEND === 'sqlite') return { env: {}, args: [] };
-  const backend = await serverBackendFor(dataDir);
+  return processOptionsFor(await serverBackendFor(dataDir));
+}
+
+/** The engine process's environment and arguments for given servers, whatever this run's backend. */
+export function processOptionsFor(backend: ServerBackend): {
+  env: Record<string, string>;
+  args: string[];
+} {
   return {
     env: { PRIVICORE_DATABASE_URL: backend.databaseUrl, PRIVICORE_AMQP_URL: backend.amqp.url },
     args: [
