@@ -2,8 +2,8 @@
  * Versioned schema migrations for the PostgreSQL store: entry N is migrations.ts's entry N in
  * PostgreSQL's dialect — the same tables, columns and indexes, so a client sees no difference.
  * Each runs once, in order, in a transaction with the bump of `privicore_schema.version`. Never
- * edit a shipped entry: append a new one, to both lists (test/scale/schema-parity.test.ts holds them to
- * one schema).
+ * edit a shipped entry: append a new one, to both lists (test/scale/schema-parity.test.ts holds
+ * them to one schema).
  *
  * Dialect: INTEGER columns are BIGINT (SQLite's are 64-bit; times are epoch milliseconds) and
  * JSON stays TEXT, as in SQLite. Where SQLite computes in JavaScript (file-name-keys.ts,
