@@ -7,8 +7,8 @@
 // after the build started, or one is gone. An installation without the sources (a packaged
 // copy) runs what out/ holds.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,8 @@ export function isStale(target) {
  */
 export function ensureBuilt(target) {
   if (!existsSync(BUILD_SCRIPT) || !isStale(target)) return;
+  // Loaded only to build: every run of a program comes through here, and most build nothing.
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process');
   const result = spawnSync(process.execPath, [BUILD_SCRIPT, target, '--if-stale'], {
     cwd: ROOT,
     stdio: ['ignore', process.stderr, process.stderr],

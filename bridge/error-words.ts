@@ -1,4 +1,4 @@
-import { LIMITS } from './field-rules.ts';
+import { LIMITS } from './field-limits.ts';
 
 /**
  * The words people read for a failure's reason key, in one table for the desktop app (main words

@@ -3,24 +3,25 @@
 
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+// zod/mini, not zod: every command reads this file, and the full library is far more to load.
+import * as z from 'zod/mini';
 
 const CliConfigSchema = z.object({
   /** Absent: the embedded engine. */
-  engineUrl: z.string().optional(),
-  wsUrl: z.string().optional(),
-  username: z.string().optional(),
-  profileId: z.string().optional(),
+  engineUrl: z.optional(z.string()),
+  wsUrl: z.optional(z.string()),
+  username: z.optional(z.string()),
+  profileId: z.optional(z.string()),
   /** Set on a machine that joined a profile by QR pairing: it acts as this device. */
-  deviceIdentifier: z.string().optional(),
+  deviceIdentifier: z.optional(z.string()),
   /**
    * The TLS pin of each https engine this machine pinned (`--pin`, a confirmed fingerprint or a
    * pairing code's), by engine address. Not a secret (the engine shows it to anyone who
    * connects), so it lives here and not in the keychain.
    */
-  tlsPins: z.record(z.string(), z.string()).optional(),
+  tlsPins: z.optional(z.record(z.string(), z.string())),
   /** Set once this machine is a verified authenticator: its device (the token is in the keychain). */
-  authenticatorDeviceId: z.string().optional(),
+  authenticatorDeviceId: z.optional(z.string()),
 });
 
 export type CliConfig = z.infer<typeof CliConfigSchema>;

@@ -34,6 +34,15 @@ export interface EngineConnection {
   embedded?: EmbeddedEngine;
 }
 
+export interface ContextOptions {
+  /**
+   * A command that only reads the engine's index (ls, find): the embedded engine starts without
+   * its local storage devices, and the session holds the token alone (no keys are read from the
+   * keychain, and none granted meanwhile are fetched: the next command that needs them does).
+   */
+  indexOnly?: boolean;
+}
+
 export class CliContext {
   /** PRIVICORE_VAULT_KEYCHAIN_SERVICE keeps two installations (or two test machines) apart. */
   readonly secrets = new KeychainStore(
@@ -48,6 +57,7 @@ export class CliContext {
     readonly flags: GlobalFlags,
     readonly signal: AbortSignal,
     public config: CliConfig,
+    private readonly options: ContextOptions,
   ) {}
 
   static async create(
@@ -55,8 +65,16 @@ export class CliContext {
     paths: CliPaths,
     flags: GlobalFlags,
     signal: AbortSignal,
+    options: ContextOptions = {},
   ): Promise<CliContext> {
-    return new CliContext(out, paths, flags, signal, await readCliConfig(paths.configFile));
+    return new CliContext(
+      out,
+      paths,
+      flags,
+      signal,
+      await readCliConfig(paths.configFile),
+      options,
+    );
   }
 
   /** The engine URL this run uses, as it should be saved: undefined for the embedded engine. */
@@ -156,29 +174,46 @@ export class CliContext {
     const embedded = await startEmbeddedEngine({
       dataDir: this.paths.engineDir,
       logLevel: process.env['PRIVICORE_LOG_LEVEL'] ?? 'error',
+      ...(this.options.indexOnly ? { startLocalStorage: false } : {}),
     });
     return { apiUrl: embedded.apiUrl, wsUrl: this.flags.ws ?? embedded.wsUrl, embedded };
   }
 
   private async resume(): Promise<VaultSession> {
     const profileId = this.requireProfileId();
+    // A session needs three of the profile's secrets, not all seven, and a list only its token:
+    // each is a keychain round trip (D-Bus on Linux). They are read while the embedded engine
+    // starts and awaited after it, so a failure of either is reported as before, the engine's first.
+    const reading = loadProfileSecrets(
+      this.secrets,
+      profileId,
+      this.options.indexOnly
+        ? ['authorization-token']
+        : ['authorization-token', 'private-key', 'data-key'],
+    );
+    reading.catch(() => undefined);
     const engine = await this.engine();
+    const secrets = await reading;
     const session = await resumeSession({
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
       ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
       profileId,
       secrets: this.secrets,
+      loaded: secrets,
     });
-    if (!session.dataKey && this.config.deviceIdentifier) {
+    if (!this.options.indexOnly && !session.dataKey && this.config.deviceIdentifier) {
       // A machine that joined: its keys may have been shared since, by the profile key it trusts.
-      const secrets = await loadProfileSecrets(this.secrets, profileId);
-      if (secrets.devicePrivateKey && secrets.trustedProfileKey) {
+      const joined = await loadProfileSecrets(this.secrets, profileId, [
+        'device-private-key',
+        'trusted-profile-key',
+      ]);
+      if (joined.devicePrivateKey && joined.trustedProfileKey) {
         const keys = await receiveGrantedKeys(
           session.http,
           this.config.deviceIdentifier,
-          secrets.devicePrivateKey,
-          secrets.trustedProfileKey,
+          joined.devicePrivateKey,
+          joined.trustedProfileKey,
         ).catch(() => undefined);
         if (keys) {
           await saveProfileSecrets(this.secrets, profileId, {

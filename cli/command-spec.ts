@@ -18,6 +18,12 @@ export interface CommandSpec {
   /** More lines for `<command> --help`: what the options mean, what to expect. */
   details?: readonly string[];
   options?: NonNullable<ParseArgsConfig['options']>;
+  /**
+   * Reads only the engine's index (no file content moves, no key is used): the embedded engine
+   * starts without its local storage devices, and the session holds only the token
+   * (cli-context.ts ContextOptions).
+   */
+  indexOnly?: boolean;
   run(ctx: CliContext, args: CommandArgs): Promise<void>;
 }
 

@@ -61,7 +61,9 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
       import('./cli-paths.ts'),
     ]);
     const out = new Output(json, process.stdout, process.stderr, { quiet });
-    const ctx = await CliContext.create(out, cliPaths(), flags, signal);
+    const ctx = await CliContext.create(out, cliPaths(), flags, signal, {
+      indexOnly: command.indexOnly === true,
+    });
     try {
       await command.run(ctx, { positionals: parsed.positionals.slice(1), values });
     } finally {

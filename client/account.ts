@@ -18,6 +18,7 @@ import {
   deleteProfileSecret,
   loadProfileSecrets,
   saveProfileSecrets,
+  type ProfileSecrets,
 } from './secrets/profile-secrets.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { VaultSession, type SessionOptions } from './session.ts';
@@ -153,9 +154,10 @@ export async function logIn(
 
 /** A session from the token and data key kept for the profile; `auth.missing_token` if none. */
 export async function resumeSession(
-  options: AccountOptions & { profileId: string },
+  options: AccountOptions & { profileId: string; loaded?: ProfileSecrets },
 ): Promise<VaultSession> {
-  const secrets = await loadProfileSecrets(options.secrets, options.profileId);
+  // `loaded`: the profile's secrets, already read from options.secrets by the caller.
+  const secrets = options.loaded ?? (await loadProfileSecrets(options.secrets, options.profileId));
   if (!secrets.authorizationToken) {
     throw new PrivicoreError({
       status: 401,

@@ -117,6 +117,9 @@ export class HttpClient {
       transformResponse: [(data: unknown) => data],
       httpAgent: this.agents.http,
       httpsAgent: this.agents.https,
+      // Node's http module, named rather than detected: the agents above (the TLS pin) apply
+      // to it alone. The build leaves axios's fetch adapter out (scripts/build.mjs).
+      adapter: 'http',
     });
   }
 

@@ -35,6 +35,12 @@ export interface EmbeddedEngineOptions {
   tls?: TlsSetting;
   /** The address handed out in URLs with the listening port (server.ts `publicHost`). */
   publicHost?: string;
+  /**
+   * Default true. False: the recorded local storage devices are not started with the engine,
+   * for a caller that only reads the engine's index (the CLI's `ls`); the first
+   * ensureLocalStorage or addLocalStorage starts them.
+   */
+  startLocalStorage?: boolean;
 }
 
 export interface LocalStorageDevice {
@@ -165,17 +171,27 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     return { ...entry, dir: absolute(entry.dir), state: device?.state ?? 'stopped' };
   }
 
-  try {
-    for (const entry of record.devices) await launch(entry);
+  /** Starts the recorded devices not running yet; resolves once they are on the bus. */
+  async function launchRecorded(): Promise<void> {
+    for (const entry of record.devices)
+      if (!running.has(entry.deviceIdentifier)) await launch(entry);
     await whenReady(
       [...running.values()].map((r) => r.device),
       readyTimeoutMs,
     );
-  } catch (error) {
-    await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
-    await engine.close();
-    releaseLock();
-    throw error;
+  }
+  let recordedLaunch: Promise<void> | undefined;
+
+  if (options.startLocalStorage !== false) {
+    try {
+      recordedLaunch = launchRecorded();
+      await recordedLaunch;
+    } catch (error) {
+      await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
+      await engine.close();
+      releaseLock();
+      throw error;
+    }
   }
 
   return {
@@ -193,6 +209,8 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       const { profileId } = (await engineApi(engine, token).get(
         '/profile/retrieve-profile-id',
       )) as { profileId: string };
+      recordedLaunch ??= launchRecorded();
+      await recordedLaunch;
       const existing = record.devices.filter((entry) => entry.profileId === profileId);
       if (existing.length > 0)
         return existing.map((entry) => view(entry, running.get(entry.deviceIdentifier)?.device));
@@ -208,7 +226,9 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       }
       return created;
     },
-    addLocalStorage(token, dir, addOptions = {}) {
+    async addLocalStorage(token, dir, addOptions = {}) {
+      recordedLaunch ??= launchRecorded();
+      await recordedLaunch;
       return createDevice(
         token,
         addOptions.name ?? `Local folder ${resolve(dir)}`.slice(0, 255),

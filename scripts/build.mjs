@@ -24,6 +24,7 @@
 
 import { build as esbuild } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,78 @@ const ESM_BANNER =
   "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 const NATIVE = ['better-sqlite3', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'];
 
+/**
+ * axios touches `fetch` and `FormData` as its modules load, and in Node 20 either getter loads
+ * Node's bundled undici (tens of milliseconds on every CLI start). The client names the http
+ * adapter (client/http.ts: the pinned agents need it), so the fetch adapter is left out of the
+ * build, and utils.js looks FormData up when it is asked about an object, not at load: the same
+ * answers. A changed axios fails the build here rather than silently keeping the cost.
+ */
+const AXIOS_FORM_DATA = [
+  ["const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;", ''],
+  [
+    'if (FormDataCtor && thing instanceof FormDataCtor) return true;',
+    "if (typeof thing === 'object' && typeof G.FormData !== 'undefined' && thing instanceof G.FormData) return true;",
+  ],
+];
+const withoutAxiosFetch = {
+  name: 'without-axios-fetch',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]axios[\\/]lib[\\/]utils\.js$/ }, async (args) => {
+      let contents = await readFile(args.path, 'utf8');
+      for (const [from, to] of AXIOS_FORM_DATA) {
+        if (!contents.includes(from))
+          throw new Error(`axios changed: "${from}" is not in ${args.path} (scripts/build.mjs)`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: 'js' };
+    });
+    build.onResolve({ filter: /^\.\/fetch\.js$/ }, (args) =>
+      /[\\/]axios[\\/]lib[\\/]adapters$/.test(args.resolveDir)
+        ? { path: 'axios-fetch-adapter', namespace: 'without-axios-fetch' }
+        : undefined,
+    );
+    // form-data (with mime-db, a large table) is what axios builds multipart bodies with, which
+    // the client never sends: it loads on the first `new FormData()` instead of on every start.
+    build.onLoad(
+      { filter: /[\\/]axios[\\/]lib[\\/]platform[\\/]node[\\/]classes[\\/]FormData\.js$/ },
+      () => ({
+        contents:
+          "let FormDataClass; export default function FormData(...args) { FormDataClass ??= require('form-data'); return new FormDataClass(...args); }",
+        resolveDir: ROOT,
+        loader: 'js',
+      }),
+    );
+    build.onLoad({ filter: /.*/, namespace: 'without-axios-fetch' }, () => ({
+      contents: 'export const getFetch = () => false; export default false;',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The native modules are CommonJS. Imported from ES modules, Node would translate each of them
+ * (and everything they require) through its CommonJS export lexer on every start; required
+ * instead, through the `require` of ESM_BANNER, they load as Node loads any CommonJS module.
+ */
+const requireNative = {
+  name: 'require-native',
+  setup(build) {
+    const names = new RegExp(`^(${NATIVE.map((name) => name.replace('/', '\\/')).join('|')})$`);
+    build.onResolve({ filter: names }, (args) =>
+      args.namespace === 'require-native'
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: 'require-native' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'require-native' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
+  plugins: [withoutAxiosFetch, requireNative],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -112,7 +184,10 @@ const BUILDERS = { node: buildNode, app: buildApp };
 
 /** Our own source files a bundle was made from (dependencies are covered by package-lock.json). */
 function inputsOf(metafile) {
-  return Object.keys(metafile.inputs).filter((file) => !file.includes('node_modules/'));
+  // A plugin's module (`namespace:path`) is made by this script, not read from a file.
+  return Object.keys(metafile.inputs).filter(
+    (file) => !file.includes('node_modules/') && !/^[a-z-]+:/.test(file),
+  );
 }
 
 function filesUnder(folder) {

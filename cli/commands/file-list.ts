@@ -36,6 +36,7 @@ const ORDERING_HELP = [
 
 export const lsCommand: CommandSpec = {
   name: 'ls',
+  indexOnly: true,
   synopsis:
     'ls [--context C] [--search TEXT] [--sort name|size|created] [--order asc|desc] [--all | --page N] [--per-page N]',
   summary: 'List stored files, newest first, a page at a time (--all: every page).',
@@ -75,6 +76,7 @@ export const lsCommand: CommandSpec = {
 
 export const findCommand: CommandSpec = {
   name: 'find',
+  indexOnly: true,
   synopsis: 'find <text> [--sort name|size|created] [--order asc|desc]',
   summary: 'Find files whose name contains TEXT (any case), in every folder, every page.',
   details: ['Short for `ls --search TEXT --all`.', ...ORDERING_HELP],

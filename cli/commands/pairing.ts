@@ -4,7 +4,6 @@
 // the new device shows.
 
 import { hostname } from 'node:os';
-import QRCode from 'qrcode';
 import { awaitDataKey } from '../../client/await-data-key.ts';
 import { PairingHost, type VerifiedJoin } from '../../client/pairing-host.ts';
 import {
@@ -41,6 +40,8 @@ export const qrCommand: CommandSpec = {
         ctx.out.result('', data);
         return;
       }
+      // Loaded here: every command's start loads this module, and only qr draws a code.
+      const { default: QRCode } = await import('qrcode');
       const picture = await QRCode.toString(code.qrPayload, { type: 'terminal', small: true });
       const engine = await ctx.engine();
       ctx.out.result(

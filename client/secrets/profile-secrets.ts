@@ -44,18 +44,35 @@ export function secretAccount(profileId: string, name: ProfileSecretName): strin
   return `${profileId}/${name}`;
 }
 
+const EVERY_SECRET: readonly ProfileSecretName[] = [
+  'authorization-token',
+  'private-key',
+  'data-key',
+  'device-private-key',
+  'trusted-profile-key',
+  'join-nonce',
+  'authenticator-token',
+];
+
+/**
+ * The profile's secrets, or only the named ones: each is a keychain round trip (D-Bus on Linux),
+ * so a caller that needs three reads three.
+ */
 export async function loadProfileSecrets(
   store: SecretStore,
   profileId: string,
+  names: readonly ProfileSecretName[] = EVERY_SECRET,
 ): Promise<ProfileSecrets> {
+  const read = async (name: ProfileSecretName) =>
+    names.includes(name) ? store.get(secretAccount(profileId, name)) : undefined;
   // One at a time: some Secret Service providers serialise anyway, and prompt once per unlock.
-  const authorizationToken = await store.get(secretAccount(profileId, 'authorization-token'));
-  const privateKey = await store.get(secretAccount(profileId, 'private-key'));
-  const dataKey = await store.get(secretAccount(profileId, 'data-key'));
-  const devicePrivateKey = await store.get(secretAccount(profileId, 'device-private-key'));
-  const trustedProfileKey = await store.get(secretAccount(profileId, 'trusted-profile-key'));
-  const joinNonce = await store.get(secretAccount(profileId, 'join-nonce'));
-  const authenticatorToken = await store.get(secretAccount(profileId, 'authenticator-token'));
+  const authorizationToken = await read('authorization-token');
+  const privateKey = await read('private-key');
+  const dataKey = await read('data-key');
+  const devicePrivateKey = await read('device-private-key');
+  const trustedProfileKey = await read('trusted-profile-key');
+  const joinNonce = await read('join-nonce');
+  const authenticatorToken = await read('authenticator-token');
   return {
     ...(trustedProfileKey && isFingerprint(trustedProfileKey) ? { trustedProfileKey } : {}),
     ...(joinNonce && isApprovalValue(joinNonce) ? { joinNonce } : {}),

@@ -52,7 +52,18 @@ export function buildApp(
       // Contract §1.2: query strings use PHP-style arrays too (`scope[]=a&scope[]=b`).
       querystringParser: parseUrlEncoded,
     },
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', strict: false, verbose: true } },
+    ajv: {
+      customOptions: {
+        allErrors: true,
+        coerceTypes: 'array',
+        strict: false,
+        verbose: true,
+        // Our route schemas are constants, checked against the JSON Schema meta-schema by
+        // test/unit/engine/route-schemas.test.ts; checking them again in every process compiles
+        // the meta-schema on the first request (a tenth of a CLI `ls`).
+        validateSchema: false,
+      },
+    },
     schemaController: lazyValidators,
     // Requests arriving while the engine closes get our own 503 below, in the error shape.
     return503OnClosing: false,

@@ -89,5 +89,46 @@ describe('startEmbeddedEngine', () => {
     relogged.session.close();
     await second.stop();
     expect(existsSync(join(dataDir, 'host.lock'))).toBe(false);
+
+    // startLocalStorage: false (the CLI's ls): the recorded devices stay stopped, and the first
+    // ensureLocalStorage starts them, with no new device made.
+    const third = await compiledHost.startEmbeddedEngine({
+      dataDir,
+      logLevel: 'silent',
+      startLocalStorage: false,
+    });
+    expect(third.localStorage(user.profileId).map((d) => d.state)).toEqual([
+      'stopped',
+      'stopped',
+      'stopped',
+    ]);
+    const again = await (
+      await import('../../client/account.ts')
+    ).logIn({
+      apiUrl: third.apiUrl,
+      username: user.username,
+      password: user.password,
+      secrets: user.secrets,
+    });
+    const thirdHttp = new HttpClient({
+      apiUrl: third.apiUrl,
+      token: () => again.session.authorizationToken,
+    });
+    // The three local ones (the forgotten "Elsewhere" is still registered, and offline).
+    const localOnline = async () => {
+      const listed = await listStorageDevices(thirdHttp);
+      return created.map(
+        (c) => listed.find((d) => d.deviceIdentifier === c.deviceIdentifier)?.online,
+      );
+    };
+    expect(await localOnline()).toEqual([false, false, false]);
+    const started = await third.ensureLocalStorage(again.session.authorizationToken);
+    expect(started.map((d) => [d.deviceIdentifier, d.state])).toEqual(
+      created.map((d) => [d.deviceIdentifier, 'connected']),
+    );
+    expect(await localOnline()).toEqual([true, true, true]);
+    thirdHttp.close();
+    again.session.close();
+    await third.stop();
   });
 });
