@@ -1,8 +1,10 @@
 import type { BallotFrame } from './bus/bus-frames.ts';
 import type { DeviceBus } from './bus/device-bus.ts';
-import type { SocketHub } from './channel/socket-hub.ts';
+import type { EngineHub } from './channel/channel-hub.ts';
 import type { Clock } from './clock.ts';
+import type { NodeIdentity } from './cluster/node-run.ts';
 import type { CommandRunner } from './commands/command-runner.ts';
+import type { DeviceBundle } from './devices/device-bundle.ts';
 import type { EngineSecrets } from './crypto/engine-secrets.ts';
 import type { Logger } from './log.ts';
 import type { Store } from './store/store.ts';
@@ -17,12 +19,17 @@ export interface EngineBus extends DeviceBus {
   closeToken(tokenHash: string): void;
   /** False when the device is not connected over the bus. */
   deliverBallot(deviceId: string, ballot: Omit<BallotFrame, 'op'>): boolean;
+  /**
+   * The `bus` of a device's configuration bundle (contract §9); on RabbitMQ this grants the
+   * device its own broker user and queue first.
+   */
+  bundleBus(deviceId: string): Promise<DeviceBundle['bus']>;
 }
 
 /** Everything a route or domain verb may use; built once per engine in server.ts. */
 export interface EngineContext {
   readonly store: Store;
-  readonly hub: SocketHub;
+  readonly hub: EngineHub;
   readonly commands: CommandRunner;
   readonly secrets: EngineSecrets;
   readonly log: Logger;
@@ -38,4 +45,6 @@ export interface EngineContext {
   /** Storage devices (contract §9). */
   readonly bus: EngineBus;
   readonly transfer: TransferServices;
+  /** This engine node's run (cluster/node-run.ts): whose commands and uploads are whose. */
+  readonly node: NodeIdentity;
 }

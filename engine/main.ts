@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createLogger } from './log.ts';
 import { printReadyLine } from './ready-line.ts';
-import { startEngine } from './server.ts';
+import { startEngine, type AmqpOptions } from './server.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
 import type { TlsSetting } from './tls/engine-tls.ts';
 
@@ -11,15 +11,25 @@ import type { TlsSetting } from './tls/engine-tls.ts';
  *   npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]
  *                     [--tls self-signed | --tls-cert FILE --tls-key FILE]
  *                     [--trust-proxy PROXY_ADDRESS]
+ *                     [--database-url postgres://…] [--amqp-url amqp://…] [--node-id NAME] …
  *   npm run engine -- backup --data-dir DIR --to FILE
  *   npm run engine -- restore --from FILE --data-dir DIR
  * Serving prints exactly one JSON line on stdout when ready; logs go to stderr. Exit codes: 0
  * after SIGTERM/SIGINT or a finished backup/restore, 1 when it cannot run, 2 for bad arguments.
+ *
+ * The database and broker URLs carry passwords, and a process's arguments are visible to every
+ * user of the machine: PRIVICORE_DATABASE_URL and PRIVICORE_AMQP_URL in the environment serve as
+ * well.
  */
 const usage = [
   'usage: npm run engine -- --data-dir DIR [--host 127.0.0.1] [--port 9009] [--public-url URL]',
   '                         [--tls self-signed | --tls-cert FILE --tls-key FILE]',
   '                         [--trust-proxy PROXY_ADDRESS]',
+  '  several nodes (docs/deploy.md):',
+  '  [--database-url postgres://USER:PASSWORD@HOST/DB]   state in PostgreSQL (env PRIVICORE_DATABASE_URL)',
+  '  [--amqp-url amqp://USER:PASSWORD@HOST/VHOST]        device bus on RabbitMQ (env PRIVICORE_AMQP_URL)',
+  '  [--amqp-management-url http://USER:PASSWORD@HOST:15672] [--amqp-device-url amqp://HOST/VHOST]',
+  '  [--amqp-prefix privicore] [--node-id NAME] [--node-lease-ms 10000]',
   '       npm run engine -- backup --data-dir DIR --to FILE',
   '       npm run engine -- restore --from FILE --data-dir DIR',
 ].join('\n');
@@ -100,6 +110,13 @@ async function serve(args: string[]): Promise<void> {
     'tls-cert'?: string;
     'tls-key'?: string;
     'trust-proxy'?: string;
+    'database-url'?: string;
+    'amqp-url'?: string;
+    'amqp-management-url'?: string;
+    'amqp-device-url'?: string;
+    'amqp-prefix'?: string;
+    'node-id'?: string;
+    'node-lease-ms'?: string;
     help?: boolean;
   }>(
     {
@@ -111,6 +128,13 @@ async function serve(args: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'trust-proxy': { type: 'string' },
+      'database-url': { type: 'string' },
+      'amqp-url': { type: 'string' },
+      'amqp-management-url': { type: 'string' },
+      'amqp-device-url': { type: 'string' },
+      'amqp-prefix': { type: 'string' },
+      'node-id': { type: 'string' },
+      'node-lease-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     args,
@@ -127,6 +151,7 @@ async function serve(args: string[]): Promise<void> {
     fail(`--port must be 0–65535, got "${values.port}"`);
   const tls = tlsSetting(values);
   const host = values.host ?? '127.0.0.1';
+  const cluster = clusterSetting(values);
 
   const log = createLogger();
   try {
@@ -137,6 +162,7 @@ async function serve(args: string[]): Promise<void> {
       publicUrl: values['public-url'],
       ...(tls ? { tls } : {}),
       ...(values['trust-proxy'] ? { trustProxy: values['trust-proxy'] } : {}),
+      ...cluster,
       log,
     });
     if (!tls && !isLoopback(host))
@@ -147,6 +173,7 @@ async function serve(args: string[]): Promise<void> {
       apiUrl: engine.apiUrl,
       wsUrl: engine.wsUrl,
       ...(engine.tlsPin ? { tlsPin: engine.tlsPin } : {}),
+      nodeId: engine.ctx.node.nodeId,
     });
     stopOnSignals(log, () => engine.close());
   } catch (error) {
@@ -172,6 +199,77 @@ function tlsSetting(values: {
     return { kind: 'files', certFile: values['tls-cert'], keyFile: values['tls-key'] };
   }
   return values.tls ? { kind: 'self-signed' } : undefined;
+}
+
+/** --database-url, --amqp-url and the node options (several engine nodes, docs/deploy.md). */
+function clusterSetting(values: {
+  'database-url'?: string;
+  'amqp-url'?: string;
+  'amqp-management-url'?: string;
+  'amqp-device-url'?: string;
+  'amqp-prefix'?: string;
+  'node-id'?: string;
+  'node-lease-ms'?: string;
+}): {
+  databaseUrl?: string;
+  amqp?: AmqpOptions;
+  nodeId?: string;
+  nodeLeaseMs?: number;
+  nodeHeartbeatMs?: number;
+} {
+  const databaseUrl = url(
+    '--database-url',
+    values['database-url'] ?? process.env['PRIVICORE_DATABASE_URL'],
+    ['postgres:', 'postgresql:'],
+  );
+  const amqpUrl = url('--amqp-url', values['amqp-url'] ?? process.env['PRIVICORE_AMQP_URL'], [
+    'amqp:',
+    'amqps:',
+  ]);
+  const managementUrl = url('--amqp-management-url', values['amqp-management-url'], [
+    'http:',
+    'https:',
+  ]);
+  const deviceUrl = url('--amqp-device-url', values['amqp-device-url'], ['amqp:', 'amqps:']);
+  if (!amqpUrl && (managementUrl || deviceUrl || values['amqp-prefix']))
+    fail('--amqp-management-url, --amqp-device-url and --amqp-prefix need --amqp-url');
+  const nodeId = values['node-id'];
+  if (nodeId !== undefined && !/^[\w.-]{1,64}$/.test(nodeId))
+    fail('--node-id must be 1–64 letters, digits, dots, dashes or underscores');
+  const leaseMs =
+    values['node-lease-ms'] === undefined ? undefined : Number(values['node-lease-ms']);
+  if (leaseMs !== undefined && (!Number.isInteger(leaseMs) || leaseMs < 1_000 || leaseMs > 600_000))
+    fail(`--node-lease-ms must be 1000–600000, got "${values['node-lease-ms']}"`);
+  return {
+    ...(databaseUrl ? { databaseUrl } : {}),
+    ...(amqpUrl
+      ? {
+          amqp: {
+            url: amqpUrl,
+            ...(managementUrl ? { managementUrl } : {}),
+            ...(deviceUrl ? { deviceUrl } : {}),
+            ...(values['amqp-prefix'] ? { prefix: values['amqp-prefix'] } : {}),
+          },
+        }
+      : {}),
+    ...(nodeId ? { nodeId } : {}),
+    ...(leaseMs
+      ? { nodeLeaseMs: leaseMs, nodeHeartbeatMs: Math.max(200, Math.floor(leaseMs / 5)) }
+      : {}),
+  };
+}
+
+function url(name: string, given: string | undefined, protocols: string[]): string | undefined {
+  if (given === undefined || given === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(given);
+  } catch {
+    fail(`${name} is not a URL`);
+  }
+  if (!protocols.includes(parsed.protocol))
+    fail(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  return given;
 }
 
 function isLoopback(host: string): boolean {

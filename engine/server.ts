@@ -5,14 +5,24 @@ import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Server as SecureServer } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { createHmac } from 'node:crypto';
+import { hostname } from 'node:os';
+import { amqpClusterLink } from './amqp/amqp-cluster-link.ts';
+import { amqpNames } from './amqp/amqp-names.ts';
+import { chooseBrokerAccounts, type AccountsOptions } from './amqp/broker-accounts.ts';
+import { NodeBroker } from './amqp/node-broker.ts';
+import { createAmqpDeviceBus } from './bus/amqp-device-bus.ts';
 import { verifySlotProof } from './bus/slot-proof.ts';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
+import { ClusterHub } from './channel/cluster-hub.ts';
 import { SocketHub } from './channel/socket-hub.ts';
+import { soloLink } from './cluster/cluster-link.ts';
+import { NodeRun } from './cluster/node-run.ts';
 import { createWsChannel } from './channel/ws-channel.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { CommandRunner, type CommandSpec } from './commands/command-runner.ts';
-import type { EngineContext } from './context.ts';
-import { loadEngineSecrets } from './crypto/engine-secrets.ts';
+import type { EngineBus, EngineContext } from './context.ts';
+import { loadEngineSecrets, type EngineSecrets } from './crypto/engine-secrets.ts';
 import { ATTEMPT_RETENTION_MS } from './domain/attempt-limits.ts';
 import { resolveCaller } from './domain/authorization.ts';
 import { dataTokenCommands, discardExpiredReservations } from './domain/data-token.ts';
@@ -33,7 +43,8 @@ import { buildApp } from './http/app.ts';
 import { endWithError, upgradeProblem } from './http/raw-error-response.ts';
 import { mayReach, notAllowedMessage } from './http/token-access.ts';
 import { createLogger, type Logger } from './log.ts';
-import { openSqliteStore } from './store/sqlite.ts';
+import { openStore } from './store/open-store.ts';
+import type { Store } from './store/store.ts';
 import { loadEngineTls, type EngineTls, type TlsSetting } from './tls/engine-tls.ts';
 import { createTransferServices } from './transfer/transfer-services.ts';
 
@@ -73,6 +84,31 @@ export interface EngineOptions {
    */
   clock?: Clock;
   log?: Logger;
+  /**
+   * postgres://… to keep state in PostgreSQL, shared by several engine nodes (DESIGN "Scale");
+   * default: SQLite in the data folder.
+   */
+  databaseUrl?: string;
+  /** The device bus and the nodes' fan-out on RabbitMQ (contract §9 bus kind `amqp`). */
+  amqp?: AmqpOptions;
+  /** This node's name in logs and in the database; default: host name and process id. */
+  nodeId?: string;
+  /** Node heartbeat interval (default 2 s) and how long a silent node counts as alive (10 s). */
+  nodeHeartbeatMs?: number;
+  nodeLeaseMs?: number;
+}
+
+export interface AmqpOptions {
+  /** amqp(s)://user:password@host:port/vhost of a broker user allowed to manage users. */
+  url: string;
+  /** The management API (default: port 15672 on the broker host, same credentials). */
+  managementUrl?: string;
+  /** rabbitmqctl to manage device users with when the management API does not answer. */
+  rabbitmqctl?: AccountsOptions['rabbitmqctl'];
+  /** amqp(s)://host:port/vhost as devices reach the broker; default: `url` without credentials. */
+  deviceUrl?: string;
+  /** Prefix of the engine's exchanges, queues and users on the broker; default `privicore`. */
+  prefix?: string;
 }
 
 export interface RunningEngine {
@@ -114,6 +150,40 @@ const COMMAND_RETENTION_MS = 48 * 3600_000;
 /** How often the certificate is looked at again: renewed (self-signed) or reloaded (files). */
 const TLS_CHECK_MS = 3600_000;
 const DEAD_TOKEN_RETENTION_MS = 24 * 3600_000;
+const MAINTENANCE_MS = 60_000;
+
+/** Forgets what can never matter again, and gives back expired reservations. */
+async function maintain(ctx: EngineContext): Promise<void> {
+  const { store, log } = ctx;
+  const at = ctx.now();
+  const steps: [string, () => Promise<unknown>][] = [
+    ['commands', () => store.commands.pruneCompletedBefore(at - COMMAND_RETENTION_MS)],
+    ['attempts', () => store.authFailures.pruneBefore(at - ATTEMPT_RETENTION_MS)],
+    // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
+    ['tokens', () => store.tokens.pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS)],
+    // A rotated refresh token is kept until it would have expired, to notice its reuse.
+    ['refresh-tokens', () => store.oauthRefreshTokens.pruneExpiredBefore(at)],
+    ['reservations', () => discardExpiredReservations(ctx)],
+  ];
+  for (const [what, step] of steps)
+    await step().catch((err: unknown) => log.warn({ err, what }, 'maintenance step failed'));
+}
+
+/**
+ * Every node of one engine must hold the same engine-secrets.json (the seal key wraps what the
+ * others stored): the first node records a fingerprint of it, and a node with other secrets
+ * refuses to start rather than write data the others cannot read.
+ */
+async function checkSecretsMatch(store: Store, secrets: EngineSecrets): Promise<void> {
+  const fingerprint = createHmac('sha256', secrets.sealKey)
+    .update(`privicore-vault/secrets-fingerprint/1\0${secrets.signedKey.public}`)
+    .digest('hex');
+  const recorded = await store.settings.setIfAbsent('engine-secrets-fingerprint', fingerprint);
+  if (recorded !== fingerprint)
+    throw new Error(
+      "this node's engine-secrets.json differs from the one the database was started with; copy engine-secrets.json from a running node into this node's data folder",
+    );
+}
 
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -131,42 +201,173 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
 }
 
 async function runEngine(options: EngineOptions, releaseLock: () => void): Promise<RunningEngine> {
-  const host = options.host ?? '127.0.0.1';
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock(options.now);
   const now = () => clock.now();
   const secrets = loadEngineSecrets(options.dataDir);
+  const { store, kind } = await openStore({
+    dataDir: options.dataDir,
+    databaseUrl: options.databaseUrl,
+    log,
+  });
+  const cleanup: (() => Promise<void>)[] = [() => store.close()];
+  try {
+    return await runEngineOn(options, releaseLock, {
+      log,
+      clock,
+      now,
+      secrets,
+      store,
+      kind,
+      cleanup,
+    });
+  } catch (error) {
+    for (const undo of cleanup.reverse()) await undo().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function runEngineOn(
+  options: EngineOptions,
+  releaseLock: () => void,
+  base: {
+    log: Logger;
+    clock: Clock;
+    now: () => number;
+    secrets: EngineSecrets;
+    store: Store;
+    kind: 'sqlite' | 'postgres';
+    cleanup: (() => Promise<void>)[];
+  },
+): Promise<RunningEngine> {
+  const { clock, now, secrets, store, cleanup } = base;
+  const host = options.host ?? '127.0.0.1';
   let tls: EngineTls | undefined = options.tls
     ? await loadEngineTls(options.tls, options.dataDir, now())
     : undefined;
-  const store = openSqliteStore(options.dataDir);
-  const hub = new SocketHub(now);
-  const commands = new CommandRunner(store, hub, log, now);
-  const urls: { apiUrl: string; wsUrl: string; tlsPin?: string } = { apiUrl: '', wsUrl: '' };
-  const bus = createWsDeviceBus({
-    log,
-    authenticate: async (deviceToken) => {
-      const caller = await authenticateDevice(store, deviceToken, now());
-      if (!caller?.device || !mayReach(caller, 'device-bus.connect')) return undefined;
-      return {
-        deviceId: caller.device.id,
-        profileId: caller.profile.id,
-        tokenHash: caller.token.hash,
-      };
-    },
-    slotProof: {
-      enginePublicKey: secrets.signedKey.public,
-      async verify(deviceId, nonce, proof) {
-        const device = await store.devices.byId(deviceId);
-        return (
-          device !== undefined &&
-          verifySlotProof(secrets.signedKey.private, device.publicKey, deviceId, nonce, proof)
-        );
-      },
-    },
-    requestTimeoutMs: options.deviceTimeoutMs,
-    pingIntervalMs: options.pingIntervalMs,
+  await checkSecretsMatch(store, secrets);
+  const node = new NodeRun({
+    store,
+    log: base.log,
+    now,
+    nodeId: options.nodeId ?? `${hostname()}-${process.pid}`,
+    exclusiveDatabase: base.kind === 'sqlite',
+    heartbeatMs: options.nodeHeartbeatMs,
+    leaseMs: options.nodeLeaseMs,
   });
+  const log = base.log.child({ node: node.nodeId });
+  await node.start();
+  cleanup.push(() => node.stop());
+  const urls: { apiUrl: string; wsUrl: string; tlsPin?: string } = { apiUrl: '', wsUrl: '' };
+  const authenticate = async (deviceToken: string) => {
+    const caller = await authenticateDevice(store, deviceToken, now());
+    if (!caller?.device || !mayReach(caller, 'device-bus.connect')) return undefined;
+    return {
+      deviceId: caller.device.id,
+      profileId: caller.profile.id,
+      tokenHash: caller.token.hash,
+    };
+  };
+  const local = new SocketHub(now);
+  let hub: SocketHub | ClusterHub = local;
+  let wsBus: ReturnType<typeof createWsDeviceBus> | undefined;
+  let bus: EngineBus & {
+    onVote: ReturnType<typeof createWsDeviceBus>['onVote'];
+    close(): Promise<void>;
+  };
+  let link = soloLink(node.incarnation);
+  let started: (() => Promise<void>) | undefined;
+  if (options.amqp) {
+    const amqpUrl = new URL(options.amqp.url);
+    const names = amqpNames(options.amqp.prefix);
+    const vhost = decodeURIComponent(amqpUrl.pathname.slice(1)) || '/';
+    const broker = new NodeBroker({
+      url: options.amqp.url,
+      names,
+      incarnation: node.incarnation,
+      log,
+    });
+    const clusterLink = amqpClusterLink(broker, names, node.incarnation, log);
+    link = clusterLink;
+    const accounts = await chooseBrokerAccounts({
+      names,
+      vhost,
+      log,
+      amqpUrl: options.amqp.url,
+      managementUrl: options.amqp.managementUrl,
+      rabbitmqctl: options.amqp.rabbitmqctl,
+    });
+    log.info({ via: accounts.kind }, 'managing device users on the broker');
+    const deviceUrl = new URL(options.amqp.deviceUrl ?? options.amqp.url);
+    deviceUrl.username = '';
+    deviceUrl.password = '';
+    const amqpBus = createAmqpDeviceBus({
+      broker,
+      names,
+      link,
+      accounts,
+      log,
+      vhost,
+      deviceUrl: deviceUrl.toString(),
+      secret: secrets.sealKey,
+      authenticate,
+      requestTimeoutMs: options.deviceTimeoutMs,
+    });
+    const clusterHub = new ClusterHub(local, link);
+    hub = clusterHub;
+    bus = amqpBus;
+    await broker.start({
+      reply: amqpBus.handlers.reply,
+      request: amqpBus.handlers.request,
+      cluster: clusterLink.deliver,
+      consumerEvent: amqpBus.handlers.consumerEvent,
+      returned: (message) => amqpBus.handlers.returned(message.properties.correlationId as string),
+      up: amqpBus.handlers.up,
+      down: amqpBus.handlers.down,
+    });
+    cleanup.push(() => broker.close());
+    node.onSweep('sockets', async () =>
+      clusterHub.keepNodes(new Set((await store.nodes.live()).map((run) => run.incarnation))),
+    );
+    started = async () => {
+      clusterHub.start();
+      await amqpBus.start();
+    };
+    // Closing the broker connection comes after the bus (in close()).
+    cleanup.pop();
+    const closeBus = amqpBus.close;
+    amqpBus.close = async () => {
+      await closeBus();
+      await broker.close();
+    };
+  } else {
+    wsBus = createWsDeviceBus({
+      log,
+      authenticate,
+      slotProof: {
+        enginePublicKey: secrets.signedKey.public,
+        async verify(deviceId, nonce, proof) {
+          const device = await store.devices.byId(deviceId);
+          return (
+            device !== undefined &&
+            verifySlotProof(secrets.signedKey.private, device.publicKey, deviceId, nonce, proof)
+          );
+        },
+      },
+      requestTimeoutMs: options.deviceTimeoutMs,
+      pingIntervalMs: options.pingIntervalMs,
+    });
+    bus = Object.assign(wsBus, {
+      bundleBus: async () => ({
+        kind: 'embedded' as const,
+        url: `${urls.apiUrl.replace(/^http/, 'ws')}/device-bus`,
+        exchange: null,
+        queue: null,
+        routingKey: null,
+      }),
+    });
+  }
+  const commands = new CommandRunner(store, hub, log, now, node.incarnation);
   const transfer = createTransferServices({
     store,
     bus,
@@ -174,6 +375,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     log,
     now,
     holderWaitMs: options.holderWaitMs,
+    exclusive: (name, work) => node.exclusive(name, work),
   });
   const ctx: EngineContext = {
     store,
@@ -186,6 +388,7 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
     clock,
     bus,
     transfer,
+    node,
   };
   commands.setGate(createCommandGate(ctx));
   bus.onVote((device, { ballotId, vote }) => castVoteOverBus(ctx, device, ballotId, vote));
@@ -204,8 +407,6 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
         log.warn({ err }, 'device disconnect handling failed'),
       ),
   );
-  await recoverInterruptedUploads(ctx);
-
   const app = buildApp(ctx, {
     ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
@@ -261,8 +462,9 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
       channel.handleUpgrade(request, socket, head, (ws) => channel.emit('connection', ws, request));
       return;
     }
-    if (path === '/device-bus') {
-      bus.handleUpgrade(request, socket, head);
+    // On RabbitMQ (amqp) devices reach the broker, not the engine: there is no bus endpoint.
+    if (path === '/device-bus' && wsBus) {
+      wsBus.handleUpgrade(request, socket, head);
       return;
     }
     endWithError(socket, {
@@ -286,30 +488,25 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
   urls.wsUrl = `${urls.apiUrl.replace(/^http/, 'ws')}/ws`;
   if (tls?.kind === 'self-signed') urls.tlsPin = tls.pin;
 
-  await commands.resume(commandSpecs(ctx));
-  // Deadlines that passed while the engine was down apply now; the next one is armed.
-  await votingDeadlines(ctx).start();
+  commands.register(commandSpecs(ctx));
+  // What ended runs left (this process before a restart, or a node that died) is taken over
+  // now and after every heartbeat: started commands, interrupted uploads, and voting deadlines
+  // (which every node arms, and the store lets apply once).
+  node.onSweep('commands', () => commands.resume());
+  node.onSweep('uploads', () => recoverInterruptedUploads(ctx));
+  node.onSweep('deadlines', () => votingDeadlines(ctx).start());
+  await node.beat();
+  await started?.();
 
+  // Pruning is one node's job per period: whichever takes the turn.
   const maintenance = setInterval(() => {
-    const at = now();
-    void store.commands
-      .pruneCompletedBefore(at - COMMAND_RETENTION_MS)
-      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    void store.authFailures
-      .pruneBefore(at - ATTEMPT_RETENTION_MS)
-      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    // A dead token row only answers "invalid", as an unknown one would; a day's grace keeps logs readable.
-    void store.tokens
-      .pruneDeadBefore(at - DEAD_TOKEN_RETENTION_MS)
-      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    // A rotated refresh token is kept until it would have expired, to notice its reuse.
-    void store.oauthRefreshTokens
-      .pruneExpiredBefore(at)
-      .catch((err: unknown) => log.warn({ err }, 'prune failed'));
-    void discardExpiredReservations(ctx).catch((err: unknown) =>
-      log.warn({ err }, 'reservation expiry failed'),
-    );
-  }, 60_000);
+    void node
+      .takeTurn('maintenance', MAINTENANCE_MS)
+      .then((mine) => {
+        if (mine) return maintain(ctx);
+      })
+      .catch((err: unknown) => log.warn({ err }, 'maintenance failed'));
+  }, MAINTENANCE_MS);
   maintenance.unref();
 
   // A self-signed certificate near its end is renewed (same key, same pin); certificate files
@@ -354,6 +551,8 @@ async function runEngine(options: EngineOptions, releaseLock: () => void): Promi
         channel.close();
         await commands.drain();
         await transfer.sync.drain();
+        // Leaving last: what this run still owned goes to the other nodes at once.
+        await node.stop();
         await store.close();
         releaseLock();
       })();

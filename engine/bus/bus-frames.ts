@@ -196,6 +196,17 @@ export function decodeEngineFrame(raw: RawData, isBinary: boolean): Decoded<Engi
 
 export function decodeDeviceFrame(raw: RawData, isBinary: boolean): Decoded<DeviceFrame> {
   const { header, payload } = split(raw, isBinary);
+  return decodeDeviceParts(header, payload);
+}
+
+/**
+ * A device frame whose header and payload travel apart (the amqp bus carries the header as a
+ * message property and the payload as the body, so a chunk is never copied into a frame).
+ */
+export function decodeDeviceParts(
+  header: Record<string, unknown>,
+  payload: Buffer,
+): Decoded<DeviceFrame> {
   const op = header.op;
   switch (op) {
     case 'hello': {
@@ -257,6 +268,26 @@ export function closeReason(text: string): string {
   let reason = text;
   while (Buffer.byteLength(reason, 'utf8') > 123) reason = reason.slice(0, -1);
   return reason;
+}
+
+/** A frame header's JSON text as an object; FrameError when it is not one. */
+export function parseFrameHeader(text: string): Record<string, unknown> {
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch {
+    throw new FrameError('header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new FrameError('header is not a JSON object');
+  }
+  return header as Record<string, unknown>;
+}
+
+/** A frame's header text and payload, without copying the payload. */
+export function frameParts(frame: Buffer): { headerText: string; payload: Buffer } {
+  const { header, payload } = split(frame, true);
+  return { headerText: JSON.stringify(header), payload };
 }
 
 function split(

@@ -1,9 +1,10 @@
 import type { Recipient, ServerMessage } from './messages.ts';
+import type { JoinedSocket } from './socket-hub.ts';
 
 /**
  * Delivery seam of the WebSocket proxy. The in-process hub (socket-hub.ts) delivers to the
- * sockets of this process; a multi-node deployment fans out through a broker behind the same
- * interface.
+ * sockets of this process; with several engine nodes, cluster-hub.ts fans out through the broker
+ * behind the same interface.
  */
 export interface PublishOptions {
   /**
@@ -24,4 +25,12 @@ export interface ChannelHub {
   closeDevice(deviceId: string): void;
   /** Whether some socket is joined with one of the device's tokens. */
   isDeviceJoined(deviceId: string): boolean;
+}
+
+/** The hub as the engine holds it: delivery plus the sockets joined on this node. */
+export interface EngineHub extends ChannelHub {
+  join(socket: JoinedSocket): void;
+  leave(socket: JoinedSocket): void;
+  /** Sends to one socket joined here only (what a join is owed, such as its open ballots). */
+  sendTo(socket: JoinedSocket, message: ServerMessage): void;
 }

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { ChannelHub, PublishOptions } from './channel-hub.ts';
+import type { EngineHub, PublishOptions } from './channel-hub.ts';
 import type { Recipient, ServerMessage } from './messages.ts';
 
 /** A socket that joined a channel with a valid authorization token. */
@@ -30,13 +30,29 @@ export const CLOSE_TOKEN_INVALID = 4401;
 
 type Buffered = { at: number; text: string };
 
+/**
+ * The hub's keys for a joined socket: `g:<grant id>` for an OAuth socket, else `p:<profile id>`
+ * and, for a device's token, `d:<device id>`.
+ */
+function socketKeys(socket: JoinedSocket): string[] {
+  if (socket.grantId) return [`g:${socket.grantId}`];
+  return [`p:${socket.profileId}`, ...(socket.deviceId ? [`d:${socket.deviceId}`] : [])];
+}
+
 /** In-process delivery to the sockets joined on this engine. */
-export class SocketHub implements ChannelHub {
+export class SocketHub implements EngineHub {
   private readonly byProfile = new Map<string, Set<JoinedSocket>>();
   private readonly byDevice = new Map<string, Set<JoinedSocket>>();
   private readonly byGrant = new Map<string, Set<JoinedSocket>>();
   private readonly byToken = new Map<string, Set<JoinedSocket>>();
   private readonly buffers = new Map<string, Buffered[]>();
+  private readonly countListeners: ((key: string, count: number) => void)[] = [];
+  /**
+   * Whether a message for a recipient key with no socket here is kept for the next join; with
+   * several nodes (cluster-hub.ts) it is not while a socket for it is joined on another node,
+   * which delivers its own copy (a kept one would be replayed twice).
+   */
+  bufferHere: (key: string) => boolean = () => true;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -58,23 +74,48 @@ export class SocketHub implements ChannelHub {
     if (socket.grantId) {
       add(this.byGrant, socket.grantId, socket);
       this.flush(`g:${socket.grantId}`, socket);
+      this.countsChanged(socket);
       return;
     }
     add(this.byProfile, socket.profileId, socket);
     if (socket.deviceId) add(this.byDevice, socket.deviceId, socket);
     this.flush(`p:${socket.profileId}`, socket);
     if (socket.deviceId) this.flush(`d:${socket.deviceId}`, socket);
+    this.countsChanged(socket);
   }
 
   leave(socket: JoinedSocket): void {
     clearTimeout(socket.expiryTimer);
     remove(this.byToken, socket.tokenHash, socket);
     if (socket.grantId) {
-      remove(this.byGrant, socket.grantId, socket);
+      if (remove(this.byGrant, socket.grantId, socket)) this.countsChanged(socket);
       return;
     }
-    remove(this.byProfile, socket.profileId, socket);
+    const removed = remove(this.byProfile, socket.profileId, socket);
     if (socket.deviceId) remove(this.byDevice, socket.deviceId, socket);
+    if (removed) this.countsChanged(socket);
+  }
+
+  /**
+   * Told whenever the number of sockets joined for a profile or a device changes (cluster-hub.ts
+   * shares it with the other engine nodes).
+   */
+  onCountChange(listener: (key: string, count: number) => void): void {
+    this.countListeners.push(listener);
+  }
+
+  /** Sockets joined here per recipient key (socketKeys), for every key that has any. */
+  counts(): [key: string, count: number][] {
+    return [
+      ...[...this.byProfile].map(([id, set]): [string, number] => [`p:${id}`, set.size]),
+      ...[...this.byDevice].map(([id, set]): [string, number] => [`d:${id}`, set.size]),
+      ...[...this.byGrant].map(([id, set]): [string, number] => [`g:${id}`, set.size]),
+    ];
+  }
+
+  /** Forgets what waits for a recipient key: a socket joined for it elsewhere got it. */
+  dropBuffered(key: string): void {
+    this.buffers.delete(key);
   }
 
   closeToken(tokenHash: string): void {
@@ -106,6 +147,17 @@ export class SocketHub implements ChannelHub {
     return this.byProfile.get(profileId)?.size ?? 0;
   }
 
+  private countsChanged(socket: JoinedSocket): void {
+    if (this.countListeners.length === 0) return;
+    for (const key of socketKeys(socket)) {
+      const map = { p: this.byProfile, d: this.byDevice, g: this.byGrant }[
+        key[0] as 'p' | 'd' | 'g'
+      ];
+      const count = map.get(key.slice(2))?.size ?? 0;
+      for (const listener of this.countListeners) listener(key, count);
+    }
+  }
+
   /** Sends to the joined sockets, or buffers for the next one to join (contract §2). */
   private deliver(
     key: string,
@@ -117,7 +169,7 @@ export class SocketHub implements ChannelHub {
       for (const socket of sockets) socket.ws.send(text);
       return;
     }
-    if (!buffer) return;
+    if (!buffer || !this.bufferHere(key)) return;
     const now = this.now();
     const kept = (this.buffers.get(key) ?? []).filter((entry) => entry.at >= now - BUFFER_MS);
     kept.push({ at: now, text });
@@ -163,9 +215,11 @@ function add(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSoc
   map.set(key, set);
 }
 
-function remove(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSocket): void {
+/** True when the socket was there. */
+function remove(map: Map<string, Set<JoinedSocket>>, key: string, socket: JoinedSocket): boolean {
   const set = map.get(key);
-  if (!set) return;
-  set.delete(socket);
+  if (!set) return false;
+  const removed = set.delete(socket);
   if (set.size === 0) map.delete(key);
+  return removed;
 }

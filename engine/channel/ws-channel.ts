@@ -1,7 +1,8 @@
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { newId } from '../ids.ts';
 import type { Logger } from '../log.ts';
-import type { JoinedSocket, SocketHub } from './socket-hub.ts';
+import type { EngineHub } from './channel-hub.ts';
+import type { JoinedSocket } from './socket-hub.ts';
 
 /** What a join needs to know about a token; undefined when it is unknown, expired or revoked. */
 export interface ChannelCredential {
@@ -19,7 +20,7 @@ export interface ChannelRefusal {
 }
 
 export interface WsChannelOptions {
-  hub: SocketHub;
+  hub: EngineHub;
   log: Logger;
   resolveToken(token: string): Promise<ChannelCredential | ChannelRefusal | undefined>;
   /** Contract §2: 30 s. Tests shorten it. */

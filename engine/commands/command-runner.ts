@@ -95,11 +95,16 @@ export class CommandRunner {
   private readonly inFlight = new Set<Promise<void>>();
   private gate: CommandGate | undefined;
 
+  /**
+   * @param owner the node run that accepts and runs commands here (cluster/node-run.ts): a
+   *   command names it while at status 1, so when this run ends another node finishes it.
+   */
   constructor(
     private readonly store: Store,
     private readonly hub: ChannelHub,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly owner = 'local',
   ) {}
 
   /** The voting domain, once the engine context exists (server.ts). */
@@ -126,6 +131,7 @@ export class CommandRunner {
       reason: null,
       payload,
       grantId,
+      owner: this.owner,
       createdAt: now,
       completedAt: null,
     });
@@ -137,20 +143,28 @@ export class CommandRunner {
     // Nothing to do outside the transaction and no vote to wait for: the outcome joins the
     // acceptance's batch (store/group-commit.ts), so one commit makes both durable, and a crash
     // before it loses both (the caller never heard of the command).
-    const committing = this.commitOutcome(spec, input, undefined as V);
+    // On a pool of connections (PostgreSQL) the outcome's transaction would not see the row yet.
+    const committing = this.store.ordered
+      ? this.commitOutcome(spec, input, undefined as V)
+      : inserted.then(() => this.commitOutcome(spec, input, undefined as V));
     this.track(this.execute(spec, input, undefined, { inserted, committing }));
     await inserted;
     return id;
   }
 
-  /**
-   * Finishes commands a previous process left at status 1. A command waiting for its vote
-   * keeps waiting (the voting domain resumes its deadlines); one whose vote had approved it
-   * runs now.
-   */
-  async resume(specs: readonly AnySpec[]): Promise<void> {
+  /** Every command kind there is, so commands taken over from another run can run here. */
+  register(specs: readonly AnySpec[]): void {
     for (const spec of specs) this.specs.set(spec.kind, spec);
-    for (const record of await this.store.commands.started()) {
+  }
+
+  /**
+   * Finishes commands a run that ended (this process before a crash, or another node) left at
+   * status 1: they are claimed for this run first, so each is taken over exactly once. A command
+   * waiting for its vote keeps waiting (the voting domain resumes its deadlines); one whose vote
+   * had approved it runs now.
+   */
+  async resume(): Promise<void> {
+    for (const record of await this.store.commands.claimOrphans(this.owner)) {
       const spec = this.specs.get(record.kind);
       const input = this.inputOf(record);
       const hold = await this.store.holds.byCommand(record.id);
@@ -175,6 +189,8 @@ export class CommandRunner {
         const hold = await this.store.holds.byCommand(commandId);
         const spec = record && this.specs.get(record.kind);
         if (!record || record.status !== 1 || !spec || hold?.state !== 'released') return;
+        // Runs here now (the vote may have ended on another node than the one that accepted it).
+        await this.store.commands.setOwner(commandId, this.owner);
         await this.execute(spec, this.inputOf(record), {
           released: true,
           prepared: hold.prepared,

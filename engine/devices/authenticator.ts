@@ -1,4 +1,5 @@
-import { WebSocket, type RawData } from 'ws';
+import type { RawData } from 'ws';
+import { BUS_CLOSED, BUS_OPEN, openBusSocket, type BusSocket } from './bus-socket.ts';
 import {
   CLOSE_GOING_AWAY,
   CLOSE_MALFORMED,
@@ -79,7 +80,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
   const idleTimeoutMs = options.idleTimeoutMs ?? 75_000;
 
   let state: AuthenticatorState = 'connecting';
-  let socket: WebSocket | undefined;
+  let socket: BusSocket | undefined;
   let welcomed = false;
   let failures = 0;
   let lastError: string | undefined;
@@ -124,9 +125,9 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
     retryTimer = undefined;
     if (halting) return;
     setState('connecting');
-    let ws: WebSocket;
+    let ws: BusSocket;
     try {
-      ws = new WebSocket(bundle.bus.url, {
+      ws = openBusSocket(bundle, {
         perMessageDeflate: false,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
         ...(agent ? { agent } : {}),
@@ -289,7 +290,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
       socket = undefined;
       welcomed = false;
       failVotes('the authenticator stopped');
-      if (ws && ws.readyState !== WebSocket.CLOSED) {
+      if (ws && ws.readyState !== BUS_CLOSED) {
         await new Promise<void>((resolve) => {
           ws.once('close', () => resolve());
           ws.close(CLOSE_GOING_AWAY, 'device stopping');
@@ -329,7 +330,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
       if (!isId(ballotId))
         return Promise.resolve({ accepted: false, reason: 'voting.ballot_not_found' });
       const ws = socket;
-      if (!ws || !welcomed || ws.readyState !== WebSocket.OPEN)
+      if (!ws || !welcomed || ws.readyState !== BUS_OPEN)
         return Promise.reject(new Error('not connected to the engine; try again once connected'));
       const ref = nextRef++;
       return new Promise<VoteResult>((resolve, reject) => {

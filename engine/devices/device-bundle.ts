@@ -2,7 +2,7 @@ import { checkSignedPublicKey } from '../crypto/signed-key.ts';
 import { isId } from '../ids.ts';
 import { normalizePin } from '../tls/tls-pin.ts';
 
-/** The engine's own device bus (a WebSocket at /device-bus). */
+/** Contract §9 bus kind `embedded`: the engine's own WebSocket endpoint. */
 export interface EmbeddedBus {
   kind: 'embedded';
   url: string;
@@ -11,7 +11,10 @@ export interface EmbeddedBus {
   routingKey: null;
 }
 
-/** A RabbitMQ bus: valid contract-wise, not implemented by this engine or runtime yet. */
+/**
+ * Contract §9 bus kind `amqp`: RabbitMQ at `url` (with the device's own broker credentials),
+ * publishing to `exchange` with `routingKey` and consuming `queue` (devices/amqp-bus-socket.ts).
+ */
 export interface AmqpBus {
   kind: 'amqp';
   url: string;
@@ -22,8 +25,8 @@ export interface AmqpBus {
 
 /**
  * The configuration bundle of contract §8 (device.download-device-configuration): the one type
- * for the engine that issues it, the device runtime that starts from it and the client that
- * reads a device's keys from it (a type import, so no engine code reaches the client).
+ * for the engine that issues it, the device runtime that starts from it (either bus kind) and the
+ * client that reads a device's keys from it (a type import, so no engine code reaches the client).
  */
 export interface DeviceBundle<Bus extends EmbeddedBus | AmqpBus = EmbeddedBus | AmqpBus> {
   deviceIdentifier: string;
@@ -39,9 +42,6 @@ export interface DeviceBundle<Bus extends EmbeddedBus | AmqpBus = EmbeddedBus | 
   keys: { public: string; private?: string };
 }
 
-/** What this engine issues and this runtime can start from: the embedded bus. */
-export type EmbeddedDeviceBundle = DeviceBundle<EmbeddedBus>;
-
 export class BundleError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid device configuration bundle: ${problems.join('; ')}.`);
@@ -50,7 +50,7 @@ export class BundleError extends Error {
 }
 
 /** Parses bundle JSON text (or an already parsed value); throws BundleError listing every problem. */
-export function parseDeviceBundle(input: string | unknown): EmbeddedDeviceBundle {
+export function parseDeviceBundle(input: string | unknown): DeviceBundle {
   let value: unknown = input;
   if (typeof input === 'string') {
     try {
@@ -83,9 +83,16 @@ export function parseDeviceBundle(input: string | unknown): EmbeddedDeviceBundle
   const bus = value.bus;
   if (isObject(bus)) {
     if (bus.kind === 'amqp') {
-      problems.push(
-        'bus.kind "amqp" (RabbitMQ) is not supported by this runtime yet; ask the engine for an embedded bus',
+      check(
+        isUrl(bus.url, ['amqp:', 'amqps:']) && hasCredentials(bus.url as string),
+        'bus.url must be an amqp(s) URL with the device’s user and password for the amqp bus',
       );
+      for (const field of ['exchange', 'queue', 'routingKey'] as const) {
+        check(
+          typeof bus[field] === 'string' && /^[\x21-\x7e]{1,255}$/.test(bus[field] as string),
+          `bus.${field} must be a name of 1–255 printable characters for the amqp bus`,
+        );
+      }
     } else if (bus.kind === 'embedded') {
       check(isUrl(bus.url, ['ws:', 'wss:']), 'bus.url must be a ws(s) URL for the embedded bus');
       for (const field of ['exchange', 'queue', 'routingKey'] as const) {
@@ -132,6 +139,13 @@ export function parseDeviceBundle(input: string | unknown): EmbeddedDeviceBundle
       'engine.tlsPin needs a wss:// bus URL: a pin has nothing to check on ws://',
     ]);
   const okKeys = keys as { public: string; private?: string | null };
+  const okBus = bus as {
+    kind: string;
+    url: string;
+    exchange: string;
+    queue: string;
+    routingKey: string;
+  };
   return {
     deviceIdentifier: value.deviceIdentifier as string,
     engine: {
@@ -139,13 +153,16 @@ export function parseDeviceBundle(input: string | unknown): EmbeddedDeviceBundle
       wsUrl: okEngine.wsUrl,
       ...(tlsPin ? { tlsPin } : {}),
     },
-    bus: {
-      kind: 'embedded',
-      url: (bus as { url: string }).url,
-      exchange: null,
-      queue: null,
-      routingKey: null,
-    },
+    bus:
+      okBus.kind === 'amqp'
+        ? {
+            kind: 'amqp',
+            url: okBus.url,
+            exchange: okBus.exchange,
+            queue: okBus.queue,
+            routingKey: okBus.routingKey,
+          }
+        : { kind: 'embedded', url: okBus.url, exchange: null, queue: null, routingKey: null },
     deviceToken: value.deviceToken as string,
     deviceTokenExpiresAt: value.deviceTokenExpiresAt as string,
     keys:
@@ -162,6 +179,11 @@ function isUrl(value: unknown, protocols: string[]): value is string {
   } catch {
     return false;
   }
+}
+
+function hasCredentials(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.username !== '' && parsed.password !== '';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

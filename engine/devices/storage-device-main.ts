@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../log.ts';
 import { printReadyLine } from '../ready-line.ts';
-import { BundleError, parseDeviceBundle, type EmbeddedDeviceBundle } from './device-bundle.ts';
+import { BundleError, parseDeviceBundle, type DeviceBundle } from './device-bundle.ts';
 import { startStorageDevice, type RunningStorageDevice } from './storage-device.ts';
 import { stopOnSignals } from '../stop-on-signals.ts';
 
@@ -41,7 +41,7 @@ if (!values.config) exitWith(2, `--config is required (${usage})`);
 if (!values.dir) exitWith(2, `--dir is required (${usage})`);
 const dir = values.dir;
 
-let bundle: EmbeddedDeviceBundle;
+let bundle: DeviceBundle;
 try {
   bundle = parseDeviceBundle(await readFile(values.config, 'utf8'));
 } catch (error) {

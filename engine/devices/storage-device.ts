@@ -1,4 +1,5 @@
-import { WebSocket, type RawData } from 'ws';
+import type { RawData } from 'ws';
+import { BUS_CLOSED, BUS_OPEN, openBusSocket, type BusSocket } from './bus-socket.ts';
 import {
   CLOSE_GOING_AWAY,
   CLOSE_MALFORMED,
@@ -15,7 +16,7 @@ import {
 import { proveSlot } from '../bus/slot-proof.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ChunkStore } from './chunk-store.ts';
-import type { EmbeddedDeviceBundle } from './device-bundle.ts';
+import type { DeviceBundle } from './device-bundle.ts';
 import { PinMismatchError, PinnedAgent } from '../tls/pinned-agent.ts';
 
 /**
@@ -29,7 +30,7 @@ export type StorageDeviceState =
   'connecting' | 'connected' | 'unauthorized' | 'replaced' | 'untrusted' | 'stopped';
 
 export interface StorageDeviceOptions {
-  bundle: EmbeddedDeviceBundle;
+  bundle: DeviceBundle;
   /** The device folder: at-rest key and chunks (chunk-store.ts). */
   dir: string;
   log?: Logger;
@@ -98,7 +99,7 @@ export async function startStorageDevice(
   }
 
   let state: StorageDeviceState = 'connecting';
-  let socket: WebSocket | undefined;
+  let socket: BusSocket | undefined;
   let welcomed = false;
   let failures = 0;
   let lastError: string | undefined;
@@ -131,10 +132,10 @@ export async function startStorageDevice(
     retryTimer = undefined;
     if (halting) return;
     setState('connecting');
-    let ws: WebSocket;
+    let ws: BusSocket;
     try {
       // Chunks are ciphertext: compression would spend CPU for nothing.
-      ws = new WebSocket(bundle.bus.url, {
+      ws = openBusSocket(bundle, {
         maxPayload: MAX_FRAME_BYTES,
         perMessageDeflate: false,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
@@ -274,7 +275,7 @@ export async function startStorageDevice(
     retryTimer = setTimeout(connect, delay);
   }
 
-  function serve(ws: WebSocket, request: EngineRequest, payload: Buffer): void {
+  function serve(ws: BusSocket, request: EngineRequest, payload: Buffer): void {
     const task = (async () => {
       let reply: DeviceReply;
       let data: Buffer | undefined;
@@ -319,7 +320,7 @@ export async function startStorageDevice(
       }
       // Replies are bounded by the engine's own backpressure: it sends no more requests than
       // it can take answers for, so the device does not throttle here.
-      if (ws.readyState === WebSocket.OPEN && ws === socket && !halting) ws.send(bytes);
+      if (ws.readyState === BUS_OPEN && ws === socket && !halting) ws.send(bytes);
     })();
     inflight.add(task);
     void task.finally(() => inflight.delete(task));
@@ -338,7 +339,7 @@ export async function startStorageDevice(
     const ws = socket;
     socket = undefined;
     welcomed = false;
-    if (ws && ws.readyState !== WebSocket.CLOSED) {
+    if (ws && ws.readyState !== BUS_CLOSED) {
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
         ws.close(CLOSE_GOING_AWAY, 'device stopping');

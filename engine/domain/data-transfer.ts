@@ -305,7 +305,10 @@ export async function exchangeDataForToken(
   const bytes = decodeInlineData(data);
   const record = await temporaryToken(ctx.store, caller, temporaryTokenSpace, ctx.now());
   const blobId = newId();
-  if (record.finalizedAt !== null || !(await ctx.store.dataTokens.claimUpload(record.id, blobId)))
+  if (
+    record.finalizedAt !== null ||
+    !(await ctx.store.dataTokens.claimUpload(record.id, blobId, ctx.node.incarnation))
+  )
     throw alreadyExchanged();
   return startStore(
     ctx,
@@ -339,7 +342,8 @@ export async function upload(
 ): Promise<string> {
   const record = await uploadTarget(ctx, auth);
   const blobId = newId();
-  if (!(await ctx.store.dataTokens.claimUpload(record.id, blobId))) throw alreadyExchanged();
+  if (!(await ctx.store.dataTokens.claimUpload(record.id, blobId, ctx.node.incarnation)))
+    throw alreadyExchanged();
   let received = 0;
   let bodyEnded!: () => void;
   const ended = new Promise<void>((resolve) => (bodyEnded = resolve));
@@ -445,18 +449,24 @@ export async function openDownload(
   }
 }
 
-/** Startup: uploads that were running when the engine stopped lost their bytes. */
+/**
+ * Uploads whose node run ended (this process before a restart, or another node that died) lost
+ * their bytes, which lived in that process only: the reservations are given back and the
+ * fragments removed. Runs at startup and after every heartbeat (cluster/node-run.ts).
+ */
 export async function recoverInterruptedUploads(ctx: EngineContext): Promise<void> {
   const now = ctx.now();
-  for (const record of await ctx.store.dataTokens.uploading()) {
-    await ctx.store.atomic(async (tx) => {
-      await tx.dataTokens.releaseUpload(record.id);
-      if (record.blobId === null) return;
+  const targets = await ctx.store.atomic(async (tx) => {
+    const queued = new Set<string>();
+    for (const record of await tx.dataTokens.releaseOrphanUploads()) {
+      if (record.blobId === null) continue;
       const storage = (await tx.devices.storageDevices(record.profileId)).map(
         (device) => device.id,
       );
-      // No device is connected yet: the fragments go when each one connects.
-      await queueRemoval(tx, record.blobId, storage, now);
-    });
-  }
+      for (const id of await queueRemoval(tx, record.blobId, storage, now)) queued.add(id);
+    }
+    return queued;
+  });
+  // Devices that are not connected get the removal when they next connect.
+  reconcileDevices(ctx, targets);
 }

@@ -2,7 +2,7 @@ import type { CommandSpec } from '../commands/command-runner.ts';
 import type { EngineContext } from '../context.ts';
 import { seal, unseal } from '../crypto/seal.ts';
 import { generateSignedKeyPair } from '../crypto/signed-key.ts';
-import type { EmbeddedDeviceBundle } from '../devices/device-bundle.ts';
+import type { DeviceBundle } from '../devices/device-bundle.ts';
 import { isId, newId } from '../ids.ts';
 import type { DeviceRecord } from '../store/device-store.ts';
 import type { StoreRepos } from '../store/store.ts';
@@ -301,7 +301,7 @@ export async function downloadDeviceConfiguration(
   ctx: EngineContext,
   caller: Caller,
   deviceIdentifier: string,
-): Promise<EmbeddedDeviceBundle> {
+): Promise<DeviceBundle> {
   // The check and the issue share one transaction: a removal cannot slip in between and leave
   // a live token for a device that is gone.
   const { device, issued } = await ctx.store.atomic(async (tx) => {
@@ -325,7 +325,6 @@ export async function downloadDeviceConfiguration(
       }),
     };
   });
-  const wsBase = ctx.urls.apiUrl.replace(/^http/, 'ws');
   return {
     deviceIdentifier: device.id,
     engine: {
@@ -333,13 +332,8 @@ export async function downloadDeviceConfiguration(
       wsUrl: ctx.urls.wsUrl,
       ...(ctx.urls.tlsPin ? { tlsPin: ctx.urls.tlsPin } : {}),
     },
-    bus: {
-      kind: 'embedded',
-      url: `${wsBase}/device-bus`,
-      exchange: null,
-      queue: null,
-      routingKey: null,
-    },
+    // Contract §9: how this device reaches the bus (on RabbitMQ, its own user and queue).
+    bus: await ctx.bus.bundleBus(device.id),
     deviceToken: issued.authorizationToken,
     deviceTokenExpiresAt: isoSeconds(issued.expiresAt),
     keys: {

@@ -110,8 +110,11 @@ export interface DataTokenRepo {
   byTempHash(hash: string): Promise<DataTokenRecord | undefined>;
   byTransferHash(hash: string): Promise<DataTokenRecord | undefined>;
   byTokenHash(hash: string): Promise<DataTokenRecord | undefined>;
-  /** Takes the reservation for one upload; false when another has it or it is stored. */
-  claimUpload(id: string, blobId: string): Promise<boolean>;
+  /**
+   * Takes the reservation for one upload by the node run `owner` (cluster-store.ts); false when
+   * another has it or it is stored.
+   */
+  claimUpload(id: string, blobId: string, owner: string): Promise<boolean>;
   /** Gives a failed (or voted down) upload's claim back so the client may try again. */
   releaseUpload(id: string): Promise<void>;
   /** An upload's bytes are stored but wait for a vote (uploading → held). */
@@ -123,8 +126,12 @@ export interface DataTokenRepo {
   remove(id: string): Promise<void>;
   /** Reservations past their expiry that were never finalised, not being uploaded nor held. */
   expiredReservations(now: number): Promise<DataTokenRecord[]>;
-  /** Reservations an upload held when the engine stopped. */
-  uploading(): Promise<DataTokenRecord[]>;
+  /**
+   * Gives back the reservations of uploads whose node run is no longer registered (it stopped
+   * or died mid-upload): their bytes lived in that process only. Returns them as they were, with
+   * the blob id of the lost bytes.
+   */
+  releaseOrphanUploads(): Promise<DataTokenRecord[]>;
   /** Permanent tokens of a profile. */
   list(
     profileId: string,

@@ -309,4 +309,26 @@ export const migrations: readonly string[] = [
     directory_id TEXT NOT NULL
   );
   `,
+  // 6: several engine nodes on one database (DESIGN "Scale") — node runs and their heartbeats,
+  // leases for work that happens once, settings the nodes share, and which run owns a started
+  // command or a running upload
+  `
+  CREATE TABLE nodes (
+    incarnation TEXT PRIMARY KEY,
+    node_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    seen_at INTEGER NOT NULL
+  );
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  ALTER TABLE commands ADD COLUMN owner TEXT;
+  ALTER TABLE data_tokens ADD COLUMN upload_owner TEXT;
+  `,
 ];

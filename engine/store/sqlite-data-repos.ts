@@ -13,7 +13,7 @@ import type { Sync } from './store.ts';
 import { foldFileName, fullFileName, naturalNameKey } from './file-name-keys.ts';
 import { json, parsed, type Row } from './sqlite-row.ts';
 
-const toDataToken = (row: Row): DataTokenRecord => ({
+export const toDataToken = (row: Row): DataTokenRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
   context: row.context as string,
@@ -42,7 +42,7 @@ const toDataToken = (row: Row): DataTokenRecord => ({
   updatedAt: (row.updated_at as number | null) ?? null,
 });
 
-const toBlob = (row: Row): BlobRef => ({
+export const toBlob = (row: Row): BlobRef => ({
   dataTokenId: row.id as string,
   blobId: row.blob_id as string,
   size: row.size as number,
@@ -94,10 +94,10 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
   const byTransfer = db.prepare('SELECT * FROM data_tokens WHERE transfer_hash = ?');
   const byToken = db.prepare('SELECT * FROM data_tokens WHERE token_hash = ?');
   const claim = db.prepare(
-    "UPDATE data_tokens SET upload_state = 'uploading', blob_id = ? WHERE id = ? AND upload_state = 'none'",
+    "UPDATE data_tokens SET upload_state = 'uploading', blob_id = ?, upload_owner = ? WHERE id = ? AND upload_state = 'none'",
   );
   const release = db.prepare(
-    "UPDATE data_tokens SET upload_state = 'none', blob_id = NULL WHERE id = ? AND upload_state IN ('uploading', 'held')",
+    "UPDATE data_tokens SET upload_state = 'none', blob_id = NULL, upload_owner = NULL WHERE id = ? AND upload_state IN ('uploading', 'held')",
   );
   const held = db.prepare(
     "UPDATE data_tokens SET upload_state = 'held' WHERE id = ? AND upload_state = 'uploading'",
@@ -114,7 +114,10 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
   const expired = db.prepare(
     "SELECT * FROM data_tokens WHERE finalized_at IS NULL AND expires_at <= ? AND upload_state IN ('none', 'stored') ORDER BY expires_at",
   );
-  const uploading = db.prepare("SELECT * FROM data_tokens WHERE upload_state = 'uploading'");
+  const orphanUploads = db.prepare(
+    `SELECT * FROM data_tokens WHERE upload_state = 'uploading'
+       AND (upload_owner IS NULL OR upload_owner NOT IN (SELECT incarnation FROM nodes))`,
+  );
   const storedBlobs = db.prepare(
     "SELECT id, blob_id, size, chunk_size FROM data_tokens WHERE profile_id = ? AND upload_state = 'stored' ORDER BY stored_at, id",
   );
@@ -150,7 +153,7 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
     byTempHash: (hash) => one(byTemp, hash),
     byTransferHash: (hash) => one(byTransfer, hash),
     byTokenHash: (hash) => one(byToken, hash),
-    claimUpload: (id, blobId) => claim.run(blobId, id).changes === 1,
+    claimUpload: (id, blobId, owner) => claim.run(blobId, owner, id).changes === 1,
     releaseUpload: (id) => void release.run(id),
     markHeld: (id) => void held.run(id),
     markStored: (id, s) =>
@@ -179,7 +182,11 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
     setRiskMeta: (id, meta, at) => void riskMeta.run(json(meta), at, id),
     remove: (id) => void remove.run(id),
     expiredReservations: (now) => (expired.all(now) as Row[]).map(toDataToken),
-    uploading: () => (uploading.all() as Row[]).map(toDataToken),
+    releaseOrphanUploads: () =>
+      (orphanUploads.all() as Row[]).map((row) => {
+        release.run(row.id);
+        return toDataToken(row);
+      }),
     list: (profileId, query) => {
       const where = ['profile_id = ?', 'finalized_at IS NOT NULL'];
       const args: unknown[] = [profileId];
@@ -216,7 +223,7 @@ function dataTokens(db: Database.Database): Sync<DataTokenRepo> {
   };
 }
 
-const toDownloadToken = (row: Row): DownloadTokenRecord => ({
+export const toDownloadToken = (row: Row): DownloadTokenRecord => ({
   hash: row.hash as string,
   dataTokenId: row.data_token_id as string,
   profileId: row.profile_id as string,

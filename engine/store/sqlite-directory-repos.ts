@@ -21,7 +21,7 @@ import { usernameKey } from './username-key.ts';
 /** Directory names are unique per owner, compared as usernames are (case-insensitively). */
 const nameKey = usernameKey;
 
-const toDirectory = (row: Row): DirectoryRecord => ({
+export const toDirectory = (row: Row): DirectoryRecord => ({
   id: row.id as string,
   name: row.name as string,
   ownerProfileId: row.owner_profile_id as string,
@@ -29,7 +29,7 @@ const toDirectory = (row: Row): DirectoryRecord => ({
   createdAt: row.created_at as number,
 });
 
-const toMember = (row: Row): MemberView => ({
+export const toMember = (row: Row): MemberView => ({
   directoryId: row.directory_id as string,
   profileId: row.profile_id as string,
   username: row.username as string,
@@ -39,7 +39,7 @@ const toMember = (row: Row): MemberView => ({
   joinedAt: row.joined_at as number,
 });
 
-const toInvitation = (row: Row): InvitationView => ({
+export const toInvitation = (row: Row): InvitationView => ({
   id: row.id as string,
   directoryId: row.directory_id as string,
   directoryName: row.directory_name as string,

@@ -14,7 +14,7 @@ import type { Sync } from './store.ts';
 
 const scopesOf = (value: unknown): string[] => (parsed(value) as string[] | null) ?? [];
 
-const toApplication = (row: Row): OAuthApplicationRecord => ({
+export const toApplication = (row: Row): OAuthApplicationRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
   clientId: row.client_id as string,
@@ -26,7 +26,7 @@ const toApplication = (row: Row): OAuthApplicationRecord => ({
   revokedAt: (row.revoked_at as number | null) ?? null,
 });
 
-const toRequest = (row: Row): OAuthRequestRecord => ({
+export const toRequest = (row: Row): OAuthRequestRecord => ({
   id: row.id as string,
   applicationId: row.application_id as string,
   profileId: row.profile_id as string,
@@ -39,7 +39,7 @@ const toRequest = (row: Row): OAuthRequestRecord => ({
   codeUsedAt: (row.code_used_at as number | null) ?? null,
 });
 
-const toGrant = (row: Row): OAuthGrantRecord => ({
+export const toGrant = (row: Row): OAuthGrantRecord => ({
   id: row.id as string,
   applicationId: row.application_id as string,
   requestId: row.request_id as string,
@@ -49,7 +49,7 @@ const toGrant = (row: Row): OAuthGrantRecord => ({
   revokedAt: (row.revoked_at as number | null) ?? null,
 });
 
-const toRefresh = (row: Row): OAuthRefreshRecord => ({
+export const toRefresh = (row: Row): OAuthRefreshRecord => ({
   hash: row.hash as string,
   grantId: row.grant_id as string,
   accessHash: row.access_hash as string,

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { createSqliteClusterRepos } from './sqlite-cluster-repos.ts';
 import { createSqliteDataRepos } from './sqlite-data-repos.ts';
 import { createSqliteDeviceRepos } from './sqlite-device-repos.ts';
 import { createSqliteDirectoryRepos } from './sqlite-directory-repos.ts';
@@ -20,7 +21,7 @@ import type {
   TokenRepo,
 } from './store.ts';
 
-const toProfile = (row: Row): ProfileRecord => ({
+export const toProfile = (row: Row): ProfileRecord => ({
   id: row.id as string,
   username: row.username as string,
   passwordHash: row.password_hash as string,
@@ -28,7 +29,7 @@ const toProfile = (row: Row): ProfileRecord => ({
   createdAt: row.created_at as number,
 });
 
-const toToken = (row: Row): TokenRecord => ({
+export const toToken = (row: Row): TokenRecord => ({
   hash: row.hash as string,
   kind: row.kind as TokenRecord['kind'],
   profileId: row.profile_id as string,
@@ -40,7 +41,7 @@ const toToken = (row: Row): TokenRecord => ({
   issuedBy: (row.issued_by as string | null) ?? null,
 });
 
-const toCommand = (row: Row): CommandRecord => ({
+export const toCommand = (row: Row): CommandRecord => ({
   id: row.id as string,
   kind: row.kind as string,
   profileId: (row.profile_id as string | null) ?? null,
@@ -48,11 +49,12 @@ const toCommand = (row: Row): CommandRecord => ({
   reason: (row.reason as string | null) ?? null,
   payload: parsed(row.payload),
   grantId: (row.grant_id as string | null) ?? null,
+  owner: (row.owner as string | null) ?? null,
   createdAt: row.created_at as number,
   completedAt: (row.completed_at as number | null) ?? null,
 });
 
-const toQrToken = (row: Row): QrTokenRecord => ({
+export const toQrToken = (row: Row): QrTokenRecord => ({
   hash: row.hash as string,
   profileId: row.profile_id as string,
   createdAt: row.created_at as number,
@@ -151,7 +153,7 @@ function tokens(db: Database.Database): Sync<TokenRepo> {
 
 function commands(db: Database.Database): Sync<CommandRepo> {
   const insert = db.prepare(
-    'INSERT INTO commands (id, kind, profile_id, status, reason, payload, grant_id, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO commands (id, kind, profile_id, status, reason, payload, grant_id, owner, created_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const byId = db.prepare('SELECT * FROM commands WHERE id = ?');
   const finish = db.prepare(
@@ -159,6 +161,11 @@ function commands(db: Database.Database): Sync<CommandRepo> {
   );
   const started = db.prepare('SELECT * FROM commands WHERE status = 1 ORDER BY created_at');
   const prune = db.prepare('DELETE FROM commands WHERE status <> 1 AND completed_at < ?');
+  const orphans = db.prepare(
+    `SELECT * FROM commands WHERE status = 1
+       AND (owner IS NULL OR owner NOT IN (SELECT incarnation FROM nodes)) ORDER BY created_at, id`,
+  );
+  const setOwner = db.prepare('UPDATE commands SET owner = ? WHERE id = ?');
   return {
     insert: (c) =>
       void insert.run(
@@ -169,6 +176,7 @@ function commands(db: Database.Database): Sync<CommandRepo> {
         c.reason,
         json(c.payload),
         c.grantId ?? null,
+        c.owner ?? null,
         c.createdAt,
         c.completedAt,
       ),
@@ -178,6 +186,13 @@ function commands(db: Database.Database): Sync<CommandRepo> {
     },
     finish: (id, status, reason, at) => void finish.run(status, reason, at, id),
     started: () => (started.all() as Row[]).map(toCommand),
+    claimOrphans: (owner) =>
+      // One connection, one caller at a time (sqlite.ts): the read and the writes cannot interleave.
+      (orphans.all() as Row[]).map((row) => {
+        setOwner.run(owner, row.id);
+        return { ...toCommand(row), owner };
+      }),
+    setOwner: (id, owner) => void setOwner.run(owner, id),
     succeededBetween: (profileId, kinds, from, to) => {
       if (kinds.length === 0) return [];
       const rows = db
@@ -240,5 +255,6 @@ export function createSqliteRepos(db: Database.Database): {
     ...createSqliteDirectoryRepos(db),
     ...createSqliteOAuthRepos(db),
     ...createSqliteVotingRepos(db),
+    ...createSqliteClusterRepos(db),
   };
 }

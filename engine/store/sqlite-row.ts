@@ -1,4 +1,4 @@
-/** Row conversion shared by the SQLite repos: JSON columns are TEXT, absent values NULL. */
+/** Row conversion shared by the SQLite and PostgreSQL repos: JSON columns are TEXT, absent values NULL. */
 export type Row = Record<string, unknown>;
 
 export function json(value: unknown): string | null {

@@ -18,7 +18,7 @@ import type {
   VotingDefaultsRepo,
 } from './voting-store.ts';
 
-const toConfiguration = (row: Row): VotingConfigurationRecord => ({
+export const toConfiguration = (row: Row): VotingConfigurationRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
   name: row.name as string,
@@ -30,7 +30,7 @@ const toConfiguration = (row: Row): VotingConfigurationRecord => ({
   updatedAt: row.updated_at as number,
 });
 
-const toPolicy = (row: Row): PolicyRecord => ({
+export const toPolicy = (row: Row): PolicyRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
   name: row.name as string,
@@ -43,7 +43,7 @@ const toPolicy = (row: Row): PolicyRecord => ({
   updatedAt: row.updated_at as number,
 });
 
-const toPool = (row: Row): PoolRecord => ({
+export const toPool = (row: Row): PoolRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
   status: row.status as PoolRecord['status'],
@@ -63,7 +63,7 @@ const toPool = (row: Row): PoolRecord => ({
   resolvedAt: (row.resolved_at as number | null) ?? null,
 });
 
-const toBallot = (row: Row): BallotRecord => ({
+export const toBallot = (row: Row): BallotRecord => ({
   id: row.id as string,
   poolId: row.pool_id as string,
   profileId: row.profile_id as string,
@@ -74,7 +74,7 @@ const toBallot = (row: Row): BallotRecord => ({
   createdAt: row.created_at as number,
 });
 
-const toHold = (row: Row): CommandHoldRecord => ({
+export const toHold = (row: Row): CommandHoldRecord => ({
   commandId: row.command_id as string,
   profileId: row.profile_id as string,
   eventId: row.event_id as string,

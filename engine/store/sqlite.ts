@@ -38,6 +38,7 @@ export function openSqliteStore(dataDir: string): Store {
 
   return {
     ...batched,
+    ordered: true,
     atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T> {
       // One section of a batch: its writes stand or fall together (a savepoint), and with the
       // rest of the batch when the batch itself fails.

@@ -1,11 +1,13 @@
 /**
  * The engine's persistence seam, grouped by area. Every method is asynchronous so that a
- * networked database (PostgreSQL) can satisfy the same interface; sqlite.ts is the first
- * implementation. Domain code imports only this file and the area files beside it
- * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts, oauth-store.ts). Times
- * are epoch milliseconds.
+ * networked database (PostgreSQL) can satisfy the same interface: sqlite.ts and postgres.ts
+ * implement it, open-store.ts picks one, and the engine's conformance tests (test/engine) run on
+ * both (vitest projects `sqlite` and `postgres`). Domain code imports only this file and the area files beside it
+ * (device-store.ts, data-store.ts, voting-store.ts, directory-store.ts, oauth-store.ts,
+ * cluster-store.ts). Times are epoch milliseconds.
  */
 
+import type { LeaseRepo, NodeRepo, SettingRepo } from './cluster-store.ts';
 import type { DataTokenRepo, DownloadTokenRepo, TransactionCountRepo } from './data-store.ts';
 import type { DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
 import type {
@@ -70,6 +72,11 @@ export interface CommandRecord {
   payload: unknown;
   /** The OAuth grant whose access token sent it (its messages go to that grant's sockets too). */
   grantId?: string | null;
+  /**
+   * The node run (cluster-store.ts incarnation) that runs it while at status 1; null or absent
+   * when no run has taken it yet, so the next to look does.
+   */
+  owner?: string | null;
   createdAt: number;
   completedAt: number | null;
 }
@@ -112,6 +119,13 @@ export interface CommandRepo {
   /** Status-2 bodies are delivered, never kept: they can hold credentials (temporary token, upload URL). */
   finish(id: string, status: 2 | 3, reason: string | null, at: number): Promise<void>;
   started(): Promise<CommandRecord[]>;
+  /**
+   * Takes every command at status 1 whose owner is no registered node run (it died, or none took
+   * it) for `owner`; returns them. Two runs asking at once never get the same command.
+   */
+  claimOrphans(owner: string): Promise<CommandRecord[]>;
+  /** Makes `owner` the command's runner (a held command released on another node). */
+  setOwner(id: string, owner: string): Promise<void>;
   /** Succeeded commands of a profile by kind, with completion times in [from, to). */
   succeededBetween(
     profileId: string,
@@ -170,11 +184,20 @@ export interface StoreRepos {
   pools: PoolRepo;
   ballots: BallotRepo;
   holds: CommandHoldRepo;
+  nodes: NodeRepo;
+  leases: LeaseRepo;
+  settings: SettingRepo;
 }
 
 export interface Store extends StoreRepos {
   /** Runs `work` in one transaction: every write inside commits together or not at all. */
   atomic<T>(work: (tx: StoreRepos) => Promise<T>): Promise<T>;
+  /**
+   * True when calls take effect in the order they are made, a later one seeing an earlier
+   * one's writes before either resolves (SQLite: one connection, group-commit.ts). False on a
+   * pool of connections (PostgreSQL): a call that must see another's write waits for it.
+   */
+  readonly ordered: boolean;
   close(): Promise<void>;
 }
 

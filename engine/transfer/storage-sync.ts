@@ -12,11 +12,15 @@ export interface SynchronizeResult {
   missing: number;
 }
 
+/** Runs work for a device while no other engine node does (cluster/node-run.ts leases). */
+export type ClusterExclusive = <T>(name: string, work: () => Promise<T>) => Promise<T>;
+
 /**
  * Keeps storage devices in step with what the engine recorded (contract §9): removals owed to
  * a device are applied when it is online, and a storage device receives the stores it missed
  * (offline or skipped) since it became a storage device. Work for one device runs one at a
- * time; a reconcile asked for while another waits to start is the same reconcile.
+ * time, across every engine node; a reconcile asked for while another waits to start is the
+ * same reconcile.
  */
 export class StorageSync {
   private readonly locks = new Map<string, SerialLock>();
@@ -30,6 +34,7 @@ export class StorageSync {
     private readonly reader: ChunkReader,
     private readonly log: Logger,
     private readonly now: () => number,
+    private readonly cluster: ClusterExclusive = (_name, work) => work(),
   ) {}
 
   /** Applies pending removals and backfills missed stores; never rejects. */
@@ -76,7 +81,7 @@ export class StorageSync {
   private exclusive<T>(deviceId: string, work: () => Promise<T>): Promise<T> {
     let lock = this.locks.get(deviceId);
     if (!lock) this.locks.set(deviceId, (lock = new SerialLock()));
-    const run = lock.run(work);
+    const run = lock.run(() => this.cluster(`storage-device:${deviceId}`, work));
     this.running.add(run);
     const forget = () => void this.running.delete(run);
     run.then(forget, forget);

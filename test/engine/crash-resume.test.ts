@@ -7,7 +7,7 @@ import type { CommandSpec } from '../../engine/commands/command-runner.ts';
 import { hashPassword } from '../../engine/crypto/password.ts';
 import { newId } from '../../engine/ids.ts';
 import { commandSpecs } from '../../engine/server.ts';
-import { openSqliteStore } from '../../engine/store/sqlite.ts';
+import { openTestStore } from '../support/backend.ts';
 import { startTestEngine, tempDir } from '../support/engine.ts';
 import { wire, type Wire } from '../support/http.ts';
 import {
@@ -42,7 +42,7 @@ beforeAll(async () => {
   );
   await first.close();
 
-  const store = openSqliteStore(dataDir);
+  const store = await openTestStore(dataDir);
   const started = (id: string, kind: string, profileId: string | null, payload: unknown) =>
     store.commands.insert({
       id,

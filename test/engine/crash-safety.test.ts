@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../engine/store/sqlite.ts';
+import { openTestStore } from '../support/backend.ts';
 import { spawnEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
 import { PASSWORD, awaitStatus, commandId, uniqueName } from '../support/profiles.ts';
@@ -25,7 +25,7 @@ describe('crash safety', () => {
       await engine.exited;
 
       // Accepted means recorded: the row is there, at status 1 (the kill came first) or 2.
-      const store = openSqliteStore(dataDir);
+      const store = await openTestStore(dataDir);
       const record = await store.commands.byId(id);
       await store.close();
       expect(record?.kind).toBe('profile.register-profile');

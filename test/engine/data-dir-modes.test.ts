@@ -1,8 +1,10 @@
 // The engine's data at rest (issue 9): its folder is 0700 and its database files 0600 even when
-// the folder (or an older database) was already there with looser modes.
+// the folder (or an older database) was already there with looser modes. On PostgreSQL the
+// database lives with the server; the folder still holds the engine's secrets.
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_DATABASE_FILES } from '../support/backend.ts';
 import { startTestEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
 import { createProfile } from '../support/profiles.ts';
@@ -19,16 +21,18 @@ describe('engine data folder modes', () => {
     await previous.close();
     // As a restored backup might leave them.
     chmodSync(dataDir, 0o755);
-    for (const name of ['engine.sqlite', 'engine-secrets.json'])
+    for (const name of [...LOCAL_DATABASE_FILES.slice(0, 1), 'engine-secrets.json'])
       chmodSync(join(dataDir, name), 0o644);
-    writeFileSync(join(dataDir, 'engine.sqlite-wal'), '', { mode: 0o644 });
-    chmodSync(join(dataDir, 'engine.sqlite-wal'), 0o644);
+    for (const name of LOCAL_DATABASE_FILES.slice(1, 2)) {
+      writeFileSync(join(dataDir, name), '', { mode: 0o644 });
+      chmodSync(join(dataDir, name), 0o644);
+    }
 
     const engine = await startTestEngine({ dataDir });
     try {
       await createProfile(wire(engine.apiUrl));
       expect(mode(dataDir)).toBe(0o700);
-      for (const name of ['engine.sqlite', 'engine.sqlite-wal', 'engine.sqlite-shm']) {
+      for (const name of LOCAL_DATABASE_FILES) {
         expect(existsSync(join(dataDir, name)), name).toBe(true);
         expect(mode(join(dataDir, name)), name).toBe(0o600);
       }
@@ -50,7 +54,7 @@ describe('engine data folder modes', () => {
     try {
       await createProfile(wire(engine.apiUrl));
       expect(mode(dataDir)).toBe(0o700);
-      for (const name of ['engine.sqlite', 'engine.sqlite-wal', 'engine.sqlite-shm'])
+      for (const name of [...LOCAL_DATABASE_FILES, 'engine-secrets.json'])
         expect(mode(join(dataDir, name)), name).toBe(0o600);
     } finally {
       await engine.close();

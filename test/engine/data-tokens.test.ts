@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDeviceBundle } from '../../engine/devices/device-bundle.ts';
+import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
 import { discardExpiredReservations } from '../../engine/domain/data-token.ts';
 import { TestChannel } from '../support/channel.ts';
@@ -32,7 +32,7 @@ let api: Wire;
 let owner: TestProfile;
 let channel: TestChannel;
 let device: RunningStorageDevice & { dir: string };
-let deviceBundle: EmbeddedDeviceBundle;
+let deviceBundle: DeviceBundle;
 
 const MINUTE = 60_000;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/;

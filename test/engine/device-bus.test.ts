@@ -18,7 +18,7 @@ import {
 import { BusError, type ConnectedDevice } from '../../engine/bus/device-bus.ts';
 import { createWsDeviceBus, type WsDeviceBus } from '../../engine/bus/ws-device-bus.ts';
 import { generateSignedKeyPair } from '../../engine/crypto/signed-key.ts';
-import type { EmbeddedDeviceBundle } from '../../engine/devices/device-bundle.ts';
+import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import {
   startStorageDevice,
   type RunningStorageDevice,
@@ -93,7 +93,7 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'privicore-device-'));
 }
 
-function bundleFor(url: string, device: { token: string; deviceId: string }): EmbeddedDeviceBundle {
+function bundleFor(url: string, device: { token: string; deviceId: string }): DeviceBundle {
   return {
     deviceIdentifier: device.deviceId,
     engine: {
@@ -698,8 +698,9 @@ describe('embedded device bus with a real storage device', () => {
     );
     const badBundle = await run(['--config', amqp, '--dir', tempDir()]);
     expect(badBundle.code).toBe(2);
+    // An amqp bus without the device's broker credentials cannot be reached.
     expect(badBundle.stderr.trim().split('\n')).toEqual([
-      expect.stringContaining('not supported by this runtime yet'),
+      expect.stringContaining('bus.url must be an amqp(s) URL with the device’s user and password'),
     ]);
 
     const refused = join(tempDir(), 'refused.json');

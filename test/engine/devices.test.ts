@@ -7,6 +7,7 @@ import {
   signPublicKey,
 } from '../../engine/crypto/signed-key.ts';
 import { parseDeviceBundle } from '../../engine/devices/device-bundle.ts';
+import { expectedBundleBus } from '../support/backend.ts';
 import { TestChannel } from '../support/channel.ts';
 import { startTestEngine } from '../support/engine.ts';
 import { wire, type Wire } from '../support/http.ts';
@@ -248,17 +249,10 @@ describe('configuration bundle', () => {
     );
     expect(first.status).toBe(200);
     const bundle = parseDeviceBundle(first.body);
-    const wsBase = engine.apiUrl.replace(/^http/, 'ws');
     expect(first.body).toEqual({
       deviceIdentifier: deviceId,
       engine: { apiUrl: engine.apiUrl, wsUrl: engine.wsUrl },
-      bus: {
-        kind: 'embedded',
-        url: `${wsBase}/device-bus`,
-        exchange: null,
-        queue: null,
-        routingKey: null,
-      },
+      bus: await expectedBundleBus(engine, deviceId),
       deviceToken: expect.stringMatching(/^T-[A-Za-z0-9_-]{43}$/),
       deviceTokenExpiresAt: expect.stringMatching(ISO),
       keys: { public: expect.any(String), private: expect.stringMatching(/^[0-9a-f]{64}$/) },

@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDeviceBundle } from '../../engine/devices/device-bundle.ts';
+import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import { TestChannel } from '../support/channel.ts';
 import {
   decrypt,
@@ -42,7 +42,7 @@ let channel: TestChannel;
 interface Device {
   name: string;
   deviceId: string;
-  bundle: EmbeddedDeviceBundle;
+  bundle: DeviceBundle;
   process: StorageDeviceProcess;
 }
 const devices: Device[] = [];

@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EmbeddedDeviceBundle } from '../../engine/devices/device-bundle.ts';
+import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import { TestChannel } from '../support/channel.ts';
 import { requestDownload, storeInline } from '../support/data-tokens.ts';
 import { startTestEngine, tempDir } from '../support/engine.ts';
@@ -22,7 +22,7 @@ import {
 
 interface Device {
   id: string;
-  bundle: EmbeddedDeviceBundle;
+  bundle: DeviceBundle;
   dir: string;
   runtime?: Awaited<ReturnType<typeof startDevice>>;
 }

@@ -2,6 +2,7 @@
 // so it must reach nothing but the device bus and its own token; a paired computer's token acts
 // as the owner but cannot mint credentials or change the password; and a removed device's token
 // dies everywhere at once.
+import amqp from 'amqplib';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEngineFrame, encodeFrame } from '../../engine/bus/bus-frames.ts';
@@ -130,6 +131,22 @@ describe('a storage device token', () => {
     const { deviceId, bundle } = await addStorageDevice(api, profile.token, 'Busy NAS');
     const device = await startDevice(bundle);
     await awaitStorage(api, profile.token, deviceId, (d) => d.online);
+
+    if (bundle.bus.kind === 'amqp') {
+      // On RabbitMQ the device's queue is its slot and the broker gives it to one consumer: even
+      // with the bundle's broker credentials a second connection cannot take it.
+      const intruder = await amqp.connect(bundle.bus.url);
+      const channel = await intruder.createChannel();
+      channel.on('error', () => undefined);
+      await expect(
+        channel.consume(bundle.bus.queue, () => undefined, { exclusive: true }),
+      ).rejects.toThrow(/exclusive use/);
+      await intruder.close().catch(() => undefined);
+      expect(device.connected).toBe(true);
+      await awaitStorage(api, profile.token, deviceId, (d) => d.online);
+      await device.stop();
+      return;
+    }
 
     // Another live token of the same device, as someone who copied the bundle's token would hold.
     const intruder = new WebSocket(bundle.bus.url);

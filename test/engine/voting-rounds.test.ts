@@ -153,7 +153,11 @@ describe('generated vote sequences', () => {
           expectedStatus = round < maxAttempts ? 'pending' : 'expired';
           if (expectedStatus === 'pending') round++;
         } else expectedStatus = ended!;
-        const after = await awaitPool(poolId, (p) => p.status !== 'pending' || p.round === round);
+        // A deadline applies after the clock moved, not before the next read: wait for the
+        // round to end (the next round, or the pool's end) rather than read it at once.
+        const after = await awaitPool(poolId, (p) =>
+          expectedStatus === 'pending' ? p.round === round : p.status !== 'pending',
+        );
         expect(after.status, label).toBe(expectedStatus);
         expect(after.round, label).toBe(round);
       }

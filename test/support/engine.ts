@@ -5,13 +5,17 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLogger } from '../../engine/log.ts';
 import type { EngineOptions, RunningEngine } from '../../engine/server.ts';
+import { backendOptions, backendProcessOptions } from './backend.ts';
 import { compiledServer, ENGINE_MAIN, ROOT } from './compiled.ts';
 
 export function tempDir(prefix = 'privicore-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** The compiled engine in the test process on 127.0.0.1 port 0 with a temp data dir. */
+/**
+ * The compiled engine in the test process on 127.0.0.1 port 0 with a temp data dir, on this
+ * run's backend (backend.ts): SQLite and the embedded bus, or PostgreSQL and RabbitMQ.
+ */
 export async function startTestEngine(
   options: Partial<EngineOptions> = {},
 ): Promise<RunningEngine & { dataDir: string }> {
@@ -19,6 +23,7 @@ export async function startTestEngine(
   const engine = await compiledServer.startEngine({
     port: 0,
     log: createLogger('silent'),
+    ...(await backendOptions(dataDir, options)),
     ...options,
     dataDir,
   });
@@ -40,14 +45,16 @@ export interface EngineProcess {
 export async function spawnEngine(
   dataDir: string,
   extraArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
 ): Promise<EngineProcess> {
+  const backend = await backendProcessOptions(dataDir);
   const child = spawn(
     process.execPath,
-    [ENGINE_MAIN, '--data-dir', dataDir, '--port', '0', ...extraArgs],
+    [ENGINE_MAIN, '--data-dir', dataDir, '--port', '0', ...backend.args, ...extraArgs],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, PRIVICORE_LOG_LEVEL: 'info' },
+      env: { ...process.env, PRIVICORE_LOG_LEVEL: 'info', ...backend.env, ...extraEnv },
     },
   );
   let errText = '';

@@ -2,10 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import {
-  parseDeviceBundle,
-  type EmbeddedDeviceBundle,
-} from '../../engine/devices/device-bundle.ts';
+import { parseDeviceBundle, type DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
 import { createLogger } from '../../engine/log.ts';
 import { compiledStorageDevice } from './compiled.ts';
@@ -46,7 +43,7 @@ export async function addStorageDevice(
   api: Wire,
   token: string,
   deviceName = 'Test NAS',
-): Promise<{ deviceId: string; bundle: EmbeddedDeviceBundle }> {
+): Promise<{ deviceId: string; bundle: DeviceBundle }> {
   const deviceId = await requestDevice(api, token, deviceName);
   if (
     (await runCommand(api, '/device/approve-device', { deviceIdentifier: deviceId }, token))
@@ -106,7 +103,7 @@ export async function awaitStorage(
 
 /** The compiled storage device runtime in the test process, connected. */
 export async function startDevice(
-  bundle: EmbeddedDeviceBundle,
+  bundle: DeviceBundle,
   dir = tempDir('privicore-storage-'),
 ): Promise<RunningStorageDevice & { dir: string }> {
   const device = await compiledStorageDevice.startStorageDevice({
@@ -130,7 +127,7 @@ export class StorageDeviceProcess {
   ) {}
 
   static async spawn(
-    bundle: EmbeddedDeviceBundle,
+    bundle: DeviceBundle,
     dir = tempDir('privicore-storage-'),
   ): Promise<StorageDeviceProcess> {
     const config = join(tempDir('privicore-bundle-'), 'bundle.json');

@@ -63,17 +63,27 @@ describe('parseDeviceBundle', () => {
     ]);
   });
 
-  it('says amqp is not supported by this runtime yet', () => {
+  it('takes an amqp bus with the device’s broker credentials, exchange, queue and routing key', () => {
     const amqp = {
       kind: 'amqp',
-      url: 'amqps://mq.example',
-      exchange: 'x',
-      queue: 'q',
-      routingKey: 'r',
+      url: 'amqps://privicore-device-1:secret@mq.example/%2F',
+      exchange: 'privicore.engine',
+      queue: 'privicore.device.1',
+      routingKey: 'device',
     };
-    expect(() => parseDeviceBundle(bundle({ bus: amqp }))).toThrow(
-      /bus\.kind "amqp" \(RabbitMQ\) is not supported by this runtime yet/,
-    );
+    expect(parseDeviceBundle(bundle({ bus: amqp })).bus).toEqual(amqp);
+    expect(
+      problemsOf(
+        bundle({
+          bus: { kind: 'amqp', url: 'amqps://mq.example', exchange: '', queue: 7 },
+        }),
+      ),
+    ).toEqual([
+      'bus.url must be an amqp(s) URL with the device’s user and password for the amqp bus',
+      'bus.exchange must be a name of 1–255 printable characters for the amqp bus',
+      'bus.queue must be a name of 1–255 printable characters for the amqp bus',
+      'bus.routingKey must be a name of 1–255 printable characters for the amqp bus',
+    ]);
   });
 
   it('rejects a bus without a WebSocket URL, unknown kinds, non-JSON and non-objects', () => {
