@@ -2,12 +2,11 @@
 // (storage-device-thread.ts ↔ storage-device-worker.ts). Each device has a key chosen by the
 // main thread; the bundle crosses by structured clone and never touches a file or a log.
 
-import type { EmbeddedDeviceBundle } from './device-bundle.ts';
+import type { DeviceBundle } from './device-bundle.ts';
 import type { StorageDeviceState } from './storage-device.ts';
 
 export type ToDeviceThread =
-  | { op: 'start'; key: number; bundle: EmbeddedDeviceBundle; dir: string }
-  | { op: 'stop'; key: number };
+  { op: 'start'; key: number; bundle: DeviceBundle; dir: string } | { op: 'stop'; key: number };
 
 export type FromDeviceThread =
   | { op: 'started'; key: number }

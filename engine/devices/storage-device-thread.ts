@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
 import { PinMismatchError } from '../tls/pinned-agent.ts';
-import type { EmbeddedDeviceBundle } from './device-bundle.ts';
+import type { DeviceBundle } from './device-bundle.ts';
 import type {
   DeviceThreadData,
   FromDeviceThread,
@@ -87,7 +87,7 @@ export class StorageDeviceThread {
   }
 
   /** Starts one device on the thread; resolves once it runs (and is connecting). */
-  async startDevice(bundle: EmbeddedDeviceBundle, dir: string): Promise<RunningStorageDevice> {
+  async startDevice(bundle: DeviceBundle, dir: string): Promise<RunningStorageDevice> {
     if (this.exited) throw new Error('the storage-device thread has stopped');
     const key = this.nextKey++;
     const handle = this.handle(key, bundle.deviceIdentifier);
