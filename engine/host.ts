@@ -42,6 +42,11 @@ export interface EmbeddedEngineOptions {
    * ensureLocalStorage or addLocalStorage starts them.
    */
   startLocalStorage?: boolean;
+  /**
+   * The device thread's entry point; default: the one beside the build (storage-device-thread.ts).
+   * For tests and diagnostics: an entry that cannot load shows the fallback below.
+   */
+  deviceWorkerUrl?: URL;
 }
 
 export interface LocalStorageDevice {
@@ -130,10 +135,24 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     if (!bundle) return undefined;
     const dir = absolute(entry.dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    deviceThread ??= StorageDeviceThread.start(log) ?? null;
-    const device = deviceThread
-      ? await deviceThread.startDevice(bundle, dir)
-      : await startStorageDevice({ bundle, dir, log });
+    deviceThread ??= StorageDeviceThread.start(log, options.deviceWorkerUrl) ?? null;
+    let device: RunningStorageDevice | undefined;
+    if (deviceThread) {
+      try {
+        device = await deviceThread.startDevice(bundle, dir);
+      } catch (error) {
+        // A device that fails on a live thread fails for its own reason (its folder, its lock).
+        // A thread that could not run at all (its entry point did not load, e.g. from a packed
+        // archive) must not leave the vault without storage: the devices run on this thread.
+        if (deviceThread.alive) throw error;
+        log.warn(
+          { err: error },
+          'the storage-device thread could not run; local storage devices run on the engine thread',
+        );
+        deviceThread = null;
+      }
+    }
+    device ??= await startStorageDevice({ bundle, dir, log });
     running.set(entry.deviceIdentifier, { device, entry });
     return device;
   }

@@ -76,8 +76,11 @@ export class StorageDeviceThread {
    * PRIVICORE_DEVICE_THREAD=0 asks for the devices on the engine's thread (to compare, or to
    * rule the thread out when diagnosing).
    */
-  static start(log: Logger): StorageDeviceThread | undefined {
-    const url = process.env['PRIVICORE_DEVICE_THREAD'] === '0' ? undefined : deviceWorkerUrl();
+  static start(
+    log: Logger,
+    entry: URL | undefined = deviceWorkerUrl(),
+  ): StorageDeviceThread | undefined {
+    const url = process.env['PRIVICORE_DEVICE_THREAD'] === '0' ? undefined : entry;
     if (!url) return undefined;
     const data: DeviceThreadData = { logLevel: log.level };
     const worker = url.pathname.endsWith('.ts')
@@ -96,6 +99,11 @@ export class StorageDeviceThread {
     this.post({ op: 'start', key, bundle, dir });
     await started;
     return handle.device;
+  }
+
+  /** False once the thread has ended (its entry point failed to load, it crashed, or close). */
+  get alive(): boolean {
+    return !this.exited;
   }
 
   /** Ends the thread; the devices must have been stopped first (what is left is stopped now). */
