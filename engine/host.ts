@@ -14,6 +14,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Caller } from './domain/authorization.ts';
 import { downloadDeviceConfiguration } from './domain/device.ts';
 import { startStorageDevice, type RunningStorageDevice } from './devices/storage-device.ts';
+import { StorageDeviceThread } from './devices/storage-device-thread.ts';
 import { createLogger, type Logger } from './log.ts';
 import { acquireLock, inUse } from './lock-file.ts';
 import { startEngine, type RunningEngine } from './server.ts';
@@ -41,6 +42,11 @@ export interface EmbeddedEngineOptions {
    * ensureLocalStorage or addLocalStorage starts them.
    */
   startLocalStorage?: boolean;
+  /**
+   * The device thread's entry point; default: the one beside the build (storage-device-thread.ts).
+   * For tests and diagnostics: an entry that cannot load shows the fallback below.
+   */
+  deviceWorkerUrl?: URL;
 }
 
 export interface LocalStorageDevice {
@@ -116,6 +122,9 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     { device: RunningStorageDevice; entry: HostRecord['devices'][number] }
   >();
   let stopping: Promise<void> | undefined;
+  // The devices run on a thread of their own (storage-device-thread.ts), started with the first
+  // one; null: this build has none, and they run on this thread.
+  let deviceThread: StorageDeviceThread | null | undefined;
 
   const absolute = (dir: string) => (isAbsolute(dir) ? dir : join(dataDir, dir));
 
@@ -126,7 +135,24 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     if (!bundle) return undefined;
     const dir = absolute(entry.dir);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const device = await startStorageDevice({ bundle, dir, log });
+    deviceThread ??= StorageDeviceThread.start(log, options.deviceWorkerUrl) ?? null;
+    let device: RunningStorageDevice | undefined;
+    if (deviceThread) {
+      try {
+        device = await deviceThread.startDevice(bundle, dir);
+      } catch (error) {
+        // A device that fails on a live thread fails for its own reason (its folder, its lock).
+        // A thread that could not run at all (its entry point did not load, e.g. from a packed
+        // archive) must not leave the vault without storage: the devices run on this thread.
+        if (deviceThread.alive) throw error;
+        log.warn(
+          { err: error },
+          'the storage-device thread could not run; local storage devices run on the engine thread',
+        );
+        deviceThread = null;
+      }
+    }
+    device ??= await startStorageDevice({ bundle, dir, log });
     running.set(entry.deviceIdentifier, { device, entry });
     return device;
   }
@@ -188,6 +214,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       await recordedLaunch;
     } catch (error) {
       await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
+      await deviceThread?.close();
       await engine.close();
       releaseLock();
       throw error;
@@ -251,6 +278,7 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       stopping ??= (async () => {
         await Promise.allSettled([...running.values()].map((r) => r.device.stop()));
         running.clear();
+        await deviceThread?.close();
         await engine.close();
         releaseLock();
       })();

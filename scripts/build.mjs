@@ -7,11 +7,13 @@
 //           out/engine/main.mjs              the standalone engine (npm run engine)
 //           out/engine/storage-device.mjs    a storage device (npm run storage-device)
 //           out/engine/authenticator.mjs     the headless authenticator (npm run authenticator)
-//           out/lib/*.mjs                    engine/server.ts, engine/host.ts and the storage
-//                                            device runtime, for the tests to run the build
+//           out/engine/storage-device-worker.mjs  the embedded engine's storage-device thread
+//           out/lib/*.mjs                    engine/server.ts, engine/host.ts, the storage
+//                                            device runtime and its thread, for the tests to run
+//                                            the build
 //         with shared code in out/chunks/ (code splitting: `--version` loads no engine code).
-//   app   the desktop app: out/main/ (main process, engine utility process), out/preload/ and
-//         out/renderer/ (Vite).
+//   app   the desktop app: out/main/ (main process, engine utility process and its storage-device
+//         thread), out/preload/ and out/renderer/ (Vite).
 //
 //   node scripts/build.mjs [node|app …] [--if-stale]
 //
@@ -136,9 +138,11 @@ async function buildNode() {
       'engine/main': 'engine/main.ts',
       'engine/storage-device': 'engine/devices/storage-device-main.ts',
       'engine/authenticator': 'engine/devices/authenticator-main.ts',
+      'engine/storage-device-worker': 'engine/devices/storage-device-worker.ts',
       'lib/engine-server': 'engine/server.ts',
       'lib/engine-host': 'engine/host.ts',
       'lib/storage-device': 'engine/devices/storage-device.ts',
+      'lib/storage-device-thread': 'engine/devices/storage-device-thread.ts',
     },
     outdir: 'out',
     outExtension: { '.js': '.mjs' },
@@ -157,7 +161,12 @@ async function buildApp() {
   const appCommon = { ...common, external: ['electron', ...NATIVE] };
   const main = await esbuild({
     ...appCommon,
-    entryPoints: { 'main/index': 'main/main.ts', 'main/engine-process': 'main/engine-process.ts' },
+    entryPoints: {
+      'main/index': 'main/main.ts',
+      'main/engine-process': 'main/engine-process.ts',
+      // The engine process's storage-device thread (engine/devices/storage-device-thread.ts).
+      'main/storage-device-worker': 'engine/devices/storage-device-worker.ts',
+    },
     outdir: 'out',
     outExtension: { '.js': '.mjs' },
     format: 'esm',

@@ -2,8 +2,9 @@
 // CLI start it.
 
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listStorageDevices } from '../../client/endpoints/storage.ts';
 import { HttpClient } from '../../client/http.ts';
@@ -130,5 +131,19 @@ describe('startEmbeddedEngine', () => {
     thirdHttp.close();
     again.session.close();
     await third.stop();
+
+    // A device thread whose entry point cannot load (as from a packed archive): the devices run
+    // on the engine's thread instead, and the vault keeps its storage.
+    const broken = join(dir, 'broken-worker.mjs');
+    await writeFile(broken, "throw new Error('this entry point cannot load');\n");
+    const fourth = await compiledHost.startEmbeddedEngine({
+      dataDir,
+      logLevel: 'silent',
+      deviceWorkerUrl: pathToFileURL(broken),
+    });
+    expect(fourth.localStorage(user.profileId).map((d) => [d.deviceIdentifier, d.state])).toEqual(
+      created.map((d) => [d.deviceIdentifier, 'connected']),
+    );
+    await fourth.stop();
   });
 });

@@ -20,5 +20,8 @@ async function load<T>(entry: string): Promise<T> {
 export const compiledServer =
   await load<typeof import('../../engine/server.ts')>('engine-server.mjs');
 export const compiledHost = await load<typeof import('../../engine/host.ts')>('engine-host.mjs');
+export const compiledDeviceThread = await load<
+  typeof import('../../engine/devices/storage-device-thread.ts')
+>('storage-device-thread.mjs');
 export const compiledStorageDevice =
   await load<typeof import('../../engine/devices/storage-device.ts')>('storage-device.mjs');
