@@ -13,7 +13,7 @@ import {
 import { proveSlot } from '../bus/slot-proof.ts';
 import { isId } from '../ids.ts';
 import { createLogger, type Logger } from '../log.ts';
-import type { DeviceBundle } from './device-bundle.ts';
+import { busUrlForLogs, type DeviceBundle } from './device-bundle.ts';
 import { PinMismatchError, PinnedAgent } from '../tls/pinned-agent.ts';
 
 /** As for a storage device (storage-device.ts): the last three states are final. */
@@ -243,7 +243,11 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
       if (halting) return;
       if (pinMismatch) {
         log.error(
-          { expected: pinMismatch.expected, actual: pinMismatch.actual, url: bundle.bus.url },
+          {
+            expected: pinMismatch.expected,
+            actual: pinMismatch.actual,
+            url: busUrlForLogs(bundle.bus.url),
+          },
           'the engine presented a TLS certificate other than the pinned one; nothing was sent, not reconnecting',
         );
         void halt('untrusted');
@@ -275,7 +279,7 @@ export function startAuthenticator(options: AuthenticatorOptions): RunningAuthen
     failures++;
     if (afterFailedAttempt && failures % WARN_EVERY_ATTEMPTS === 1) {
       log.warn(
-        { url: bundle.bus.url, attempt: failures, delayMs: delay, error: lastError },
+        { url: busUrlForLogs(bundle.bus.url), attempt: failures, delayMs: delay, error: lastError },
         'device bus unreachable; retrying',
       );
     }

@@ -189,3 +189,18 @@ function hasCredentials(url: string): boolean {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * A bus URL as logs may show it: where, never with what. An amqp bundle's URL carries the
+ * device's broker user and password (bus-socket.ts), which a log line must not repeat.
+ */
+export function busUrlForLogs(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}

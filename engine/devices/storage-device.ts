@@ -16,7 +16,7 @@ import {
 import { proveSlot } from '../bus/slot-proof.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { ChunkStore } from './chunk-store.ts';
-import type { DeviceBundle } from './device-bundle.ts';
+import { busUrlForLogs, type DeviceBundle } from './device-bundle.ts';
 import { PinMismatchError, PinnedAgent } from '../tls/pinned-agent.ts';
 
 /**
@@ -231,7 +231,11 @@ export async function startStorageDevice(
       if (halting) return;
       if (pinMismatch) {
         log.error(
-          { expected: pinMismatch.expected, actual: pinMismatch.actual, url: bundle.bus.url },
+          {
+            expected: pinMismatch.expected,
+            actual: pinMismatch.actual,
+            url: busUrlForLogs(bundle.bus.url),
+          },
           'the engine presented a TLS certificate other than the pinned one; nothing was sent, not reconnecting',
         );
         void halt('untrusted');
@@ -268,7 +272,7 @@ export async function startStorageDevice(
     failures++;
     if (afterFailedAttempt && failures % WARN_EVERY_ATTEMPTS === 1) {
       log.warn(
-        { url: bundle.bus.url, attempt: failures, delayMs: delay, error: lastError },
+        { url: busUrlForLogs(bundle.bus.url), attempt: failures, delayMs: delay, error: lastError },
         'device bus unreachable; retrying',
       );
     }
