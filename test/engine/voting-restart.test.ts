@@ -17,7 +17,12 @@ import {
 import { wire, type Wire } from '../support/http.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { commandId, createProfile, type TestProfile } from '../support/profiles.ts';
-import { addStorageDevice, requestDevice, startDevice } from '../support/storage-devices.ts';
+import {
+  addStorageDevice,
+  awaitStorage,
+  requestDevice,
+  startDevice,
+} from '../support/storage-devices.ts';
 
 /**
  * Contract §10–§12 durability: pools, ballots, held commands and round deadlines live in the
@@ -130,6 +135,9 @@ describe('an engine restart in the middle of a vote', () => {
   });
 
   it('keeps a held upload across a restart and completes it when the vote ends after it', async () => {
+    // The storage device comes back to the engine the test before restarted on its own backoff;
+    // an upload before that rightly fails with storage.unavailable (seen under load).
+    await awaitStorage(api, owner.token, device.deviceIdentifier, (d) => d.online);
     let profile = await joinedChannel(engine.wsUrl, owner.token);
     let phoneChannel = await joinedChannel(engine.wsUrl, phone.deviceToken);
     const reservation = await reserve(api, owner.token, { context: '/finance/q4', ttl: '1' });
