@@ -1,17 +1,13 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, inUse } from './lock-file.ts';
+import type { AccountsOptions } from './amqp/broker-accounts.ts';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Server as SecureServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { createHmac } from 'node:crypto';
 import { hostname } from 'node:os';
-import { amqpClusterLink } from './amqp/amqp-cluster-link.ts';
-import { amqpNames } from './amqp/amqp-names.ts';
-import { chooseBrokerAccounts, type AccountsOptions } from './amqp/broker-accounts.ts';
-import { NodeBroker } from './amqp/node-broker.ts';
-import { createAmqpDeviceBus } from './bus/amqp-device-bus.ts';
 import { verifySlotProof } from './bus/slot-proof.ts';
 import { createWsDeviceBus } from './bus/ws-device-bus.ts';
 import { ClusterHub } from './channel/cluster-hub.ts';
@@ -278,6 +274,21 @@ async function runEngineOn(
   let link = soloLink(node.incarnation);
   let started: (() => Promise<void>) | undefined;
   if (options.amqp) {
+    // RabbitMQ's client and the amqp bus load only for a node that uses them: a single engine
+    // (and the CLI's embedded one) starts and idles without them.
+    const [
+      { amqpClusterLink },
+      { amqpNames },
+      { chooseBrokerAccounts },
+      { NodeBroker },
+      { createAmqpDeviceBus },
+    ] = await Promise.all([
+      import('./amqp/amqp-cluster-link.ts'),
+      import('./amqp/amqp-names.ts'),
+      import('./amqp/broker-accounts.ts'),
+      import('./amqp/node-broker.ts'),
+      import('./bus/amqp-device-bus.ts'),
+    ]);
     const amqpUrl = new URL(options.amqp.url);
     const names = amqpNames(options.amqp.prefix);
     const vhost = decodeURIComponent(amqpUrl.pathname.slice(1)) || '/';

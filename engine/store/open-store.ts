@@ -1,5 +1,4 @@
 import type { Logger } from '../log.ts';
-import { openPostgresStore } from './postgres.ts';
 import { openSqliteStore } from './sqlite.ts';
 import type { Store } from './store.ts';
 
@@ -19,6 +18,8 @@ export async function openStore(options: {
   const url = new URL(options.databaseUrl);
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
     throw new Error(`--database-url must be a postgres:// URL, got ${url.protocol}//…`);
+  // PostgreSQL's client loads only for a node that uses it: SQLite engines start without it.
+  const { openPostgresStore } = await import('./postgres.ts');
   return {
     store: await openPostgresStore({ url: options.databaseUrl, log: options.log }),
     kind: 'postgres',
