@@ -82,10 +82,14 @@ export class NodeRun implements NodeIdentity {
     this.sweeps.push({ name, run });
   }
 
-  /** Runs the sweeps once and then after every heartbeat. */
+  /**
+   * Runs the sweeps once and then after every heartbeat. On an exclusive database (SQLite) once
+   * is all: no other process can leave work behind while this one runs, so an idle engine (the
+   * desktop app's, a laptop's) writes nothing every few seconds.
+   */
   async beat(): Promise<void> {
     await this.sweep();
-    this.schedule();
+    if (!this.options.exclusiveDatabase) this.schedule();
   }
 
   async stop(): Promise<void> {
