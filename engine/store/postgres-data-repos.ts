@@ -7,7 +7,7 @@ import type {
 } from './data-store.ts';
 import { foldFileName, fullFileName, naturalNameKey } from './file-name-keys.ts';
 import { all, one, type Sql } from './postgres-sql.ts';
-import { toBlob, toDataToken, toDownloadToken } from './sqlite-data-repos.ts';
+import { CHANGE_COLUMNS, toBlob, toDataToken, toDownloadToken } from './sqlite-data-repos.ts';
 import { json } from './sqlite-row.ts';
 
 // SQLite computes these in JavaScript inside its queries (sqlite-data-repos.ts registers
@@ -17,13 +17,6 @@ const SORT_COLUMNS = {
   fileName: 'name_key',
   size: 'plain_size',
 } as const;
-
-const CHANGE_COLUMNS: Record<keyof DataTokenChanges, string> = {
-  fileName: 'file_name',
-  extension: 'extension',
-  context: 'context',
-  path: 'path',
-};
 
 function nameColumns(fileName: string, extension: string | null): [string, string] {
   return [foldFileName(fullFileName(fileName, extension)), naturalNameKey(fileName, extension)];

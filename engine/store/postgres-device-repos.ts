@@ -1,6 +1,6 @@
 import type { DeviceChanges, DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
 import { all, one, type Sql } from './postgres-sql.ts';
-import { toDevice } from './sqlite-device-repos.ts';
+import { deviceValues, toDevice } from './sqlite-device-repos.ts';
 
 /** Column of each field update-able through DeviceRepo.update. */
 const DEVICE_COLUMNS: Record<keyof DeviceChanges, string> = {
@@ -20,22 +20,7 @@ function devices(sql: Sql): DeviceRepo {
         `INSERT INTO devices (id, profile_id, request_command_id, name, status, role, public_key, private_key_sealed, meta,
            created_at, approved_at, storage_since, authenticator_since, last_seen_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          d.id,
-          d.profileId,
-          d.requestCommandId,
-          d.name,
-          d.status,
-          d.role,
-          d.publicKey,
-          d.privateKeySealed,
-          JSON.stringify(d.meta),
-          d.createdAt,
-          d.approvedAt,
-          d.storageSince,
-          d.authenticatorSince,
-          d.lastSeenAt,
-        ],
+        deviceValues(d),
       )),
     byId: (id) => one(sql, toDevice, 'SELECT * FROM devices WHERE id = $1', [id]),
     byRequestCommand: (profileId, commandId) =>

@@ -5,7 +5,7 @@ import { createPostgresDirectoryRepos } from './postgres-directory-repos.ts';
 import { createPostgresOAuthRepos } from './postgres-oauth-repos.ts';
 import { all, one, placeholders, type Sql } from './postgres-sql.ts';
 import { createPostgresVotingRepos } from './postgres-voting-repos.ts';
-import { toCommand, toProfile, toQrToken, toToken } from './sqlite-repos.ts';
+import { commandValues, toCommand, toProfile, toQrToken, toToken } from './sqlite-repos.ts';
 import { json } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
 import type {
@@ -97,18 +97,7 @@ function commands(sql: Sql): CommandRepo {
     insert: async (c) =>
       void (await sql.changes(
         'INSERT INTO commands (id, kind, profile_id, status, reason, payload, grant_id, owner, created_at, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-        [
-          c.id,
-          c.kind,
-          c.profileId,
-          c.status,
-          c.reason,
-          json(c.payload),
-          c.grantId ?? null,
-          c.owner ?? null,
-          c.createdAt,
-          c.completedAt,
-        ],
+        commandValues(c),
       )),
     byId: (id) => one(sql, toCommand, 'SELECT * FROM commands WHERE id = $1', [id]),
     finish: async (id, status, reason, at) =>

@@ -1,6 +1,13 @@
 import { all, one, type Sql } from './postgres-sql.ts';
 import { json } from './sqlite-row.ts';
-import { toBallot, toConfiguration, toHold, toPolicy, toPool } from './sqlite-voting-repos.ts';
+import {
+  poolValues,
+  toBallot,
+  toConfiguration,
+  toHold,
+  toPolicy,
+  toPool,
+} from './sqlite-voting-repos.ts';
 import type {
   BallotRepo,
   CommandHoldRepo,
@@ -172,25 +179,7 @@ function pools(sql: Sql): PoolRepo {
         `INSERT INTO pools (id, profile_id, status, strategy, percentage_required, quorum_size, max_attempts, time_limit, round,
            subject, context, device_ids, command_id, policy_id, created_at, expires_at, resolved_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-        [
-          p.id,
-          p.profileId,
-          p.status,
-          p.strategy,
-          p.percentageRequired,
-          p.quorumSize,
-          p.maxAttempts,
-          p.timeLimit,
-          p.round,
-          p.subject,
-          p.context,
-          JSON.stringify(p.deviceIds),
-          p.commandId,
-          p.policyId,
-          p.createdAt,
-          p.expiresAt,
-          p.resolvedAt,
-        ],
+        poolValues(p),
       )),
     byId: (id) => one(sql, toPool, 'SELECT * FROM pools WHERE id = $1', [id]),
     update: async (id, changes) => {

@@ -55,7 +55,8 @@ const SORT_COLUMNS = {
   size: 'plain_size',
 } as const;
 
-const CHANGE_COLUMNS: Record<keyof DataTokenChanges, string> = {
+/** The column each changeable field of a data token is kept in (PostgreSQL's store too). */
+export const CHANGE_COLUMNS: Record<keyof DataTokenChanges, string> = {
   fileName: 'file_name',
   extension: 'extension',
   context: 'context',

@@ -9,6 +9,24 @@ import type {
 import type { Sync } from './store.ts';
 import { parsed, type Row } from './sqlite-row.ts';
 
+/** A device's values in the order of the devices INSERT (both dialects: PostgreSQL's store too). */
+export const deviceValues = (d: DeviceRecord): unknown[] => [
+  d.id,
+  d.profileId,
+  d.requestCommandId,
+  d.name,
+  d.status,
+  d.role,
+  d.publicKey,
+  d.privateKeySealed,
+  JSON.stringify(d.meta),
+  d.createdAt,
+  d.approvedAt,
+  d.storageSince,
+  d.authenticatorSince,
+  d.lastSeenAt,
+];
+
 export const toDevice = (row: Row): DeviceRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
@@ -59,23 +77,7 @@ function devices(db: Database.Database): Sync<DeviceRepo> {
   const remove = db.prepare('DELETE FROM devices WHERE id = ?');
   const seen = db.prepare('UPDATE devices SET last_seen_at = ? WHERE id = ?');
   return {
-    insert: (d) =>
-      void insert.run(
-        d.id,
-        d.profileId,
-        d.requestCommandId,
-        d.name,
-        d.status,
-        d.role,
-        d.publicKey,
-        d.privateKeySealed,
-        JSON.stringify(d.meta),
-        d.createdAt,
-        d.approvedAt,
-        d.storageSince,
-        d.authenticatorSince,
-        d.lastSeenAt,
-      ),
+    insert: (d) => void insert.run(...deviceValues(d)),
     byId: (id) => {
       const row = byId.get(id) as Row | undefined;
       return row && toDevice(row);

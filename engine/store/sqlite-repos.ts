@@ -41,6 +41,20 @@ export const toToken = (row: Row): TokenRecord => ({
   issuedBy: (row.issued_by as string | null) ?? null,
 });
 
+/** A command's values in the order of the commands INSERT (both dialects: PostgreSQL's store too). */
+export const commandValues = (c: CommandRecord): unknown[] => [
+  c.id,
+  c.kind,
+  c.profileId,
+  c.status,
+  c.reason,
+  json(c.payload),
+  c.grantId ?? null,
+  c.owner ?? null,
+  c.createdAt,
+  c.completedAt,
+];
+
 export const toCommand = (row: Row): CommandRecord => ({
   id: row.id as string,
   kind: row.kind as string,
@@ -167,19 +181,7 @@ function commands(db: Database.Database): Sync<CommandRepo> {
   );
   const setOwner = db.prepare('UPDATE commands SET owner = ? WHERE id = ?');
   return {
-    insert: (c) =>
-      void insert.run(
-        c.id,
-        c.kind,
-        c.profileId,
-        c.status,
-        c.reason,
-        json(c.payload),
-        c.grantId ?? null,
-        c.owner ?? null,
-        c.createdAt,
-        c.completedAt,
-      ),
+    insert: (c) => void insert.run(...commandValues(c)),
     byId: (id) => {
       const row = byId.get(id) as Row | undefined;
       return row && toCommand(row);

@@ -43,6 +43,27 @@ export const toPolicy = (row: Row): PolicyRecord => ({
   updatedAt: row.updated_at as number,
 });
 
+/** A pool's values in the order of the pools INSERT (both dialects: PostgreSQL's store too). */
+export const poolValues = (p: PoolRecord): unknown[] => [
+  p.id,
+  p.profileId,
+  p.status,
+  p.strategy,
+  p.percentageRequired,
+  p.quorumSize,
+  p.maxAttempts,
+  p.timeLimit,
+  p.round,
+  p.subject,
+  p.context,
+  JSON.stringify(p.deviceIds),
+  p.commandId,
+  p.policyId,
+  p.createdAt,
+  p.expiresAt,
+  p.resolvedAt,
+];
+
 export const toPool = (row: Row): PoolRecord => ({
   id: row.id as string,
   profileId: row.profile_id as string,
@@ -242,26 +263,7 @@ function pools(db: Database.Database): Sync<PoolRepo> {
        AND EXISTS (SELECT 1 FROM json_each(pools.device_ids) WHERE value = ?) ORDER BY created_at, id`,
   );
   return {
-    insert: (p) =>
-      void insert.run(
-        p.id,
-        p.profileId,
-        p.status,
-        p.strategy,
-        p.percentageRequired,
-        p.quorumSize,
-        p.maxAttempts,
-        p.timeLimit,
-        p.round,
-        p.subject,
-        p.context,
-        JSON.stringify(p.deviceIds),
-        p.commandId,
-        p.policyId,
-        p.createdAt,
-        p.expiresAt,
-        p.resolvedAt,
-      ),
+    insert: (p) => void insert.run(...poolValues(p)),
     byId: (id) => one(byId, toPool, id),
     update: (id, changes) => {
       const fields = (Object.keys(changes) as (keyof PoolChanges)[]).filter(
