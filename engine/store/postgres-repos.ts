@@ -6,7 +6,6 @@ import { createPostgresOAuthRepos } from './postgres-oauth-repos.ts';
 import { all, one, placeholders, type Sql } from './postgres-sql.ts';
 import { createPostgresVotingRepos } from './postgres-voting-repos.ts';
 import { commandValues, toCommand, toProfile, toQrToken, toToken } from './sqlite-repos.ts';
-import { json } from './sqlite-row.ts';
 import { usernameKey } from './username-key.ts';
 import type {
   AuthFailureRepo,
