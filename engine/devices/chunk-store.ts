@@ -4,25 +4,31 @@ import { join } from 'node:path';
 import { isId } from '../ids.ts';
 import { acquireLock } from '../lock-file.ts';
 import type { Logger } from '../log.ts';
+import { PACK_NAME } from './chunk-pack.ts';
+import { ItemPack } from './item-pack.ts';
 
 /*
  * The at-rest store of one storage device folder:
  *   <dir>/at-rest.key                     the 32-byte AES-256-GCM key as 64 hex characters, mode 0600
  *   <dir>/lock                            the runtime that has the folder open (lock-file.ts)
- *   <dir>/chunks/<itemId>/<index>.chunk   [12-byte IV][ciphertext][16-byte GCM tag]
- * with additional data "privicore-chunk/<itemId>/<index>" (UTF-8), so a chunk file copied under
- * another name fails its tag instead of serving the wrong bytes. The chunks are already
- * engine-sealed envelopes; this layer keeps a stolen disk from even showing which envelope is
- * which, and detects bit rot.
+ *   <dir>/chunks/<itemId>/chunks.pack     the item's chunks, appended (chunk-pack.ts)
+ *   <dir>/chunks/<itemId>/<index>.chunk   a chunk of the first layout, still read (see below)
+ * Each chunk is sealed as [12-byte IV][ciphertext][16-byte GCM tag] with additional data
+ * "privicore-chunk/<itemId>/<index>" (UTF-8), so sealed bytes moved to another item or index fail
+ * their tag instead of serving the wrong bytes. The chunks are already engine-sealed envelopes;
+ * this layer keeps a stolen disk from even showing which envelope is which, and detects bit rot.
  *
- * Writes land in `.<index>.<hex>.tmp` beside their target, are fsynced, renamed into place and
- * the folder fsynced, so a crash leaves either the old state or the new chunk. A deferred write
- * (`sync: false`) skips both fsyncs: it is renamed into place unsynced, and flushItem later
- * fsyncs every chunk file of the item and the folders, after which the item is as durable as
- * with synced writes. A crash before that may leave a deferred chunk short or garbled; its GCM
- * tag then fails and it reads as missing, never as wrong bytes. Deleted items are
- * first renamed to `chunks/.deleting-<itemId>-<hex>`. Both kinds of leftovers are removed when
- * the store opens and never listed.
+ * A put appends a record to the item's pack; a synced put fsyncs the pack and, the first time,
+ * the folders that hold its name before it resolves. A deferred put (`sync: false`) skips the
+ * fsyncs, and flushItem later fsyncs the pack and the folders, after which the item is as durable
+ * as with synced puts. A crash can only tear the pack's last record: reads stop before it, the
+ * next append replaces it, and a damaged record fails its tag and reads as missing, never as
+ * wrong bytes. Deleted items are first renamed to `chunks/.deleting-<itemId>-<hex>`; those and
+ * the temporary files of the first layout are removed when the store opens and never listed.
+ *
+ * The first layout wrote one file per chunk (`.<index>.<hex>.tmp`, fsynced, renamed into
+ * place). Stores written by it open as they are: a chunk missing from the pack is looked for
+ * there, and new chunks of any item go to its pack.
  */
 
 const KEY_FILE = 'at-rest.key';
@@ -32,6 +38,10 @@ const TAG_BYTES = 16;
 const CHUNK_NAME = /^\d+\.chunk$/;
 const TEMP_NAME = /^\..*\.tmp$/;
 const DELETING_PREFIX = '.deleting-';
+/** Item packs whose record index is kept in memory; idle ones beyond this are forgotten. */
+const CACHED_PACKS = 256;
+/** Item packs open for writing at once; the least recently used beyond this is closed. */
+const OPEN_WRITERS = 32;
 /** Folders read at once while listing, so a large store does not open thousands of handles. */
 const LIST_CONCURRENCY = 64;
 /** Files fsynced at once by a flush: enough to let the file system batch its journal commits. */
@@ -51,6 +61,8 @@ export class ChunkStore {
   private readonly chunksDir: string;
   /** Item folders a deferred put created whose name is not yet durable in chunksDir. */
   private readonly unsyncedFolders = new Set<string>();
+  /** Item id → its pack, least recently used first. */
+  private readonly packs = new Map<string, ItemPack>();
   private closed = false;
 
   private constructor(
@@ -86,8 +98,8 @@ export class ChunkStore {
   }
 
   /**
-   * Resolves once the chunk is durable: fsynced, renamed into place, folder fsynced. With
-   * `sync: false`, once it is renamed into place; flushItem makes it durable.
+   * Resolves once the chunk is durable: appended to the item's pack, fsynced, and its folders
+   * fsynced when new. With `sync: false`, once it is appended; flushItem makes it durable.
    */
   async put(
     itemId: string,
@@ -98,35 +110,30 @@ export class ChunkStore {
     const sync = options.sync ?? true;
     const folder = this.itemFolder(itemId);
     checkIndex(index);
-    if (await mkdir(folder, { recursive: true, mode: 0o700 })) this.unsyncedFolders.add(itemId);
-    if (sync && this.unsyncedFolders.delete(itemId)) await syncFolder(this.chunksDir);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(additionalData(itemId, index));
     // GCM's final() yields no bytes; the parts go out in one writev rather than one more copy.
     const sealed = cipher.update(chunk);
     cipher.final();
-    const parts = [iv, sealed, cipher.getAuthTag()];
-    const length = IV_BYTES + sealed.length + TAG_BYTES;
-
-    const temp = join(folder, `.${index}.${randomBytes(6).toString('hex')}.tmp`);
-    try {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        const { bytesWritten } = await handle.writev(parts);
-        // writev may stop short like write; the rest goes from where it stopped.
-        if (bytesWritten < length)
-          await handle.writeFile(Buffer.concat(parts).subarray(bytesWritten));
-        if (sync) await handle.sync();
-      } finally {
-        await handle.close();
+    const pack = this.pack(itemId, folder);
+    await pack.append(
+      index,
+      [iv, sealed, cipher.getAuthTag()],
+      IV_BYTES + sealed.length + TAG_BYTES,
+      sync,
+      async () => {
+        if (await mkdir(folder, { recursive: true, mode: 0o700 })) this.unsyncedFolders.add(itemId);
+      },
+    );
+    if (sync) {
+      if (!pack.nameDurable) {
+        await syncFolder(folder);
+        pack.nameDurable = true;
       }
-      await rename(temp, join(folder, `${index}.chunk`));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      if (this.unsyncedFolders.delete(itemId)) await syncFolder(this.chunksDir);
     }
-    if (sync) await syncFolder(folder);
+    this.limitWriters(pack);
   }
 
   /**
@@ -136,6 +143,8 @@ export class ChunkStore {
    */
   async flushItem(itemId: string): Promise<void> {
     const folder = this.itemFolder(itemId);
+    const pack = this.packs.get(itemId) ?? new ItemPack(join(folder, PACK_NAME));
+    await pack.flush();
     let names: string[];
     try {
       names = (await readdir(folder)).filter((name) => CHUNK_NAME.test(name));
@@ -143,6 +152,7 @@ export class ChunkStore {
       if (isMissing(error)) return;
       throw error;
     }
+    // Chunk files of the first layout, should an item from before hold unsynced ones.
     let next = 0;
     const worker = async () => {
       while (next < names.length) await syncFile(join(folder, names[next++]!));
@@ -151,22 +161,22 @@ export class ChunkStore {
     await syncFolder(folder);
     await syncFolder(this.chunksDir);
     this.unsyncedFolders.delete(itemId);
+    pack.nameDurable = true;
   }
 
   /** The chunk, or undefined when it is absent or fails its tag (logged, so bit rot shows). */
   async get(itemId: string, index: number): Promise<Buffer | undefined> {
-    const file = join(this.itemFolder(itemId), `${index}.chunk`);
+    const folder = this.itemFolder(itemId);
     checkIndex(index);
-    let bytes: Buffer;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      if (!isMissing(error)) throw error;
+    const pack = this.pack(itemId, folder);
+    const record = (await pack.records()).records.get(index);
+    const bytes = record ? await pack.read(record) : await readFirstLayoutChunk(folder, index);
+    if (!bytes) {
       this.log.debug({ itemId, index }, 'chunk not held');
       return undefined;
     }
     if (bytes.length < IV_BYTES + TAG_BYTES) {
-      this.log.warn({ itemId, index, file, bytes: bytes.length }, 'chunk file is truncated');
+      this.log.warn({ itemId, index, bytes: bytes.length }, 'stored chunk is truncated');
       return undefined;
     }
     try {
@@ -178,7 +188,7 @@ export class ChunkStore {
       decipher.final();
       return chunk;
     } catch {
-      this.log.warn({ itemId, index, file }, 'chunk failed its at-rest integrity check');
+      this.log.warn({ itemId, index, folder }, 'chunk failed its at-rest integrity check');
       return undefined;
     }
   }
@@ -186,6 +196,11 @@ export class ChunkStore {
   /** Removes every chunk of the item; an unknown item is already deleted. */
   async deleteItem(itemId: string): Promise<void> {
     const folder = this.itemFolder(itemId);
+    const pack = this.packs.get(itemId);
+    if (pack) {
+      this.packs.delete(itemId);
+      await pack.close();
+    }
     // The rename makes the delete atomic: a crash during rm leaves only a leftover, never a
     // half-deleted item that would still be listed.
     const doomed = join(
@@ -224,7 +239,44 @@ export class ChunkStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.unlock();
+    const packs = [...this.packs.values()];
+    this.packs.clear();
+    try {
+      await Promise.all(packs.map((pack) => pack.close()));
+    } finally {
+      this.unlock();
+    }
+  }
+
+  /** The item's pack, now the most recently used; forgets idle ones beyond CACHED_PACKS. */
+  private pack(itemId: string, folder: string): ItemPack {
+    let pack = this.packs.get(itemId);
+    if (pack) this.packs.delete(itemId);
+    else pack = new ItemPack(join(folder, PACK_NAME));
+    this.packs.set(itemId, pack);
+    if (this.packs.size > CACHED_PACKS) {
+      for (const [id, cached] of this.packs) {
+        if (this.packs.size <= CACHED_PACKS) break;
+        if (cached.idle) this.packs.delete(id);
+      }
+    }
+    return pack;
+  }
+
+  /** Closes the least recently used writers beyond OPEN_WRITERS (not `current`). */
+  private limitWriters(current: ItemPack): void {
+    let open = 0;
+    for (const pack of this.packs.values()) if (pack.writing) open++;
+    for (const pack of this.packs.values()) {
+      if (open <= OPEN_WRITERS) break;
+      if (pack === current || !pack.writing) continue;
+      open--;
+      pack
+        .close()
+        .catch((error: unknown) =>
+          this.log.warn({ err: error, file: pack.file }, 'closing an item pack failed'),
+        );
+    }
   }
 
   private itemFolder(itemId: string): string {
@@ -239,7 +291,7 @@ export class ChunkStore {
 
   private async holdsChunks(itemId: string): Promise<boolean> {
     try {
-      return (await readdir(join(this.chunksDir, itemId))).some((name) => CHUNK_NAME.test(name));
+      return (await readdir(join(this.chunksDir, itemId))).some(holdsChunk);
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
@@ -267,8 +319,8 @@ export class ChunkStore {
         await rm(join(path, name), { force: true });
         removed++;
       }
-      // A folder left empty by a crash between mkdir and the first rename.
-      if (!names.some((n) => CHUNK_NAME.test(n))) await rmdir(path).catch(() => undefined);
+      // A folder left empty by a crash between mkdir and the first write.
+      if (!names.some(holdsChunk)) await rmdir(path).catch(() => undefined);
     }
     return removed;
   }
@@ -276,6 +328,20 @@ export class ChunkStore {
 
 function additionalData(itemId: string, index: number): Buffer {
   return Buffer.from(`privicore-chunk/${itemId}/${index}`, 'utf8');
+}
+
+function holdsChunk(name: string): boolean {
+  return name === PACK_NAME || CHUNK_NAME.test(name);
+}
+
+/** A chunk file of the first layout, or undefined when there is none. */
+async function readFirstLayoutChunk(folder: string, index: number): Promise<Buffer | undefined> {
+  try {
+    return await readFile(join(folder, `${index}.chunk`));
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
 }
 
 function checkIndex(index: number): void {

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSealed, storedChunks } from '../support/chunk-packs.ts';
 import { tempDir } from '../support/engine.ts';
 import { signUpVaultUser, startVaultEngine, type VaultUser } from '../support/vault-engine.ts';
 
@@ -45,7 +46,7 @@ function gcmOpen(key: Buffer, iv: Buffer, body: Buffer, tag: Buffer, aad?: strin
   decipher.setAuthTag(tag);
   return Buffer.concat([decipher.update(body), decipher.final()]);
 }
-
+/** engine/devices/chunk-store.ts: [IV 12][ciphertext][tag 16], AAD privicore-chunk/<item>/<index>, in the item's pack. */
 /** engine/devices/chunk-store.ts: [IV 12][ciphertext][tag 16], AAD privicore-chunk/<item>/<index>. */
 function openAtRest(key: Buffer, itemId: string, index: number, file: Buffer): Buffer {
   return gcmOpen(
@@ -96,15 +97,17 @@ function payloadsIn(dir: string): Map<string, Buffer> {
   );
   const payloads = new Map<string, Buffer>();
   for (const itemId of readdirSync(join(dir, 'chunks')).filter((name) => !name.startsWith('.'))) {
-    const indices = readdirSync(join(dir, 'chunks', itemId))
-      .filter((name) => /^\d+\.chunk$/.test(name))
-      .map((name) => Number(name.split('.')[0]))
-      .sort((a, b) => a - b);
+    const held = storedChunks(join(dir, 'chunks', itemId));
+    const indices = [...held.keys()].sort((a, b) => a - b);
     expect(indices).toEqual(indices.map((_, i) => i));
-    const chunks = indices.map((index) => {
-      const file = readFileSync(join(dir, 'chunks', itemId, `${index}.chunk`));
-      return openEnvelope(envelopeKey, itemId, index, openAtRest(atRestKey, itemId, index, file));
-    });
+    const chunks = indices.map((index) =>
+      openEnvelope(
+        envelopeKey,
+        itemId,
+        index,
+        openAtRest(atRestKey, itemId, index, readSealed(held.get(index)!)),
+      ),
+    );
     payloads.set(itemId, Buffer.concat(chunks));
   }
   return payloads;
@@ -149,7 +152,7 @@ describe('what the storage devices hold', () => {
       ),
     );
     const files = filesUnder(engine.dir);
-    expect(files.some((file) => file.endsWith('.chunk'))).toBe(true);
+    expect(files.some((file) => file.endsWith('chunks.pack'))).toBe(true);
     expect(files.some((file) => file.endsWith('engine.sqlite'))).toBe(true);
     for (const file of files) {
       const bytes = readFileSync(file);

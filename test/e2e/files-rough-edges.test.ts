@@ -396,7 +396,7 @@ describe.each(SIZES)('Files and Storage at $width×$height', (size) => {
     await clearTransfers(page);
     const devices = await vault.app.localEngine()!.localStorage(vault.app.account().profileId);
     // long.bin is the item with the most chunks on every device.
-    const longest = (held: Map<string, string[]>) =>
+    const longest = (held: Map<string, number[]>) =>
       [...held].sort((a, b) => b[1].length - a[1].length)[0]![0];
     const item = longest(heldItems(devices[0]!.dir));
     const held = vault.gate!.holdDownloadAfter(256 * 1024);

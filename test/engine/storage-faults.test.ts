@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { get } from 'node:http';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import {
   reserve,
   storeInline,
 } from '../support/data-tokens.ts';
+import { readSealed, storedChunks, writeSealed, type StoredChunk } from '../support/chunk-packs.ts';
 import { startTestEngine } from '../support/engine.ts';
 import { wire, type Wire } from '../support/http.ts';
 import { awaitStatus, createProfile, type TestProfile } from '../support/profiles.ts';
@@ -132,16 +133,18 @@ async function retrieve(item: Stored): Promise<Buffer> {
   return got.bytes;
 }
 
-function chunkFile(device: Device, item: Stored, index: number): string {
-  return join(device.process.dir, 'chunks', item.blobId, `${index}.chunk`);
+function storedChunk(device: Device, item: Stored, index: number): StoredChunk {
+  const chunk = storedChunks(join(device.process.dir, 'chunks', item.blobId)).get(index);
+  if (!chunk) throw new Error(`${device.process.dir} holds no chunk ${index} of ${item.blobId}`);
+  return chunk;
 }
 
 /** Bit rot: the device's own at-rest tag no longer matches, so it reports the chunk missing. */
 function rot(device: Device, item: Stored, index: number): void {
-  const file = chunkFile(device, item, index);
-  const bytes = readFileSync(file);
+  const chunk = storedChunk(device, item, index);
+  const bytes = readSealed(chunk);
   bytes[bytes.length >> 1]! ^= 0x40;
-  writeFileSync(file, bytes);
+  writeSealed(chunk, bytes);
 }
 
 /**
@@ -149,13 +152,13 @@ function rot(device: Device, item: Stored, index: number): void {
  * device serves it without complaint and only the engine's envelope check can refuse it.
  */
 function tamperEnvelope(device: Device, item: Stored, index: number): void {
-  const file = chunkFile(device, item, index);
+  const chunk = storedChunk(device, item, index);
   const key = Buffer.from(
     readFileSync(join(device.process.dir, 'at-rest.key'), 'utf8').trim(),
     'hex',
   );
   const aad = Buffer.from(`privicore-chunk/${item.blobId}/${index}`);
-  const sealed = readFileSync(file);
+  const sealed = readSealed(chunk);
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.subarray(sealed.length - 16));
@@ -167,8 +170,8 @@ function tamperEnvelope(device: Device, item: Stored, index: number): void {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);
-  writeFileSync(
-    file,
+  writeSealed(
+    chunk,
     Buffer.concat([iv, cipher.update(envelope), cipher.final(), cipher.getAuthTag()]),
   );
 }

@@ -103,7 +103,7 @@ describe('at rest', () => {
 
     for (const device of devices) {
       const files = filesUnder(device.dir);
-      expect(files.some((file) => file.endsWith('.chunk'))).toBe(true);
+      expect(files.some((file) => file.endsWith('chunks.pack'))).toBe(true);
       const stored = files.map((file) => readFileSync(file));
       expect(stored.reduce((sum, bytes) => sum + bytes.length, 0)).toBeGreaterThan(
         ciphertext.length,

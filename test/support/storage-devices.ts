@@ -9,6 +9,7 @@ import { compiledStorageDevice } from './compiled.ts';
 import { tempDir } from './engine.ts';
 import type { Wire } from './http.ts';
 import { awaitStatus, commandId } from './profiles.ts';
+import { storedChunks } from './chunk-packs.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -213,23 +214,15 @@ async function releaseStaleLock(lock: string, pid: number): Promise<void> {
     rmSync(lock, { force: true });
 }
 
-/** Every chunk file in a device folder, as item id → chunk file names. */
-export function heldItems(dir: string): Map<string, string[]> {
+/** Every item a device folder holds chunks of, as item id → the chunk indexes held. */
+export function heldItems(dir: string): Map<string, number[]> {
   const chunks = join(dir, 'chunks');
-  const held = new Map<string, string[]>();
+  const held = new Map<string, number[]>();
   if (!existsSync(chunks)) return held;
   for (const item of readdirSync(chunks)) {
     if (item.startsWith('.')) continue;
-    let names: string[];
-    try {
-      names = readdirSync(join(chunks, item));
-    } catch (error) {
-      // Deleted between the two reads (a removal under way): not held.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw error;
-    }
-    const files = names.filter((name) => name.endsWith('.chunk'));
-    if (files.length > 0) held.set(item, files);
+    const indexes = [...storedChunks(join(chunks, item)).keys()];
+    if (indexes.length > 0) held.set(item, indexes);
   }
   return held;
 }

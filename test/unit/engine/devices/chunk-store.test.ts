@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import {
   mkdirSync,
   mkdtempSync,
@@ -8,12 +8,12 @@ import {
   statSync,
   writeFileSync,
   existsSync,
-  renameSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ChunkStore } from '../../../../engine/devices/chunk-store.ts';
+import { readSealed, storedChunks, writeSealed } from '../../../support/chunk-packs.ts';
 import { createLogger } from '../../../../engine/log.ts';
 
 const log = createLogger('silent');
@@ -34,6 +34,13 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function sealFirstLayout(key: Buffer, item: string, index: number, chunk: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(`privicore-chunk/${item}/${index}`));
+  return Buffer.concat([iv, cipher.update(chunk), cipher.final(), cipher.getAuthTag()]);
 }
 
 afterEach(async () => {
@@ -102,18 +109,84 @@ describe('ChunkStore', () => {
     const item = randomUUID();
     await store.put(item, 0, randomBytes(4096));
     await store.put(item, 1, randomBytes(4096));
-    const file = join(dir, 'chunks', item, '0.chunk');
-    const bytes = readFileSync(file);
-    bytes[100] = bytes[100]! ^ 0x01;
-    writeFileSync(file, bytes);
+    const held = storedChunks(join(dir, 'chunks', item));
+    const first = readSealed(held.get(0)!);
+    first[100] = first[100]! ^ 0x01;
+    writeSealed(held.get(0)!, first);
     expect(await store.get(item, 0)).toBeUndefined();
+    expect(await store.get(item, 1)).toBeDefined();
 
-    // The additional data binds a chunk to its item and index.
-    renameSync(join(dir, 'chunks', item, '1.chunk'), join(dir, 'chunks', item, '2.chunk'));
-    expect(await store.get(item, 2)).toBeUndefined();
+    // The additional data binds a chunk to its item and index: a record relabelled as index 2
+    // (in a store opened afresh, which reads the pack again) fails its tag.
+    const pack = join(dir, 'chunks', item, 'chunks.pack');
+    const bytes = readFileSync(pack);
+    bytes.writeUInt32BE(2, held.get(1)!.offset - 8);
+    writeFileSync(pack, bytes);
+    await store.close();
+    const reopened = await openStore(dir);
+    expect(await reopened.get(item, 2)).toBeUndefined();
+    // ... and so does a pack copied into another item's folder.
+    const other = randomUUID();
+    await reopened.put(other, 5, Buffer.from('other item'));
+    writeFileSync(join(dir, 'chunks', other, 'chunks.pack'), readFileSync(pack));
+    await reopened.close();
+    const third = await openStore(dir);
+    expect(await third.get(other, 0)).toBeUndefined();
+    expect(await third.get(other, 5)).toBeUndefined();
 
-    writeFileSync(file, Buffer.alloc(10));
-    expect(await store.get(item, 0)).toBeUndefined();
+    writeFileSync(pack, Buffer.alloc(10));
+    expect(await third.get(item, 0)).toBeUndefined();
+  });
+
+  it('keeps every chunk of an item in one pack file, a later put of an index replacing the earlier', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const item = randomUUID();
+    const chunks = Array.from({ length: 40 }, () => randomBytes(1024));
+    for (const [index, chunk] of chunks.entries())
+      await store.put(item, index, chunk, { sync: false });
+    await store.flushItem(item);
+    expect(readdirSync(join(dir, 'chunks', item))).toEqual(['chunks.pack']);
+    const replacement = randomBytes(700);
+    await store.put(item, 7, replacement);
+    expect((await store.get(item, 7))!.equals(replacement)).toBe(true);
+    await store.close();
+
+    const reopened = await openStore(dir);
+    expect((await reopened.get(item, 7))!.equals(replacement)).toBe(true);
+    for (const [index, chunk] of chunks.entries())
+      if (index !== 7) expect((await reopened.get(item, index))!.equals(chunk)).toBe(true);
+    // The test's own reader agrees on what the pack holds.
+    expect([...storedChunks(join(dir, 'chunks', item)).keys()].sort((a, b) => a - b)).toEqual(
+      chunks.map((_, index) => index),
+    );
+  });
+
+  it('reads chunk files of the first layout, and adds new chunks of such an item to a pack', async () => {
+    const dir = tempDir();
+    const first = await openStore(dir);
+    await first.close();
+    // What the first layout wrote: <index>.chunk = IV ‖ ciphertext ‖ tag under the at-rest key.
+    const key = Buffer.from(readFileSync(join(dir, 'at-rest.key'), 'utf8'), 'hex');
+    const item = randomUUID();
+    const old = randomBytes(5000);
+    mkdirSync(join(dir, 'chunks', item));
+    writeFileSync(join(dir, 'chunks', item, '0.chunk'), sealFirstLayout(key, item, 0, old));
+    const oldOnly = randomUUID();
+    mkdirSync(join(dir, 'chunks', oldOnly));
+    writeFileSync(join(dir, 'chunks', oldOnly, '3.chunk'), sealFirstLayout(key, oldOnly, 3, old));
+
+    const store = await openStore(dir);
+    expect((await store.listItems()).sort()).toEqual([item, oldOnly].sort());
+    expect((await store.get(item, 0))!.equals(old)).toBe(true);
+    expect((await store.get(oldOnly, 3))!.equals(old)).toBe(true);
+    const added = randomBytes(300);
+    await store.put(item, 1, added);
+    expect((await store.get(item, 1))!.equals(added)).toBe(true);
+    expect((await store.get(item, 0))!.equals(old)).toBe(true);
+    expect(readdirSync(join(dir, 'chunks', item)).sort()).toEqual(['0.chunk', 'chunks.pack']);
+    await store.deleteItem(oldOnly);
+    expect(await store.listItems()).toEqual([item]);
   });
 
   it('deletes an item with all its chunks, and deleting an unknown item is a no-op', async () => {
@@ -188,11 +261,46 @@ describe('ChunkStore', () => {
     const dir = tempDir();
     const store = await openStore(dir);
     const item = randomUUID();
-    await store.put(item, 0, randomBytes(4096), { sync: false });
-    const file = join(dir, 'chunks', item, '0.chunk');
-    // What a power cut may leave of an unsynced file: its name, some of its bytes.
-    writeFileSync(file, readFileSync(file).subarray(0, 2000));
-    expect(await store.get(item, 0)).toBeUndefined();
+    const kept = randomBytes(4096);
+    await store.put(item, 0, kept, { sync: false });
+    await store.put(item, 1, randomBytes(4096), { sync: false });
+    await store.close();
+    const pack = join(dir, 'chunks', item, 'chunks.pack');
+    // What a power cut may leave of an unsynced append: the start of the last record.
+    const whole = readFileSync(pack);
+    writeFileSync(pack, whole.subarray(0, whole.length - 2000));
+
+    const reopened = await openStore(dir);
+    expect((await reopened.get(item, 0))!.equals(kept)).toBe(true);
+    expect(await reopened.get(item, 1)).toBeUndefined();
+    // The next append replaces the torn record instead of going after it, and nothing of the
+    // torn bytes is left behind it.
+    await reopened.put(item, 1, Buffer.from('short'));
+    expect(readFileSync(pack).length).toBe(12 + 28 + 4096 + 12 + 28 + 5);
+    const again = randomBytes(3000);
+    await reopened.put(item, 1, again);
+    await reopened.close();
+    const third = await openStore(dir);
+    expect((await third.get(item, 0))!.equals(kept)).toBe(true);
+    expect((await third.get(item, 1))!.equals(again)).toBe(true);
+    expect(readFileSync(pack).length).toBe(3 * (12 + 28) + 4096 + 5 + 3000);
+  });
+
+  it('reads a damaged record header as the end of the pack', async () => {
+    const dir = tempDir();
+    const store = await openStore(dir);
+    const item = randomUUID();
+    await store.put(item, 0, Buffer.from('zero'));
+    await store.put(item, 1, Buffer.from('one'));
+    await store.close();
+    const pack = join(dir, 'chunks', item, 'chunks.pack');
+    const bytes = readFileSync(pack);
+    // The second record claims more bytes than the file has.
+    bytes.writeUInt32BE(0x7fffffff, 12 + 28 + 4 + 8);
+    writeFileSync(pack, bytes);
+    const reopened = await openStore(dir);
+    expect(await reopened.get(item, 0)).toEqual(Buffer.from('zero'));
+    expect(await reopened.get(item, 1)).toBeUndefined();
   });
 
   it('refuses to start when the key file has the wrong length', async () => {
