@@ -22,6 +22,13 @@ const KEY_LENGTH = 32;
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 const OVERHEAD = IV_LENGTH + TAG_LENGTH;
+/**
+ * Plaintext decryptToFile holds for the disk: decryption runs ahead of the writes, and what has
+ * piled up goes out in one writev, instead of one awaited write per network read. 256 KiB took
+ * a 256 MiB `get` from 2.1–2.2 s to 1.6–1.7 s for 4 MB more peak RSS; 1 MiB was no faster and
+ * cost 15 MB (interleaved runs, README "Files").
+ */
+const SINK_BUFFER_BYTES = 256 * 1024;
 
 export type GcmStreamErrorCode = 'ERR_TAMPERED';
 
@@ -163,8 +170,15 @@ export async function decryptToFile(
     // Not handle.createWriteStream(): that stream holds the handle until it closes it itself, and
     // the fsync must come after the last write but before the close; final() runs in that gap.
     const sink = new Writable({
+      highWaterMark: SINK_BUFFER_BYTES,
       write(chunk: Buffer, _encoding, callback) {
         writeAll(handle, chunk).then(() => callback(), callback);
+      },
+      writev(chunks, callback) {
+        writeAllOf(
+          handle,
+          chunks.map((entry) => entry.chunk as Buffer),
+        ).then(() => callback(), callback);
       },
       final(callback) {
         handle.sync().then(() => callback(), callback);
@@ -223,6 +237,19 @@ export function encryptWithIv(key: Buffer, iv: Buffer, plaintext: Buffer): Buffe
   }
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   return Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** Buffers written in one writev: a write may take fewer bytes than offered; finish them all. */
+async function writeAllOf(handle: FileHandle, buffers: Buffer[]): Promise<void> {
+  let pending = buffers;
+  while (pending.length > 0) {
+    let { bytesWritten } = await handle.writev(pending);
+    while (pending.length > 0 && bytesWritten >= pending[0]!.length) {
+      bytesWritten -= pending[0]!.length;
+      pending = pending.slice(1);
+    }
+    if (bytesWritten > 0) pending = [pending[0]!.subarray(bytesWritten), ...pending.slice(1)];
+  }
 }
 
 // A file write may take fewer bytes than offered; finish the chunk before asking for the next.
