@@ -172,7 +172,8 @@ export class ChunkStore {
     const record = (await pack.records()).records.get(index);
     const bytes = record ? await pack.read(record) : await readFirstLayoutChunk(folder, index);
     if (!bytes) {
-      this.log.debug({ itemId, index }, 'chunk not held');
+      if (record) this.log.warn({ itemId, index, folder }, 'item pack ends before this chunk');
+      else this.log.debug({ itemId, index }, 'chunk not held');
       return undefined;
     }
     if (bytes.length < IV_BYTES + TAG_BYTES) {
