@@ -225,8 +225,10 @@ describe('ChunkStore', () => {
     writeFileSync(join(dir, 'chunks', item, '.1.cafe00000000.tmp'), 'partial');
     mkdirSync(join(dir, 'chunks', `.deleting-${randomUUID()}-abcdef012345`));
     writeFileSync(join(dir, '.at-rest.key.0123456789ab.tmp'), 'partial');
-    // A crashed process leaves its lock behind; pid 2^22+1 is above Linux's default pid_max.
+    // A crashed process leaves its lock behind (pid 2^22+1 is above Linux's default pid_max)
+    // and no clean-close marker.
     writeFileSync(join(dir, 'lock'), String(2 ** 22 + 1));
+    rmSync(join(dir, 'closed-cleanly'));
 
     const second = await openStore(dir);
     expect(await second.listItems()).toEqual([item]);
@@ -235,6 +237,27 @@ describe('ChunkStore', () => {
     expect(names.filter((name) => name.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(join(dir, 'chunks', onlyTemp))).toBe(false);
     expect(readdirSync(join(dir, 'chunks')).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('reads no item folder when opening after a clean close; the marker goes while it is open', async () => {
+    const dir = tempDir();
+    const first = await openStore(dir);
+    const item = randomUUID();
+    await first.put(item, 0, Buffer.from('kept'));
+    expect(existsSync(join(dir, 'closed-cleanly'))).toBe(false);
+    await first.close();
+    expect(existsSync(join(dir, 'closed-cleanly'))).toBe(true);
+    // Inside an item folder only a crash leaves anything; after a clean close nobody looks.
+    writeFileSync(join(dir, 'chunks', item, '.1.cafe00000000.tmp'), 'not looked at');
+    // Interrupted deletes are always removed: that sweep reads only the chunks folder.
+    mkdirSync(join(dir, 'chunks', `.deleting-${randomUUID()}-abcdef012345`));
+
+    const second = await openStore(dir);
+    // A crash from here on would leave no marker behind.
+    expect(existsSync(join(dir, 'closed-cleanly'))).toBe(false);
+    expect(existsSync(join(dir, 'chunks', item, '.1.cafe00000000.tmp'))).toBe(true);
+    expect(readdirSync(join(dir, 'chunks')).filter((name) => name.startsWith('.'))).toEqual([]);
+    expect(await second.get(item, 0)).toEqual(Buffer.from('kept'));
   });
 
   it('serves a deferred put at once, and keeps it across a reopen after flushItem', async () => {
