@@ -32,6 +32,8 @@ const PING_EVERY_MS = 15_000;
 /** Close codes the runtimes know (bus-frames.ts), and one to try again later. */
 const CLOSE_TRY_AGAIN = 1013;
 const CHANNEL_CLOSE_GRACE_MS = 200;
+const ERROR_CLOSE_GRACE_MS = 1_000;
+const CLOSE_WAIT_MS = 1_000;
 const CLOSE_ABNORMAL = 1006;
 
 export class AmqpBusSocket extends EventEmitter {
@@ -108,7 +110,14 @@ export class AmqpBusSocket extends EventEmitter {
       return;
     }
     this.connection = connection;
-    connection.on('error', (error: Error) => this.emit('error', error));
+    connection.on('error', (error: Error) => {
+      this.emit('error', error);
+      // amqplib does not always follow a socket error with 'close' (seen: ECONNRESET while the
+      // broker force-closed a removed device's connection), which left the runtime believing it
+      // was connected. The connection is done either way; a close that comes in time keeps its
+      // own code.
+      setTimeout(() => this.finish(CLOSE_ABNORMAL, error.message), ERROR_CLOSE_GRACE_MS).unref();
+    });
     connection.on('close', (error?: Error) => {
       const forced = /CONNECTION.FORCED|320/.test(String(error?.message));
       this.finish(forced ? CLOSE_UNAUTHORIZED : CLOSE_ABNORMAL, String(error?.message ?? 'closed'));
@@ -186,11 +195,27 @@ export class AmqpBusSocket extends EventEmitter {
     this.connection = undefined;
     this.channel = undefined;
     this.asked.clear();
-    void (connection ? connection.close().catch(() => undefined) : Promise.resolve()).then(() => {
+    // A connection whose socket failed may never answer close(): the close event must not wait
+    // on it, or the runtime goes on believing it is connected.
+    void (connection ? closeWithin(connection, CLOSE_WAIT_MS) : Promise.resolve()).then(() => {
       this.readyState = CLOSED;
       this.emit('close', code, Buffer.from(reason));
     });
   }
+}
+
+/** Closes the connection, waiting at most `ms` for the broker to confirm. */
+function closeWithin(connection: amqp.ChannelModel, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void connection
+      .close()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+  });
 }
 
 /** A frame's header (bus-frames.ts layout), if it reads as one; the runtime checks it fully. */
