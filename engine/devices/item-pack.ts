@@ -23,6 +23,8 @@ export class ItemPack {
   private queue: Promise<unknown> = Promise.resolve();
   private queued = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  /** Counts writer opens and appends, so a scan that raced one does not replace a newer index. */
+  private changes = 0;
   /** A folder fsync made the pack's name durable since this process created it. */
   nameDurable = true;
 
@@ -66,10 +68,12 @@ export class ItemPack {
         // How much reached the file is unknown: the next writer scans it again and cuts the tail.
         await this.closeWriter();
         this.index = undefined;
+        this.changes++;
         throw error;
       }
       index.records.set(chunkIndex, { offset: start + RECORD_HEADER_BYTES, length: sealedLength });
       index.end = start + RECORD_HEADER_BYTES + sealedLength;
+      this.changes++;
       this.armIdleClose();
     });
   }
@@ -140,6 +144,7 @@ export class ItemPack {
   }
 
   private async scanFromDisk(): Promise<PackIndex> {
+    const changes = this.changes;
     let handle: FileHandle;
     try {
       handle = await open(this.file, 'r');
@@ -149,8 +154,8 @@ export class ItemPack {
     }
     try {
       const scanned = await scanPack(handle, (await handle.stat()).size);
-      // A writer opened meanwhile scanned for itself and keeps its index current.
-      if (this.writer === undefined) this.index = scanned;
+      // A writer opened meanwhile scanned for itself and kept its index current.
+      if (this.changes === changes) this.index = scanned;
       return this.index ?? scanned;
     } finally {
       await handle.close();
@@ -174,6 +179,7 @@ export class ItemPack {
       // A crash mid-append leaves a torn record at the end; the next record goes in its place.
       if (index.end < size) await handle.truncate(index.end);
       this.index = index;
+      this.changes++;
       this.writer = handle;
       return handle;
     } catch (error) {
