@@ -99,8 +99,18 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
   const releaseLock = acquireLock(join(dataDir, 'host.lock'), (owner) => inUse(dataDir, owner));
   const log = createLogger(options.logLevel ?? process.env['PRIVICORE_LOG_LEVEL'] ?? 'warn');
   const readyTimeoutMs = options.deviceReadyTimeoutMs ?? 15_000;
+  const recordFile = join(dataDir, 'host.json');
+  let record: HostRecord;
+  // The devices run on a thread of their own (storage-device-thread.ts), started with the first
+  // one; null: this build has none, and they run on this thread. When recorded devices are about
+  // to start, the thread starts first, so that loading its code on the other core overlaps with
+  // the engine's start instead of following it.
+  let deviceThread: StorageDeviceThread | null | undefined;
   let engine: RunningEngine;
   try {
+    record = await readRecord(recordFile);
+    if (options.startLocalStorage !== false && record.devices.length > 0)
+      deviceThread = StorageDeviceThread.start(log, options.deviceWorkerUrl) ?? null;
     engine = await startEngine({
       dataDir,
       host: options.host ?? '127.0.0.1',
@@ -111,20 +121,16 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
       ...(options.publicHost ? { publicHost: options.publicHost } : {}),
     });
   } catch (error) {
+    await deviceThread?.close();
     releaseLock();
     throw error;
   }
 
-  const recordFile = join(dataDir, 'host.json');
-  let record = await readRecord(recordFile);
   const running = new Map<
     string,
     { device: RunningStorageDevice; entry: HostRecord['devices'][number] }
   >();
   let stopping: Promise<void> | undefined;
-  // The devices run on a thread of their own (storage-device-thread.ts), started with the first
-  // one; null: this build has none, and they run on this thread.
-  let deviceThread: StorageDeviceThread | null | undefined;
 
   const absolute = (dir: string) => (isAbsolute(dir) ? dir : join(dataDir, dir));
 
