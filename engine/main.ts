@@ -101,24 +101,19 @@ async function copy(which: 'backup' | 'restore', args: string[]): Promise<void> 
 }
 
 async function serve(args: string[]): Promise<void> {
-  const values = parse<{
-    'data-dir'?: string;
-    host?: string;
-    port?: string;
-    'public-url'?: string;
-    tls?: string;
-    'tls-cert'?: string;
-    'tls-key'?: string;
-    'trust-proxy'?: string;
-    'database-url'?: string;
-    'amqp-url'?: string;
-    'amqp-management-url'?: string;
-    'amqp-device-url'?: string;
-    'amqp-prefix'?: string;
-    'node-id'?: string;
-    'node-lease-ms'?: string;
-    help?: boolean;
-  }>(
+  const values = parse<
+    {
+      'data-dir'?: string;
+      host?: string;
+      port?: string;
+      'public-url'?: string;
+      tls?: string;
+      'tls-cert'?: string;
+      'tls-key'?: string;
+      'trust-proxy'?: string;
+      help?: boolean;
+    } & ClusterFlags
+  >(
     {
       'data-dir': { type: 'string' },
       host: { type: 'string' },
@@ -201,8 +196,7 @@ function tlsSetting(values: {
   return values.tls ? { kind: 'self-signed' } : undefined;
 }
 
-/** --database-url, --amqp-url and the node options (several engine nodes, docs/deploy.md). */
-function clusterSetting(values: {
+interface ClusterFlags {
   'database-url'?: string;
   'amqp-url'?: string;
   'amqp-management-url'?: string;
@@ -210,7 +204,10 @@ function clusterSetting(values: {
   'amqp-prefix'?: string;
   'node-id'?: string;
   'node-lease-ms'?: string;
-}): {
+}
+
+/** --database-url, --amqp-url and the node options (several engine nodes, docs/deploy.md). */
+function clusterSetting(values: ClusterFlags): {
   databaseUrl?: string;
   amqp?: AmqpOptions;
   nodeId?: string;

@@ -10,6 +10,7 @@ import {
   CLOSE_UNAUTHORIZED,
   FrameError,
   MAX_FRAME_BYTES,
+  answersRequest,
   frameOverhead,
   type BallotFrame,
   type DeviceReply,
@@ -478,7 +479,7 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
           );
           return;
         }
-        if (!answers(request.op, header.op as DeviceReply['op'])) {
+        if (!answersRequest(request.op, header.op as DeviceReply['op'])) {
           request.reject(
             new BusError('io', `device ${deviceId} answered ${request.op} with ${header.op}`),
           );
@@ -554,17 +555,4 @@ export function createAmqpDeviceBus(options: AmqpDeviceBusOptions): AmqpDeviceBu
   }
 
   return bus;
-}
-
-function answers(request: EngineRequest['op'], reply: DeviceReply['op']): boolean {
-  switch (request) {
-    case 'put':
-    case 'flush':
-    case 'delete':
-      return reply === 'ok';
-    case 'get':
-      return reply === 'data' || reply === 'missing';
-    case 'list':
-      return reply === 'items';
-  }
 }

@@ -73,6 +73,20 @@ export type DeviceReply =
   | { op: 'missing'; id: number }
   | { op: 'items'; id: number; itemIds: string[] }
   | { op: 'error'; id: number; message: string };
+/** Whether a reply of this op answers a request of that op; an `error` reply is the callers' to handle first. */
+export function answersRequest(request: EngineRequest['op'], reply: DeviceReply['op']): boolean {
+  switch (request) {
+    case 'put':
+    case 'flush':
+    case 'delete':
+      return reply === 'ok';
+    case 'get':
+      return reply === 'data' || reply === 'missing';
+    case 'list':
+      return reply === 'items';
+  }
+}
+
 export interface VoteFrame {
   op: 'vote';
   ref: number;

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import type { Logger } from '../log.ts';
-import { FrameError, type DeviceReply, type EngineRequest } from './bus-frames.ts';
+import { answersRequest, FrameError, type DeviceReply, type EngineRequest } from './bus-frames.ts';
 import { BusError, type ConnectedDevice } from './device-bus.ts';
 
 /** Above this many queued bytes a sender waits for the socket to drain. */
@@ -105,7 +105,7 @@ export class DeviceConnection {
       );
       return;
     }
-    if (!answers(pending.op, header.op)) {
+    if (!answersRequest(pending.op, header.op)) {
       pending.reject(
         new BusError('io', `device ${deviceId} answered ${pending.op} with ${header.op}`),
       );
@@ -123,19 +123,6 @@ export class DeviceConnection {
       );
       this.pending.delete(id);
     }
-  }
-}
-
-function answers(request: EngineRequest['op'], reply: DeviceReply['op']): boolean {
-  switch (request) {
-    case 'put':
-    case 'flush':
-    case 'delete':
-      return reply === 'ok';
-    case 'get':
-      return reply === 'data' || reply === 'missing';
-    case 'list':
-      return reply === 'items';
   }
 }
 

@@ -60,12 +60,7 @@ export class NodeRun implements NodeIdentity {
   async start(): Promise<void> {
     const { store, now, log } = this.options;
     const at = now();
-    await store.nodes.register({
-      incarnation: this.incarnation,
-      nodeId: this.nodeId,
-      startedAt: at,
-      seenAt: at,
-    });
+    await this.register(at);
     const over = await store.nodes.reap(
       this.options.exclusiveDatabase ? Number.MAX_SAFE_INTEGER : at - this.leaseMs,
       this.nodeId,
@@ -140,6 +135,16 @@ export class NodeRun implements NodeIdentity {
     return store.leases.take(`turn:${job}`, this.incarnation, at + everyMs, at);
   }
 
+  /** Records this run as started (and seen) at `at`. */
+  private async register(at: number): Promise<void> {
+    await this.options.store.nodes.register({
+      incarnation: this.incarnation,
+      nodeId: this.nodeId,
+      startedAt: at,
+      seenAt: at,
+    });
+  }
+
   private schedule(): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
@@ -161,13 +166,7 @@ export class NodeRun implements NodeIdentity {
           { nodeId: this.nodeId, incarnation: this.incarnation },
           'this node run was taken for dead by another node; registering it again',
         );
-        const at = now();
-        await store.nodes.register({
-          incarnation: this.incarnation,
-          nodeId: this.nodeId,
-          startedAt: at,
-          seenAt: at,
-        });
+        await this.register(now());
       }
       const over = await store.nodes.reap(now() - this.leaseMs, this.nodeId, this.incarnation);
       for (const run of over)

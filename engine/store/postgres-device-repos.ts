@@ -1,17 +1,6 @@
 import type { DeviceChanges, DeviceRepo, HoldingRepo, PendingDeleteRepo } from './device-store.ts';
 import { all, one, type Sql } from './postgres-sql.ts';
-import { deviceValues, toDevice } from './sqlite-device-repos.ts';
-
-/** Column of each field update-able through DeviceRepo.update. */
-const DEVICE_COLUMNS: Record<keyof DeviceChanges, string> = {
-  name: 'name',
-  status: 'status',
-  role: 'role',
-  meta: 'meta',
-  approvedAt: 'approved_at',
-  storageSince: 'storage_since',
-  authenticatorSince: 'authenticator_since',
-};
+import { DEVICE_COLUMNS, deviceValues, toDevice } from './sqlite-device-repos.ts';
 
 function devices(sql: Sql): DeviceRepo {
   return {

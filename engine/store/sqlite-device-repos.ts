@@ -45,7 +45,7 @@ export const toDevice = (row: Row): DeviceRecord => ({
 });
 
 /** Column of each field update-able through DeviceRepo.update. */
-const DEVICE_COLUMNS: Record<keyof DeviceChanges, string> = {
+export const DEVICE_COLUMNS: Record<keyof DeviceChanges, string> = {
   name: 'name',
   status: 'status',
   role: 'role',
