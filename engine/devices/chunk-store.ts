@@ -16,7 +16,7 @@ import { isId } from '../ids.ts';
 import { acquireLock } from '../lock-file.ts';
 import type { Logger } from '../log.ts';
 import { PACK_NAME } from './chunk-pack.ts';
-import { ItemPack } from './item-pack.ts';
+import { isMissing, ItemPack } from './item-pack.ts';
 
 /*
  * The at-rest store of one storage device folder:
@@ -438,9 +438,4 @@ async function syncFolder(folder: string): Promise<void> {
   } finally {
     await handle.close();
   }
-}
-
-function isMissing(error: unknown): boolean {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -80,13 +80,8 @@ export class ItemPack {
 
   /** A record's sealed bytes, or undefined when the pack no longer holds all of them. */
   async read(record: PackRecord): Promise<Buffer | undefined> {
-    let handle: FileHandle;
-    try {
-      handle = await open(this.file, 'r');
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+    const handle = await openIfPresent(this.file, 'r');
+    if (!handle) return undefined;
     try {
       const bytes = Buffer.allocUnsafe(record.length);
       let filled = 0;
@@ -114,14 +109,9 @@ export class ItemPack {
         await this.closeWriter();
         return true;
       }
-      let handle: FileHandle;
-      try {
-        // r+: Windows flushes only handles opened for writing.
-        handle = await open(this.file, 'r+');
-      } catch (error) {
-        if (isMissing(error)) return false;
-        throw error;
-      }
+      // r+: Windows flushes only handles opened for writing.
+      const handle = await openIfPresent(this.file, 'r+');
+      if (!handle) return false;
       try {
         await handle.sync();
       } finally {
@@ -145,13 +135,8 @@ export class ItemPack {
 
   private async scanFromDisk(): Promise<PackIndex> {
     const changes = this.changes;
-    let handle: FileHandle;
-    try {
-      handle = await open(this.file, 'r');
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-      return { records: new Map(), end: 0 };
-    }
+    const handle = await openIfPresent(this.file, 'r');
+    if (!handle) return { records: new Map(), end: 0 };
     try {
       const scanned = await scanPack(handle, (await handle.stat()).size);
       // A writer opened meanwhile scanned for itself and kept its index current.
@@ -202,6 +187,16 @@ export class ItemPack {
   }
 }
 
+/** The file opened with `flags`, or undefined when it does not exist. */
+async function openIfPresent(file: string, flags: 'r' | 'r+'): Promise<FileHandle | undefined> {
+  try {
+    return await open(file, flags);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
 /** writev at a position, finishing what a short write left (writev may stop short like write). */
 async function writeAllAt(handle: FileHandle, parts: Buffer[], position: number): Promise<void> {
   let written = (await handle.writev(parts, position)).bytesWritten;
@@ -221,7 +216,8 @@ async function writeAllAt(handle: FileHandle, parts: Buffer[], position: number)
   }
 }
 
-function isMissing(error: unknown): boolean {
+/** A file or folder that is not there (also when a path component is a file). */
+export function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
