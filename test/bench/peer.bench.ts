@@ -18,14 +18,15 @@
 // Ratios are vault / rclone (1.0: as fast as rclone), each the median of the rounds' own ratios.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { CLI } from '../support/cli-runner.ts';
+import { writeRandomFile } from './random-file.ts';
 import { median, round, sampleCount } from './bench-stats.ts';
 
 const MiB = 1024 * 1024;
@@ -212,22 +213,4 @@ async function expectSame(path: string, hash: string, what: string): Promise<voi
   const digest = createHash('sha256');
   await pipeline(createReadStream(path), digest);
   if (digest.digest('hex') !== hash) throw new Error(`${what}: the output differs from the source`);
-}
-
-/** Random bytes through one reused 1 MiB buffer. */
-async function writeRandomFile(path: string, size: number): Promise<string> {
-  const hash = createHash('sha256');
-  const piece = Buffer.alloc(MiB);
-  const file = await open(path, 'w');
-  try {
-    for (let left = size; left > 0; left -= MiB) {
-      const chunk = piece.subarray(0, Math.min(MiB, left));
-      randomFillSync(chunk);
-      hash.update(chunk);
-      await file.write(chunk);
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
 }

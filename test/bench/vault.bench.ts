@@ -17,15 +17,16 @@
 // Each ratio is the median of the rounds' own ratios; the spread is their lowest and highest.
 
 import { fork, spawn } from 'node:child_process';
-import { createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdtempSync } from 'node:fs';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeRandomFile } from './random-file.ts';
 import { median, sampleCount, spread } from './bench-stats.ts';
 import { readBaseline, removeBaselineFiles, writeBaseline } from './disk-baselines.ts';
 
@@ -209,24 +210,6 @@ async function runBench(): Promise<void> {
     });
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Random bytes through one reused 1 MiB buffer, so making the file leaves no garbage behind. */
-async function writeRandomFile(path: string, size: number): Promise<string> {
-  const hash = createHash('sha256');
-  const piece = Buffer.alloc(MiB);
-  const file = await open(path, 'w');
-  try {
-    for (let left = size; left > 0; left -= MiB) {
-      const chunk = piece.subarray(0, Math.min(MiB, left));
-      randomFillSync(chunk);
-      hash.update(chunk);
-      await file.write(chunk);
-    }
-  } finally {
-    await file.close();
-  }
-  return hash.digest('hex');
 }
 
 /**
