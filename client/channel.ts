@@ -258,14 +258,21 @@ export class SessionChannel {
         const data = messageData(frame);
         if (data) this.dispatch(data);
       });
-      ws.once('close', () => {
+      ws.once('close', (code: number) => {
         clearTimeout(timer);
         reject(
-          new PrivicoreError({
-            status: 0,
-            reason: 'client.network',
-            message: 'The channel closed while joining.',
-          }),
+          // 4401: the token ended while the join was answered (revoked, the device removed).
+          code === 4401
+            ? new PrivicoreError({
+                status: 401,
+                reason: 'auth.invalid_token',
+                message: 'The authorization token ended while joining the channel.',
+              })
+            : new PrivicoreError({
+                status: 0,
+                reason: 'client.network',
+                message: 'The channel closed while joining.',
+              }),
         );
       });
     });

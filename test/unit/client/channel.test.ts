@@ -71,6 +71,16 @@ async function startStub(): Promise<Stub> {
       };
       const correlationId = frame.data.correlationId ?? null;
       if (frame.action !== 'joinChannel') return;
+      // The engine's hub closes a socket whose token ends (revoked, its device removed) even
+      // while the join is being answered: no reply comes, only the close.
+      if (frame.data.authorizationToken === 'T-ends-while-joining') {
+        ws.close(4401, 'authorization token no longer valid');
+        return;
+      }
+      if (frame.data.authorizationToken === 'T-connection-drops') {
+        ws.close(1011, 'internal error');
+        return;
+      }
       if (!stub.validTokens.has(frame.data.authorizationToken ?? '')) {
         ws.send(
           JSON.stringify({
@@ -171,6 +181,30 @@ describe('SessionChannel (scripted engine)', () => {
       reason: 'auth.invalid_token',
     });
     bad.close();
+  });
+
+  it('a close with 4401 while joining is the token ending (401), any other close is the network', async () => {
+    const ending = new SessionChannel({
+      wsUrl: stub.wsUrl,
+      http,
+      token: () => 'T-ends-while-joining',
+    });
+    await expect(ending.connect()).rejects.toMatchObject({
+      status: 401,
+      reason: 'auth.invalid_token',
+    });
+    ending.close();
+    const dropped = new SessionChannel({
+      wsUrl: stub.wsUrl,
+      http,
+      token: () => 'T-connection-drops',
+    });
+    await expect(dropped.connect()).rejects.toMatchObject({
+      status: 0,
+      reason: 'client.network',
+      message: 'The channel closed while joining.',
+    });
+    dropped.close();
   });
 
   it('remembers outcomes that arrive before the wait, status 2 and 3 alike', async () => {
