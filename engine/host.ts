@@ -145,7 +145,12 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     let device: RunningStorageDevice | undefined;
     if (deviceThread) {
       try {
-        device = await deviceThread.startDevice(bundle, dir);
+        // The thread's devices reach this engine over MessagePorts, not its loopback socket.
+        device = await deviceThread.startDevice(
+          bundle,
+          dir,
+          bundle.bus.kind === 'embedded' ? (port) => engine.connectDevicePort(port) : undefined,
+        );
       } catch (error) {
         // A device that fails on a live thread fails for its own reason (its folder, its lock).
         // A thread that could not run at all (its entry point did not load, e.g. from a packed

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
 import { acquireLock, inUse } from './lock-file.ts';
 import type { AccountsOptions } from './amqp/broker-accounts.ts';
 import type { FastifyInstance } from 'fastify';
@@ -120,6 +121,12 @@ export interface RunningEngine {
    * answers as over the network, without a socket or TLS. engine/host.ts provisions through it.
    */
   inject: FastifyInstance['inject'];
+  /**
+   * Connects a storage device on the embedded engine's device thread to the bus over a
+   * MessagePort instead of the loopback WebSocket (port-socket.ts). False when this engine's
+   * devices use RabbitMQ, or the bus is closing: the port is closed and the device keeps its URL.
+   */
+  connectDevicePort(port: MessagePort): boolean;
   close(): Promise<void>;
 }
 
@@ -550,6 +557,11 @@ async function runEngineOn(
     tlsPin: tls?.pin,
     ctx,
     inject: app.inject.bind(app),
+    connectDevicePort(port) {
+      if (wsBus) return wsBus.acceptPort(port);
+      port.close();
+      return false;
+    },
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);

@@ -1,12 +1,13 @@
 // Retrieve a file (contract §14 "Retrieve"): request-data → the X-DPT-CAB-REQUEST-ID message
 // with the download (a URL, a bare downstream token, or the payload inline) → stream the
-// ciphertext, checking its length and the ETag's SHA-256 → decrypt. retrieveFile decrypts into a
+// ciphertext, checking its length → decrypt (the GCM tag, under a key only the client holds, is
+// what proves the bytes; the ETag's SHA-256 proves only what the engine says, so it is not
+// computed again here). retrieveFile decrypts into a
 // temporary file beside the target and renames it into place only after the GCM tag verifies
 // (decryptToFile); a tampered or truncated payload fails with no file left behind. retrieveInto
 // decrypts into any Writable for callers that hold the plaintext somewhere of their own (the CLI's
 // stdout spool) and must not release it before the promise resolves.
 
-import { createHash } from 'node:crypto';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decryptStream, decryptToFile, GcmStreamError } from '../crypto/gcm-stream.ts';
@@ -134,7 +135,7 @@ async function retrieveWith(
       response.contentLength === undefined
         ? undefined
         : Math.max(0, response.contentLength - GCM_OVERHEAD);
-    ciphertext = response.body.pipe(verifyDownload(response.contentLength, response.sha256));
+    ciphertext = response.body.pipe(verifyLength(response.contentLength));
     // pipe() does not forward errors: a connection cut short must fail the decryption.
     response.body.once('error', (error) => ciphertext.destroy(truncated(error)));
   }
@@ -193,30 +194,21 @@ async function requestDownload(
   }
 }
 
-/** Passes the ciphertext through, failing at the end unless its length and SHA-256 match. */
-function verifyDownload(
-  expectedLength: number | undefined,
-  expectedSha256: string | undefined,
-): Transform {
-  const hash = expectedSha256 ? createHash('sha256') : undefined;
+/**
+ * Passes the ciphertext through, failing at the end unless its length is the one announced: a
+ * body cut short is an interrupted download, not a failed decryption. The ETag's SHA-256 is not
+ * checked: the GCM tag after it fails for any changed byte, and unlike the ETag it cannot be
+ * forged by whoever serves the bytes.
+ */
+function verifyLength(expectedLength: number | undefined): Transform {
   let length = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       length += chunk.length;
-      hash?.update(chunk);
       callback(null, chunk);
     },
     flush(callback) {
       if (expectedLength !== undefined && length !== expectedLength) return callback(truncated());
-      if (hash && hash.digest('hex') !== expectedSha256) {
-        return callback(
-          new PrivicoreError({
-            status: 0,
-            reason: 'client.integrity',
-            message: 'The downloaded data does not match its checksum (ETag); nothing was written.',
-          }),
-        );
-      }
       callback();
     },
   });

@@ -1,4 +1,4 @@
-import { WebSocket } from 'ws';
+import { WebSocket, type RawData } from 'ws';
 import type { Logger } from '../log.ts';
 import { answersRequest, FrameError, type DeviceReply, type EngineRequest } from './bus-frames.ts';
 import { BusError, type ConnectedDevice } from './device-bus.ts';
@@ -10,6 +10,25 @@ const DRAIN_POLL_MS = 5;
 export interface DeviceAnswer {
   header: DeviceReply;
   payload: Buffer;
+}
+
+/**
+ * A device's connection as the bus uses it: a ws WebSocket, or a PortSocket (port-socket.ts) for
+ * a device on the embedded engine's device thread. readyState takes WebSocket's values.
+ */
+export interface BusPeer {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: Buffer, options?: { binary?: boolean }): void;
+  ping(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  on(event: 'pong', listener: () => void): this;
+  on(event: 'message', listener: (raw: RawData, isBinary: boolean) => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
+  once(event: 'close', listener: () => void): this;
+  off(event: 'pong' | 'close', listener: () => void): this;
 }
 
 interface Pending {
@@ -32,7 +51,7 @@ export class DeviceConnection {
   readonly unsynced = new Set<string>();
 
   constructor(
-    readonly ws: WebSocket,
+    readonly ws: BusPeer,
     readonly device: ConnectedDevice,
     /** Digest of the token this connection authenticated with, when the authenticator told. */
     readonly tokenHash: string | undefined,
@@ -127,7 +146,7 @@ export class DeviceConnection {
 }
 
 /** Resolves once the socket's queue is below the high-water mark (or the socket is gone). */
-async function drained(ws: WebSocket): Promise<void> {
+async function drained(ws: BusPeer): Promise<void> {
   // ws exposes no 'drain' event of its own, and its net.Socket is private; polling the
   // public bufferedAmount is the supported way.
   while (ws.readyState === WebSocket.OPEN && ws.bufferedAmount > HIGH_WATER_BYTES) {

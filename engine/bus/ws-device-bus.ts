@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { MessagePort } from 'node:worker_threads';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { endWithError } from '../http/raw-error-response.ts';
-import { DeviceConnection, type DeviceAnswer } from './device-connection.ts';
+import { DeviceConnection, type BusPeer, type DeviceAnswer } from './device-connection.ts';
+import { PortSocket } from './port-socket.ts';
 import type { Logger } from '../log.ts';
 import {
   CLOSE_GOING_AWAY,
@@ -68,6 +70,12 @@ export interface WsDeviceBus extends DeviceBus {
   onVote(handler: VoteHandler): void;
   /** Takes over an HTTP upgrade the server routed to the bus path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /**
+   * Takes a connection over a MessagePort (port-socket.ts) from a device on the embedded
+   * engine's device thread; it says hello with its token like any other. False (and the port
+   * closed) once the bus is closing.
+   */
+  acceptPort(port: MessagePort): boolean;
   connectedDevices(): ConnectedDevice[];
   /** Drops a removed or revoked device's connection (code 4401, so its runtime stops retrying). */
   closeDevice(deviceId: string, reason?: string): void;
@@ -101,6 +109,8 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     perMessageDeflate: false,
   });
   const connections = new Map<string, DeviceConnection>();
+  /** Open connections over MessagePorts, which wss.clients does not list. */
+  const portSockets = new Set<PortSocket>();
   /**
    * Per device, items a lost connection took deferred puts of: the device may have lost them
    * with it, so their flush fails even when the device is back (cleared by a flush or delete).
@@ -141,8 +151,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     notify(disconnectListeners, conn.device);
   }
 
-  function accept(ws: WebSocket, request: IncomingMessage): void {
-    const remote = request.socket.remoteAddress;
+  function accept(ws: BusPeer, remote: string | undefined): void {
     let phase: 'hello' | 'authenticating' | 'proving' | 'ready' = 'hello';
     let proofWaiter: ((proof: string) => void) | undefined;
     let conn: DeviceConnection | undefined;
@@ -322,7 +331,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
   }
 
   /** Whether a connection answers a ping within the probe time (a half-open one does not). */
-  function answersPing(socket: WebSocket): Promise<boolean> {
+  function answersPing(socket: BusPeer): Promise<boolean> {
     if (socket.readyState !== WebSocket.OPEN) return Promise.resolve(false);
     return new Promise((resolve) => {
       const done = (alive: boolean) => {
@@ -478,7 +487,19 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
         });
         return;
       }
-      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request));
+      wss.handleUpgrade(request, socket, head, (ws) => accept(ws, request.socket.remoteAddress));
+    },
+
+    acceptPort(port) {
+      if (closed) {
+        port.close();
+        return false;
+      }
+      const socket = new PortSocket(port, MAX_FRAME_BYTES);
+      portSockets.add(socket);
+      socket.once('close', () => portSockets.delete(socket));
+      accept(socket, 'device thread');
+      return true;
     },
 
     connectedDevices: () => [...connections.values()].map((conn) => ({ ...conn.device })),
@@ -500,7 +521,7 @@ export function createWsDeviceBus(options: WsDeviceBusOptions): WsDeviceBus {
     async close() {
       if (closed) return;
       closed = true;
-      const sockets = [...wss.clients];
+      const sockets: BusPeer[] = [...wss.clients, ...portSockets];
       for (const conn of [...connections.values()]) detach(conn, 'engine shutting down');
       await Promise.all(
         sockets.map(

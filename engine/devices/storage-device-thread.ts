@@ -3,11 +3,13 @@
 // hashes and serves HTTP while the devices' thread encrypts at rest, writes and fsyncs. One thread
 // holds every local device (they share a disk; a thread each would cost memory for no more
 // cores). The handles it gives out are RunningStorageDevice, as in-process devices are, and an
-// ack still comes from a device after its fsyncs, so durability is unchanged.
+// ack still comes from a device after its fsyncs, so durability is unchanged. Given the engine's
+// connectDevicePort, a device's bus connections are MessagePorts to that engine instead of
+// loopback WebSockets (port-socket.ts): the same frames and token check, without the socket.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
 import { PinMismatchError } from '../tls/pinned-agent.ts';
 import type { DeviceBundle } from './device-bundle.ts';
@@ -52,6 +54,8 @@ interface Handle {
   readyListeners: (() => void)[];
   stateListeners: ((state: StorageDeviceState) => void)[];
   started?: { resolve(): void; reject(error: Error): void };
+  /** Hands the engine's end of a new bus connection to the engine; absent: the device dials its URL. */
+  connectPort: ((port: MessagePort) => boolean) | undefined;
   stopped?: Promise<void>;
   onStopped?: () => void;
 }
@@ -89,14 +93,22 @@ export class StorageDeviceThread {
     return new StorageDeviceThread(worker, log);
   }
 
-  /** Starts one device on the thread; resolves once it runs (and is connecting). */
-  async startDevice(bundle: DeviceBundle, dir: string): Promise<RunningStorageDevice> {
+  /**
+   * Starts one device on the thread; resolves once it runs (and is connecting). With
+   * `connectPort` (the embedded engine's RunningEngine.connectDevicePort), each of its bus
+   * connections is a MessagePort handed to that engine instead of a WebSocket to the bundle's URL.
+   */
+  async startDevice(
+    bundle: DeviceBundle,
+    dir: string,
+    connectPort?: (port: MessagePort) => boolean,
+  ): Promise<RunningStorageDevice> {
     if (this.exited) throw new Error('the storage-device thread has stopped');
     const key = this.nextKey++;
-    const handle = this.handle(key, bundle.deviceIdentifier);
+    const handle = this.handle(key, bundle.deviceIdentifier, connectPort);
     this.handles.set(key, handle);
     const started = new Promise<void>((resolve, reject) => (handle.started = { resolve, reject }));
-    this.post({ op: 'start', key, bundle, dir });
+    this.post({ op: 'start', key, bundle, dir, viaPort: connectPort !== undefined });
     await started;
     return handle.device;
   }
@@ -113,10 +125,15 @@ export class StorageDeviceThread {
     if (!this.exited) await this.worker.terminate();
   }
 
-  private handle(key: number, deviceIdentifier: string): Handle {
+  private handle(
+    key: number,
+    deviceIdentifier: string,
+    connectPort: ((port: MessagePort) => boolean) | undefined,
+  ): Handle {
     const post = (message: ToDeviceThread) => this.post(message);
     const exited = () => this.exited;
     const handle: Handle = {
+      connectPort,
       state: 'connecting',
       pinMismatch: undefined,
       readyListeners: [],
@@ -154,6 +171,10 @@ export class StorageDeviceThread {
 
   private receive(message: FromDeviceThread): void {
     const handle = this.handles.get(message.key);
+    if (message.op === 'dial') {
+      this.dial(message.dial, handle);
+      return;
+    }
     if (!handle) return;
     switch (message.op) {
       case 'started':
@@ -180,6 +201,25 @@ export class StorageDeviceThread {
         handle.onStopped?.();
         return;
     }
+  }
+
+  /** A device's new bus connection: one end to its engine, the other to the thread. */
+  private dial(dial: number, handle: Handle | undefined): void {
+    const refuse = (message: string) => this.post({ op: 'dial-failed', dial, message });
+    if (!handle?.connectPort) return refuse('this device has no engine to connect to by port');
+    const { port1, port2 } = new MessageChannel();
+    let accepted = false;
+    try {
+      accepted = handle.connectPort(port1);
+    } catch (error) {
+      this.log.error({ err: error }, 'the engine could not take a device bus port');
+    }
+    if (!accepted) {
+      port1.close();
+      port2.close();
+      return refuse('the engine does not take device connections now');
+    }
+    this.worker.postMessage({ op: 'dialed', dial, port: port2 } satisfies ToDeviceThread, [port2]);
   }
 
   private setState(handle: Handle, state: StorageDeviceState): void {

@@ -43,6 +43,12 @@ export interface StorageDeviceOptions {
    * intervals of 30 s.
    */
   idleTimeoutMs?: number;
+  /**
+   * Opens each bus connection another way than the bundle's URL: a device on the embedded
+   * engine's device thread asks for a MessagePort to its engine (port-socket.ts). The hello,
+   * token check and everything after are the same.
+   */
+  dialBus?: () => BusSocket;
 }
 
 export interface RunningStorageDevice {
@@ -135,13 +141,15 @@ export async function startStorageDevice(
     let ws: BusSocket;
     try {
       // Chunks are ciphertext: compression would spend CPU for nothing.
-      ws = openBusSocket(bundle, {
-        maxPayload: MAX_FRAME_BYTES,
-        perMessageDeflate: false,
-        handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
-        generateMask: unmasked,
-        ...(agent ? { agent } : {}),
-      });
+      ws = options.dialBus
+        ? options.dialBus()
+        : openBusSocket(bundle, {
+            maxPayload: MAX_FRAME_BYTES,
+            perMessageDeflate: false,
+            handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+            generateMask: unmasked,
+            ...(agent ? { agent } : {}),
+          });
     } catch (error) {
       log.error({ err: error }, 'cannot open the device bus');
       scheduleReconnect(true);

@@ -5,17 +5,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
+  MAX_FRAME_BYTES,
   decodeEngineFrame,
   encodeFrame,
   type DeviceFrame,
   type EngineFrame,
 } from '../../engine/bus/bus-frames.ts';
 import { BusError, type ConnectedDevice } from '../../engine/bus/device-bus.ts';
+import { PortSocket } from '../../engine/bus/port-socket.ts';
 import { createWsDeviceBus, type WsDeviceBus } from '../../engine/bus/ws-device-bus.ts';
 import { generateSignedKeyPair } from '../../engine/crypto/signed-key.ts';
 import type { DeviceBundle } from '../../engine/devices/device-bundle.ts';
@@ -131,6 +134,36 @@ async function startDevice(
   const states: StorageDeviceState[] = [];
   started.onStateChange((state) => states.push(state));
   return Object.assign(started, { states });
+}
+
+/**
+ * A device that reaches the bus over MessagePorts, as one on the embedded engine's device thread
+ * does (storage-device-thread.ts dials the engine's acceptPort for each connection).
+ */
+async function startPortDevice(
+  bus: WsDeviceBus,
+  device: { token: string; deviceId: string },
+): Promise<RunningStorageDevice & { states: StorageDeviceState[]; dials(): number }> {
+  let dials = 0;
+  const started = await startStorageDevice({
+    // The URL is never dialled: no server listens there.
+    bundle: bundleFor('ws://127.0.0.1:9/device-bus', device),
+    dir: tempDir(),
+    log,
+    reconnectMaxMs: 500,
+    dialBus: () => {
+      dials += 1;
+      const { port1, port2 } = new MessageChannel();
+      const socket = new PortSocket(undefined, MAX_FRAME_BYTES);
+      if (bus.acceptPort(port1)) socket.attach(port2);
+      else socket.fail(new Error('the bus is closed'));
+      return socket;
+    },
+  });
+  running.push(started);
+  const states: StorageDeviceState[] = [];
+  started.onStateChange((state) => states.push(state));
+  return Object.assign(started, { states, dials: () => dials });
 }
 
 /** A hand-driven bus peer, for what a well-behaved device runtime never does. */
@@ -629,6 +662,83 @@ describe('embedded device bus with a real storage device', () => {
     shared.bus.closeDevice(device.deviceId);
     await until(() => runtime.state === 'unauthorized', 'the device reports unauthorized');
     expect(shared.bus.isOnline(device.deviceId)).toBe(false);
+  });
+
+  it('serves a device connected over a MessagePort as one connected over the WebSocket', async () => {
+    const device = newDevice();
+    const runtime = await startPortDevice(shared.bus, device);
+    await until(
+      () => shared.bus.isOnline(device.deviceId) && runtime.connected,
+      'both sides see the connection',
+    );
+    expect(shared.bus.connectedDevices()).toContainEqual({
+      deviceId: device.deviceId,
+      profileId: PROFILE,
+    });
+    const { bus } = shared;
+    const item = randomUUID();
+    const chunks = [randomBytes(1024 * 1024), randomBytes(5), randomBytes(700_001)];
+    // One frame to two devices is what the engine's fan-out does; over ports each gets its own.
+    await Promise.all(
+      chunks.map((chunk, index) => bus.putChunk(device.deviceId, { itemId: item, index }, chunk)),
+    );
+    const back = await Promise.all(
+      chunks.map((_, index) => bus.getChunk(device.deviceId, { itemId: item, index })),
+    );
+    back.forEach((chunk, index) => expect(chunk!.equals(chunks[index]!)).toBe(true));
+    expect(await bus.listItems(device.deviceId)).toEqual([item]);
+    await expect(
+      bus.putChunk(device.deviceId, { itemId: item, index: 9 }, randomBytes(8 * 1024 * 1024)),
+    ).rejects.toMatchObject({ code: 'rejected' });
+
+    await runtime.stop();
+    await until(() => !shared.bus.isOnline(device.deviceId), 'the bus sees it leave');
+    await expect(bus.listItems(device.deviceId)).rejects.toMatchObject({ code: 'offline' });
+  });
+
+  it('over a MessagePort, a wrong token is refused with 4401 and a copied one takes no live slot', async () => {
+    const stranger = {
+      token: `T-${randomBytes(32).toString('base64url')}`,
+      deviceId: randomUUID(),
+    };
+    const refused = await startPortDevice(shared.bus, stranger);
+    await until(() => refused.state === 'unauthorized', 'the device reports unauthorized');
+    expect(refused.states).toEqual(['unauthorized']);
+    expect(refused.dials()).toBe(1);
+    expect(shared.bus.isOnline(stranger.deviceId)).toBe(false);
+
+    // The device is connected over the WebSocket; a runtime with its token over a port is
+    // challenged, cannot prove it is the device (no private key) and is refused with 4409.
+    const device = newDevice();
+    const owner = await RawPeer.open(shared.url);
+    await owner.hello(device.token);
+    const copy = await startPortDevice(shared.bus, device);
+    await until(() => copy.state === 'replaced', 'the copy stops as replaced');
+    expect(owner.ws.readyState).toBe(WebSocket.OPEN);
+    const listing = shared.bus.listItems(device.deviceId);
+    const request = await owner.nextRequest();
+    const owned = randomUUID();
+    owner.send({ op: 'items', id: request.id, itemIds: [owned] });
+    expect(await listing).toEqual([owned]);
+    owner.ws.close();
+  });
+
+  it('a closed bus takes no port, and a device dialling it keeps trying', async () => {
+    const server = await startBusServer();
+    const closedBus = server.bus;
+    await server.close();
+    const { port1, port2 } = new MessageChannel();
+    const portClosed = new Promise<void>((resolve) => port2.once('close', () => resolve()));
+    port2.start();
+    expect(closedBus.acceptPort(port1)).toBe(false);
+    await portClosed;
+
+    const device = newDevice();
+    const runtime = await startPortDevice(closedBus, device);
+    await until(() => runtime.dials() >= 3, 'the device dials again');
+    expect(runtime.state).toBe('connecting');
+    await runtime.stop();
+    expect(runtime.state).toBe('stopped');
   });
 
   it('a real storage-device process prints its ready line, and stops on SIGTERM', async () => {

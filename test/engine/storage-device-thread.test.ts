@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../engine/log.ts';
 import { TestChannel } from '../support/channel.ts';
@@ -105,6 +106,60 @@ describe('StorageDeviceThread', () => {
     );
   });
 
+  it('devices given the engine’s connectDevicePort reach it over MessagePorts, and dial again while it refuses', async () => {
+    const { bundle, deviceId } = await addStorageDevice(api, owner.token, 'Thread NAS by port');
+    if (bundle.bus.kind === 'amqp') {
+      // Devices of an engine on RabbitMQ keep their bus: the engine takes no port (host.ts then
+      // offers none).
+      const { port1 } = new MessageChannel();
+      expect(engine.connectDevicePort(port1)).toBe(false);
+      return;
+    }
+    const thread = compiledDeviceThread.StorageDeviceThread.start(createLogger('silent'))!;
+    try {
+      let offered = 0;
+      let refuse = true;
+      const connectPort = (port: MessagePort) => {
+        offered += 1;
+        if (refuse) {
+          port.close();
+          return false;
+        }
+        return engine.connectDevicePort(port);
+      };
+      // Nothing listens at the bundle's URL: the device can only be reached by port.
+      const device = await thread.startDevice(
+        { ...bundle, bus: { ...bundle.bus, url: 'ws://127.0.0.1:9/device-bus' } },
+        join(dir, 'device-by-port'),
+        connectPort,
+      );
+      await until(() => offered >= 2, 'the device dials again after a refusal');
+      expect(device.state).toBe('connecting');
+      refuse = false;
+      if (!device.connected) await new Promise<void>((resolve) => device.onReady(resolve));
+      await awaitStorage(api, owner.token, deviceId, (listed) => listed.online);
+
+      const plaintext = randomBytes(1024 * 1024 + 7);
+      const key = randomBytes(32);
+      const reservation = await reserve(api, owner.token);
+      const upload = await postStream(reservation.stream, [encrypt(key, plaintext)]);
+      expect(upload.status).toBe(202);
+      expect(await awaitStatus(api, upload.headers['x-dpt-cab-id'] as string, 60_000)).toBe(
+        'succeeded',
+      );
+      const dataToken = await finalize(api, owner.token, reservation.token, {
+        size: String(plaintext.length),
+      });
+      const got = await download(await requestDownload(api, channel, owner.token, dataToken));
+      expect(got.status).toBe(200);
+      expect(decrypt(key, got.bytes).equals(plaintext)).toBe(true);
+      await device.stop();
+      await awaitStorage(api, owner.token, deviceId, (listed) => !listed.online);
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('fails a start it cannot make with the device runtime’s own reason', async () => {
     const thread = compiledDeviceThread.StorageDeviceThread.start(createLogger('silent'))!;
     try {
@@ -117,3 +172,11 @@ describe('StorageDeviceThread', () => {
     }
   });
 });
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
