@@ -11,14 +11,20 @@ import type { MessagePort } from 'node:worker_threads';
  * close with a code and reason, terminate, and the open/message/ping/pong/error/close events),
  * so ws-device-bus.ts and storage-device.ts treat it as they treat a WebSocket.
  *
+ * Buffers are reused, not allocated per chunk: a receiver done with a large frame (a device that
+ * has sealed a put's chunk) releases it, and its buffer goes back to the sender with the next
+ * message, for the sender's next frame. The buffer is transferred each way, so only one thread
+ * can see it at a time: a view kept by mistake reads as empty, never as another frame's bytes.
+ *
  * Messages on the port, each checked on arrival (anything else closes the connection 1002):
- *   {kind:'frame', bytes}         one bus frame (bus-frames.ts), bytes a Uint8Array
+ *   {kind:'frame', bytes, spare?} one bus frame (bus-frames.ts), bytes a Uint8Array; spare: up to
+ *                                 MAX_SPARE ArrayBuffers of released frames, for reuse
  *   {kind:'ping'} / {kind:'pong'} liveness, as WebSocket ping and pong
  *   {kind:'close', code, reason}  the sender is closing; the receiver closes the port
  */
 
 type PortMessage =
-  | { kind: 'frame'; bytes: Uint8Array }
+  | { kind: 'frame'; bytes: Uint8Array; spare?: ArrayBuffer[] }
   | { kind: 'ping' }
   | { kind: 'pong' }
   | { kind: 'close'; code: number; reason: string };
@@ -32,6 +38,16 @@ const CLOSED = 3;
 const CLOSE_ABNORMAL = 1006;
 const CLOSE_PROTOCOL = 1002;
 const CLOSE_TOO_BIG = 1009;
+/** Frames from this size on (chunks) are sent in reusable buffers; smaller ones are not worth it. */
+const REUSE_FROM_BYTES = 64 * 1024;
+/** Released buffers kept for reuse, per thread and per socket; more are left to the collector. */
+const MAX_SPARE = 8;
+/** Large frame buffers are allocated in multiples of this. */
+const ROUND_BYTES = 16 * 1024;
+/** This thread's buffers that came back over some port, ready for its next large frame. */
+const spare: ArrayBuffer[] = [];
+/** Large frames' buffers received over a port, which release() may give back. */
+const received = new WeakSet<ArrayBuffer>();
 /** A close reason is at most 123 bytes in WebSocket; the same cap here. */
 const MAX_REASON_LENGTH = 123;
 
@@ -45,6 +61,8 @@ export class PortSocket extends EventEmitter {
   private port: MessagePort | undefined;
   /** The close this side started (sent) or received; absent: the port just went away. */
   private closeFrame: { code: number; reason: string } | undefined;
+  /** Released frames' buffers, going back to the other side with the next message. */
+  private returning: ArrayBuffer[] = [];
 
   /** With a port: open at once (the engine's end). Without: connecting until attach or fail. */
   constructor(
@@ -81,18 +99,33 @@ export class PortSocket extends EventEmitter {
   }
 
   /**
-   * Sends one frame. The bytes are copied into a buffer of their own, which is transferred
-   * (moved, not copied again): the caller may reuse its buffer (the engine sends one put frame
-   * to each of its devices), and a small Buffer's shared pool is never handed away. Measured
+   * Sends one frame. The bytes are copied into a buffer of their own (a spare one the other side
+   * gave back, when one fits), which is transferred (moved, not copied again): the caller may
+   * reuse its buffer (the engine sends one put frame to each of its devices), and a small
+   * Buffer's shared pool is never handed away. Measured
    * against sharing one copy of a put frame among the devices in a SharedArrayBuffer, this was
    * as fast and held less memory: V8 frees transferred buffers sooner.
    */
   send(data: Buffer, _options?: { binary?: boolean }): void {
     if (this.readyState !== OPEN || !this.port) return;
-    // Its own ArrayBuffer, not zero-filled first: every byte is copied over.
-    const bytes = Buffer.allocUnsafeSlow(data.length);
+    const bytes = frameBuffer(data.length);
     data.copy(bytes);
-    this.post({ kind: 'frame', bytes }, [bytes.buffer as ArrayBuffer]);
+    const back = this.returning.splice(0);
+    this.post({ kind: 'frame', bytes, ...(back.length > 0 ? { spare: back } : {}) }, [
+      bytes.buffer as ArrayBuffer,
+      ...back,
+    ]);
+  }
+
+  /**
+   * The receiver is done with a frame this socket delivered, and with every view of it: its
+   * buffer goes back to the sender with the next message. A frame that did not come from this
+   * kind of socket, or a small one, is left alone.
+   */
+  release(frame: Buffer): void {
+    const buffer = frame.buffer;
+    if (!(buffer instanceof ArrayBuffer) || !received.delete(buffer)) return;
+    if (this.readyState === OPEN && this.returning.length < MAX_SPARE) this.returning.push(buffer);
   }
 
   ping(): void {
@@ -136,7 +169,13 @@ export class PortSocket extends EventEmitter {
     }
     switch (parsed.kind) {
       case 'frame':
+        for (const buffer of parsed.spare ?? []) keepSpare(buffer);
         if (this.readyState !== OPEN) return;
+        if (
+          parsed.bytes.byteLength >= REUSE_FROM_BYTES &&
+          parsed.bytes.buffer instanceof ArrayBuffer
+        )
+          received.add(parsed.bytes.buffer);
         if (parsed.bytes.length > this.maxPayload) {
           this.close(CLOSE_TOO_BIG, 'Max payload size exceeded');
           return;
@@ -176,8 +215,16 @@ function asPortMessage(message: unknown): PortMessage | undefined {
   const { kind } = message as { kind?: unknown };
   if (kind === 'ping' || kind === 'pong') return { kind };
   if (kind === 'frame') {
-    const { bytes } = message as { bytes?: unknown };
-    return bytes instanceof Uint8Array ? { kind, bytes } : undefined;
+    const { bytes, spare: returned } = message as { bytes?: unknown; spare?: unknown };
+    if (!(bytes instanceof Uint8Array)) return undefined;
+    if (returned === undefined) return { kind, bytes };
+    const buffers =
+      Array.isArray(returned) &&
+      returned.length <= MAX_SPARE &&
+      returned.every((buffer) => buffer instanceof ArrayBuffer)
+        ? (returned as ArrayBuffer[])
+        : undefined;
+    return buffers ? { kind, bytes, spare: buffers } : undefined;
   }
   if (kind === 'close') {
     const { code, reason } = message as { code?: unknown; reason?: unknown };
@@ -185,4 +232,28 @@ function asPortMessage(message: unknown): PortMessage | undefined {
     return { kind, code: code as number, reason: reason.slice(0, MAX_REASON_LENGTH) };
   }
   return undefined;
+}
+
+/**
+ * A buffer of its own for a frame of `length` bytes: a spare one that fits (not more than twice
+ * the size), else a new one, not zero-filled first (every byte is copied over). A new large one
+ * is rounded up, so that it still fits when a frame header grows by a digit or two.
+ */
+function frameBuffer(length: number): Buffer {
+  if (length < REUSE_FROM_BYTES) return Buffer.allocUnsafeSlow(length);
+  const at = spare.findIndex(
+    (buffer) => buffer.byteLength >= length && buffer.byteLength <= 2 * length,
+  );
+  const buffer =
+    at >= 0
+      ? spare.splice(at, 1)[0]!
+      : (Buffer.allocUnsafeSlow(Math.ceil(length / ROUND_BYTES) * ROUND_BYTES)
+          .buffer as ArrayBuffer);
+  return Buffer.from(buffer, 0, length);
+}
+
+/** Keeps a buffer that came back for reuse; the oldest spare gives way when there are enough. */
+function keepSpare(buffer: ArrayBuffer): void {
+  if (spare.length >= MAX_SPARE) spare.shift();
+  spare.push(buffer);
 }

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import amqp from 'amqplib';
+import type * as amqp from 'amqplib';
 import { frameMessageOf, wholeFrame } from '../bus/amqp-frames.ts';
 import { CLOSE_UNAUTHORIZED } from '../bus/bus-frames.ts';
 import type { AmqpBus } from './device-bundle.ts';
@@ -95,7 +95,9 @@ export class AmqpBusSocket extends EventEmitter {
     try {
       const url = new URL(this.bus.url);
       url.searchParams.set('heartbeat', String(HEARTBEAT_S));
-      connection = await amqp.connect(url.toString(), {
+      // Loaded on first use: a device on the engine's own bus (the CLI's, the app's) never does.
+      const { default: amqplib } = await import('amqplib');
+      connection = await amqplib.connect(url.toString(), {
         clientProperties: { connection_name: `privicore device ${this.deviceUser}` },
       });
     } catch (error) {

@@ -4,7 +4,8 @@ import type { DeviceBundle } from './device-bundle.ts';
 
 /**
  * What a device runtime needs of its bus connection: the part of a ws WebSocket it uses, which
- * the embedded bus's WebSocket is and amqp-bus-socket.ts imitates on RabbitMQ.
+ * the embedded bus's WebSocket is, amqp-bus-socket.ts imitates on RabbitMQ and port-socket.ts
+ * on a MessagePort.
  */
 export interface BusSocket {
   readonly readyState: number;
@@ -14,6 +15,11 @@ export interface BusSocket {
   on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
   once(event: 'close', listener: () => void): this;
   send(data: Buffer): void;
+  /**
+   * The runtime is done with a received frame and every view of it; a transport that reuses
+   * buffers (port-socket.ts) may take it back. Absent on WebSocket and RabbitMQ.
+   */
+  release?(frame: Buffer): void;
   close(code?: number, reason?: string): void;
   terminate(): void;
 }

@@ -223,7 +223,7 @@ export async function startStorageDevice(
       // Ballots go to authenticators only; a storage device is never sent one.
       if (header.op === 'ballot' || header.op === 'voted')
         return violate(`${header.op} sent to a storage device`);
-      serve(ws, header, payload);
+      serve(ws, header, payload, raw as Buffer);
     });
     ws.on('error', (error) => {
       lastError = error.message;
@@ -287,7 +287,8 @@ export async function startStorageDevice(
     retryTimer = setTimeout(connect, delay);
   }
 
-  function serve(ws: BusSocket, request: EngineRequest, payload: Buffer): void {
+  /** `frame` is the whole frame `payload` is part of (given back to the bus after a put). */
+  function serve(ws: BusSocket, request: EngineRequest, payload: Buffer, frame: Buffer): void {
     const task = (async () => {
       let reply: DeviceReply;
       let data: Buffer | undefined;
@@ -295,6 +296,8 @@ export async function startStorageDevice(
         switch (request.op) {
           case 'put':
             await store.put(request.itemId, request.index, payload, { sync: !request.defer });
+            // Sealed and written: nothing holds the frame any more, and it may be reused.
+            ws.release?.(frame);
             reply = { op: 'ok', id: request.id };
             break;
           case 'flush':

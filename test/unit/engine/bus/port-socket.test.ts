@@ -70,6 +70,44 @@ describe('PortSocket', () => {
     engine.terminate();
   });
 
+  it('a released frame’s buffer goes back with the next message and carries the next large frame', async () => {
+    const { engine, device } = pair();
+    const first = nextMessage(device);
+    engine.send(Buffer.alloc(200 * 1024, 0x11));
+    const put = await first;
+    const capacity = put.buffer.byteLength;
+    expect(capacity).toBeGreaterThanOrEqual(200 * 1024);
+    // The device is done with it: the buffer leaves with its reply, and its views here are empty.
+    device.release(put);
+    const reply = nextMessage(engine);
+    device.send(Buffer.from('ok'));
+    expect((await reply).toString()).toBe('ok');
+    expect(put.length).toBe(0);
+
+    // The next large frame travels in that buffer, its own bytes only.
+    const second = nextMessage(device);
+    engine.send(Buffer.alloc(150 * 1024, 0x22));
+    const next = await second;
+    // A new buffer for 150 KiB would be smaller than the one the first frame came in.
+    expect(next.buffer.byteLength).toBe(capacity);
+    expect(next.length).toBe(150 * 1024);
+    expect(next.equals(Buffer.alloc(150 * 1024, 0x22))).toBe(true);
+
+    // What did not come from a port, or is small, is not taken.
+    const own = Buffer.alloc(100 * 1024);
+    device.release(own);
+    const small = nextMessage(device);
+    engine.send(Buffer.from('tiny'));
+    const tiny = await small;
+    device.release(tiny);
+    const again = nextMessage(engine);
+    device.send(Buffer.from('ok'));
+    await again;
+    expect(own.length).toBe(100 * 1024);
+    expect(tiny.toString()).toBe('tiny');
+    engine.terminate();
+  });
+
   it('answers a ping with a pong, and tells the pinged side', async () => {
     const { engine, device } = pair();
     const pinged = once(device, 'ping');
@@ -126,6 +164,8 @@ describe('PortSocket', () => {
       null,
       { kind: 'frame', bytes: 'not bytes' },
       { kind: 'close', code: 'x', reason: '' },
+      { kind: 'frame', bytes: new Uint8Array(1), spare: ['not a buffer'] },
+      { kind: 'frame', bytes: new Uint8Array(1), spare: new ArrayBuffer(8) },
       { kind: 'shutdown' },
     ]) {
       const raw = new MessageChannel();
@@ -154,14 +194,15 @@ describe('PortSocket', () => {
     const raw = new MessageChannel();
     const engine = new PortSocket(raw.port1, MAX);
     const closed = closeOf(engine);
+    // The worker says it is there, and exits (without closing its port) when pinged back.
     const worker = new Worker(
       `const { workerData } = require('node:worker_threads');
-       workerData.port.postMessage({ kind: 'ping' });
-       setTimeout(() => process.exit(0), 20);`,
+       workerData.port.on('message', () => process.exit(0));
+       workerData.port.postMessage({ kind: 'ping' });`,
       { eval: true, workerData: { port: raw.port2 }, transferList: [raw.port2] },
     );
-    const ponged = once(engine, 'ping');
-    await ponged;
+    await once(engine, 'ping');
+    engine.ping();
     expect(await closed).toEqual({ code: 1006, reason: '' });
     await once(worker, 'exit');
   });
