@@ -1,12 +1,12 @@
 // Retrieve a file (contract §14 "Retrieve"): request-data → the X-DPT-CAB-REQUEST-ID message
 // with the download (a URL, a bare downstream token, or the payload inline) → stream the
-// ciphertext, checking its length → decrypt (the GCM tag, under a key only the client holds, is
+// ciphertext, checking its length → decrypt. The GCM tag, under a key only the client holds, is
 // what proves the bytes; the ETag's SHA-256 proves only what the engine says, so it is not
-// computed again here). retrieveFile decrypts into a
-// temporary file beside the target and renames it into place only after the GCM tag verifies
-// (decryptToFile); a tampered or truncated payload fails with no file left behind. retrieveInto
-// decrypts into any Writable for callers that hold the plaintext somewhere of their own (the CLI's
-// stdout spool) and must not release it before the promise resolves.
+// computed again here. retrieveFile decrypts into a temporary file beside the target and renames
+// it into place only after the GCM tag verifies (decryptToFile); a tampered or truncated payload
+// fails with no file left behind. retrieveInto decrypts into any Writable for callers that hold
+// the plaintext somewhere of their own (the CLI's stdout spool) and must not release it before
+// the promise resolves.
 
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';

@@ -46,6 +46,9 @@ const MAX_SPARE = 8;
 const ROUND_BYTES = 16 * 1024;
 /** This thread's buffers that came back over some port, ready for its next large frame. */
 const spare: ArrayBuffer[] = [];
+/** How long spares are kept after the last one came back. */
+const SPARE_IDLE_MS = 5_000;
+let spareTimer: NodeJS.Timeout | undefined;
 /** Large frames' buffers received over a port, which release() may give back. */
 const received = new WeakSet<ArrayBuffer>();
 /** A close reason is at most 123 bytes in WebSocket; the same cap here. */
@@ -252,8 +255,15 @@ function frameBuffer(length: number): Buffer {
   return Buffer.from(buffer, 0, length);
 }
 
-/** Keeps a buffer that came back for reuse; the oldest spare gives way when there are enough. */
+/**
+ * Keeps a buffer that came back for reuse; the oldest spare gives way when there are enough.
+ * Spares are let go SPARE_IDLE_MS after the last one came back: an engine that has finished a
+ * transfer does not keep them.
+ */
 function keepSpare(buffer: ArrayBuffer): void {
   if (spare.length >= MAX_SPARE) spare.shift();
   spare.push(buffer);
+  clearTimeout(spareTimer);
+  spareTimer = setTimeout(() => (spare.length = 0), SPARE_IDLE_MS);
+  spareTimer.unref();
 }

@@ -5,7 +5,7 @@
 
 import { once } from 'node:events';
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PortSocket } from '../../../../engine/bus/port-socket.ts';
 
 const MAX = 1024 * 1024;
@@ -106,6 +106,32 @@ describe('PortSocket', () => {
     expect(own.length).toBe(100 * 1024);
     expect(tiny.toString()).toBe('tiny');
     engine.terminate();
+  });
+
+  it('lets go of spare buffers five seconds after the last came back', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { engine, device } = pair();
+      const first = nextMessage(device);
+      engine.send(Buffer.alloc(300 * 1024, 0x33));
+      const put = await first;
+      const capacity = put.buffer.byteLength;
+      device.release(put);
+      const reply = nextMessage(engine);
+      device.send(Buffer.from('ok'));
+      await reply;
+      // Five quiet seconds: the spare is gone, and the next frame comes in a new buffer (a
+      // 200 KiB frame would have fitted in the 300 KiB one).
+      vi.advanceTimersByTime(5_001);
+      const second = nextMessage(device);
+      engine.send(Buffer.alloc(200 * 1024, 0x44));
+      const next = await second;
+      expect(next.buffer.byteLength).not.toBe(capacity);
+      expect(next.equals(Buffer.alloc(200 * 1024, 0x44))).toBe(true);
+      engine.terminate();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('answers a ping with a pong, and tells the pinged side', async () => {
