@@ -105,9 +105,8 @@ export class PortSocket extends EventEmitter {
    * Sends one frame. The bytes are copied into a buffer of their own (a spare one the other side
    * gave back, when one fits), which is transferred (moved, not copied again): the caller may
    * reuse its buffer (the engine sends one put frame to each of its devices), and a small
-   * Buffer's shared pool is never handed away. Measured
-   * against sharing one copy of a put frame among the devices in a SharedArrayBuffer, this was
-   * as fast and held less memory: V8 frees transferred buffers sooner.
+   * Buffer's shared pool is never handed away. (Sharing one copy of a put frame among the
+   * devices through a SharedArrayBuffer was tried: no faster, and more memory held.)
    */
   send(data: Buffer, _options?: { binary?: boolean }): void {
     if (this.readyState !== OPEN || !this.port) return;
