@@ -43,6 +43,8 @@ const MAX_SUBJECT_LENGTH = 4096;
 
 /** Close codes of the bus. 4401 and 4409 mirror the channel's (socket-hub.ts) meaning. */
 export const CLOSE_GOING_AWAY = 1001;
+/** WebSocket's code for a connection that ended without a close; the bus's own sockets use it too. */
+export const CLOSE_ABNORMAL = 1006;
 export const CLOSE_MALFORMED = 1008;
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_REPLACED = 4409;

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
+import { WebSocket } from 'ws';
+import { CLOSE_ABNORMAL } from './bus-frames.ts';
 
 /*
  * A bus connection over a MessagePort, for storage devices on the embedded engine's device
@@ -29,13 +31,10 @@ type PortMessage =
   | { kind: 'pong' }
   | { kind: 'close'; code: number; reason: string };
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
+/** readyState takes WebSocket's values, which the bus code compares against. */
+const { CONNECTING, OPEN, CLOSING, CLOSED } = WebSocket;
 
-/** WebSocket's codes for a connection lost without a close, a protocol error, a frame too big. */
-const CLOSE_ABNORMAL = 1006;
+/** WebSocket's codes for a protocol error and a frame too big. */
 const CLOSE_PROTOCOL = 1002;
 const CLOSE_TOO_BIG = 1009;
 /** Frames from this size on (chunks) are sent in reusable buffers; smaller ones are not worth it. */

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type * as amqp from 'amqplib';
+import { WebSocket } from 'ws';
 import { frameMessageOf, wholeFrame } from '../bus/amqp-frames.ts';
-import { CLOSE_UNAUTHORIZED } from '../bus/bus-frames.ts';
+import { CLOSE_ABNORMAL, CLOSE_UNAUTHORIZED } from '../bus/bus-frames.ts';
 import type { AmqpBus } from './device-bundle.ts';
 
 /*
@@ -18,10 +19,8 @@ import type { AmqpBus } from './device-bundle.ts';
  * (a node started) sends the hello again, and the welcome it brings is not passed on twice.
  */
 
-const CONNECTING = 0;
-const OPEN = 1;
-const CLOSING = 2;
-const CLOSED = 3;
+/** readyState takes WebSocket's values, which the bus code compares against. */
+const { CONNECTING, OPEN, CLOSING, CLOSED } = WebSocket;
 
 /** AMQP heartbeat: a broker that went away is noticed within about twice this. */
 const HEARTBEAT_S = 10;
@@ -34,12 +33,11 @@ const CLOSE_TRY_AGAIN = 1013;
 const CHANNEL_CLOSE_GRACE_MS = 200;
 const ERROR_CLOSE_GRACE_MS = 1_000;
 const CLOSE_WAIT_MS = 1_000;
-const CLOSE_ABNORMAL = 1006;
 
 export class AmqpBusSocket extends EventEmitter {
   readonly OPEN = OPEN;
   readonly CLOSED = CLOSED;
-  readyState = CONNECTING;
+  readyState: number = CONNECTING;
   private connection: amqp.ChannelModel | undefined;
   private channel: amqp.Channel | undefined;
   private tag: string | undefined;
