@@ -2,6 +2,7 @@
 // document with --json, only tokens (one a line) or nothing with --quiet. Diagnostics and
 // progress go to stderr.
 
+import { printable } from '../bridge/printable.ts';
 import { terminalStyle, type TerminalStyle } from './terminal-style.ts';
 
 export interface OutputMode {
@@ -9,6 +10,11 @@ export interface OutputMode {
   quiet?: boolean;
   /** How stdout is styled (plain unless it is a terminal that takes colour). */
   style?: TerminalStyle;
+}
+
+/** Text this program drew itself (a QR code's picture): printed as it is, colour codes and all. */
+export class Drawn {
+  constructor(readonly text: string) {}
 }
 
 export class Output {
@@ -27,21 +33,30 @@ export class Output {
 
   /**
    * The command's result: `human` lines, or `data` as one JSON document, or with --quiet only
-   * `tokens`.
+   * `tokens`. Human lines and tokens go out printable (printable.ts); `heading` styles the first
+   * line as a table's header.
    */
-  result(human: string | readonly string[], data: unknown, tokens: readonly string[] = []): void {
+  result(
+    human: string | readonly (string | Drawn)[],
+    data: unknown,
+    tokens: readonly string[] = [],
+    options: { heading?: boolean } = {},
+  ): void {
     if (this.json) this.stdout.write(`${JSON.stringify(data)}\n`);
     else if (this.quiet) {
-      if (tokens.length > 0) this.stdout.write(`${tokens.join('\n')}\n`);
+      if (tokens.length > 0) this.stdout.write(`${tokens.map(printable).join('\n')}\n`);
     } else {
-      const lines = typeof human === 'string' ? [human] : human;
+      const lines = (typeof human === 'string' ? [human] : human).map((line) =>
+        line instanceof Drawn ? line.text : printable(line),
+      );
+      if (options.heading && lines.length > 0) lines[0] = this.style.heading(lines[0]!);
       if (lines.length > 0) this.stdout.write(`${lines.join('\n')}\n`);
     }
   }
 
   /** A note for people (never in --json output, not with --quiet): hints, warnings. */
   note(line: string): void {
-    if (!this.quiet) this.stderr.write(`${line}\n`);
+    if (!this.quiet) this.stderr.write(`${printable(line)}\n`);
   }
 }
 
@@ -59,11 +74,12 @@ export function formatBytes(bytes: number): string {
     : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
-/** Left-aligned columns separated by two spaces; a header row first. */
+/** Left-aligned columns separated by two spaces; a header row first; cells printable. */
 export function formatTable(
   header: readonly string[],
-  rows: readonly (readonly string[])[],
+  given: readonly (readonly string[])[],
 ): string[] {
+  const rows = given.map((row) => row.map(printable));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );

@@ -2,6 +2,7 @@
 // stderr is a terminal that takes control sequences (pipes, CI logs and TERM=dumb get none).
 
 import { formatBytes } from './output.ts';
+import { printable } from '../bridge/printable.ts';
 import { isInteractive } from './terminal-style.ts';
 
 const WIDTH = 24;
@@ -24,7 +25,8 @@ export function createProgressBar(
   const started = Date.now();
   let drawn = 0;
   let shown = false;
-  const name = label.length > 30 ? `…${label.slice(-29)}` : label;
+  const safe = printable(label);
+  const name = safe.length > 30 ? `…${safe.slice(-29)}` : safe;
   return {
     update(bytes, total) {
       const now = Date.now();

@@ -1,6 +1,7 @@
 // Secrets typed by a person (hidden, on the terminal) or piped by a script (--password-stdin).
 
 import { createInterface } from 'node:readline';
+import { printable } from '../bridge/printable.ts';
 import { UsageError } from './usage-error.ts';
 
 /** All of stdin, without one trailing newline. */
@@ -78,7 +79,8 @@ export async function readSecret(options: {
  * run is cancelled) before a line comes. Visible, unlike promptHidden: it is for codes to compare.
  */
 export async function promptLine(question: string, signal?: AbortSignal): Promise<string | null> {
-  process.stderr.write(question);
+  // Questions name devices and applications: shown, never acted on (printable.ts).
+  process.stderr.write(printable(question));
   const lines = createInterface({ input: process.stdin, terminal: false });
   try {
     return await new Promise<string | null>((resolve) => {

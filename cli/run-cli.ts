@@ -7,6 +7,7 @@ import type { GlobalFlags } from './cli-context.ts';
 import type { CommandSpec } from './command-spec.ts';
 import { EXIT_CODE_MEANINGS, EXIT_OK, exitCode, exitCodeFor } from './exit-codes.ts';
 import { GLOBAL_OPTIONS, GLOBAL_VALUE_OPTIONS, PROGRAM, VERSION } from './global-options.ts';
+import { printable } from '../bridge/printable.ts';
 import { terminalStyle } from './terminal-style.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -74,7 +75,8 @@ export async function runCli(argv: readonly string[], signal: AbortSignal): Prom
     // The reader of standard output went away (`… | head`): what it read is what it wanted.
     if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return EXIT_OK;
     const style = terminalStyle(process.stderr);
-    const fail = (line: string) => process.stderr.write(`${PROGRAM}: ${style.error(line)}\n`);
+    const fail = (line: string) =>
+      process.stderr.write(`${PROGRAM}: ${style.error(printable(line))}\n`);
     if (error instanceof UsageError) {
       const help = error.command ? `${PROGRAM} ${error.command} --help` : `${PROGRAM} --help`;
       fail(`${error.message} (see ${help})`);

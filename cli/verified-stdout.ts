@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { PrivicoreError } from '../client/privicore-error.ts';
 import type { VaultSession } from '../client/session.ts';
 import { PlaintextSpool } from './plaintext-spool.ts';
+import { printable } from '../bridge/printable.ts';
 import { createProgressBar } from './progress-bar.ts';
 
 /** What --help says about it, for both commands. */
@@ -35,7 +36,7 @@ export async function writeVerifiedToStdout(
           if (progress.phase === 'held') {
             if (progress.hold && !options.quiet)
               process.stderr.write(
-                `${token.slice(0, 12)}…: awaiting approval by your authenticators (pool ${progress.hold.poolId}); waiting for the vote…\n`,
+                `${printable(`${token.slice(0, 12)}…: awaiting approval by your authenticators (pool ${progress.hold.poolId}); waiting for the vote…`)}\n`,
               );
             return;
           }

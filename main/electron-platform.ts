@@ -10,6 +10,7 @@ import {
 } from 'electron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { printable } from '../bridge/printable.ts';
 import type { Platform } from './platform.ts';
 
 const KIT_FILTERS = [{ name: 'Recovery kit', extensions: ['json'] }];
@@ -113,7 +114,8 @@ export function electronPlatform(
     },
     notify(title, body, onClick) {
       if (!Notification.isSupported()) return;
-      const notification = new Notification({ title, body });
+      // Notices name devices the engine told of: shown, never acted on (bridge/printable.ts).
+      const notification = new Notification({ title: printable(title), body: printable(body) });
       shown.add(notification);
       notification.on('click', () => {
         shown.delete(notification);

@@ -133,7 +133,7 @@ async function listFiles(
     rows.length === 0
       ? [none]
       : [
-          ctx.out.style.heading(header),
+          header,
           ...body,
           ...(!options.all && count > rows.length
             ? [`Page ${page} of ${Math.ceil(count / perPage)} (${count} files).`]
@@ -143,6 +143,7 @@ async function listFiles(
     lines,
     list,
     list.items.map((item) => item.token),
+    { heading: rows.length > 0 },
   );
 }
 

@@ -17,7 +17,7 @@ import { saveProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import { VaultSession } from '../../client/session.ts';
 import { expectArgs, integerOption, stringOption, type CommandSpec } from '../command-spec.ts';
 import { describeError } from '../describe-error.ts';
-import { formatTime } from '../output.ts';
+import { Drawn, formatTime } from '../output.ts';
 import { promptLine, sameCode } from '../prompt.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -46,7 +46,7 @@ export const qrCommand: CommandSpec = {
       const engine = await ctx.engine();
       ctx.out.result(
         [
-          picture.trimEnd(),
+          new Drawn(picture.trimEnd()),
           code.qrPayload,
           `Valid until ${formatTime(code.expiresAt)} UTC. On the new machine: privicore-vault pair '${code.qrPayload}'`,
           ...(engine.embedded

@@ -1,3 +1,4 @@
+import { printable } from '../../bridge/printable.ts';
 import type { BallotView } from '../../bridge/types.ts';
 import { describeCountdown, formatCountdown, secondsUntil } from '../model/countdown.ts';
 import { formatDate } from '../model/format-date.ts';
@@ -29,7 +30,7 @@ export function BallotCard({ ballot }: { ballot: BallotView }) {
         <Icon name="lock" size={18} className="ballot-icon" />
         <div className="ballot-heading">
           <h3 className="ballot-title" id={titleId}>
-            {ballot.title}
+            {printable(ballot.title)}
           </h3>
           <span className="muted">
             Asked{' '}
@@ -52,7 +53,7 @@ export function BallotCard({ ballot }: { ballot: BallotView }) {
           {ballot.facts.map((fact) => (
             <div key={fact.label} className="ballot-fact">
               <dt>{fact.label}</dt>
-              <dd>{fact.value}</dd>
+              <dd>{printable(fact.value)}</dd>
             </div>
           ))}
         </dl>

@@ -8,7 +8,7 @@ import {
   type ExtraField,
 } from '../model/classification.ts';
 import { describeBulk } from '../model/bulk-outcome.ts';
-import { displayName } from '../model/display-name.ts';
+import { shownName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
 import { Icon } from './icons.tsx';
@@ -59,7 +59,7 @@ export function ClassifyDialog({ files, onClose }: { files: FileItem[]; onClose:
 
   return (
     <Dialog
-      title={one ? `Classify “${displayName(one)}”` : `Classify ${files.length} files`}
+      title={one ? `Classify “${shownName(one)}”` : `Classify ${files.length} files`}
       onClose={onClose}
       onSubmit={() => void submit()}
       confirmLabel="Save"

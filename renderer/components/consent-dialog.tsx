@@ -1,3 +1,4 @@
+import { printable } from '../../bridge/printable.ts';
 import type { ConsentPrompt } from '../../bridge/types.ts';
 import { formatDate } from '../model/format-date.ts';
 import { useAppStore } from '../store/index.ts';
@@ -25,7 +26,10 @@ export function ConsentDialog({ prompt, onClose }: { prompt: ConsentPrompt; onCl
   const answerConsent = useAppStore((s) => s.answerConsent);
   const { busy, error, run } = useDialogAction(onClose);
   const answer = (allow: boolean) => void run(() => answerConsent(prompt, allow));
-  const app = prompt.application;
+  const app = prompt.application && {
+    ...prompt.application,
+    name: printable(prompt.application.name),
+  };
 
   if (prompt.state !== 'ready' || !app) {
     return (

@@ -1,6 +1,6 @@
 import type { FileItem } from '../../bridge/types.ts';
 import { describeBulk } from '../model/bulk-outcome.ts';
-import { displayName } from '../model/display-name.ts';
+import { shownName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
 import { FileListPreview } from './file-list-preview.tsx';
@@ -12,7 +12,7 @@ export function DeleteDialog({ files, onClose }: { files: FileItem[]; onClose: (
   const notify = useAppStore((s) => s.notify);
   const { busy, error, run } = useDialogAction(onClose);
   const one = files.length === 1 ? files[0]! : null;
-  const name = one ? displayName(one) : null;
+  const name = one ? shownName(one) : null;
 
   const submit = async () => {
     if (one) return run(() => deleteFile(one.token));

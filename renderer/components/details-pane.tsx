@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { LEVEL_KEY } from '../model/classification.ts';
-import { displayName } from '../model/display-name.ts';
+import { shownName } from '../model/display-name.ts';
 import { formatDate } from '../model/format-date.ts';
 import { formatSize } from '../model/format-size.ts';
 import { filesSelectors, useAppStore } from '../store/index.ts';
@@ -37,7 +37,7 @@ export function DetailsPane() {
     if (document.activeElement === document.body) heading.current?.focus();
   }, [token]);
 
-  const name = base ? displayName(base) : null;
+  const name = base ? shownName(base) : null;
   const extra = Object.entries(base?.classification ?? {}).filter(([key]) => key !== LEVEL_KEY);
 
   return (

@@ -1,5 +1,5 @@
 import type { FileItem } from '../../bridge/types.ts';
-import { displayName } from '../model/display-name.ts';
+import { shownName } from '../model/display-name.ts';
 
 /** The first few names of a multi-selection in a dialog, and how many more there are. */
 export function FileListPreview({
@@ -13,7 +13,7 @@ export function FileListPreview({
   return (
     <ul className="file-preview" data-testid="file-preview">
       {files.slice(0, shown).map((file) => (
-        <li key={file.token}>{displayName(file)}</li>
+        <li key={file.token}>{shownName(file)}</li>
       ))}
       {more > 0 ? <li className="muted">and {more} more</li> : null}
     </ul>

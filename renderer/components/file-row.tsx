@@ -1,7 +1,7 @@
 import { memo, useCallback, type MouseEvent } from 'react';
 import type { FileItem } from '../../bridge/types.ts';
 import { classificationLabel, isClassificationLevel, LEVEL_KEY } from '../model/classification.ts';
-import { displayName } from '../model/display-name.ts';
+import { shownName } from '../model/display-name.ts';
 import { formatDate } from '../model/format-date.ts';
 import { formatSize } from '../model/format-size.ts';
 import type { SelectMode } from '../store/index.ts';
@@ -51,7 +51,7 @@ export const FileRow = memo(function FileRow({
   onAction: (action: RowAction, file: FileItem) => void;
 }) {
   const token = file.token;
-  const name = displayName(file);
+  const name = shownName(file);
   const rowRef = useCallback(
     (row: HTMLTableRowElement | null) => registerRow(token, row),
     [registerRow, token],

@@ -1,3 +1,4 @@
+import { printable } from '../../bridge/printable.ts';
 import { formatDate } from '../model/format-date.ts';
 import { organisationSelectors, useAppStore } from '../store/index.ts';
 import { Icon } from './icons.tsx';
@@ -28,7 +29,7 @@ function InvitationRow({ invitationId }: { invitationId: string }) {
   const answering = useAppStore(organisationSelectors.answering(invitationId));
   const answerInvitation = useAppStore((s) => s.answerInvitation);
   if (!invitation) return null;
-  const name = invitation.directoryName;
+  const name = printable(invitation.directoryName);
   const role = invitation.role === 'admin' ? 'an admin' : 'a member';
   return (
     <div

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { FileItem } from '../../bridge/types.ts';
 import { describeBulk } from '../model/bulk-outcome.ts';
 import { resolveFolderPath } from '../model/folder-path.ts';
-import { displayName } from '../model/display-name.ts';
+import { shownName } from '../model/display-name.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
 import { useDialogAction } from './use-dialog-action.ts';
@@ -38,7 +38,7 @@ export function MoveDialog({ files, onClose }: { files: FileItem[]; onClose: () 
 
   return (
     <Dialog
-      title={one ? `Move “${displayName(one)}”` : `Move ${files.length} files`}
+      title={one ? `Move “${shownName(one)}”` : `Move ${files.length} files`}
       description={<p>Pick a folder, or type a path to a new one.</p>}
       onClose={onClose}
       onSubmit={() => void submit()}

@@ -1,4 +1,5 @@
 import { LIMITS } from '../../bridge/field-rules.ts';
+import { printable } from '../../bridge/printable.ts';
 import type { DeviceInfo } from '../../bridge/types.ts';
 
 /** What kind of device it is, in words. */
@@ -27,9 +28,12 @@ export const KEY_SHARE_WORDS: Record<KeyShareState, string> = {
   'not-needed': 'Needs no key',
 };
 
-/** The name people know the device by; a blank name reads as "Unnamed device". */
+/**
+ * The name people know the device by, its control and text-direction characters shown as escapes
+ * (bridge/printable.ts: the joining device chose it); a blank name reads as "Unnamed device".
+ */
 export function deviceLabel(name: string): string {
-  return name.trim() || 'Unnamed device';
+  return printable(name.trim()) || 'Unnamed device';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { printable } from '../../bridge/printable.ts';
 import type { FileItem } from '../../bridge/types.ts';
 
 /**
@@ -9,6 +10,15 @@ export function displayName(file: Pick<FileItem, 'fileName' | 'extension'>): str
   if (!extension) return fileName;
   const suffix = `.${extension}`;
   return fileName.toLowerCase().endsWith(suffix.toLowerCase()) ? fileName : `${fileName}${suffix}`;
+}
+
+/**
+ * The name as shown on screen: displayName with its control and text-direction characters as
+ * escapes (bridge/printable.ts), so "photo\u202Egnp.exe" cannot pass for a picture. Fields,
+ * comparisons and suggested download names keep displayName.
+ */
+export function shownName(file: Pick<FileItem, 'fileName' | 'extension'>): string {
+  return printable(displayName(file));
 }
 
 /**

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { FileDetails, FileItem, FilePage, FileSort, Transfer } from '../../bridge/types.ts';
 import { api } from '../api.ts';
 import { buildContextTree } from '../model/context-tree.ts';
-import { displayName } from '../model/display-name.ts';
+import { displayName, shownName } from '../model/display-name.ts';
 import { describeError, type PlainError } from '../model/describe-error.ts';
 import { describeRenamed } from '../model/renamed-uploads.ts';
 import { selectRange, toggleInSelection } from '../model/selection.ts';
@@ -148,7 +148,7 @@ export const createFilesSlice: StateCreator<AppState, [], [], FilesSlice> = (set
         await run(file);
         outcome.done += 1;
       } catch (error) {
-        outcome.failed.push({ name: displayName(file), message: describeError(error).message });
+        outcome.failed.push({ name: shownName(file), message: describeError(error).message });
       }
     }
     void get().loadFiles();

@@ -6,7 +6,8 @@ import { PrivicoreError } from '../../client/privicore-error.ts';
 import { KeychainUnavailableError } from '../../client/secrets/keychain.ts';
 import { describeError } from '../../cli/describe-error.ts';
 import { EXIT_CODE_MEANINGS, exitCode } from '../../cli/exit-codes.ts';
-import { formatBytes, formatTable, formatTime, Output } from '../../cli/output.ts';
+import { Drawn, formatBytes, formatTable, formatTime, Output } from '../../cli/output.ts';
+import { printable } from '../../bridge/printable.ts';
 import { createProgressBar } from '../../cli/progress-bar.ts';
 import { terminalStyle } from '../../cli/terminal-style.ts';
 
@@ -35,6 +36,32 @@ describe('CLI output', () => {
     const json = new PassThrough();
     new Output(true, json).result(['a', 'b'], { a: 1 });
     expect(json.read()?.toString()).toBe('{"a":1}\n');
+  });
+
+  it('shows control and text-direction characters as escapes, and nothing else', () => {
+    expect(printable('a\x1b[2Jb\x1b]0;title\x07c')).toBe('a\\e[2Jb\\e]0;title\\x07c');
+    expect(printable('one\r\ntwo\tthree\x00\x7f\x9b')).toBe('one\\r\\ntwo\\tthree\\x00\\x7f\\x9b');
+    expect(printable('photo\u202egnp.exe \u2066x\u2069 \u200f')).toBe(
+      'photo\\u202egnp.exe \\u2066x\\u2069 \\u200f',
+    );
+    // Names people write stay as they are, backslashes and all.
+    for (const name of ['ünïcødé 日本.txt', 'back\\slash', 'emoji 📄.pdf', 'quote"\'.txt', ''])
+      expect(printable(name)).toBe(name);
+  });
+
+  it('prints human lines, notes and tokens printable; only its own drawing as it is', () => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const out = new Output(false, stdout, stderr, { style: terminalStyle({ isTTY: true }, {}) });
+    out.result(['NAME', 'x\x1b[1Ay', new Drawn('\x1b[47m▄▄\x1b[0m')], {}, [], { heading: true });
+    out.note('careful\r\x1b[2K');
+    expect(stdout.read()?.toString()).toBe('\x1b[1mNAME\x1b[22m\nx\\e[1Ay\n\x1b[47m▄▄\x1b[0m\n');
+    expect(stderr.read()?.toString()).toBe('careful\\r\\e[2K\n');
+    const quiet = new PassThrough();
+    new Output(false, quiet, stderr, { quiet: true }).result([], {}, ['D-a\x1b[2J']);
+    expect(quiet.read()?.toString()).toBe('D-a\\e[2J\n');
+    // Columns line up with what is shown, not with the raw text.
+    expect(formatTable(['A', 'B'], [['x\ny', '1']])).toEqual(['A     B', 'x\\ny  1']);
   });
 
   it('draws a progress bar only on a terminal', () => {

@@ -10,14 +10,17 @@ export type TamperMode =
 
 /**
  * An HTTP forwarder to an engine that alters download bodies (GET /downstream) the way a
- * faulty disk or a hostile network would. Everything else passes through unchanged, WebSocket
- * upgrades included, so a whole client (and the engine's storage devices) can run through it.
+ * faulty disk or a hostile network would, and, with `editJson`, JSON answers the way a hostile
+ * engine would. Everything else passes through unchanged, WebSocket upgrades included, so a
+ * whole client (and the engine's storage devices) can run through it.
  *
  * The target may be set after start (`retarget`): an engine whose public URL is this proxy's
  * (its download links then lead through the proxy) can only start once the proxy is listening.
  */
 export class TamperProxy {
   mode: TamperMode | undefined;
+  /** Rewrites every JSON answer's text (a hostile engine's lies), when set. */
+  editJson: ((body: string) => string) | undefined;
   url = '';
   private server: Server | undefined;
   private target: URL | undefined;
@@ -62,6 +65,19 @@ export class TamperProxy {
           headers: incoming.headers,
         },
         (response: IncomingMessage) => {
+          const edit = proxy.editJson;
+          if (edit && /application\/json/.test(String(response.headers['content-type']))) {
+            const parts: Buffer[] = [];
+            response.on('data', (part: Buffer) => parts.push(part));
+            response.on('end', () => {
+              const body = Buffer.from(edit(Buffer.concat(parts).toString('utf8')), 'utf8');
+              const headers = { ...response.headers, 'content-length': String(body.length) };
+              delete headers['transfer-encoding'];
+              outgoing.writeHead(response.statusCode ?? 502, headers);
+              outgoing.end(body);
+            });
+            return;
+          }
           const mode =
             incoming.url?.startsWith('/downstream') && incoming.method === 'GET'
               ? proxy.mode
