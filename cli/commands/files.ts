@@ -62,51 +62,56 @@ export const putCommand: CommandSpec = {
     const session = await ctx.session();
     const common = { context, ...(path !== undefined ? { path } : {}), signal: ctx.signal };
     const stored: StoredFile[] = [];
+    // Each file is reported once stored (its line, or its token with --quiet), so a batch that
+    // fails or is interrupted part-way has already said what it stored; --json gives one
+    // document at the end, or at the failure.
+    const report = (file: StoredFile) => {
+      stored.push(file);
+      if (!ctx.out.json)
+        ctx.out.result([`${file.token}  ${file.name}  ${formatBytes(file.size)}`], undefined, [
+          file.token,
+        ]);
+    };
     if (fromStdin) {
       if (process.stdin.isTTY)
         ctx.out.note('Reading from the terminal; end with Ctrl-D (Ctrl-Z, Enter on Windows).');
       const bar = createProgressBar(name!, process.stderr, { quiet: ctx.out.quiet });
+      let file: StoredFile;
       try {
-        stored.push(
-          await session.storeStream(process.stdin, {
-            ...common,
-            name: name!,
-            onProgress: progressWithHolds(ctx, `put ${name!}`, bar),
-          }),
-        );
+        file = await session.storeStream(process.stdin, {
+          ...common,
+          name: name!,
+          onProgress: progressWithHolds(ctx, `put ${name!}`, bar),
+        });
       } finally {
         bar.finish();
         // Stored or failed, nothing more is read: a writer still sending must not keep us alive.
         process.stdin.destroy();
       }
+      report(file);
     }
-    for (const file of fromStdin ? [] : positionals) {
-      const bar = createProgressBar(basename(file), process.stderr, { quiet: ctx.out.quiet });
-      try {
-        stored.push(
-          await session.storeFile(file, {
+    try {
+      for (const file of fromStdin ? [] : positionals) {
+        const bar = createProgressBar(basename(file), process.stderr, { quiet: ctx.out.quiet });
+        let done: StoredFile;
+        try {
+          done = await session.storeFile(file, {
             ...common,
             ...(name !== undefined ? { name } : {}),
             onProgress: progressWithHolds(ctx, `put ${basename(file)}`, bar),
-          }),
-        );
-      } finally {
-        bar.finish();
+          });
+        } finally {
+          // The bar's line is erased before the file's own line goes out.
+          bar.finish();
+        }
+        report(done);
       }
+    } catch (error) {
+      if (ctx.out.json && stored.length > 0) ctx.out.result([], storedDocument(stored));
+      if (positionals.length > 1) ctx.out.note(batchStopped(positionals, stored.length));
+      throw error;
     }
-    ctx.out.result(
-      stored.map((file) => `${file.token}  ${file.name}  ${formatBytes(file.size)}`),
-      {
-        files: stored.map(({ token, name, size, context: fileContext, path: filePath }) => ({
-          token,
-          name,
-          size,
-          context: fileContext,
-          path: filePath ?? null,
-        })),
-      },
-      stored.map((file) => file.token),
-    );
+    if (ctx.out.json) ctx.out.result([], storedDocument(stored));
   },
 };
 
@@ -285,4 +290,24 @@ function safeName(name: string): string {
 
 async function exists(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined)) !== undefined;
+}
+
+/** `put --json`: the files stored. */
+function storedDocument(stored: readonly StoredFile[]): unknown {
+  return {
+    files: stored.map(({ token, name, size, context: fileContext, path: filePath }) => ({
+      token,
+      name,
+      size,
+      context: fileContext,
+      path: filePath ?? null,
+    })),
+  };
+}
+
+/** After a batch stopped part-way: how far it got, and the first few files it did not store. */
+function batchStopped(files: readonly string[], storedCount: number): string {
+  const left = files.slice(storedCount);
+  const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
+  return `Stored ${storedCount} of ${files.length} files; not stored: ${left.slice(0, 3).join(', ')}${more}.`;
 }
