@@ -1,7 +1,7 @@
 // put, get, cat, mv, classify, rm: the vault's files (ls and find are in file-list.ts).
 
 import { stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   configureInformationSecurityRiskMeta,
   deleteData,
@@ -121,6 +121,8 @@ export const getCommand: CommandSpec = {
   summary: 'Fetch, verify and decrypt a file (default: its stored name in the current folder).',
   details: [
     'A file is written beside its target and moved into place only once it has verified.',
+    'Into a folder (the current one, or -o DIR) it goes under its stored name and never replaces',
+    'a file already there; -o FILE replaces FILE. A DIR ending in / must exist.',
     '"-o -" writes the plaintext to standard output instead, as `cat` does.',
     '',
     ...VERIFIED_STDOUT_HELP,
@@ -135,21 +137,28 @@ export const getCommand: CommandSpec = {
       return;
     }
     const session = await ctx.session();
+    // Into a folder (the current one, or -o FOLDER) the file goes under its stored name, and
+    // never replaces a file already there; -o FILE names the file, and replaces it, as cp does.
+    let folder: string | undefined;
+    if (output === undefined) folder = process.cwd();
+    else if ((await stat(output).catch(() => undefined))?.isDirectory()) folder = output;
+    else if (/[\\/]$/.test(output)) {
+      // "-o sub/" means a folder: one that is missing is an error, not a file named "sub".
+      await stat(output).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') throw error;
+      });
+      throw new UsageError(`get: ${output} is not a folder.`, 'get');
+    }
     let target: string;
-    if (output === undefined) {
+    if (folder === undefined) target = resolve(output!);
+    else {
       const record = await findDataToken(session.http, token);
-      target = resolve(safeName(joinFileName(record.fileName, record.extension)));
+      target = resolve(folder, safeName(joinFileName(record.fileName, record.extension)));
       if (await exists(target)) {
         throw new UsageError(
           `get: ${target} already exists; choose where to write with -o FILE.`,
           'get',
         );
-      }
-    } else {
-      target = resolve(output);
-      if ((await stat(target).catch(() => undefined))?.isDirectory()) {
-        const record = await findDataToken(session.http, token);
-        target = join(target, safeName(joinFileName(record.fileName, record.extension)));
       }
     }
     const bar = createProgressBar(basename(target), process.stderr, { quiet: ctx.out.quiet });

@@ -152,6 +152,20 @@ describe('privicore-vault, end to end', () => {
     const refused = await cli(['get', tokens['notes.txt']!]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/already exists; choose where to write with -o FILE/);
+    // Nor into a folder that already holds the name; -o FILE names the file and replaces it.
+    const intoFolder = await cli(['get', tokens['notes.txt']!, '-o', 'restored/']);
+    expect(intoFolder.code).toBe(2);
+    expect(intoFolder.stderr).toMatch(/restored\/notes\.txt already exists/);
+    ok(await cli(['get', tokens['notes.txt']!, '-o', 'restored/picture.jpg']));
+    expect(await sha256Of(join(env.cwd, 'restored', 'picture.jpg'))).toBe(files['notes']!.sha256);
+    // A trailing slash means a folder: a missing one is an error, not a file named after it.
+    const missing = await cli(['get', tokens['notes.txt']!, '-o', 'nowhere/']);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/nowhere\/: no such file or directory/);
+    const notFolder = await cli(['get', tokens['notes.txt']!, '-o', 'restored/picture.jpg/']);
+    expect(notFolder.code).toBe(2);
+    expect(notFolder.stderr).toMatch(/is not a folder/);
+    expect(await readdir(env.cwd)).not.toContain('nowhere');
   }, 300_000);
 
   it('put - and cat pipe data through the embedded engine', async () => {
