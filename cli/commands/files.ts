@@ -15,6 +15,7 @@ import { expectArgs, stringOption, type CommandSpec } from '../command-spec.ts';
 import { formatBytes } from '../output.ts';
 import { holdNotice, progressWithHolds } from '../hold-notice.ts';
 import { createProgressBar } from '../progress-bar.ts';
+import { storeBatch, type BatchFile, type BatchOutcome } from '../put-batch.ts';
 import { UsageError } from '../usage-error.ts';
 import { VERIFIED_STDOUT_HELP, writeVerifiedToStdout } from '../verified-stdout.ts';
 
@@ -32,6 +33,9 @@ export const putCommand: CommandSpec = {
   details: [
     '"-" reads standard input to its end as one file called NAME, streaming it: any length, in',
     'constant memory. --name also renames a single file. --context is its folder (default "/").',
+    'Several files: small ones are stored together, and each file is reported in the order given',
+    'as soon as it is stored; a batch that stops part-way has reported what it stored, and says',
+    'which files it did not store.',
   ],
   options: { context: { type: 'string' }, path: { type: 'string' }, name: { type: 'string' } },
   async run(ctx, { positionals, values }) {
@@ -53,10 +57,12 @@ export const putCommand: CommandSpec = {
     if (!fromStdin && name !== undefined && positionals.length > 1)
       throw new UsageError('put: --name renames one file; give one file at a time.', 'put');
     // Every file is checked before the first is sent, so a typo does not leave half a batch.
+    const files: BatchFile[] = [];
     if (!fromStdin) {
       for (const file of positionals) {
         const info = await stat(file);
         if (!info.isFile()) throw new UsageError(`put: ${file} is not a regular file.`, 'put');
+        files.push({ path: file, size: info.size });
       }
     }
     const session = await ctx.session();
@@ -90,26 +96,42 @@ export const putCommand: CommandSpec = {
       }
       report(file);
     }
-    try {
-      for (const file of fromStdin ? [] : positionals) {
-        const bar = createProgressBar(basename(file), process.stderr, { quiet: ctx.out.quiet });
-        let done: StoredFile;
-        try {
-          done = await session.storeFile(file, {
+    if (files.length > 0) {
+      // One bar for the whole batch, erased before each line goes out.
+      const bar = createProgressBar(
+        files.length === 1 ? basename(files[0]!.path) : `${files.length} files`,
+        process.stderr,
+        { quiet: ctx.out.quiet },
+      );
+      const total = files.reduce((sum, file) => sum + file.size, 0);
+      const sent = files.map(() => 0);
+      let sentInAll = 0;
+      const outcome = await storeBatch(
+        files,
+        (file, index) =>
+          session.storeFile(file.path, {
             ...common,
             ...(name !== undefined ? { name } : {}),
-            onProgress: progressWithHolds(ctx, `put ${basename(file)}`, bar),
-          });
-        } finally {
-          // The bar's line is erased before the file's own line goes out.
+            onProgress: progressWithHolds(ctx, `put ${basename(file.path)}`, {
+              update(bytes) {
+                sentInAll += bytes - sent[index]!;
+                sent[index] = bytes;
+                bar.update(sentInAll, total);
+              },
+              finish: () => undefined,
+            }),
+          }),
+        (done) => {
           bar.finish();
-        }
-        report(done);
+          report(done);
+        },
+      );
+      bar.finish();
+      if (outcome.error !== undefined) {
+        if (ctx.out.json && stored.length > 0) ctx.out.result([], storedDocument(stored));
+        if (files.length > 1) ctx.out.note(batchStopped(files.length, outcome));
+        throw outcome.error;
       }
-    } catch (error) {
-      if (ctx.out.json && stored.length > 0) ctx.out.result([], storedDocument(stored));
-      if (positionals.length > 1) ctx.out.note(batchStopped(positionals, stored.length));
-      throw error;
     }
     if (ctx.out.json) ctx.out.result([], storedDocument(stored));
   },
@@ -315,8 +337,8 @@ function storedDocument(stored: readonly StoredFile[]): unknown {
 }
 
 /** After a batch stopped part-way: how far it got, and the first few files it did not store. */
-function batchStopped(files: readonly string[], storedCount: number): string {
-  const left = files.slice(storedCount);
+function batchStopped(count: number, outcome: BatchOutcome): string {
+  const left = outcome.notStored;
   const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
-  return `Stored ${storedCount} of ${files.length} files; not stored: ${left.slice(0, 3).join(', ')}${more}.`;
+  return `Stored ${outcome.stored.length} of ${count} files; not stored: ${left.slice(0, 3).join(', ')}${more}.`;
 }
