@@ -1,11 +1,15 @@
 // The `privicore-vault` process: bin/privicore-vault.js runs its compiled form (out/cli/main.mjs).
 
+import { setMaxListeners } from 'node:events';
 import { runCli } from './run-cli.ts';
 
 /** After a signal the CLI cancels cleanly, but never takes longer than this to exit. */
 const SIGNAL_DEADLINE_MS = 5_000;
 
 const controller = new AbortController();
+// `put` keeps up to 16 files on their way (put-batch.ts), each listening for the cancel in a few
+// places: more than Node's default of 10 listeners, and no leak.
+setMaxListeners(128, controller.signal);
 let interrupted = false;
 const interrupt = (code: number) => () => {
   // The first signal cancels cleanly (partial downloads and spools are removed); a second one does
