@@ -127,7 +127,7 @@ export const putCommand: CommandSpec = {
         },
       );
       bar.finish();
-      if (outcome.error !== undefined) {
+      if ('error' in outcome) {
         if (ctx.out.json && stored.length > 0) ctx.out.result([], storedDocument(stored));
         if (files.length > 1) ctx.out.note(batchStopped(files.length, outcome));
         throw outcome.error;
