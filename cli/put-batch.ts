@@ -1,9 +1,10 @@
 // How `put` stores several files: small ones many at a time, so their commands and the devices'
 // writes share commits instead of queueing for them one file after another (300 files of a few
 // bytes on the embedded engine: 6.2 s one at a time, 2.7 s sixteen at a time); never more than
-// a few MiB of files at once, so a large file goes alone and memory stays flat whatever the batch. Each stored file is reported in the order given, as soon as
-// every file before it is settled; a failure stops new starts, the files already on their way
-// finish, and every one of them that was stored is still reported.
+// 8 MiB of files at once, so a larger file goes alone and memory stays flat whatever the batch.
+// Each stored file is reported in the order given, as soon as every file before it has settled;
+// a failure stops new starts, the files already on their way finish, and every one of them that
+// was stored is still reported.
 
 import type { StoredFile } from '../client/vault/store-file.ts';
 
