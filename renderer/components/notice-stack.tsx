@@ -1,3 +1,4 @@
+import { printable } from '../../bridge/printable.ts';
 import { uiSelectors, useAppStore } from '../store/index.ts';
 import { Icon } from './icons.tsx';
 
@@ -15,7 +16,7 @@ export function NoticeStack() {
           data-testid="notice"
         >
           <Icon name={notice.tone === 'error' || notice.tone === 'warning' ? 'alert' : 'info'} />
-          <span className="notice-text">{notice.text}</span>
+          <span className="notice-text">{printable(notice.text)}</span>
           <button
             type="button"
             className="icon-button"

@@ -1,3 +1,4 @@
+import { printable } from '../../bridge/printable.ts';
 import type { AllowedApp, RegisteredApp } from '../../bridge/types.ts';
 import { useAppStore } from '../store/index.ts';
 import { Dialog } from './dialog.tsx';
@@ -34,11 +35,12 @@ export function RevokeAppAccessDialog({ app, onClose }: { app: AllowedApp; onClo
   const { busy, error, run } = useDialogAction(onClose);
   return (
     <Dialog
-      title={`Take back “${app.name}”'s access?`}
+      title={`Take back “${printable(app.name)}”'s access?`}
       description={
         <p>
-          Every access you gave {app.name} ends now: its tokens stop working and a link you answered
-          but it has not used yet lapses. The application stays registered; it can ask you again.
+          Every access you gave {printable(app.name)} ends now: its tokens stop working and a link
+          you answered but it has not used yet lapses. The application stays registered; it can ask
+          you again.
         </p>
       }
       onClose={onClose}

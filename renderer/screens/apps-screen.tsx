@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { printable } from '../../bridge/printable.ts';
 import type { AllowedApp, ConnectedApps, RegisteredApp } from '../../bridge/types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -109,7 +110,7 @@ function AllowedApps({ consents }: { consents: AllowedApp[] }) {
                 data-state={consent.state}
               >
                 <div className="app-text">
-                  <strong>{consent.name}</strong>
+                  <strong>{printable(consent.name)}</strong>
                   <span className="muted">
                     Allowed{' '}
                     <time dateTime={consent.consentedAt}>{formatDate(consent.consentedAt)}</time> ·{' '}
@@ -125,7 +126,7 @@ function AllowedApps({ consents }: { consents: AllowedApp[] }) {
                     type="button"
                     className="button button-small button-danger-quiet"
                     onClick={() => openDialog({ kind: 'revoke-app-access', app: consent })}
-                    aria-description={`End every access you gave ${consent.name}`}
+                    aria-description={`End every access you gave ${printable(consent.name)}`}
                   >
                     Take back access…
                   </button>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { printable } from '../../bridge/printable.ts';
 import type { OrgDevice, OrgInvitation, OrgMember, OrgPoll } from '../../bridge/types.ts';
 import { ErrorBanner } from '../components/error-banner.tsx';
 import { Icon } from '../components/icons.tsx';
@@ -444,7 +445,7 @@ function DetailsCard() {
         <dl className="details-list">
           <div className="detail-pair">
             <dt>Name</dt>
-            <dd data-testid="org-name">{organisation.name}</dd>
+            <dd data-testid="org-name">{printable(organisation.name)}</dd>
           </div>
           <div className="detail-pair">
             <dt>Created</dt>
@@ -607,7 +608,7 @@ export function OrganisationScreen() {
   return (
     <PageLayout
       screen="organisation"
-      title={selected ? selected.name : 'Organisation'}
+      title={selected ? printable(selected.name) : 'Organisation'}
       testId="organisation-screen"
       actions={
         organisations.length > 1 ? (
@@ -621,7 +622,7 @@ export function OrganisationScreen() {
             >
               {organisations.map((o) => (
                 <option key={o.directoryId} value={o.directoryId}>
-                  {o.name}
+                  {printable(o.name)}
                 </option>
               ))}
             </select>
