@@ -196,6 +196,26 @@ describe.each(SIZES)('Files and Storage at $width×$height', (size) => {
     await clearTransfers(page);
   }, 180_000);
 
+  it('11. a name with a right-to-left override shows the override as an escape, never reversed', async () => {
+    // "photo<RLO>gnp.exe" would read as "photoexe.png": a program passing for a picture.
+    await newFolder(page, '/spoof');
+    await addFiles(vault, [writeFile(dir, 'photo\u202egnp.exe', 10)], '1 file secured');
+    await clearTransfers(page);
+    const listed = page.getByTestId('file-row');
+    await expect.poll(() => names(page)).toEqual(['photo\\u202egnp.exe']);
+    expect(await listed.first().locator('.cell-name').textContent()).toContain(
+      'photo\\u202egnp.exe',
+    );
+    await listed.first().getByRole('button', { name: 'Delete' }).click();
+    const asked = (await dialog(page).textContent()) ?? '';
+    expect(asked).toContain('photo\\u202egnp.exe');
+    expect(asked).not.toContain('\u202e');
+    expect(await page.locator('body').textContent()).not.toContain('\u202e');
+    // Gone again, so the later scenarios see the files they expect.
+    await dialog(page).getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => names(page)).toEqual([]);
+  }, 180_000);
+
   it('6. a batch stores every file it can and reports the missing one; folders upload as folders (picker and drop)', async () => {
     await openAllFiles(page);
     const gone = join(dir, 'batch', 'gone.txt');
