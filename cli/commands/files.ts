@@ -67,12 +67,10 @@ export const putCommand: CommandSpec = {
     }
     const session = await ctx.session();
     const common = { context, ...(path !== undefined ? { path } : {}), signal: ctx.signal };
-    const stored: StoredFile[] = [];
     // Each file is reported once stored (its line, or its token with --quiet), so a batch that
     // fails or is interrupted part-way has already said what it stored; --json gives one
     // document at the end, or at the failure.
     const report = (file: StoredFile) => {
-      stored.push(file);
       if (!ctx.out.json)
         ctx.out.result([`${file.token}  ${file.name}  ${formatBytes(file.size)}`], undefined, [
           file.token,
@@ -95,45 +93,46 @@ export const putCommand: CommandSpec = {
         process.stdin.destroy();
       }
       report(file);
+      if (ctx.out.json) ctx.out.result([], storedDocument([file]));
+      return;
     }
-    if (files.length > 0) {
-      // One bar for the whole batch, erased before each line goes out.
-      const bar = createProgressBar(
-        files.length === 1 ? basename(files[0]!.path) : `${files.length} files`,
-        process.stderr,
-        { quiet: ctx.out.quiet },
-      );
-      const total = files.reduce((sum, file) => sum + file.size, 0);
-      const sent = files.map(() => 0);
-      let sentInAll = 0;
-      const outcome = await storeBatch(
-        files,
-        (file, index) =>
-          session.storeFile(file.path, {
-            ...common,
-            ...(name !== undefined ? { name } : {}),
-            onProgress: progressWithHolds(ctx, `put ${basename(file.path)}`, {
-              update(bytes) {
-                sentInAll += bytes - sent[index]!;
-                sent[index] = bytes;
-                bar.update(sentInAll, total);
-              },
-              finish: () => undefined,
-            }),
+    // One bar for the whole batch, erased before each line goes out.
+    const bar = createProgressBar(
+      files.length === 1 ? basename(files[0]!.path) : `${files.length} files`,
+      process.stderr,
+      { quiet: ctx.out.quiet },
+    );
+    const total = files.reduce((sum, file) => sum + file.size, 0);
+    const sent = files.map(() => 0);
+    let sentInAll = 0;
+    const outcome = await storeBatch(
+      files,
+      (file, index) =>
+        session.storeFile(file.path, {
+          ...common,
+          ...(name !== undefined ? { name } : {}),
+          onProgress: progressWithHolds(ctx, `put ${basename(file.path)}`, {
+            update(bytes) {
+              sentInAll += bytes - sent[index]!;
+              sent[index] = bytes;
+              bar.update(sentInAll, total);
+            },
+            finish: () => undefined,
           }),
-        (done) => {
-          bar.finish();
-          report(done);
-        },
-      );
-      bar.finish();
-      if ('error' in outcome) {
-        if (ctx.out.json && stored.length > 0) ctx.out.result([], storedDocument(stored));
-        if (files.length > 1) ctx.out.note(batchStopped(files.length, outcome));
-        throw outcome.error;
-      }
+        }),
+      (done) => {
+        bar.finish();
+        report(done);
+      },
+    );
+    bar.finish();
+    const failed = 'error' in outcome;
+    if (ctx.out.json && (!failed || outcome.stored.length > 0))
+      ctx.out.result([], storedDocument(outcome.stored));
+    if (failed) {
+      if (files.length > 1) ctx.out.note(batchStopped(files.length, outcome));
+      throw outcome.error;
     }
-    if (ctx.out.json) ctx.out.result([], storedDocument(stored));
   },
 };
 
