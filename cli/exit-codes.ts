@@ -4,6 +4,7 @@
 // lives elsewhere (describe-error.ts). The README's table lists the same codes.
 
 import { PrivicoreError } from '../client/privicore-error.ts';
+import { IncompleteBatch } from './incomplete-batch.ts';
 import { UsageError } from './usage-error.ts';
 
 export type FailureClass =
@@ -77,6 +78,7 @@ const CLASS_BY_ERRNO: Readonly<Record<string, FailureClass>> = { ENOENT: 'notFou
 
 export function failureClass(error: unknown): FailureClass {
   if (error instanceof UsageError) return 'usage';
+  if (error instanceof IncompleteBatch) return error.failure;
   if (error instanceof PrivicoreError) {
     const exact = CLASS_BY_REASON[error.reason];
     if (exact) return exact;

@@ -3,6 +3,8 @@
 // progress go to stderr.
 
 import { printable } from '../bridge/printable.ts';
+import { displayWidth, padToWidth } from './display-width.ts';
+import { PROGRAM } from './global-options.ts';
 import { terminalStyle, type TerminalStyle } from './terminal-style.ts';
 
 export interface OutputMode {
@@ -58,6 +60,15 @@ export class Output {
   note(line: string): void {
     if (!this.quiet) this.stderr.write(`${printable(line)}\n`);
   }
+
+  /**
+   * One item of a batch failed and the batch goes on: said on stderr as the program's own
+   * failures are, also with --quiet (a script must be able to see what was not done).
+   */
+  problem(line: string): void {
+    const style = terminalStyle(this.stderr as { isTTY?: boolean });
+    this.stderr.write(`${PROGRAM}: ${style.error(printable(line))}\n`);
+  }
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -74,19 +85,22 @@ export function formatBytes(bytes: number): string {
     : `${value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
-/** Left-aligned columns separated by two spaces; a header row first; cells printable. */
+/**
+ * Left-aligned columns separated by two spaces, lined up by the columns a terminal draws (wide
+ * and combining characters included); a header row first; cells printable.
+ */
 export function formatTable(
   header: readonly string[],
   given: readonly (readonly string[])[],
 ): string[] {
   const rows = given.map((row) => row.map(printable));
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+    Math.max(displayWidth(title), ...rows.map((row) => displayWidth(row[column] ?? ''))),
   );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) =>
-        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+        column === cells.length - 1 ? cell : padToWidth(cell, widths[column] ?? 0),
       )
       .join('  ')
       .trimEnd();

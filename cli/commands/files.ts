@@ -17,6 +17,9 @@ import { holdNotice, progressWithHolds } from '../hold-notice.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { storeBatch, type BatchFile, type BatchOutcome } from '../put-batch.ts';
 import { UsageError } from '../usage-error.ts';
+import { eachToken, tokenArguments, type TokenOutcome } from '../token-batch.ts';
+import { IncompleteBatch } from '../incomplete-batch.ts';
+import { failureClass } from '../exit-codes.ts';
 import { VERIFIED_STDOUT_HELP, writeVerifiedToStdout } from '../verified-stdout.ts';
 
 const DEFAULT_CONTEXT = '/';
@@ -138,63 +141,172 @@ export const putCommand: CommandSpec = {
 
 export const getCommand: CommandSpec = {
   name: 'get',
-  synopsis: ['get <token> [-o FILE|DIR]', 'get <token> -o -'],
+  synopsis: ['get <tokens...> [-o FILE|DIR]', 'get - [-o DIR]', 'get <token> -o -'],
   summary: 'Fetch, verify and decrypt a file (default: its stored name in the current folder).',
   details: [
     'A file is written beside its target and moved into place only once it has verified.',
     'Into a folder (the current one, or -o DIR) it goes under its stored name and never replaces',
     'a file already there; -o FILE replaces FILE. A DIR ending in / must exist.',
     '"-o -" writes the plaintext to standard output instead, as `cat` does.',
+    '"-" reads the tokens from standard input, one a line (as `ls --all -q` prints them).',
+    ...severalTokensHelp('saved'),
     '',
     ...VERIFIED_STDOUT_HELP,
   ],
   options: { output: { type: 'string', short: 'o' } },
   async run(ctx, { positionals, values }) {
-    expectArgs(positionals, 1, 1, 'get', 'the token');
-    const token = positionals[0]!;
+    expectArgs(positionals, 1, Infinity, 'get', 'the token');
+    const tokens = await tokenArguments(positionals, process.stdin, 'get', (line) =>
+      ctx.out.note(line),
+    );
     const output = stringOption(values, 'output');
+    const batch = isBatch(positionals, tokens);
     if (output === '-') {
-      await catToStdout(ctx, token, 'get');
+      if (batch)
+        throw new UsageError(
+          'get: "-o -" writes one file to standard output; give one token.',
+          'get',
+        );
+      await catToStdout(ctx, tokens[0]!, 'get');
       return;
     }
+    const folder = await targetFolder(output, batch);
     const session = await ctx.session();
-    // Into a folder (the current one, or -o FOLDER) the file goes under its stored name, and
-    // never replaces a file already there; -o FILE names the file, and replaces it, as cp does.
-    let folder: string | undefined;
-    if (output === undefined) folder = process.cwd();
-    else if ((await stat(output).catch(() => undefined))?.isDirectory()) folder = output;
-    else if (/[\\/]$/.test(output)) {
-      // "-o sub/" means a folder: one that is missing is an error, not a file named "sub".
-      await stat(output).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') throw error;
-      });
-      throw new UsageError(`get: ${output} is not a folder.`, 'get');
+    if (!batch) {
+      const saved = await getOne(ctx, session, tokens[0]!, folder, output, newClaims());
+      ctx.out.result(`Saved ${saved.file} (${formatBytes(saved.size)}).`, saved);
+      return;
     }
-    let target: string;
+    const { describeError } = await import('../describe-error.ts');
+    // One bar for the whole batch; each file's bytes count towards it.
+    const bar = createProgressBar(`${tokens.length} files`, process.stderr, {
+      quiet: ctx.out.quiet,
+    });
+    const progress = { done: 0, running: new Map<string, number>() };
+    const claims = newClaims();
+    const saved: Saved[] = [];
+    const outcome = await eachToken(
+      tokens,
+      (token) =>
+        getOne(ctx, session, token, folder!, undefined, claims, (bytes) => {
+          progress.running.set(token, bytes);
+          let sum = progress.done;
+          for (const value of progress.running.values()) sum += value;
+          bar.update(sum, undefined);
+        }).finally(() => {
+          progress.done += progress.running.get(token) ?? 0;
+          progress.running.delete(token);
+        }),
+      {
+        done(_token, file) {
+          bar.finish();
+          saved.push(file);
+          if (!ctx.out.json)
+            ctx.out.result(`Saved ${file.file} (${formatBytes(file.size)}).`, undefined);
+        },
+        failed(token, error) {
+          bar.finish();
+          ctx.out.problem(`get ${token}: ${describeError(error)}`);
+        },
+      },
+    );
+    bar.finish();
+    if (ctx.out.json)
+      ctx.out.result([], { files: saved, notSaved: notDoneDocument(outcome, describeError) });
+    endBatch(ctx, 'get', 'saved', tokens.length, outcome);
+  },
+};
+
+interface Saved {
+  token: string;
+  file: string;
+  size: number;
+}
+
+/** The target names a batch of `get` has taken so far, and whose turn it is to take one. */
+interface Claims {
+  names: Set<string>;
+  turn: Promise<void>;
+}
+
+const newClaims = (): Claims => ({ names: new Set(), turn: Promise.resolve() });
+
+/**
+ * Where `get` writes: a folder (the current one, or -o DIR), or undefined for -o FILE. Several
+ * tokens need a folder.
+ */
+async function targetFolder(
+  output: string | undefined,
+  batch: boolean,
+): Promise<string | undefined> {
+  if (output === undefined) return process.cwd();
+  if ((await stat(output).catch(() => undefined))?.isDirectory()) return output;
+  if (/[\\/]$/.test(output)) {
+    // "-o sub/" means a folder: one that is missing is an error, not a file named "sub".
+    await stat(output).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') throw error;
+    });
+    throw new UsageError(`get: ${output} is not a folder.`, 'get');
+  }
+  if (batch)
+    throw new UsageError(
+      `get: several files go into a folder, and ${output} is not one (-o DIR/ names an existing folder).`,
+      'get',
+    );
+  return undefined;
+}
+
+/**
+ * Fetches one file: into `folder` under its stored name, never replacing a file already there
+ * nor one an earlier token of the same batch claimed, or to -o FILE (replacing it, as cp does).
+ */
+async function getOne(
+  ctx: CliContext,
+  session: Awaited<ReturnType<CliContext['session']>>,
+  token: string,
+  folder: string | undefined,
+  output: string | undefined,
+  claims: Claims,
+  onBytes?: (bytes: number) => void,
+): Promise<Saved> {
+  // Names are claimed in the order the tokens were given, whichever lookup answers first.
+  const earlier = claims.turn;
+  let myTurnDone!: () => void;
+  claims.turn = new Promise((resolve) => (myTurnDone = resolve));
+  let target: string;
+  try {
     if (folder === undefined) target = resolve(output!);
     else {
       const record = await findDataToken(session.http, token);
       target = resolve(folder, safeName(joinFileName(record.fileName, record.extension)));
-      if (await exists(target)) {
+      await earlier;
+      if (claims.names.has(target) || (await exists(target))) {
+        // In a batch the line already names the command and the token.
         throw new UsageError(
-          `get: ${target} already exists; choose where to write with -o FILE.`,
+          onBytes
+            ? `${target} already exists; it was not replaced.`
+            : `get: ${target} already exists; choose where to write with -o FILE.`,
           'get',
         );
       }
+      claims.names.add(target);
     }
-    const bar = createProgressBar(basename(target), process.stderr, { quiet: ctx.out.quiet });
-    let size: number;
-    try {
-      ({ size } = await session.retrieveFile(token, target, {
-        signal: ctx.signal,
-        onProgress: progressWithHolds(ctx, `get ${basename(target)}`, bar),
-      }));
-    } finally {
-      bar.finish();
-    }
-    ctx.out.result(`Saved ${target} (${formatBytes(size)}).`, { token, file: target, size });
-  },
-};
+  } finally {
+    myTurnDone();
+  }
+  const bar = onBytes
+    ? { update: (bytes: number) => onBytes(bytes), finish: () => undefined }
+    : createProgressBar(basename(target), process.stderr, { quiet: ctx.out.quiet });
+  try {
+    const { size } = await session.retrieveFile(token, target, {
+      signal: ctx.signal,
+      onProgress: progressWithHolds(ctx, `get ${basename(target)}`, bar),
+    });
+    return { token, file: target, size };
+  } finally {
+    bar.finish();
+  }
+}
 
 export const catCommand: CommandSpec = {
   name: 'cat',
@@ -297,16 +409,40 @@ export const classifyCommand: CommandSpec = {
 
 export const rmCommand: CommandSpec = {
   name: 'rm',
-  synopsis: 'rm <token>',
-  summary: 'Delete a file from the vault and from every storage device.',
+  synopsis: ['rm <tokens...>', 'rm -'],
+  summary: 'Delete files from the vault and from every storage device.',
+  details: [
+    '"-" reads the tokens from standard input, one a line (as `ls --all -q` prints them).',
+    ...severalTokensHelp('deleted'),
+  ],
   async run(ctx, { positionals }) {
-    expectArgs(positionals, 1, 1, 'rm', 'the token');
-    const token = positionals[0]!;
+    expectArgs(positionals, 1, Infinity, 'rm', 'the token');
+    const tokens = await tokenArguments(positionals, process.stdin, 'rm', (line) =>
+      ctx.out.note(line),
+    );
     const session = await ctx.session();
-    await session.run(() => deleteData(session.http, { token }), {
-      onHold: holdNotice(ctx, `rm ${token.slice(0, 12)}…`),
+    const remove = (token: string) =>
+      session.run(() => deleteData(session.http, { token }), {
+        onHold: holdNotice(ctx, `rm ${token.slice(0, 12)}…`),
+      });
+    if (!isBatch(positionals, tokens)) {
+      const token = tokens[0]!;
+      await remove(token);
+      ctx.out.result(`Deleted ${token}.`, { token, deleted: true });
+      return;
+    }
+    const { describeError } = await import('../describe-error.ts');
+    const deleted: string[] = [];
+    const outcome = await eachToken(tokens, remove, {
+      done(token) {
+        deleted.push(token);
+        if (!ctx.out.json) ctx.out.result(`Deleted ${token}.`, undefined);
+      },
+      failed: (token, error) => ctx.out.problem(`rm ${token}: ${describeError(error)}`),
     });
-    ctx.out.result(`Deleted ${token}.`, { token, deleted: true });
+    if (ctx.out.json)
+      ctx.out.result([], { deleted, notDeleted: notDoneDocument(outcome, describeError) });
+    endBatch(ctx, 'rm', 'deleted', tokens.length, outcome);
   },
 };
 
@@ -340,4 +476,57 @@ function batchStopped(count: number, outcome: BatchOutcome): string {
   const left = outcome.notStored;
   const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
   return `Stored ${outcome.stored.length} of ${count} files; not stored: ${left.slice(0, 3).join(', ')}${more}.`;
+}
+
+/** --help of `rm` and `get` on several tokens. */
+function severalTokensHelp(verb: string): string[] {
+  return [
+    `Several tokens: each is reported in the order given as soon as it is ${verb}. A token that`,
+    'fails on its own (unknown, say) is named on stderr and the rest carry on; the exit code is',
+    "then the first failure's. Not being signed in, an engine out of reach or Ctrl-C stops the",
+    `batch, which then says which tokens it has not ${verb}. --json: one document at the end.`,
+  ];
+}
+
+/** Several tokens, or "-": reported one line each, with a closing summary. */
+function isBatch(positionals: readonly string[], tokens: readonly string[]): boolean {
+  return tokens.length > 1 || positionals[0] === '-';
+}
+
+/** --json: the tokens a batch did not do, each with why. */
+function notDoneDocument(
+  outcome: TokenOutcome,
+  describe: (error: unknown) => string,
+): { token: string; message: string }[] {
+  return [
+    ...outcome.failed.map(({ token, error }) => ({ token, message: describe(error) })),
+    ...outcome.notDone.map((token) => ({
+      token,
+      message: `not done: ${describe(outcome.stoppedBy)}`,
+    })),
+  ];
+}
+
+/** Ends a batch: its stopping failure (after saying how far it got), or the first token's. */
+function endBatch(
+  ctx: CliContext,
+  command: string,
+  verb: string,
+  count: number,
+  outcome: TokenOutcome,
+): void {
+  if (outcome.stoppedBy !== undefined) {
+    const left = outcome.notDone;
+    const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
+    ctx.out.note(
+      `${command}: ${outcome.done} of ${count} ${verb}; not ${verb}: ${left.slice(0, 3).join(', ')}${more}.`,
+    );
+    throw outcome.stoppedBy;
+  }
+  const first = outcome.failed[0];
+  if (first)
+    throw new IncompleteBatch(
+      `${command}: ${outcome.failed.length} of ${count} tokens failed (each is named above); ${outcome.done} ${verb}.`,
+      failureClass(first.error),
+    );
 }

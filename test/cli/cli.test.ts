@@ -322,7 +322,7 @@ describe('privicore-vault, end to end', () => {
       [['frobnicate'], /unknown command "frobnicate"/],
       [['put'], /put: missing the files to store/],
       [['get'], /get: missing the token/],
-      [['get', 'a', 'b'], /get: unexpected argument "b"/],
+      [['cat', 'a', 'b'], /cat: unexpected argument "b"/],
       [['ls', '--per-page', '0'], /ls: --per-page must be a whole number from 1 to 500/],
       [['ls', '--bogus'], /ls: Unknown option '--bogus'/],
       [['mv', 'D-x'], /mv: give --name, --context or both/],

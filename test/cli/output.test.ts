@@ -26,6 +26,32 @@ describe('CLI output', () => {
       ),
     ).toEqual(['A      LONG HEADER', 'value  x', 'v      y']);
     expect(formatTime('2026-11-26T21:40:00+00:00')).toBe('2026-11-26 21:40');
+  });
+
+  it('lines up table columns by the columns a terminal draws, not by UTF-16 units', () => {
+    // Wide CJK (2 columns a character), an NFD accent (the mark takes none), an emoji drawn as
+    // a picture (2) and one with VS16 (2): the next column starts at the same place in each row.
+    const names = ['plain.txt', '報告書.pdf', 'e\u0301te\u0301.txt', '\u{1F4C4}x', '\u2764\uFE0F'];
+    const lines = formatTable(
+      ['NAME', 'SIZE'],
+      names.map((name) => [name, '1 B']),
+    );
+    const columns = {
+      'plain.txt': 9,
+      '報告書.pdf': 10,
+      'e\u0301te\u0301.txt': 7,
+      '\u{1F4C4}x': 3,
+      '\u2764\uFE0F': 2,
+    };
+    names.forEach((name, row) => {
+      const line = lines[row + 1]!;
+      expect(line.startsWith(name)).toBe(true);
+      // 10 columns wide (the widest name), then two spaces.
+      expect(line.slice(name.length)).toBe(
+        `${' '.repeat(10 - columns[name as keyof typeof columns])}  1 B`,
+      );
+    });
+    expect(lines[0]).toBe(`NAME${' '.repeat(6)}  SIZE`);
     expect(formatTime(null)).toBe('-');
   });
 
