@@ -250,6 +250,8 @@ export interface StorageDeviceInfo {
   local: boolean;
   /** That folder; null for other storage devices. */
   dir: string | null;
+  /** Why that local device is not running (its folder missing, unwritable, in use); else null. */
+  problem: string | null;
 }
 
 export interface StorageHealth {

@@ -9,7 +9,7 @@
 // start revokes a device's earlier tokens and issues a fresh bundle in-process, so no credential
 // outlives the run that used it.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Caller } from './domain/authorization.ts';
 import { downloadDeviceConfiguration } from './domain/device.ts';
@@ -18,6 +18,7 @@ import { StorageDeviceThread } from './devices/storage-device-thread.ts';
 import { createLogger, type Logger } from './log.ts';
 import { acquireLock, inUse } from './lock-file.ts';
 import { startEngine, type RunningEngine } from './server.ts';
+import { prepareStorageFolder } from './storage-folder.ts';
 import type { TlsSetting } from './tls/engine-tls.ts';
 
 export interface EmbeddedEngineOptions {
@@ -57,6 +58,8 @@ export interface LocalStorageDevice {
   dir: string;
   /** `connected` while it is on the bus. */
   state: string;
+  /** Why it is not running: its start failed (a folder gone, unwritable or in use). */
+  problem?: string;
 }
 
 export interface EmbeddedEngine {
@@ -140,7 +143,11 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     const bundle = await freshBundle(engine, entry.profileId, entry.deviceIdentifier, log);
     if (!bundle) return undefined;
     const dir = absolute(entry.dir);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Never made again here: a folder that went away (a disk not plugged in) must not come
+    // back empty on another disk under the same name, with a new key and none of its copies.
+    const folder = await stat(dir).catch(() => undefined);
+    if (!folder?.isDirectory())
+      throw new Error(`Its folder ${dir} is missing (a disk that is not plugged in?).`);
     deviceThread ??= StorageDeviceThread.start(log, options.deviceWorkerUrl) ?? null;
     let device: RunningStorageDevice | undefined;
     if (deviceThread) {
@@ -196,22 +203,65 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     };
     record = { ...record, devices: [...record.devices, entry] };
     await saveRecord();
-    const device = await launch(entry);
-    if (device) await whenReady([device], readyTimeoutMs);
-    return view(entry, device);
+    try {
+      await mkdir(absolute(entry.dir), { recursive: true, mode: 0o700 });
+      const device = await launch(entry);
+      if (device) await whenReady([device], readyTimeoutMs);
+      return view(entry, device);
+    } catch (error) {
+      // A device that never ran is not kept: neither recorded for the next start nor left
+      // registered for storage, where it would count as a copy that is always offline.
+      await running.get(deviceIdentifier)?.device.stop();
+      running.delete(deviceIdentifier);
+      record = { ...record, devices: record.devices.filter((each) => each !== entry) };
+      await saveRecord();
+      await api
+        .command('/storage/remove', { deviceIdentifier })
+        .catch((cause: unknown) =>
+          log.warn(
+            { err: cause, deviceIdentifier },
+            'a storage device that failed to start is still registered',
+          ),
+        );
+      throw error;
+    }
   }
 
   function view(
     entry: HostRecord['devices'][number],
     device: RunningStorageDevice | undefined,
   ): LocalStorageDevice {
-    return { ...entry, dir: absolute(entry.dir), state: device?.state ?? 'stopped' };
+    const problem = device ? undefined : failed.get(entry.deviceIdentifier);
+    return {
+      ...entry,
+      dir: absolute(entry.dir),
+      state: device?.state ?? 'stopped',
+      ...(problem ? { problem } : {}),
+    };
   }
 
-  /** Starts the recorded devices not running yet; resolves once they are on the bus. */
+  /** Why recorded devices did not start, by device identifier. */
+  const failed = new Map<string, string>();
+
+  /**
+   * Starts the recorded devices not running yet; resolves once they are on the bus. One that
+   * cannot start (its folder unplugged, unwritable, or held by something else) stays offline
+   * with its reason, and the rest run: one bad folder must not keep the vault from opening.
+   */
   async function launchRecorded(): Promise<void> {
-    for (const entry of record.devices)
-      if (!running.has(entry.deviceIdentifier)) await launch(entry);
+    for (const entry of record.devices) {
+      if (running.has(entry.deviceIdentifier)) continue;
+      try {
+        await launch(entry);
+        failed.delete(entry.deviceIdentifier);
+      } catch (error) {
+        failed.set(entry.deviceIdentifier, error instanceof Error ? error.message : String(error));
+        log.warn(
+          { err: error, deviceIdentifier: entry.deviceIdentifier, dir: absolute(entry.dir) },
+          'a local storage device could not start; it stays offline',
+        );
+      }
+    }
     await whenReady(
       [...running.values()].map((r) => r.device),
       readyTimeoutMs,
@@ -267,6 +317,11 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     async addLocalStorage(token, dir, addOptions = {}) {
       recordedLaunch ??= launchRecorded();
       await recordedLaunch;
+      await prepareStorageFolder(
+        dir,
+        dataDir,
+        record.devices.map((entry) => ({ name: entry.name, dir: absolute(entry.dir) })),
+      );
       return createDevice(
         token,
         addOptions.name ?? `Local folder ${resolve(dir)}`.slice(0, 255),

@@ -1,6 +1,6 @@
 // storage [list | add-local DIR [--name N] | add-remote NAME --out FILE | sync ID | remove ID]
 
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import {
   listStorageDevices,
@@ -50,12 +50,8 @@ export const storageCommand: CommandSpec = {
         const session = await ctx.session();
         const devices = await listStorageDevices(session.http);
         const engine = await ctx.engine();
-        const local = new Map(
-          (engine.embedded?.localStorage() ?? []).map((device) => [
-            device.deviceIdentifier,
-            device.dir,
-          ]),
-        );
+        const here = engine.embedded?.localStorage() ?? [];
+        const local = new Map(here.map((device) => [device.deviceIdentifier, device.dir]));
         const rows = devices.map((device) => [
           device.deviceIdentifier,
           device.name,
@@ -76,6 +72,11 @@ export const storageCommand: CommandSpec = {
             })),
           },
         );
+        for (const device of here)
+          if (device.problem)
+            ctx.out.note(
+              `${device.name} (${device.deviceIdentifier}) is not running: ${device.problem}`,
+            );
         return;
       }
       case 'add-local': {
@@ -91,13 +92,15 @@ export const storageCommand: CommandSpec = {
           );
         }
         const dir = resolve(rest[0]!);
-        await mkdir(dir, { recursive: true, mode: 0o700 });
         const session = await ctx.session();
-        const device = await engine.embedded.addLocalStorage(
-          session.authorizationToken,
-          dir,
-          name === undefined ? {} : { name },
-        );
+        const device = await engine.embedded
+          .addLocalStorage(session.authorizationToken, dir, name === undefined ? {} : { name })
+          .catch((error: unknown) => {
+            // The host's StorageFolderRefused (engine/storage-folder.ts): a folder that cannot be one.
+            if ((error as { reason?: unknown } | null)?.reason === 'storage.folder_refused')
+              throw new UsageError(`storage add-local: ${(error as Error).message}`, 'storage');
+            throw error;
+          });
         ctx.out.result(
           [
             `Added storage device ${device.deviceIdentifier} (${device.name}) in ${device.dir}.`,

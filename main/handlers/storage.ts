@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import type { StorageDeviceInfo } from '../../bridge/types.ts';
 import type { HandlerTable } from '../../bridge/vault-api.ts';
 import { listDataTokens } from '../../client/endpoints/data-token.ts';
@@ -25,12 +24,13 @@ export function storageHandlers(app: VaultApp): Pick<HandlerTable, StorageChanne
         listDataTokens(session.http, { page: 1, perPage: 1 }),
         app.localEngine()?.localStorage(app.account().profileId) ?? [],
       ]);
-      const folders = new Map(local.map((device) => [device.deviceIdentifier, device.dir]));
+      const byId = new Map(local.map((device) => [device.deviceIdentifier, device]));
       return {
         devices: devices.map((device): StorageDeviceInfo => ({
           ...device,
-          local: folders.has(device.deviceIdentifier),
-          dir: folders.get(device.deviceIdentifier) ?? null,
+          local: byId.has(device.deviceIdentifier),
+          dir: byId.get(device.deviceIdentifier)?.dir ?? null,
+          problem: byId.get(device.deviceIdentifier)?.problem ?? null,
         })),
         health: storageHealth(devices, files.meta.count),
       };
@@ -41,7 +41,8 @@ export function storageHandlers(app: VaultApp): Pick<HandlerTable, StorageChanne
       app.storageEngine();
       const dir = input?.dir ?? (await app.platform.chooseFolder());
       if (!dir) return null;
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+      // The engine checks the folder (not a file, apart from the vault's data and from every
+      // other device's folder) and makes it when it does not exist yet.
       const device = await app.addLocalStorage(dir, input?.name);
       return {
         deviceIdentifier: device.deviceIdentifier,
@@ -52,6 +53,7 @@ export function storageHandlers(app: VaultApp): Pick<HandlerTable, StorageChanne
         storedBytes: 0,
         local: true,
         dir: device.dir,
+        problem: device.problem ?? null,
       };
     },
     'storage:addRemote': ({ name }) => app.addRemoteStorage(name),

@@ -80,6 +80,11 @@ function StorageRow({ device, now }: { device: StorageDeviceInfo; now: number })
             {device.dir}
           </code>
         ) : null}
+        {device.problem ? (
+          <span className="device-problem" role="note" data-testid="storage-problem">
+            Not running: {device.problem}
+          </span>
+        ) : null}
         {result ? (
           <span className="sync-result" data-testid="sync-result">
             {describeSyncResult(result, name)}

@@ -4,7 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -245,6 +245,36 @@ describe('privicore-vault, end to end', () => {
     expect(
       json<{ storageDevices: unknown[] }>(await cli(['--json', 'storage'])).storageDevices,
     ).toHaveLength(3);
+
+    // A folder that cannot be a device is refused before anything is made (exit 2), and the
+    // vault goes on working: adding the same folder twice used to leave a device behind that
+    // failed every later command.
+    const backup = join(root, 'backup-drive');
+    ok(await cli(['storage', 'add-local', backup, '--name', 'Backup']));
+    const twice = await cli(['storage', 'add-local', backup, '--name', 'Backup again']);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(
+      `${backup} is already the folder of storage device "Backup"; each device needs a folder of its own.`,
+    );
+    const inside = await cli(['storage', 'add-local', join(env.dataDir, 'engine', 'mine')]);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain("inside the vault's own data folder");
+    const listed = json<{ storageDevices: { name: string; online: boolean }[] }>(
+      await cli(['--json', 'storage']),
+    ).storageDevices;
+    expect(listed.map((device) => device.name)).not.toContain('Backup again');
+    expect(listed.every((device) => device.online)).toBe(true);
+
+    // Its drive unplugged: the vault opens with the others and says why that one is not running.
+    await rename(backup, `${backup}.away`);
+    const unplugged = ok(await cli(['storage']));
+    expect(unplugged.stderr).toMatch(/Backup \(.+\) is not running: Its folder .+ is missing/);
+    expect(unplugged.stdout).toMatch(/Backup +offline/);
+    await rename(`${backup}.away`, backup);
+    const backupId = json<{ storageDevices: { deviceIdentifier: string; name: string }[] }>(
+      await cli(['--json', 'storage']),
+    ).storageDevices.find((device) => device.name === 'Backup')!.deviceIdentifier;
+    ok(await cli(['storage', 'remove', backupId]));
   }, 180_000);
 
   it('keeps the token, the private key and the data key off the disk', async () => {

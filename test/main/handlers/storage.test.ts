@@ -83,6 +83,21 @@ describe('storage', () => {
     expect(overview.health).toEqual({ files: 2, onlineDevices: 4, fullCopies: 4, warning: null });
   });
 
+  it('refuses the same folder twice, or one inside it, in plain words, and keeps nothing of it', async () => {
+    const before = (await a.call('storage:list')).devices.map((device) => device.deviceIdentifier);
+    const picked = join(a.dir, 'picked folder');
+    a.platform.nextFolder = picked;
+    await expect(a.call('storage:addLocal', { name: 'Again' })).rejects.toThrow(
+      `${picked} is already the folder of storage device "USB stick"; each device needs a folder of its own.`,
+    );
+    await expect(
+      a.call('storage:addLocal', { dir: join(picked, 'inner'), name: 'Inner' }),
+    ).rejects.toThrow('is inside the folder of storage device "USB stick"');
+    const after = await a.call('storage:list');
+    expect(after.devices.map((device) => device.deviceIdentifier)).toEqual(before);
+    expect(after.devices.every((device) => device.problem === null)).toBe(true);
+  });
+
   it('warns in plain words once fewer than three full copies are online', async () => {
     const local = engine.localStorage((await a.call('account:get')).profileId);
     // Two folders go away (a drive unplugged): the engine sees them offline.

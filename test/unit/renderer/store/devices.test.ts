@@ -194,6 +194,7 @@ describe('storage slice', () => {
         storedBytes: 10,
         local: true,
         dir: '/x',
+        problem: null,
       },
       {
         deviceIdentifier: id(2),
@@ -204,6 +205,7 @@ describe('storage slice', () => {
         storedBytes: 20,
         local: false,
         dir: null,
+        problem: null,
       },
       {
         deviceIdentifier: id(3),
@@ -214,6 +216,7 @@ describe('storage slice', () => {
         storedBytes: 20,
         local: false,
         dir: null,
+        problem: null,
       },
     ],
     health: {
