@@ -143,11 +143,14 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     const bundle = await freshBundle(engine, entry.profileId, entry.deviceIdentifier, log);
     if (!bundle) return undefined;
     const dir = absolute(entry.dir);
-    // Never made again here: a folder that went away (a disk not plugged in) must not come
-    // back empty on another disk under the same name, with a new key and none of its copies.
-    const folder = await stat(dir).catch(() => undefined);
-    if (!folder?.isDirectory())
-      throw new Error(`Its folder ${dir} is missing (a disk that is not plugged in?).`);
+    // A folder of its own elsewhere is never made again here: one that went away (a disk not
+    // plugged in) must not come back empty on another disk under the same name, with a new
+    // key and none of its copies. One inside the data folder (the first three) is remade.
+    if (isAbsolute(entry.dir)) {
+      const folder = await stat(dir).catch(() => undefined);
+      if (!folder?.isDirectory())
+        throw new Error(`Its folder ${dir} is missing (a disk that is not plugged in?).`);
+    } else await mkdir(dir, { recursive: true, mode: 0o700 });
     deviceThread ??= StorageDeviceThread.start(log, options.deviceWorkerUrl) ?? null;
     let device: RunningStorageDevice | undefined;
     if (deviceThread) {

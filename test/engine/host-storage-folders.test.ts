@@ -137,31 +137,48 @@ describe('adding a local storage folder', () => {
 
 describe('a recorded device whose folder is gone', () => {
   it('stays offline with its reason, is not made again, and the vault opens with the others', async () => {
-    const gone = defaults[2]!;
-    const away = `${gone.dir}.unplugged`;
-    await rename(gone.dir, away);
+    const host = await start();
+    const session = await signedIn(host);
+    const drive = join(dir, 'drive');
+    const external = await host.addLocalStorage(session.token, drive, { name: 'Drive' });
+    session.close();
+    await host.stop();
+    await rename(drive, `${drive}.unplugged`);
     try {
-      const host = await start();
+      const unplugged = await start();
       try {
-        const byId = new Map(host.localStorage().map((d) => [d.deviceIdentifier, d]));
-        expect(byId.get(defaults[0]!.deviceIdentifier)?.state).toBe('connected');
-        expect(byId.get(defaults[1]!.deviceIdentifier)?.state).toBe('connected');
-        expect(byId.get(gone.deviceIdentifier)).toMatchObject({
+        const byId = new Map(unplugged.localStorage().map((d) => [d.deviceIdentifier, d]));
+        for (const device of defaults)
+          expect(byId.get(device.deviceIdentifier)?.state).toBe('connected');
+        expect(byId.get(external.deviceIdentifier)).toMatchObject({
           state: 'stopped',
-          problem: expect.stringContaining('is missing') as string,
+          problem: expect.stringContaining(`Its folder ${drive} is missing`) as string,
         });
-        expect(existsSync(gone.dir)).toBe(false);
+        expect(existsSync(drive)).toBe(false);
       } finally {
-        await host.stop();
+        await unplugged.stop();
       }
     } finally {
-      await rename(away, gone.dir);
+      await rename(`${drive}.unplugged`, drive);
     }
     const back = await start();
     expect(back.localStorage().map((d) => [d.deviceIdentifier, d.state])).toEqual(
-      defaults.map((d) => [d.deviceIdentifier, 'connected']),
+      [...defaults, external].map((d) => [d.deviceIdentifier, 'connected']),
     );
     expect(back.localStorage().every((d) => d.problem === undefined)).toBe(true);
+    expect(await back.forgetLocalStorage(external.deviceIdentifier)).toBe(true);
     await back.stop();
+  }, 60_000);
+
+  it('inside the data folder (the first three), is made again', async () => {
+    await rm(defaults[2]!.dir, { recursive: true });
+    const host = await start();
+    expect(host.localStorage().map((d) => d.state)).toEqual([
+      'connected',
+      'connected',
+      'connected',
+    ]);
+    expect(existsSync(defaults[2]!.dir)).toBe(true);
+    await host.stop();
   }, 60_000);
 });
