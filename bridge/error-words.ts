@@ -116,6 +116,9 @@ const REASON_WORDS: Readonly<Record<string, Partial<Record<ErrorSurface, string>
   'client.target_is_folder': {
     app: '{target} is a folder. Choose another name to save the file under.',
   },
+  'client.target_not_file': {
+    app: '{target} is not a regular file (a device or a pipe). Choose a file to save to.',
+  },
   'client.target_not_writable': {
     app: "This app isn't allowed to save in {folder}. Choose another place.",
   },

@@ -21,7 +21,9 @@ export function describeError(error: unknown): string {
       return `${error.message} If its certificate was replaced on purpose, check the engine's new "tlsPin" and run again with --pin.`;
     const hint = errorWords(error.reason, 'cli');
     if (hint) return hint;
-    if (error.reason.startsWith('client.')) return error.message;
+    // Made on this side in words already (the engine's failures carry their reason key).
+    if (error.reason.startsWith('client.') || error.reason.startsWith('recovery.'))
+      return error.message;
     return `${error.message} (${error.reason})`;
   }
   if (error instanceof KeychainUnavailableError) return error.message;
@@ -31,6 +33,16 @@ export function describeError(error: unknown): string {
   if (code === 'EACCES' && path) return `${path}: permission denied.`;
   if (code === 'EISDIR' && path) return `${path} is a directory.`;
   if (code === 'EEXIST' && path) return `${path} already exists.`;
+  // Node leaves the path out of some of these (a write to an open file, a read of a folder).
+  const where = path ? ` (${path})` : '';
+  if (code === 'ENOSPC')
+    return `The disk is full${where}; nothing was written in full. Free some space and try again.`;
+  if (code === 'EDQUOT')
+    return `Your disk quota is used up${where}. Free some space and try again.`;
+  if (code === 'EROFS') return `The disk is read-only${where}.`;
+  if (code === 'EISDIR') return 'A folder was given where a file was expected.';
+  if (code === 'ENOTDIR') return `A file was given where a folder was expected${where}.`;
+  if (code === 'EACCES' || code === 'EPERM') return `Permission denied${where}.`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

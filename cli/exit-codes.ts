@@ -54,6 +54,8 @@ const CLASS_BY_REASON: Readonly<Record<string, FailureClass>> = {
   'client.download_interrupted': 'network',
   'client.file_missing': 'notFound',
   'client.target_folder_missing': 'notFound',
+  'client.target_not_file': 'usage',
+  'client.target_is_folder': 'usage',
   'client.timeout': 'network',
   'client.closed': 'network',
   'server.error': 'network',
@@ -64,6 +66,8 @@ const CLASS_BY_REASON: Readonly<Record<string, FailureClass>> = {
   'client.tls_untrusted': 'untrusted',
   'storage.no_intact_copy': 'integrity',
   'client.cancelled': 'cancelled',
+  // The passphrase typed is too short: input to correct, as a bad command line is.
+  'recovery.passphrase_short': 'usage',
   // An engine without the route is not a missing token.
   'route.not_found': 'failure',
 };

@@ -4,7 +4,8 @@
 // is never imported over the signed-in one.
 
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { link, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   createRecoveryKit,
@@ -57,6 +58,7 @@ export async function exportRecoveryKit(
   } catch (error) {
     throw plainKitError(error);
   }
+  await checkKitTarget(file);
   // Written beside the target and renamed into place, so a failure never leaves half a kit
   // where a good one was. The temporary name is random and opened exclusively (O_EXCL): a
   // name someone could guess and plant a link at would let them redirect the kit.
@@ -99,7 +101,7 @@ export async function importRecoveryKit(
   passphrase: string,
   profileId: string,
 ): Promise<RecoveryKitContents> {
-  const text = await readFile(file, 'utf8');
+  const text = await readKitFile(file);
   let kit: RecoveryKitContents;
   try {
     kit = await openRecoveryKit(text, passphrase);
@@ -118,6 +120,59 @@ export async function importRecoveryKit(
     privateKey: kit.privateKey,
   });
   return kit;
+}
+
+/**
+ * The kit's folder must exist, and what is at `file` (if anything) must be a regular file: the
+ * kit is renamed into place, which over a folder fails and over /dev/null or a named pipe would
+ * put a plain file in its place.
+ */
+async function checkKitTarget(file: string): Promise<void> {
+  const refuse = (reason: string, message: string) =>
+    new PrivicoreError({
+      status: 0,
+      reason,
+      message,
+      details: { target: basename(file), folder: dirname(file) },
+    });
+  const folder = await stat(dirname(file)).catch(() => undefined);
+  if (!folder?.isDirectory())
+    throw refuse('client.target_folder_missing', `The folder ${dirname(file)} is missing.`);
+  const existing = await stat(file).catch(() => undefined);
+  if (existing?.isDirectory())
+    throw refuse(
+      'client.target_is_folder',
+      `${file} is a folder; give the recovery kit a file name.`,
+    );
+  if (existing && !existing.isFile())
+    throw refuse(
+      'client.target_not_file',
+      `${file} is not a regular file (a device or a pipe); a recovery kit only replaces a file.`,
+    );
+}
+
+/** A kit is a few hundred bytes; a file far larger is not one (and /dev/zero never ends). */
+const MAX_KIT_BYTES = 64 * 1024;
+
+/**
+ * The text of the kit file at `file`: a regular file of at most 64 KiB, else a plain refusal
+ * (a folder, a device or a pipe is never read; a huge file is not read into memory).
+ */
+export async function readKitFile(file: string): Promise<string> {
+  const notAKit = (why: string) =>
+    new PrivicoreError({ status: 0, reason: 'recovery.not_a_kit', message: `${file} ${why}` });
+  // O_NONBLOCK: opening a named pipe for reading would otherwise wait for a writer, forever.
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw notAKit('is a folder, not a recovery kit.');
+    if (!info.isFile()) throw notAKit('is not a file, so not a recovery kit.');
+    if (info.size > MAX_KIT_BYTES)
+      throw notAKit(`is ${info.size} bytes; a recovery kit is a few hundred.`);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 function plainKitError(error: unknown): unknown {

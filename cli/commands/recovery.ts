@@ -1,8 +1,8 @@
 // recovery export FILE / recovery import FILE: the profile's data key and private key in a
 // passphrase-protected file (client/crypto/recovery-kit.ts: scrypt + AES-256-GCM).
 
-import { open, readFile } from 'node:fs/promises';
-import { createRecoveryKit, openRecoveryKit } from '../../client/crypto/recovery-kit.ts';
+import { openRecoveryKit } from '../../client/crypto/recovery-kit.ts';
+import { exportRecoveryKit, readKitFile } from '../../client/recovery-kit-file.ts';
 import { PrivicoreError } from '../../client/privicore-error.ts';
 import { loadProfileSecrets, saveProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import { expectArgs, type CommandSpec } from '../command-spec.ts';
@@ -39,23 +39,15 @@ export const recoveryCommand: CommandSpec = {
         });
       }
       const passphrase = await readSecret({ what: 'passphrase', fromStdin, confirm: true });
-      const kit = await createRecoveryKit(
-        {
-          profileId,
-          username: ctx.config.username ?? profileId,
-          dataKey: secrets.dataKey,
-          privateKey: secrets.privateKey,
-        },
+      // Written beside FILE and moved into place: a failure (a full disk) never leaves half a
+      // kit, nor destroys the one --force would have replaced.
+      await exportRecoveryKit(
+        ctx.secrets,
+        { profileId, username: ctx.config.username ?? null },
         passphrase,
+        file,
+        { replace: values['force'] === true },
       );
-      // 'wx' unless --force: an existing kit is never replaced by accident.
-      const handle = await open(file, values['force'] === true ? 'w' : 'wx', 0o600);
-      try {
-        await handle.writeFile(kit, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
       ctx.out.result(
         `Wrote the recovery kit for ${ctx.config.username ?? profileId} to ${file}. Keep it and its passphrase apart.`,
         { file, profileId },
@@ -63,7 +55,7 @@ export const recoveryCommand: CommandSpec = {
       return;
     }
 
-    const text = await readFile(file, 'utf8');
+    const text = await readKitFile(file);
     const passphrase = await readSecret({ what: 'passphrase', fromStdin, confirm: false });
     const kit = await openRecoveryKit(text, passphrase);
     if (ctx.config.profileId && ctx.config.profileId !== kit.profileId) {

@@ -30,6 +30,15 @@ export async function checkDownloadTarget(target: string): Promise<void> {
   if (existing?.isDirectory()) {
     throw targetError('client.target_is_folder', target, `${target} is a folder.`);
   }
+  // The file is written beside the target and renamed over it: over /dev/null or a named pipe
+  // that would put a plain file holding the plaintext in its place (as root, for everyone).
+  if (existing && !existing.isFile()) {
+    throw targetError(
+      'client.target_not_file',
+      target,
+      `${target} is not a regular file (a device or a pipe); a download only replaces a file (to write into it, stream the file out instead, e.g. \`privicore-vault cat\`).`,
+    );
+  }
   try {
     await access(folder, constants.W_OK);
   } catch (error) {

@@ -335,7 +335,7 @@ describe('privicore-vault, end to end', () => {
       input: 'a long passphrase',
     });
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/already exists/);
+    expect(again.stderr).toMatch(/There is a file at .*kit.json already/);
     ok(
       await cli(['recovery', 'import', kit, '--passphrase-stdin'], { input: 'a long passphrase' }),
     );
