@@ -1,7 +1,7 @@
 // storage [list | add-local DIR [--name N] | add-remote NAME --out FILE | sync ID | remove ID]
 
-import { access } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { access, stat } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import {
   listStorageDevices,
   removeStorage,
@@ -135,6 +135,11 @@ export const storageCommand: CommandSpec = {
         // nobody can run.
         if (await exists(target))
           throw new UsageError(`storage add-remote: ${target} exists already.`, 'storage');
+        if (!(await stat(dirname(target)).catch(() => undefined))?.isDirectory())
+          throw new UsageError(
+            `storage add-remote: the folder ${dirname(target)} does not exist.`,
+            'storage',
+          );
         const session = await ctx.session();
         const bundle = await createStorageDeviceBundle(session, name);
         await writeDeviceBundle(target, bundle);

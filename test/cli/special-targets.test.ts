@@ -97,4 +97,21 @@ describe('a path that is not a regular file', () => {
     expect(fromHuge.stderr).toContain('a recovery kit is a few hundred');
     await stillAPipe();
   }, 60_000);
+
+  it('storage add-remote into a folder that does not exist makes no device nobody could run', async () => {
+    const count = async () =>
+      (JSON.parse((await cli(['--json', 'storage'])).stdout) as { storageDevices: unknown[] })
+        .storageDevices.length;
+    const before = await count();
+    const result = await cli([
+      'storage',
+      'add-remote',
+      'NAS',
+      '--out',
+      join('no-such-folder', 'nas.json'),
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('no-such-folder does not exist');
+    expect(await count()).toBe(before);
+  }, 60_000);
 });
