@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { asGrant } from '../commands/command-origin.ts';
 import type { Caller } from '../domain/authorization.ts';
 import { resolveCaller } from '../domain/authorization.ts';
-import { DomainError } from '../domain/domain-error.ts';
+import { DomainError, invalid } from '../domain/domain-error.ts';
 import { authenticateClient } from '../domain/oauth.ts';
 import type { EngineContext } from '../context.ts';
 import type { OAuthApplicationRecord } from '../store/oauth-store.ts';
 import { basicCredential, clientCredentials } from './basic-credentials.ts';
+import { fieldWithNul } from './nul-characters.ts';
 import {
   endpoint as lookup,
   type Endpoint,
@@ -171,6 +172,9 @@ export function route<I = Record<string, unknown>>(
         // A POST with no body at all still validates as an empty form.
         if (!inQuery && objectSchema && (request.body === undefined || request.body === null))
           request.body = {};
+        const withNul =
+          fieldWithNul(request.params) ?? fieldWithNul(request.query) ?? fieldWithNul(request.body);
+        if (withNul) throw invalid(withNul, 'must not contain NUL characters');
       },
       handler: async (request, reply) => {
         const input = (inQuery ? request.query : request.body) as I;
