@@ -8,14 +8,8 @@ import { authenticatorsCommand, voteCommand, votesCommand } from './commands/aut
 import { completionCommand } from './commands/completion.ts';
 import { devicesCommand } from './commands/devices.ts';
 import { findCommand, lsCommand } from './commands/file-list.ts';
-import {
-  catCommand,
-  classifyCommand,
-  getCommand,
-  mvCommand,
-  putCommand,
-  rmCommand,
-} from './commands/files.ts';
+import { classifyCommand, mvCommand, putCommand, rmCommand } from './commands/files.ts';
+import { catCommand, getCommand } from './commands/get.ts';
 import { orgCommand } from './commands/org.ts';
 import { pairCommand, qrCommand } from './commands/pairing.ts';
 import { policiesCommand } from './commands/policies.ts';

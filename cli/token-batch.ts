@@ -5,7 +5,9 @@
 // token alike (not signed in, the engine out of reach, Ctrl-C) stops new starts; the tokens
 // already on their way finish and are reported, and the batch ends with that failure.
 
+import type { CliContext } from './cli-context.ts';
 import { failureClass, type FailureClass } from './exit-codes.ts';
+import { IncompleteBatch } from './incomplete-batch.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Tokens on their way at once, at most. */
@@ -134,3 +136,56 @@ export async function tokenArguments(
 
 /** 100 000 tokens of ~45 characters: far past any vault's list, short of exhausting memory. */
 const MAX_STDIN_CHARS = 5_000_000;
+
+/** --help of `rm` and `get` on several tokens. */
+export function severalTokensHelp(verb: string): string[] {
+  return [
+    `Several tokens: each is reported in the order given as soon as it is ${verb}. A token that`,
+    'fails on its own (unknown, say) is named on stderr and the rest carry on; the exit code is',
+    "then the first failure's. Not being signed in, an engine out of reach or Ctrl-C stops the",
+    `batch, which then says which tokens it has not ${verb}. --json: one document at the end.`,
+  ];
+}
+
+/** Several tokens, or "-": reported one line each, with a closing summary. */
+export function isBatch(positionals: readonly string[], tokens: readonly string[]): boolean {
+  return tokens.length > 1 || positionals[0] === '-';
+}
+
+/** --json: the tokens a batch did not do, each with why. */
+export function notDoneDocument(
+  outcome: TokenOutcome,
+  describe: (error: unknown) => string,
+): { token: string; message: string }[] {
+  return [
+    ...outcome.failed.map(({ token, error }) => ({ token, message: describe(error) })),
+    ...outcome.notDone.map((token) => ({
+      token,
+      message: `not done: ${describe(outcome.stoppedBy)}`,
+    })),
+  ];
+}
+
+/** Ends a batch: its stopping failure (after saying how far it got), or the first token's. */
+export function endBatch(
+  ctx: CliContext,
+  command: string,
+  verb: string,
+  count: number,
+  outcome: TokenOutcome,
+): void {
+  if (outcome.stoppedBy !== undefined) {
+    const left = outcome.notDone;
+    const more = left.length > 3 ? ` and ${left.length - 3} more` : '';
+    ctx.out.note(
+      `${command}: ${outcome.done} of ${count} ${verb}; not ${verb}: ${left.slice(0, 3).join(', ')}${more}.`,
+    );
+    throw outcome.stoppedBy;
+  }
+  const first = outcome.failed[0];
+  if (first)
+    throw new IncompleteBatch(
+      `${command}: ${outcome.failed.length} of ${count} tokens failed (each is named above); ${outcome.done} ${verb}.`,
+      failureClass(first.error),
+    );
+}
