@@ -11,7 +11,6 @@ const MAX_DEPTH = 32;
 export function fieldWithNul(value: unknown, field = '', depth = 0): string | undefined {
   if (typeof value === 'string') return value.includes(NUL) ? field || 'body' : undefined;
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
-  if (Buffer.isBuffer(value) || ArrayBuffer.isView(value)) return undefined;
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const found = fieldWithNul(item, `${field}[${index}]`, depth + 1);
@@ -19,6 +18,10 @@ export function fieldWithNul(value: unknown, field = '', depth = 0): string | un
     }
     return undefined;
   }
+  // Parsed forms and JSON only: an upload's body is a stream, whose object graph (its socket,
+  // the server, every connection) is no input to walk.
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
   for (const [key, item] of Object.entries(value)) {
     const name = field ? `${field}.${key}` : key;
     if (key.includes(NUL)) return name.replaceAll(NUL, '\\0');
