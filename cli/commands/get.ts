@@ -5,6 +5,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { findDataToken } from '../../client/vault/file-catalog.ts';
 import { joinFileName } from '../../client/vault/file-name.ts';
+import { localFileName } from '../../client/vault/local-file-name.ts';
 import type { CliContext } from '../cli-context.ts';
 import { expectArgs, stringOption, type CommandSpec } from '../command-spec.ts';
 import { progressWithHolds } from '../hold-notice.ts';
@@ -160,7 +161,8 @@ async function getOne(
     if (folder === undefined) target = resolve(output!);
     else {
       const record = await findDataToken(session.http, token);
-      target = resolve(folder, safeName(joinFileName(record.fileName, record.extension)));
+      // The app's rules: no folders, no control characters, at most 255 bytes.
+      target = resolve(folder, localFileName(joinFileName(record.fileName, record.extension)));
       await earlier;
       if (claims.names.has(target) || (await exists(target))) {
         // In a batch the line already names the command and the token.
@@ -207,14 +209,6 @@ async function catToStdout(ctx: CliContext, token: string, command: string): Pro
     throw new UsageError(`${command}: --json cannot go with the file on standard output.`, command);
   const session = await ctx.session();
   await writeVerifiedToStdout(session, token, { signal: ctx.signal, quiet: ctx.out.quiet });
-}
-
-/** A stored name as a file name here: no folders, nothing hidden by accident. */
-function safeName(name: string): string {
-  const base = [...name.replace(/[/\\]/g, '_')]
-    .filter((char) => char.charCodeAt(0) >= 0x20)
-    .join('');
-  return base === '' || base === '.' || base === '..' ? 'download' : base;
 }
 
 async function exists(path: string): Promise<boolean> {

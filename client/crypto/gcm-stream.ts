@@ -17,6 +17,7 @@ import { link, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fitBytes, NAME_MAX_BYTES } from '../vault/fit-name-bytes.ts';
 
 const KEY_LENGTH = 32;
 const IV_LENGTH = 12;
@@ -137,9 +138,11 @@ export async function decryptToFile(
   target: string,
   opts: DecryptToFileOptions = {},
 ): Promise<{ bytes: number }> {
+  // Shortened so that a target whose name is already near the 255-byte limit still has one.
+  const suffix = `.${randomBytes(8).toString('hex')}.partial`;
   const partial = join(
     dirname(target),
-    `.${basename(target)}.${randomBytes(8).toString('hex')}.partial`,
+    `.${fitBytes(basename(target), NAME_MAX_BYTES - 1 - suffix.length)}${suffix}`,
   );
   // Until the pipeline takes the source over, an error it emits would find no listener and crash
   // the process; the pipeline still sees that error, as the source's stored one.

@@ -6,7 +6,7 @@
 // storage devices; run under scripts/with-keyring.sh.
 
 import { execFileSync } from 'node:child_process';
-import { lstat, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInCliMachine } from '../support/cli-machine.ts';
@@ -113,5 +113,24 @@ describe('a path that is not a regular file', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('no-such-folder does not exist');
     expect(await count()).toBe(before);
+  }, 60_000);
+
+  it('get saves a file whose name is near the 255-byte limit under that name, and shortens one past it', async () => {
+    // 244 bytes: a name this file system holds, with no room left for `.<name>.<random>.partial`.
+    const near = `${'é'.repeat(120)}.txt`;
+    await writeFile(join(env.cwd, near), 'near the limit');
+    const nearToken = (await cli(['-q', 'put', near])).stdout.trim();
+    const past = `${'é'.repeat(200)}.txt`; // 404 bytes: only the vault can hold this name
+    const pastToken = (
+      await cli(['-q', 'put', '-', '--name', past], 'past the limit')
+    ).stdout.trim();
+    await mkdir(join(env.cwd, 'long'));
+    const result = await cli(['get', nearToken, pastToken, '-o', 'long/']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const shortened = `${'é'.repeat(125)}.txt`;
+    expect((await readdir(join(env.cwd, 'long'))).sort()).toEqual([near, shortened].sort());
+    expect(await readFile(join(env.cwd, 'long', near), 'utf8')).toBe('near the limit');
+    expect(await readFile(join(env.cwd, 'long', shortened), 'utf8')).toBe('past the limit');
   }, 60_000);
 });

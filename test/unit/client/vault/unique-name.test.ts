@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fitBytes, fitFileName } from '../../../../client/vault/fit-name-bytes.ts';
 import { localFileName } from '../../../../client/vault/local-file-name.ts';
 import { nameKey, uniqueFileName } from '../../../../client/vault/unique-name.ts';
 
@@ -40,5 +41,30 @@ describe('localFileName', () => {
     expect(localFileName('..')).toBe('file');
     expect(localFileName('  ')).toBe('file');
     expect(localFileName('report.pdf')).toBe('report.pdf');
+  });
+});
+
+describe('names longer than a file system takes', () => {
+  const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+  it('shortens a name to 255 bytes before its extension, never splitting a character', () => {
+    const long = `${'é'.repeat(200)}.pdf`; // 404 bytes
+    const local = localFileName(long);
+    expect(bytes(local)).toBeLessThanOrEqual(255);
+    expect(local.endsWith('.pdf')).toBe(true);
+    expect(local).toBe(`${'é'.repeat(125)}.pdf`);
+    // Four-byte characters (an emoji): cut between characters, not inside one.
+    const emoji = fitFileName(`${'\u{1F600}'.repeat(70)}.txt`);
+    expect(bytes(emoji)).toBeLessThanOrEqual(255);
+    expect(emoji).toBe(`${'\u{1F600}'.repeat(62)}.txt`);
+    // No extension worth the name: the whole name is cut.
+    expect(bytes(fitFileName(`${'x'.repeat(300)}.${'y'.repeat(40)}`))).toBe(255);
+    expect(localFileName('short.txt')).toBe('short.txt');
+  });
+
+  it('fits a prefix into a byte budget', () => {
+    expect(fitBytes('abc', 2)).toBe('ab');
+    expect(fitBytes('aé', 2)).toBe('a');
+    expect(fitBytes('\u{1F600}', 3)).toBe('');
   });
 });
