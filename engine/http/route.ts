@@ -172,8 +172,11 @@ export function route<I = Record<string, unknown>>(
         // A POST with no body at all still validates as an empty form.
         if (!inQuery && objectSchema && (request.body === undefined || request.body === null))
           request.body = {};
+        // Fastify's params and query objects are not plain ones: their own fields, copied.
         const withNul =
-          fieldWithNul(request.params) ?? fieldWithNul(request.query) ?? fieldWithNul(request.body);
+          fieldWithNul({ ...(request.params as object) }) ??
+          fieldWithNul({ ...(request.query as object) }) ??
+          fieldWithNul(request.body);
         if (withNul) throw invalid(withNul, 'must not contain NUL characters');
       },
       handler: async (request, reply) => {
