@@ -214,7 +214,10 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     } catch (error) {
       // A device that never ran is not kept: neither recorded for the next start nor left
       // registered for storage, where it would count as a copy that is always offline.
-      await running.get(deviceIdentifier)?.device.stop();
+      await running
+        .get(deviceIdentifier)
+        ?.device.stop()
+        .catch(() => undefined);
       running.delete(deviceIdentifier);
       record = { ...record, devices: record.devices.filter((each) => each !== entry) };
       await saveRecord();
@@ -334,7 +337,10 @@ export async function startEmbeddedEngine(options: EmbeddedEngineOptions): Promi
     async forgetLocalStorage(deviceIdentifier) {
       const found = record.devices.some((entry) => entry.deviceIdentifier === deviceIdentifier);
       if (!found) return false;
-      await running.get(deviceIdentifier)?.device.stop();
+      await running
+        .get(deviceIdentifier)
+        ?.device.stop()
+        .catch(() => undefined);
       running.delete(deviceIdentifier);
       record = {
         ...record,
