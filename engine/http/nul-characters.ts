@@ -1,6 +1,6 @@
 // Text with a NUL character (U+0000) is refused at the door, whatever the endpoint: PostgreSQL
 // cannot store it in a text column (the query fails, which would surface as a 500), SQLite and
-// file names cut it short, and no contract field has a use for it. Checked on path parameters,
+// file names cut it short, and no contract field has a use for it. Checked on
 // the query and the parsed body (form or JSON, every string and key at any depth).
 
 const NUL = '\u0000';

@@ -172,11 +172,16 @@ export function route<I = Record<string, unknown>>(
         // A POST with no body at all still validates as an empty form.
         if (!inQuery && objectSchema && (request.body === undefined || request.body === null))
           request.body = {};
-        // Fastify's params and query objects are not plain ones: their own fields, copied.
+        // A reference in the path with a NUL names nothing (no stored text holds one): it is
+        // looked up as U+FFFD instead, so it answers the resource's 404 on every backend
+        // rather than failing PostgreSQL's query. Fields with one are refused, naming the field.
+        const params = request.params as Record<string, unknown> | undefined;
+        for (const [name, value] of Object.entries(params ?? {}))
+          if (typeof value === 'string' && value.includes('\u0000'))
+            params![name] = value.replaceAll('\u0000', '\uFFFD');
+        // Fastify's query object is not a plain one: its own fields, copied.
         const withNul =
-          fieldWithNul({ ...(request.params as object) }) ??
-          fieldWithNul({ ...(request.query as object) }) ??
-          fieldWithNul(request.body);
+          fieldWithNul({ ...(request.query as object) }) ?? fieldWithNul(request.body);
         if (withNul) throw invalid(withNul, 'must not contain NUL characters');
       },
       handler: async (request, reply) => {
