@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrieveProfileId } from '../../client/endpoints/profile.ts';
 import { obtainAccessToken, retrieveAuthorizationCode } from '../../client/endpoints/oauth.ts';
 import { HttpClient } from '../../client/http.ts';
-import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, type CliEnvironment, type CliResult, ok } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { PASSWORD, uniqueName } from '../support/profiles.ts';
 import { startVaultEngine } from '../support/vault-engine.ts';
@@ -19,11 +19,6 @@ let engine: Awaited<ReturnType<typeof startVaultEngine>>;
 let env: CliEnvironment;
 let http: HttpClient;
 
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 const json = <T>(result: CliResult) => JSON.parse(ok(result).stdout) as T;
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
-import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, type CliEnvironment, type CliResult, ok } from '../support/cli-runner.ts';
 import { tempDir } from '../support/engine.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { PASSWORD, uniqueName } from '../support/profiles.ts';
@@ -26,12 +26,6 @@ const tokens: Record<string, string> = {};
 
 const cli = (args: readonly string[], options?: { input?: string; timeoutMs?: number }) =>
   runCli(env, args, options);
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 function json<T>(result: CliResult): T {
   return JSON.parse(ok(result).stdout) as T;

@@ -13,7 +13,13 @@ import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import { EXIT_CODES } from '../../cli/exit-codes.ts';
 import type { RunningStorageDevice } from '../../engine/devices/storage-device.ts';
-import { runCli, spawnCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import {
+  runCli,
+  spawnCli,
+  type CliEnvironment,
+  type CliResult,
+  ok,
+} from '../support/cli-runner.ts';
 import { startTestEngine, tempDir } from '../support/engine.ts';
 import { wire } from '../support/http.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
@@ -40,12 +46,6 @@ async function cli(
 ): Promise<CliResult> {
   const result = await runCli(env, args, options);
   if (result.code !== null) seen.add(result.code);
-  return result;
-}
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
   return result;
 }
 

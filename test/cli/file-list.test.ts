@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInCliMachine } from '../support/cli-machine.ts';
-import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { startVaultEngine } from '../support/vault-engine.ts';
 
@@ -39,12 +39,6 @@ let env: CliEnvironment;
 const tokenOf = new Map<string, string>();
 
 const cli = (args: readonly string[]) => runCli(env, args);
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 async function list(
   args: readonly string[],

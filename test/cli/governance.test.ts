@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
-import { runCli, startCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, startCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { PASSWORD, uniqueName } from '../support/profiles.ts';
 import { startVaultEngine } from '../support/vault-engine.ts';
@@ -16,12 +16,6 @@ import { startVaultEngine } from '../support/vault-engine.ts';
 let engine: Awaited<ReturnType<typeof startVaultEngine>>;
 let owner: CliEnvironment;
 let profileId: string;
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 const cli = (args: string[], options?: { input?: string }) =>
   runCli(owner, ['--engine', engine.apiUrl, ...args], options);

@@ -15,7 +15,7 @@ import type { RunningStorageDevice } from '../../engine/devices/storage-device.t
 import { addAuthenticator, ballotFor, castVote, joinedChannel } from '../support/governance.ts';
 import { wire } from '../support/http.ts';
 import { signedInCliMachine } from '../support/cli-machine.ts';
-import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { uniqueName } from '../support/profiles.ts';
 import { startDevice } from '../support/storage-devices.ts';
@@ -30,12 +30,6 @@ let danaProfileId: string;
 let danaPassword: string;
 let directoryId: string;
 let storage: RunningStorageDevice | undefined;
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 async function json<T>(env: CliEnvironment, args: readonly string[], input?: string): Promise<T> {
   return JSON.parse(

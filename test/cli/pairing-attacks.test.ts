@@ -23,7 +23,7 @@ import {
 } from '../../client/secrets/profile-secrets.ts';
 import { VaultSession } from '../../client/session.ts';
 import { inProcessEngineHandle } from '../../main/engine-handle.ts';
-import { runCli, startCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, startCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { startDesktop, shared, type Desktop } from '../support/desktop.ts';
 import { wire } from '../support/http.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
@@ -41,12 +41,6 @@ let storedToken: string;
 let ownerKeys: ProfileSecrets;
 const held = () => ownerKeys;
 const username = uniqueName('owner');
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 beforeAll(async () => {
   await requireKeyringSession();

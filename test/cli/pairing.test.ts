@@ -23,7 +23,7 @@ import { redeemPairing } from '../../client/redeem-pairing.ts';
 import { KeychainStore } from '../../client/secrets/keychain.ts';
 import { loadProfileSecrets } from '../../client/secrets/profile-secrets.ts';
 import { VaultSession } from '../../client/session.ts';
-import { runCli, startCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, startCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { MemorySecretStore } from '../support/memory-secrets.ts';
 import { PASSWORD, uniqueName } from '../support/profiles.ts';
@@ -36,12 +36,6 @@ let ownerSession: VaultSession;
 const username = uniqueName('owner');
 let token: string;
 const secretFile = randomBytes(50_000);
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 async function machine(name: string): Promise<CliEnvironment> {
   const base = join(engine.dir, name);

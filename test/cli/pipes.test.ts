@@ -14,8 +14,8 @@ import {
   runCli,
   spawnCli,
   type CliEnvironment,
-  type CliResult,
   type SpawnedCli,
+  ok,
 } from '../support/cli-runner.ts';
 import { signedInCliMachine } from '../support/cli-machine.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
@@ -37,12 +37,6 @@ const cli = (args: readonly string[], options?: Parameters<typeof runCli>[2]) =>
   });
 const spawn = (args: readonly string[], options: { measurePeakRss?: boolean } = {}) =>
   spawnCli(env, ['--engine', engine.apiUrl, ...args], { ...options, env: { TMPDIR: tmp } });
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 /** Writes `size` random bytes into the CLI's stdin (with backpressure); resolves with the SHA-256. */
 async function feed(cliProcess: SpawnedCli, size: number): Promise<string> {

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificatePin } from '../../client/tls/tls-pin.ts';
 import { parseDeviceBundle, type DeviceBundle } from '../../engine/devices/device-bundle.ts';
 import { ROOT } from '../support/compiled.ts';
-import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { spawnEngine, tempDir, type EngineProcess } from '../support/engine.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { PASSWORD, uniqueName } from '../support/profiles.ts';
@@ -41,12 +41,6 @@ function machine(name: string): CliEnvironment {
     cwd: base,
     keychainService: `privicore-vault-test-tls-${name}-${randomBytes(4).toString('hex')}`,
   };
-}
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
 }
 
 /** A pin of the right shape that is nobody's. */

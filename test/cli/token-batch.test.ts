@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedInCliMachine } from '../support/cli-machine.ts';
-import { runCli, type CliEnvironment, type CliResult } from '../support/cli-runner.ts';
+import { runCli, type CliEnvironment, ok } from '../support/cli-runner.ts';
 import { requireKeyringSession } from '../support/keyring-session.ts';
 import { startVaultEngine } from '../support/vault-engine.ts';
 
@@ -18,12 +18,6 @@ let engine: Awaited<ReturnType<typeof startVaultEngine>>;
 let env: CliEnvironment;
 const cli = (args: readonly string[], input?: string) =>
   runCli(env, args, input === undefined ? {} : { input });
-
-function ok(result: CliResult): CliResult {
-  if (result.code !== 0)
-    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-  return result;
-}
 
 async function put(...names: string[]): Promise<string[]> {
   return ok(await cli(['-q', 'put', ...names]))

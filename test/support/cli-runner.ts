@@ -186,3 +186,10 @@ export function spawnCli(
   });
   return { child, stdin: child.stdin!, stdout: child.stdout!, result };
 }
+
+/** The result of a run that must have succeeded; otherwise fails with its exit code and output. */
+export function ok(result: CliResult): CliResult {
+  if (result.code !== 0)
+    throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  return result;
+}
