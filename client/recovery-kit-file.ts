@@ -5,7 +5,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { link, open, rename, rm, stat } from 'node:fs/promises';
+import { link, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
   createRecoveryKit,
@@ -15,6 +15,7 @@ import {
 } from './crypto/recovery-kit.ts';
 import { PrivicoreError } from './privicore-error.ts';
 import { loadProfileSecrets, saveProfileSecrets } from './secrets/profile-secrets.ts';
+import { checkFileTarget } from './vault/download-target.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 
 /** A file name for the kit that says whose it is and holds no path characters. */
@@ -58,7 +59,11 @@ export async function exportRecoveryKit(
   } catch (error) {
     throw plainKitError(error);
   }
-  await checkKitTarget(file);
+  // The kit is renamed into place, as a download is: the same rules for what it may replace.
+  await checkFileTarget(file, {
+    isFolder: '; give the recovery kit a file name.',
+    notFile: 'a recovery kit only replaces a file.',
+  });
   // Written beside the target and renamed into place, so a failure never leaves half a kit
   // where a good one was. The temporary name is random and opened exclusively (O_EXCL): a
   // name someone could guess and plant a link at would let them redirect the kit.
@@ -120,35 +125,6 @@ export async function importRecoveryKit(
     privateKey: kit.privateKey,
   });
   return kit;
-}
-
-/**
- * The kit's folder must exist, and what is at `file` (if anything) must be a regular file: the
- * kit is renamed into place, which over a folder fails and over /dev/null or a named pipe would
- * put a plain file in its place.
- */
-async function checkKitTarget(file: string): Promise<void> {
-  const refuse = (reason: string, message: string) =>
-    new PrivicoreError({
-      status: 0,
-      reason,
-      message,
-      details: { target: basename(file), folder: dirname(file) },
-    });
-  const folder = await stat(dirname(file)).catch(() => undefined);
-  if (!folder?.isDirectory())
-    throw refuse('client.target_folder_missing', `The folder ${dirname(file)} is missing.`);
-  const existing = await stat(file).catch(() => undefined);
-  if (existing?.isDirectory())
-    throw refuse(
-      'client.target_is_folder',
-      `${file} is a folder; give the recovery kit a file name.`,
-    );
-  if (existing && !existing.isFile())
-    throw refuse(
-      'client.target_not_file',
-      `${file} is not a regular file (a device or a pipe); a recovery kit only replaces a file.`,
-    );
 }
 
 /** A kit is a few hundred bytes; a file far larger is not one (and /dev/zero never ends). */

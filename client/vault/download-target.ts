@@ -2,7 +2,8 @@
 // when the write fails: a folder that is gone, a folder where the file should go, a folder this
 // process may not write in. The decryption writes to a hidden `.partial` file beside the target
 // (gcm-stream.ts); people never chose that name, so no message mentions it: failures name the
-// folder or the target instead.
+// folder or the target instead. A recovery kit is renamed into place too, and checked by the
+// same checkFileTarget.
 
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
@@ -19,8 +20,16 @@ function targetError(reason: string, target: string, message: string, cause?: un
   });
 }
 
-/** Throws a worded error when `target` cannot take the download. */
-export async function checkDownloadTarget(target: string): Promise<void> {
+/**
+ * Throws a worded error when a file written beside `target` and renamed over it cannot go there:
+ * its folder is missing, or `target` is a folder, or something other than a regular file (over
+ * /dev/null or a named pipe the rename would put a plain file in its place, as root for
+ * everyone). `words` end the two sentences about the target, naming what is being written.
+ */
+export async function checkFileTarget(
+  target: string,
+  words: { isFolder: string; notFile: string },
+): Promise<void> {
   const folder = dirname(target);
   const folderInfo = await stat(folder).catch(() => undefined);
   if (!folderInfo?.isDirectory()) {
@@ -28,17 +37,25 @@ export async function checkDownloadTarget(target: string): Promise<void> {
   }
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) {
-    throw targetError('client.target_is_folder', target, `${target} is a folder.`);
+    throw targetError('client.target_is_folder', target, `${target} is a folder${words.isFolder}`);
   }
-  // The file is written beside the target and renamed over it: over /dev/null or a named pipe
-  // that would put a plain file holding the plaintext in its place (as root, for everyone).
   if (existing && !existing.isFile()) {
     throw targetError(
       'client.target_not_file',
       target,
-      `${target} is not a regular file (a device or a pipe); a download only replaces a file (to write into it, stream the file out instead, e.g. \`privicore-vault cat\`).`,
+      `${target} is not a regular file (a device or a pipe); ${words.notFile}`,
     );
   }
+}
+
+/** Throws a worded error when `target` cannot take the download. */
+export async function checkDownloadTarget(target: string): Promise<void> {
+  await checkFileTarget(target, {
+    isFolder: '.',
+    notFile:
+      'a download only replaces a file (to write into it, stream the file out instead, e.g. `privicore-vault cat`).',
+  });
+  const folder = dirname(target);
   try {
     await access(folder, constants.W_OK);
   } catch (error) {
