@@ -6,6 +6,7 @@ import { PrivicoreError } from '../client/privicore-error.ts';
 import type { VaultSession } from '../client/session.ts';
 import { TransferQueue, type TransferJob } from '../client/transfer-queue.ts';
 import { findDataToken, findDataTokens, namesInFolder } from '../client/vault/file-catalog.ts';
+import { NAME_MAX_BYTES } from '../client/vault/fit-name-bytes.ts';
 import { localFileName } from '../client/vault/local-file-name.ts';
 import { nameKey, uniqueFileName } from '../client/vault/unique-name.ts';
 import { planUploads, type PlannedFile } from '../client/vault/upload-plan.ts';
@@ -134,7 +135,9 @@ export class VaultTransfers {
       files.map((file) => file.token),
     );
     const jobs = files.map(({ token, fileName }) => {
-      const name = uniqueFileName(localFileName(fileName), present);
+      const name = uniqueFileName(localFileName(fileName), present, {
+        maxBytes: NAME_MAX_BYTES,
+      });
       present.add(nameKey(name));
       const item = items.get(token);
       return this.downloadJob(

@@ -62,6 +62,15 @@ describe('names longer than a file system takes', () => {
     expect(localFileName('short.txt')).toBe('short.txt');
   });
 
+  it('numbers a taken local name within 255 bytes too, keeping the number', () => {
+    const local = localFileName(`${'é'.repeat(200)}.pdf`); // 254 bytes once fitted
+    const next = uniqueFileName(local, taken(local), { maxBytes: 255 });
+    expect(bytes(next)).toBeLessThanOrEqual(255);
+    expect(next).toBe(`${'é'.repeat(123)} (2).pdf`);
+    // Without a byte bound (names for the engine, which counts characters) it is as before.
+    expect(uniqueFileName(local, taken(local))).toBe(`${'é'.repeat(125)} (2).pdf`);
+  });
+
   it('fits a prefix into a byte budget', () => {
     expect(fitBytes('abc', 2)).toBe('ab');
     expect(fitBytes('aé', 2)).toBe('a');
